@@ -1,0 +1,30 @@
+# n64c: the two commands the README documents.
+#   make demo   compile and run the bundled example, beside onnxruntime
+#   make test   the whole test suite (lit + FileCheck, pytest)
+# Both prepare the machine first (scripts/setup.sh).
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint bench examples
+
+setup:
+	@bash scripts/setup.sh
+
+examples: setup
+	$(BIN)/python examples/make_examples.py
+
+demo: setup
+	$(BIN)/n64c run examples/mlp_digits.onnx --input examples/mlp_digits_input.npy --engine float --reference
+
+test: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/lit -sv tests/filecheck
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -q -n 2 tests/unit
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/pyright
+
+bench: setup
+	cd benchmarks && ../$(BIN)/asv run --python=same --quick

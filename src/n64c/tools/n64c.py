@@ -1,0 +1,32 @@
+"""The `n64c` command: compile, run, report, asm and sim.
+
+Each sub-command lives in its own module (`cli_*.py`); this one only
+assembles the typer application.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from n64c.tools import cli_asm, cli_compile, cli_run, cli_sim
+
+app = typer.Typer(
+    name="n64c",
+    help="Compile ONNX neural networks for the Nintendo 64 (RSP + VR4300).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("compile")(cli_compile.compile_command)
+app.command("report")(cli_compile.report_command)
+app.command("run")(cli_run.run_command)
+app.command("asm")(cli_asm.asm_command)
+app.command("sim")(cli_sim.sim_command)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
