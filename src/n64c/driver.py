@@ -1,0 +1,184 @@
+"""The `n64c run` flow: load inputs, run an engine, compare, save.
+
+Engines: `float` (reference interpreter of the imported graph), `int` (golden
+integer model of the quantised graph), `sim` (generated RSP code on the
+simulator) and `z64` (generated RSP code on the real RSP core).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from n64c.errors import InvalidInputError, N64cError
+
+ENGINES = ("float", "int", "sim", "z64")
+
+
+def load_arrays(path: Path, names: list[str], what: str) -> dict[str, np.ndarray]:
+    """Read `.npy` (one input) or `.npz` (keyed by input name)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such {what} file")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise InvalidInputError(
+            f"{path}: not a readable .npy/.npz file ({e})"
+        ) from None
+    if isinstance(data, np.ndarray):
+        if len(names) != 1:
+            raise InvalidInputError(
+                f"{path}: the model has {len(names)} inputs "
+                f"({', '.join(names)}); give an .npz keyed by input name"
+            )
+        return {names[0]: data}
+    with data:
+        missing = [n for n in names if n not in data.files]
+        if missing:
+            raise InvalidInputError(
+                f"{path}: no array for input(s) {', '.join(missing)} "
+                f"(the file has: {', '.join(data.files) or 'nothing'})"
+            )
+        return {n: data[n] for n in names}
+
+
+def save_arrays(path: Path, outputs: dict[str, np.ndarray]) -> None:
+    """Write one output as `.npy`, several as `.npz` keyed by output name."""
+    import io
+
+    from n64c.tools.cli_common import write_atomically
+
+    buf = io.BytesIO()
+    if str(path).endswith(".npz"):
+        np.savez(buf, **outputs)
+    elif len(outputs) == 1:
+        np.save(buf, next(iter(outputs.values())))
+    else:
+        raise InvalidInputError(
+            f"{path}: the model has {len(outputs)} outputs; use a .npz file name"
+        )
+    write_atomically(Path(path), buf.getvalue())
+
+
+def run_onnxruntime(
+    model_path: Path,
+    inputs: dict[str, np.ndarray],
+    arg_shapes: dict[str, tuple[int, ...]],
+) -> dict[str, np.ndarray]:
+    """Reference outputs from onnxruntime, one sample at a time if batched."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise N64cError(
+            "--reference needs onnxruntime (pip install onnxruntime)"
+        ) from None
+    session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
+    out_names = [o.name for o in session.get_outputs()]
+    first = next(iter(inputs))
+    batched = inputs[first].ndim == len(arg_shapes[first]) + 1
+    if not batched:
+        res = session.run(
+            out_names, {k: v.astype(np.float32) for k, v in inputs.items()}
+        )
+        return dict(zip(out_names, res, strict=True))
+    per_sample: list[list[np.ndarray]] = []
+    for i in range(inputs[first].shape[0]):
+        feed = {k: v[i].astype(np.float32) for k, v in inputs.items()}
+        per_sample.append(session.run(out_names, feed))
+    return {
+        name: np.stack([s[j] for s in per_sample]) for j, name in enumerate(out_names)
+    }
+
+
+def compare_summary(ours: np.ndarray, ref: np.ndarray) -> str:
+    """One line: max abs error, SQNR, and top-1 agreement for class scores."""
+    ours = ours.astype(np.float64)
+    ref = ref.astype(np.float64)
+    err = np.abs(ours - ref)
+    noise = float(np.sum((ours - ref) ** 2))
+    signal = float(np.sum(ref**2))
+    sqnr = "inf" if noise == 0 else f"{10 * np.log10(signal / noise):.1f} dB"
+    parts = [f"max abs error {err.max():.3g}", f"SQNR {sqnr}"]
+    if ref.ndim >= 1 and ref.shape[-1] > 1:
+        flat_o = ours.reshape(-1, ref.shape[-1])
+        flat_r = ref.reshape(-1, ref.shape[-1])
+        agree = float(np.mean(flat_o.argmax(-1) == flat_r.argmax(-1)))
+        parts.append(f"top-1 agreement {100 * agree:.1f}% of {flat_r.shape[0]}")
+    return ", ".join(parts)
+
+
+def run_cli(
+    model: Path,
+    input_path: Path,
+    output: Path | None,
+    engine: str,
+    calibration: Path | None,
+    reference: bool,
+) -> None:
+    import typer
+
+    if engine not in ENGINES:
+        raise N64cError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
+    model = Path(model)
+    if model.is_dir():
+        raise N64cError(
+            f"{model}: running a compiled directory needs the RSP back end; "
+            "give the .onnx model instead"
+        )
+    from n64c.frontend.onnx import import_onnx
+
+    module = import_onnx(model)
+    func = _main_func(module)
+    names = [str(n.data) for n in func.attributes["n64.input_names"].data]  # type: ignore[union-attr]
+    arg_shapes = {
+        n: tuple(t.get_shape())  # type: ignore[attr-defined]
+        for n, t in zip(names, func.function_type.inputs.data, strict=True)
+    }
+    inputs = load_arrays(input_path, names, "input")
+    outputs, cycles = run_engine(module, inputs, engine, calibration)
+    for name, value in outputs.items():
+        typer.echo(f"{name} ({engine}): shape {value.shape}")
+        typer.echo(
+            np.array2string(value, precision=4, suppress_small=True, threshold=80)
+        )
+    if cycles is not None:
+        typer.echo(f"RSP cycles per inference: {cycles}")
+    if reference:
+        ref = run_onnxruntime(model, inputs, arg_shapes)
+        for name, value in outputs.items():
+            if name in ref:
+                typer.echo(f"{name} (onnxruntime): shape {ref[name].shape}")
+                typer.echo(
+                    np.array2string(
+                        ref[name], precision=4, suppress_small=True, threshold=80
+                    )
+                )
+                typer.echo(
+                    f"{name}: {engine} vs onnxruntime: {compare_summary(value, ref[name])}"
+                )
+    if output is not None:
+        save_arrays(output, outputs)
+        typer.echo(f"wrote {output}")
+
+
+def _main_func(module):  # type: ignore[no-untyped-def]
+    from xdsl.dialects import func as func_dialect
+
+    for op in module.ops:
+        if isinstance(op, func_dialect.FuncOp):
+            return op
+    raise N64cError("the module has no function to run")
+
+
+def run_engine(
+    module, inputs: dict[str, np.ndarray], engine: str, calibration: Path | None
+) -> tuple[dict[str, np.ndarray], int | None]:  # type: ignore[no-untyped-def]
+    """Run `module` (as imported) on `engine`; returns outputs and, for `sim`,
+    the cycles per inference."""
+    if engine == "float":
+        from n64c.sim.float_engine import run_float
+
+        return run_float(module, inputs), None
+    raise N64cError(f"engine '{engine}' is not available in this build")

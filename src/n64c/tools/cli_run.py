@@ -1,0 +1,33 @@
+"""`n64c run MODEL.onnx|OUTDIR --input X.npy [-o Y.npy] [--engine E]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from n64c.tools.cli_common import user_errors
+
+
+@user_errors
+def run_command(
+    model: Annotated[Path, typer.Argument(help="ONNX model or compiled directory")],
+    input: Annotated[Path, typer.Option("--input", "-i", help="input .npy or .npz")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write outputs to .npy/.npz")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="float, int, sim (default) or z64")
+    ] = "sim",
+    calibration: Annotated[
+        Path | None, typer.Option(help=".npy or .npz calibration data")
+    ] = None,
+    reference: Annotated[
+        bool, typer.Option(help="also run onnxruntime and compare")
+    ] = False,
+) -> None:
+    """Run a model on one of n64c's engines (float32 in and out)."""
+    from n64c.driver import run_cli
+
+    run_cli(model, input, output, engine, calibration, reference)
