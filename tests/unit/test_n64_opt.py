@@ -1,0 +1,162 @@
+"""`n64-opt` in process: binary targets, errors, atomic output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.target import Target
+
+from n64c.tools.n64_opt import N64OptMain, main
+
+PROGRAM = """\
+func.func @f(%a: i32) -> i32 {
+  %b = arith.addi %a, %a : i32
+  func.return %b : i32
+}
+"""
+
+
+@dataclass(frozen=True)
+class OpCountTarget(Target):
+    """A binary target for the test: one byte per op in the module."""
+
+    name = "op-count-bin"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        raise AssertionError("a binary target must not be asked for text")
+
+    def emit_binary(self, ctx: Context, module: ModuleOp) -> bytes:
+        return bytes(len(list(module.walk())) * [0xA5])
+
+
+class OptWithBinaryTarget(N64OptMain):
+    def register_all_targets(self) -> None:
+        super().register_all_targets()
+        factory: Callable[[], type[Target]] = lambda: OpCountTarget  # noqa: E731
+        self.available_targets["op-count-bin"] = factory
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    path = tmp_path / "f.mlir"
+    path.write_text(PROGRAM)
+    return path
+
+
+def test_n64c_passes_and_targets_are_registered() -> None:
+    opt = N64OptMain(args=[])
+    assert {"n64-cleanup", "fold-batchnorm", "canonicalize-reshapes"} <= set(
+        opt.available_passes
+    )
+    assert {"rsp-asm", "rsp-bin", "c", "mlir"} <= set(opt.available_targets)
+    assert {"n64", "rsp", "arith", "func"} <= set(opt.ctx.registered_dialect_names)
+    assert {"mlir", "onnx", "S", "s"} <= set(opt.available_frontends)
+
+
+def test_binary_target_writes_bytes_to_file(program: Path, tmp_path: Path) -> None:
+    out = tmp_path / "f.bin"
+    OptWithBinaryTarget(args=[str(program), "-t", "op-count-bin", "-o", str(out)]).run()
+    # module, func, addi, return
+    assert out.read_bytes() == bytes([0xA5] * 4)
+
+
+def test_binary_target_writes_bytes_to_stdout(
+    program: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    OptWithBinaryTarget(args=[str(program), "-t", "op-count-bin"]).run()
+    assert capsysbinary.readouterr().out == bytes([0xA5] * 4)
+
+
+def test_binary_target_refuses_split_input(program: Path, tmp_path: Path) -> None:
+    program.write_text(PROGRAM + "// -----\n" + PROGRAM)
+    out = tmp_path / "f.bin"
+    out.write_bytes(b"old")
+    with pytest.raises(SystemExit) as exit_info:
+        main_with(
+            OptWithBinaryTarget,
+            [str(program), "--split-input-file", "-t", "op-count-bin", "-o", str(out)],
+        )
+    assert exit_info.value.code == 1
+    assert out.read_bytes() == b"old"
+
+
+def main_with(cls: type[N64OptMain], args: list[str]) -> None:
+    """Run `cls` the way `main` runs `N64OptMain`."""
+    import n64c.tools.n64_opt as n64_opt
+
+    original = n64_opt.N64OptMain
+    n64_opt.N64OptMain = cls
+    try:
+        main(args)
+    finally:
+        n64_opt.N64OptMain = original
+
+
+def test_text_output_written_on_success(program: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.mlir"
+    main([str(program), "-o", str(out)])
+    assert "arith.addi" in out.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.mlir", "out.mlir"]
+
+
+def test_failing_run_keeps_existing_output(
+    program: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program.write_text(PROGRAM.replace("%a, %a", "%a, %missing"))
+    out = tmp_path / "out.mlir"
+    out.write_text("precious\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(program), "-o", str(out)])
+    assert exit_info.value.code == 1
+    assert out.read_text() == "precious\n"
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
+    # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.mlir", "out.mlir"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "no-such-pass"], "Unrecognized passes"),
+        (["-p", "dce{bad=1}"], "bad"),
+        (["-p", "dce{"], "pass pipeline"),
+    ],
+)
+def test_pipeline_errors_are_one_message(
+    program: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(program), *args])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err
+
+
+def test_unknown_extension_and_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    weird = tmp_path / "model.txt"
+    weird.write_text("hello")
+    with pytest.raises(SystemExit):
+        main([str(weird)])
+    assert "unknown input kind '.txt'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "absent.mlir")])
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_verify_diagnostics_prints_and_succeeds(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program.write_text(PROGRAM.replace("func.return %b : i32", "func.return"))
+    main([str(program), "--verify-diagnostics"])
+    out = capsys.readouterr().out
+    assert "Expected arguments to have the same types" in out
