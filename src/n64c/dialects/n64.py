@@ -36,11 +36,13 @@ from n64c.dialects.n64_graph import (
     TanhOp,
     TransposeOp,
 )
+from n64c.dialects.n64_quant import QUANT_OPS
 
 N64 = Dialect(
     "n64",
     [
         *GRAPH_OPS,
+        *QUANT_OPS,
     ],
     [
         *GRAPH_ATTRS,
@@ -50,6 +52,7 @@ N64 = Dialect(
 __all__ = [
     "N64",
     "GRAPH_OPS",
+    "QUANT_OPS",
     "AddOp",
     "AvgPoolOp",
     "BatchNormOp",

@@ -1,0 +1,844 @@
+"""Quantised (int16) operations of the `n64` dialect.
+
+Tensors of `i16` hold fixed-point numbers `q = value * 2^f`; the format `f`
+(fractional bits) of every int16 tensor is recorded as the `frac_bits`
+property of the op that produces it. Weights carry one format per output
+channel (`w_frac_bits`), biases are `i32` tensors at format
+`f_x + w_frac_bits[n]`. The exact arithmetic of every op (the golden integer
+model, `n64c.sim.int_engine`) is specified in `docs/quantization.md`; the RSP
+lowering reproduces it bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    I32,
+    DenseArrayBase,
+    IntegerAttr,
+    TensorType,
+    f32,
+    i16,
+    i32,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    opt_operand_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from n64c.dialects.n64_graph import ConstantOp
+
+INT16_MIN = -32768
+INT16_MAX = 32767
+MIN_SHIFT = 2
+MAX_SHIFT = 16
+MAX_MUL_LOG2 = 14
+BIAS_LIMIT = (1 << 29) - 1
+FRAC_BITS_LIMIT = 64
+"""Formats stay within [-64, 64] fractional bits (2^f is exact in float32)."""
+
+F32Tensor = TensorType.constr(f32)
+I16Tensor = TensorType.constr(i16)
+I32Tensor = TensorType.constr(i32)
+
+
+def _i32(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i32)
+
+
+def _i32_array(values: Sequence[int]) -> DenseArrayBase:
+    return DenseArrayBase.from_list(i32, [int(v) for v in values])
+
+
+def _shape(value: SSAValue | Attribute) -> tuple[int, ...]:
+    typ = value.type if isinstance(value, SSAValue) else value
+    assert isinstance(typ, TensorType)
+    return tuple(typ.get_shape())
+
+
+def _check_frac_bits(op: Operation, name: str, value: int) -> None:
+    if not -FRAC_BITS_LIMIT <= value <= FRAC_BITS_LIMIT:
+        raise VerifyException(
+            f"{op.name}: {name} {value} outside [{-FRAC_BITS_LIMIT}, {FRAC_BITS_LIMIT}]"
+        )
+
+
+def _check_shift(op: Operation, value: int, what: str = "shift") -> None:
+    if not MIN_SHIFT <= value <= MAX_SHIFT:
+        raise VerifyException(
+            f"{op.name}: {what} {value} outside [{MIN_SHIFT}, {MAX_SHIFT}]"
+        )
+
+
+def _check_mul_log2(op: Operation, name: str, value: int) -> None:
+    if not 0 <= value <= MAX_MUL_LOG2:
+        raise VerifyException(
+            f"{op.name}: {name} {value} outside [0, {MAX_MUL_LOG2}] "
+            "(multipliers are int16 powers of two)"
+        )
+
+
+def _check_clamp(op: Operation, lo: int, hi: int) -> None:
+    if not INT16_MIN <= lo <= hi <= INT16_MAX:
+        raise VerifyException(
+            f"{op.name}: clamp bounds ({lo}, {hi}) must satisfy "
+            f"{INT16_MIN} <= lo <= hi <= {INT16_MAX}"
+        )
+
+
+def _check_same_shape(op: Operation, a: SSAValue, b: SSAValue) -> None:
+    if _shape(a) != _shape(b):
+        raise VerifyException(
+            f"{op.name}: result shape {_shape(b)} differs from input shape {_shape(a)}"
+        )
+
+
+def _check_constant_bias(op: Operation, bias: SSAValue) -> None:
+    """When the bias is an `n64.constant`, check `|b| < 2^29`."""
+    owner = bias.owner
+    if isinstance(owner, ConstantOp) and owner.value.type == bias.type:
+        values = owner.to_numpy().astype(np.int64)
+        if values.size and int(np.abs(values).max()) > BIAS_LIMIT:
+            raise VerifyException(f"{op.name}: bias values must satisfy |b| < 2^29")
+
+
+class _RequantMixin:
+    """Shared accessors of ops that record `frac_bits` and clamp bounds."""
+
+    @property
+    def out_frac_bits(self) -> int:
+        """The format `f` of the result."""
+        return _int_prop(self, "frac_bits")
+
+    @property
+    def clamp_bounds(self) -> tuple[int, int]:
+        """`(clamp_lo, clamp_hi)`."""
+        return _int_prop(self, "clamp_lo"), _int_prop(self, "clamp_hi")
+
+
+def _int_prop(op: object, name: str) -> int:
+    attr = getattr(op, name)
+    assert isinstance(attr, IntegerAttr)
+    return attr.value.data
+
+
+@irdl_op_definition
+class QuantizeOp(IRDLOperation):
+    """Converts float32 to int16 with `frac_bits` fractional bits:
+    `q = clamp(floor(x * 2^f + 0.5), -32768, 32767)`, each step in float32.
+
+    Example:
+
+    ```mlir
+    %q = n64.quantize %x frac_bits 14 : tensor<1x64xf32> -> tensor<1x64xi16>
+    ```
+    """
+
+    name = "n64.quantize"
+
+    input = operand_def(F32Tensor)
+    output = result_def(I16Tensor)
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
+        shape = _shape(SSAValue.get(input))
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, shape)],
+            properties={"frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+@irdl_op_definition
+class DequantizeOp(IRDLOperation):
+    """Converts int16 with `frac_bits` fractional bits to float32:
+    `x = q * 2^-f` (exact).
+
+    Example:
+
+    ```mlir
+    %x = n64.dequantize %q frac_bits 10 : tensor<1x10xi16> -> tensor<1x10xf32>
+    ```
+    """
+
+    name = "n64.dequantize"
+
+    input = operand_def(I16Tensor)
+    output = result_def(F32Tensor)
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
+        shape = _shape(SSAValue.get(input))
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(f32, shape)],
+            properties={"frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+class _WeightedOpBase(IRDLOperation, _RequantMixin):
+    """Accessors shared by `qgemm` and `qconv2d`."""
+
+    shifts = prop_def(DenseArrayBase.constr(i32))
+    w_frac_bits = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+    clamp_lo = prop_def(IntegerAttr[I32])
+    clamp_hi = prop_def(IntegerAttr[I32])
+
+    @property
+    def shift_values(self) -> tuple[int, ...]:
+        return self.shifts.get_values()
+
+    @property
+    def weight_frac_bits(self) -> tuple[int, ...]:
+        return self.w_frac_bits.get_values()
+
+    @property
+    def input_frac_bits(self) -> int:
+        """`f_x`, from `s[n] = f_x + f_w[n] - f_y`."""
+        return self.shift_values[0] + self.out_frac_bits - self.weight_frac_bits[0]
+
+    def _verify_channels(self, channels: int) -> None:
+        shifts = self.shift_values
+        w_frac = self.weight_frac_bits
+        if len(shifts) != channels or len(w_frac) != channels:
+            raise VerifyException(
+                f"{self.name}: expected {channels} shifts and w_frac_bits (one per "
+                f"output channel), got {len(shifts)} and {len(w_frac)}"
+            )
+        for s in shifts:
+            _check_shift(self, s)
+        _check_frac_bits(self, "frac_bits", self.out_frac_bits)
+        for f in w_frac:
+            _check_frac_bits(self, "w_frac_bits", f)
+        f_x = {s + self.out_frac_bits - f for s, f in zip(shifts, w_frac, strict=True)}
+        if len(f_x) > 1:
+            raise VerifyException(
+                f"{self.name}: shifts must equal f_x + w_frac_bits - frac_bits for one "
+                f"input format f_x (got f_x candidates {sorted(f_x)})"
+            )
+        _check_clamp(self, *self.clamp_bounds)
+
+
+@irdl_op_definition
+class QGemmOp(_WeightedOpBase):
+    """Quantised Gemm `y[M,N] = x[M,K] . w[K,N] + b[N]` with a fused clamp:
+
+    `acc = wrap_int32(b[n] + sum_k x[m,k] * w[k,n])`,
+    `y = clamp(sat16(acc >> shifts[n]), clamp_lo, clamp_hi)`.
+
+    `shifts[n] = f_x + w_frac_bits[n] - frac_bits` lies in [2, 16]; the bias
+    (format `f_x + w_frac_bits[n]`) includes the rounding constant
+    `2^(shifts[n]-1)` and satisfies `|b| < 2^29`.
+
+    Example:
+
+    ```mlir
+    %y = n64.qgemm %x, %w, %b shifts [11, 12] w_frac_bits [13, 14] frac_bits 12
+           clamp(0, 32767)
+           : (tensor<1x64xi16>, tensor<64x2xi16>, tensor<2xi32>) -> tensor<1x2xi16>
+    ```
+    """
+
+    name = "n64.qgemm"
+
+    x = operand_def(I16Tensor)
+    w = operand_def(I16Tensor)
+    bias = opt_operand_def(I32Tensor)
+    output = result_def(I16Tensor)
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$x `,` $w (`,` $bias^)? `shifts` $shifts `w_frac_bits` $w_frac_bits "
+        "`frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi `)` attr-dict "
+        "`:` functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        x: SSAValue | Operation,
+        w: SSAValue | Operation,
+        bias: SSAValue | Operation | None,
+        shifts: Sequence[int],
+        w_frac_bits: Sequence[int],
+        frac_bits: int,
+        clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+    ) -> None:
+        m = _shape(SSAValue.get(x))[0]
+        n = _shape(SSAValue.get(w))[1]
+        super().__init__(
+            operands=[x, w, [] if bias is None else [bias]],
+            result_types=[TensorType(i16, (m, n))],
+            properties={
+                "shifts": _i32_array(shifts),
+                "w_frac_bits": _i32_array(w_frac_bits),
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        x, w, y = _shape(self.x), _shape(self.w), _shape(self.output)
+        if len(x) != 2 or len(w) != 2 or x[1] != w[0] or y != (x[0], w[1]):
+            raise VerifyException(
+                f"{self.name}: expected x[M,K], w[K,N] -> y[M,N], got x{list(x)}, "
+                f"w{list(w)} -> y{list(y)}"
+            )
+        if self.bias is not None:
+            if _shape(self.bias) != (w[1],):
+                raise VerifyException(
+                    f"{self.name}: bias must have shape [{w[1]}], got {list(_shape(self.bias))}"
+                )
+            _check_constant_bias(self, self.bias)
+        self._verify_channels(w[1])
+
+
+@irdl_op_definition
+class QConv2dOp(_WeightedOpBase):
+    """Quantised 2-D convolution (NCHW), `w[O, C/group, KH, KW]`, `b[O]`,
+    zero padding `pads` = (top, left, bottom, right). Each output element is
+    the Gemm contract on its im2col patch, per output channel `o`:
+
+    `acc = wrap_int32(b[o] + sum_{c,i,j} x[c, oh*sh + i*dh - pt, ow*sw + j*dw - pl] * w[o,c,i,j])`,
+    `y = clamp(sat16(acc >> shifts[o]), clamp_lo, clamp_hi)`.
+
+    Example:
+
+    ```mlir
+    %y = n64.qconv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1]
+           group 1 shifts [12, 12] w_frac_bits [14, 14] frac_bits 12 clamp(0, 32767)
+           : (tensor<1x1x8x8xi16>, tensor<2x1x3x3xi16>, tensor<2xi32>) -> tensor<1x2x8x8xi16>
+    ```
+    """
+
+    name = "n64.qconv2d"
+
+    x = operand_def(I16Tensor)
+    w = operand_def(I16Tensor)
+    bias = opt_operand_def(I32Tensor)
+    output = result_def(I16Tensor)
+    strides = prop_def(DenseArrayBase.constr(i32))
+    pads = prop_def(DenseArrayBase.constr(i32))
+    dilations = prop_def(DenseArrayBase.constr(i32))
+    group = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$x `,` $w (`,` $bias^)? `strides` $strides `pads` $pads `dilations` "
+        "$dilations `group` $group `shifts` $shifts `w_frac_bits` $w_frac_bits "
+        "`frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi `)` attr-dict "
+        "`:` functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        x: SSAValue | Operation,
+        w: SSAValue | Operation,
+        bias: SSAValue | Operation | None,
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        group: int,
+        shifts: Sequence[int],
+        w_frac_bits: Sequence[int],
+        frac_bits: int,
+        clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+    ) -> None:
+        xs = _shape(SSAValue.get(x))
+        ws = _shape(SSAValue.get(w))
+        out = conv_output_shape(xs, ws, strides, pads, dilations)
+        super().__init__(
+            operands=[x, w, [] if bias is None else [bias]],
+            result_types=[TensorType(i16, out)],
+            properties={
+                "strides": _i32_array(strides),
+                "pads": _i32_array(pads),
+                "dilations": _i32_array(dilations),
+                "group": _i32(group),
+                "shifts": _i32_array(shifts),
+                "w_frac_bits": _i32_array(w_frac_bits),
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        x, w, y = _shape(self.x), _shape(self.w), _shape(self.output)
+        strides = self.strides.get_values()
+        pads = self.pads.get_values()
+        dilations = self.dilations.get_values()
+        group = self.group.value.data
+        if len(strides) != 2 or len(dilations) != 2 or len(pads) != 4:
+            raise VerifyException(
+                f"{self.name}: expected 2 strides, 4 pads and 2 dilations"
+            )
+        if min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
+            raise VerifyException(
+                f"{self.name}: strides and dilations must be >= 1, pads >= 0"
+            )
+        if len(x) != 4 or len(w) != 4:
+            raise VerifyException(
+                f"{self.name}: expected x[N,C,H,W] and w[O,C/g,KH,KW]"
+            )
+        if group < 1 or x[1] % group or w[0] % group or x[1] // group != w[1]:
+            raise VerifyException(
+                f"{self.name}: channels {x[1]} and weight shape {list(w)} do not fit "
+                f"group {group}"
+            )
+        expected = conv_output_shape(x, w, strides, pads, dilations)
+        if y != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {list(y)}, expected {list(expected)}"
+            )
+        if self.bias is not None:
+            if _shape(self.bias) != (w[0],):
+                raise VerifyException(
+                    f"{self.name}: bias must have shape [{w[0]}], got {list(_shape(self.bias))}"
+                )
+            _check_constant_bias(self, self.bias)
+        self._verify_channels(w[0])
+
+
+def conv_output_shape(
+    x: Sequence[int],
+    w: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+) -> tuple[int, ...]:
+    """`[N, O, OH, OW]` of a convolution (floor division, no ceil mode)."""
+    out_h = (x[2] + pads[0] + pads[2] - dilations[0] * (w[2] - 1) - 1) // strides[0] + 1
+    out_w = (x[3] + pads[1] + pads[3] - dilations[1] * (w[3] - 1) - 1) // strides[1] + 1
+    return (x[0], w[0], out_h, out_w)
+
+
+@irdl_op_definition
+class QAddOp(IRDLOperation, _RequantMixin):
+    """Element-wise int16 addition with numpy broadcasting and a fused clamp:
+
+    `acc = wrap_int32(lhs * 2^lhs_mul_log2 + rhs * 2^rhs_mul_log2 + 2^(shift-1))`,
+    `y = clamp(sat16(acc >> shift), clamp_lo, clamp_hi)`.
+
+    With `F = max(f_lhs, f_rhs)`: `lhs_mul_log2 = F - f_lhs`,
+    `rhs_mul_log2 = F - f_rhs` (both in [0, 14]), `shift = F - frac_bits`
+    (in [2, 16]).
+
+    Example:
+
+    ```mlir
+    %y = n64.qadd %a, %b lhs_mul_log2 0 rhs_mul_log2 2 shift 3 frac_bits 10
+           clamp(-32768, 32767)
+           : (tensor<1x8xi16>, tensor<1x8xi16>) -> tensor<1x8xi16>
+    ```
+    """
+
+    name = "n64.qadd"
+
+    lhs = operand_def(I16Tensor)
+    rhs = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    lhs_mul_log2 = prop_def(IntegerAttr[I32])
+    rhs_mul_log2 = prop_def(IntegerAttr[I32])
+    shift = prop_def(IntegerAttr[I32])
+    frac_bits = prop_def(IntegerAttr[I32])
+    clamp_lo = prop_def(IntegerAttr[I32])
+    clamp_hi = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$lhs `,` $rhs `lhs_mul_log2` $lhs_mul_log2 `rhs_mul_log2` $rhs_mul_log2 "
+        "`shift` $shift `frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi "
+        "`)` attr-dict `:` functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        lhs_mul_log2: int,
+        rhs_mul_log2: int,
+        shift: int,
+        frac_bits: int,
+        result_shape: Sequence[int],
+        clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+    ) -> None:
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[TensorType(i16, tuple(result_shape))],
+            properties={
+                "lhs_mul_log2": _i32(lhs_mul_log2),
+                "rhs_mul_log2": _i32(rhs_mul_log2),
+                "shift": _i32(shift),
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        _check_mul_log2(self, "lhs_mul_log2", self.lhs_mul_log2.value.data)
+        _check_mul_log2(self, "rhs_mul_log2", self.rhs_mul_log2.value.data)
+        _check_shift(self, self.shift.value.data)
+        _check_frac_bits(self, "frac_bits", self.out_frac_bits)
+        _check_clamp(self, *self.clamp_bounds)
+        expected = broadcast_shapes(_shape(self.lhs), _shape(self.rhs))
+        if expected is None or expected != _shape(self.output):
+            raise VerifyException(
+                f"{self.name}: operand shapes {list(_shape(self.lhs))} and "
+                f"{list(_shape(self.rhs))} do not broadcast to result shape "
+                f"{list(_shape(self.output))}"
+            )
+
+
+def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...] | None:
+    """numpy broadcasting of two static shapes, or None if they do not fit."""
+    rank = max(len(a), len(b))
+    pa = (1,) * (rank - len(a)) + tuple(a)
+    pb = (1,) * (rank - len(b)) + tuple(b)
+    out: list[int] = []
+    for x, y in zip(pa, pb, strict=True):
+        if x != y and 1 not in (x, y):
+            return None
+        out.append(max(x, y) if 0 not in (x, y) else 0)
+    return tuple(out)
+
+
+@irdl_op_definition
+class QRescaleOp(IRDLOperation, _RequantMixin):
+    """Changes the format of an int16 tensor:
+
+    `acc = input * 2^mul_log2 + 2^(shift-1)`,
+    `y = clamp(sat16(acc >> shift), clamp_lo, clamp_hi)`,
+
+    so `frac_bits = f_in + mul_log2 - shift`.
+
+    Example:
+
+    ```mlir
+    %y = n64.qrescale %x mul_log2 0 shift 4 frac_bits 8 clamp(-32768, 32767)
+           : tensor<1x8xi16> -> tensor<1x8xi16>
+    ```
+    """
+
+    name = "n64.qrescale"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    mul_log2 = prop_def(IntegerAttr[I32])
+    shift = prop_def(IntegerAttr[I32])
+    frac_bits = prop_def(IntegerAttr[I32])
+    clamp_lo = prop_def(IntegerAttr[I32])
+    clamp_hi = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `mul_log2` $mul_log2 `shift` $shift `frac_bits` $frac_bits `clamp` "
+        "`(` $clamp_lo `,` $clamp_hi `)` attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        mul_log2: int,
+        shift: int,
+        frac_bits: int,
+        clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            properties={
+                "mul_log2": _i32(mul_log2),
+                "shift": _i32(shift),
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_mul_log2(self, "mul_log2", self.mul_log2.value.data)
+        _check_shift(self, self.shift.value.data)
+        _check_frac_bits(self, "frac_bits", self.out_frac_bits)
+        _check_clamp(self, *self.clamp_bounds)
+
+
+@irdl_op_definition
+class QClampOp(IRDLOperation, _RequantMixin):
+    """Clamps int16 values: `y = clamp(x, clamp_lo, clamp_hi)` (a Relu or
+    Clip on int16; the format is unchanged and recorded as `frac_bits`).
+
+    Example:
+
+    ```mlir
+    %y = n64.qclamp %x frac_bits 12 clamp(0, 32767) : tensor<1x8xi16> -> tensor<1x8xi16>
+    ```
+    """
+
+    name = "n64.qclamp"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    frac_bits = prop_def(IntegerAttr[I32])
+    clamp_lo = prop_def(IntegerAttr[I32])
+    clamp_hi = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi `)` "
+        "attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self, input: SSAValue | Operation, frac_bits: int, clamp: tuple[int, int]
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            properties={
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_frac_bits(self, "frac_bits", self.out_frac_bits)
+        _check_clamp(self, *self.clamp_bounds)
+
+
+@irdl_op_definition
+class QMaxPoolOp(IRDLOperation):
+    """Max pooling on int16 (NCHW): the exact maximum over each window;
+    padding (top, left, bottom, right) never wins. The format is unchanged.
+
+    Example:
+
+    ```mlir
+    %y = n64.qmaxpool %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0]
+           dilations [1, 1] frac_bits 11 : tensor<1x4x8x8xi16> -> tensor<1x4x4x4xi16>
+    ```
+    """
+
+    name = "n64.qmaxpool"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    kernel = prop_def(DenseArrayBase.constr(i32))
+    strides = prop_def(DenseArrayBase.constr(i32))
+    pads = prop_def(DenseArrayBase.constr(i32))
+    dilations = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` "
+        "$dilations `frac_bits` $frac_bits attr-dict `:` type($input) `->` "
+        "type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        kernel: Sequence[int],
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        frac_bits: int,
+    ) -> None:
+        xs = _shape(SSAValue.get(input))
+        c = xs[1]
+        out = conv_output_shape(xs, (c, 1, *kernel), strides, pads, dilations)
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, out)],
+            properties={
+                "kernel": _i32_array(kernel),
+                "strides": _i32_array(strides),
+                "pads": _i32_array(pads),
+                "dilations": _i32_array(dilations),
+                "frac_bits": _i32(frac_bits),
+            },
+        )
+
+    def verify_(self) -> None:
+        x, y = _shape(self.input), _shape(self.output)
+        kernel = self.kernel.get_values()
+        strides = self.strides.get_values()
+        pads = self.pads.get_values()
+        dilations = self.dilations.get_values()
+        if (
+            len(kernel) != 2
+            or len(strides) != 2
+            or len(dilations) != 2
+            or len(pads) != 4
+        ):
+            raise VerifyException(
+                f"{self.name}: expected 2 kernel sizes, 2 strides, 4 pads, 2 dilations"
+            )
+        if min(kernel) < 1 or min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
+            raise VerifyException(
+                f"{self.name}: kernel, strides and dilations must be >= 1, pads >= 0"
+            )
+        if len(x) != 4:
+            raise VerifyException(f"{self.name}: expected an input [N,C,H,W]")
+        if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
+            raise VerifyException(
+                f"{self.name}: padding must be smaller than the kernel"
+            )
+        expected = conv_output_shape(x, (x[1], 1, *kernel), strides, pads, dilations)
+        if y != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {list(y)}, expected {list(expected)}"
+            )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+@irdl_op_definition
+class QReshapeOp(IRDLOperation):
+    """Row-major reshape of an int16 tensor (ONNX Flatten and Reshape): pure
+    data movement, the format is unchanged.
+
+    Example:
+
+    ```mlir
+    %y = n64.qreshape %x frac_bits 11 : tensor<1x4x2x2xi16> -> tensor<1x16xi16>
+    ```
+    """
+
+    name = "n64.qreshape"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self, input: SSAValue | Operation, shape: Sequence[int], frac_bits: int
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, tuple(shape))],
+            properties={"frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        if math.prod(_shape(self.input)) != math.prod(_shape(self.output)):
+            raise VerifyException(
+                f"{self.name}: cannot reshape {list(_shape(self.input))} into "
+                f"{list(_shape(self.output))}"
+            )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+@irdl_op_definition
+class QTransposeOp(IRDLOperation):
+    """Permutes the axes of an int16 tensor (`numpy.transpose(x, perm)`):
+    pure data movement, the format is unchanged.
+
+    Example:
+
+    ```mlir
+    %y = n64.qtranspose %x perm [1, 0] frac_bits 11 : tensor<2x3xi16> -> tensor<3x2xi16>
+    ```
+    """
+
+    name = "n64.qtranspose"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    perm = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `perm` $perm `frac_bits` $frac_bits attr-dict `:` type($input) `->` "
+        "type($output)"
+    )
+
+    def __init__(
+        self, input: SSAValue | Operation, perm: Sequence[int], frac_bits: int
+    ) -> None:
+        shape = _shape(SSAValue.get(input))
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, tuple(shape[p] for p in perm))],
+            properties={"perm": _i32_array(perm), "frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        perm = self.perm.get_values()
+        x = _shape(self.input)
+        if sorted(perm) != list(range(len(x))):
+            raise VerifyException(
+                f"{self.name}: perm {list(perm)} is not a permutation of {len(x)} axes"
+            )
+        expected = tuple(x[p] for p in perm)
+        if _shape(self.output) != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {list(_shape(self.output))}, expected "
+                f"{list(expected)}"
+            )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+QUANT_OPS: list[type[IRDLOperation]] = [
+    QuantizeOp,
+    DequantizeOp,
+    QGemmOp,
+    QConv2dOp,
+    QAddOp,
+    QRescaleOp,
+    QClampOp,
+    QMaxPoolOp,
+    QReshapeOp,
+    QTransposeOp,
+]
+"""The int16 ops, added to the `n64` dialect by `n64c.dialects.n64`."""
