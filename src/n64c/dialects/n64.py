@@ -37,15 +37,18 @@ from n64c.dialects.n64_graph import (
     TransposeOp,
 )
 from n64c.dialects.n64_quant import QUANT_OPS
+from n64c.dialects.n64_tile import TILE_ATTRS, TILE_OPS
 
 N64 = Dialect(
     "n64",
     [
         *GRAPH_OPS,
         *QUANT_OPS,
+        *TILE_OPS,
     ],
     [
         *GRAPH_ATTRS,
+        *TILE_ATTRS,
     ],
 )
 

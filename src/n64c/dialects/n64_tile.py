@@ -1,0 +1,688 @@
+"""Tile-level ops of the `n64` dialect: DMEM buffers, DMA and RSP tile compute.
+
+`tile-for-dmem` rewrites each RSP-bound quantised op (`n64.qgemm` with its
+bias and clamp) into an `n64.tile_kernel`: a region that moves tiles between
+RDRAM and the RSP's 4 KiB DMEM with explicit DMA and computes on them. Loops
+stay `scf.for` loops, so the IR grows with the number of layers, never with
+tensor sizes.
+
+Types:
+
+* `!n64.rdram<BYTES>`: a region of RDRAM (an activation or the layer's slice
+  of the weights blob); `plan-rdram` gives it an offset.
+* `!n64.dmem<BYTES>` / `!n64.dmem<BYTES x SLOTS>`: a DMEM buffer; with two
+  slots it is a ring (double buffer): `n64.dma_in` fills the next free slot,
+  `n64.tile_matmul` consumes the oldest one. `allocate-dmem` gives it an
+  offset.
+
+Addresses of DMA ops are affine in the enclosing loop indices:
+`offset + sum(strides[i] * indices[i])` bytes from the start of the RDRAM
+region. The weight tile layout read by `n64.tile_matmul` (one tile per group
+of 8 output channels and chunk of `rows` input rows) is
+
+```
+bias_hi[8] bias_lo[8] mult[8] w[rows][8]      (int16, big-endian)
+```
+
+with `bias = bias_hi * 16384 + bias_lo`, `0 <= bias_lo < 16384`, and
+`mult = 2^(16 - shift)` per output channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import (
+    I16,
+    I64,
+    ArrayAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    IntAttr,
+    IntegerAttr,
+    StringAttr,
+    SymbolRefAttr,
+    TensorType,
+    i16,
+    i64,
+)
+from xdsl.ir import Attribute, ParametrizedAttribute, Region, SSAValue, TypeAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    param_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+from xdsl.traits import NoTerminator
+from xdsl.utils.exceptions import VerifyException
+
+DMEM_SIZE = 4096
+TILE_HEADER_BYTES = 48
+"""bias_hi, bias_lo and mult vectors in front of every weight tile."""
+GROUP = 8
+"""Output channels per vector (lanes)."""
+
+
+def _i64(value: int) -> IntegerAttr[I64]:
+    return IntegerAttr(value, i64)
+
+
+def _ints(attr: DenseArrayBase) -> tuple[int, ...]:
+    return tuple(int(v) for v in attr.get_values())
+
+
+# ---------------------------------------------------------------------------
+# Types
+# ---------------------------------------------------------------------------
+
+
+@irdl_attr_definition
+class RdramType(ParametrizedAttribute, TypeAttribute):
+    """A region of RDRAM of a given size in bytes, e.g. `!n64.rdram<256>`."""
+
+    name = "n64.rdram"
+
+    size: IntAttr = param_def()
+
+    def __init__(self, size: int) -> None:
+        super().__init__(IntAttr(size))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        parser.parse_punctuation("<")
+        size = parser.parse_integer(allow_negative=False)
+        parser.parse_punctuation(">")
+        return (IntAttr(size),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(f"<{self.size.data}>")
+
+
+@irdl_attr_definition
+class DmemType(ParametrizedAttribute, TypeAttribute):
+    """A DMEM buffer of `size` bytes per slot, e.g. `!n64.dmem<128>`; with
+    `slots` > 1 a ring of equal slots, e.g. `!n64.dmem<1072 x 2>`."""
+
+    name = "n64.dmem"
+
+    size: IntAttr = param_def()
+    slots: IntAttr = param_def()
+
+    def __init__(self, size: int, slots: int = 1) -> None:
+        super().__init__(IntAttr(size), IntAttr(slots))
+
+    @property
+    def total_bytes(self) -> int:
+        return self.size.data * self.slots.data
+
+    def verify(self) -> None:
+        if self.size.data <= 0 or self.size.data % 8:
+            raise VerifyException(
+                f"DMEM buffer size must be a positive multiple of 8, not {self.size.data}"
+            )
+        if self.slots.data < 1:
+            raise VerifyException("a DMEM buffer has at least one slot")
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        parser.parse_punctuation("<")
+        size = parser.parse_integer(allow_negative=False)
+        slots = 1
+        if parser.parse_optional_keyword("x"):
+            slots = parser.parse_integer(allow_negative=False)
+        parser.parse_punctuation(">")
+        return (IntAttr(size), IntAttr(slots))
+
+    def print_parameters(self, printer: Printer) -> None:
+        if self.slots.data == 1:
+            printer.print_string(f"<{self.size.data}>")
+        else:
+            printer.print_string(f"<{self.size.data} x {self.slots.data}>")
+
+
+# ---------------------------------------------------------------------------
+# Kernel
+# ---------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class TileKernelOp(IRDLOperation):
+    """One layer's work on the RSP, as a tile program over RDRAM regions.
+
+    The operands and results are the layer's activations (int16 tensors); the
+    body's arguments are their RDRAM regions, in order: one per input, one per
+    output, then the layer's slice of the weights blob when `weights` is set.
+    Activations live in RDRAM row by row, each row padded to a multiple of 8
+    elements. `weights` holds the layer's packed tiles (int16, in the order
+    the kernel reads them); `plan-rdram` sets `rdram_offsets` (one per body
+    argument) and `lower-to-rsp` replaces the kernel by an `n64.rsp_invoke`.
+
+    Example:
+
+    ```mlir
+    %y = n64.tile_kernel "fc1" (%x) {macs = 2048 : i64}
+        : (tensor<1x64xi16>) -> tensor<1x32xi16> {
+    ^bb0(%xr: !n64.rdram<128>, %yr: !n64.rdram<64>, %wr: !n64.rdram<4288>):
+      ...
+    }
+    ```
+    """
+
+    name = "n64.tile_kernel"
+
+    layer = prop_def(StringAttr)
+    macs = prop_def(IntegerAttr[I64])
+    weights = opt_prop_def(DenseIntOrFPElementsAttr)
+    rdram_offsets = opt_prop_def(DenseArrayBase[I64])
+
+    inputs = var_operand_def(TensorType)
+    outputs = var_result_def(TensorType)
+    body = region_def("single_block")
+
+    traits = traits_def(NoTerminator())
+    irdl_options = (ParsePropInAttrDict(),)
+
+    assembly_format = (
+        "$layer `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs) $body"
+    )
+
+    def __init__(
+        self,
+        layer: str,
+        inputs: Sequence[SSAValue],
+        output_types: Sequence[Attribute],
+        body: Region,
+        macs: int,
+        weights: DenseIntOrFPElementsAttr | None = None,
+    ) -> None:
+        props: dict[str, Attribute] = {"layer": StringAttr(layer), "macs": _i64(macs)}
+        if weights is not None:
+            props["weights"] = weights
+        super().__init__(
+            operands=[inputs],
+            result_types=[output_types],
+            regions=[body],
+            properties=props,
+        )
+
+    @property
+    def region_args(self) -> tuple[SSAValue, ...]:
+        return tuple(self.body.block.args)
+
+    def verify_(self) -> None:
+        expected = len(self.inputs) + len(self.outputs) + (self.weights is not None)
+        args = self.body.block.args
+        if len(args) != expected:
+            raise VerifyException(
+                f"n64.tile_kernel {self.layer.data!r}: body has {len(args)} "
+                f"arguments, expected {expected} (inputs, outputs, weights)"
+            )
+        for arg in args:
+            if not isinstance(arg.type, RdramType):
+                raise VerifyException(
+                    f"n64.tile_kernel body arguments are !n64.rdram, not {arg.type}"
+                )
+        if self.weights is not None:
+            if self.weights.get_element_type() != i16:
+                raise VerifyException("n64.tile_kernel weights must be int16")
+            size = args[-1].type
+            assert isinstance(size, RdramType)
+            if size.size.data < 2 * len(self.weights):
+                raise VerifyException(
+                    "n64.tile_kernel weights region smaller than its weights"
+                )
+        if self.rdram_offsets is not None:
+            offsets = _ints(self.rdram_offsets)
+            if len(offsets) != len(args):
+                raise VerifyException(
+                    "n64.tile_kernel: one RDRAM offset per body argument expected"
+                )
+            if any(o < 0 or o % 8 for o in offsets):
+                raise VerifyException(
+                    "n64.tile_kernel: RDRAM offsets must be non-negative multiples of 8"
+                )
+
+
+# ---------------------------------------------------------------------------
+# Buffers and DMA
+# ---------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class DmemAllocOp(IRDLOperation):
+    """A DMEM buffer of a tile kernel; `init` (int16) makes it a constant
+    that is part of the ucode's DMEM image. `allocate-dmem` sets `offset`.
+
+    Example:
+
+    ```mlir
+    %x = n64.dmem_alloc "x" : !n64.dmem<128>
+    %w = n64.dmem_alloc "w" {offset = 256 : i64} : !n64.dmem<1072 x 2>
+    %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>}
+        : !n64.dmem<16>
+    ```
+    """
+
+    name = "n64.dmem_alloc"
+
+    buffer = prop_def(StringAttr)
+    offset = opt_prop_def(IntegerAttr[I64])
+    init = opt_prop_def(DenseArrayBase[I16])
+    result = result_def(DmemType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$buffer attr-dict `:` type($result)"
+
+    def __init__(
+        self, buffer: str, typ: DmemType, init: Sequence[int] | None = None
+    ) -> None:
+        props: dict[str, Attribute] = {"buffer": StringAttr(buffer)}
+        if init is not None:
+            props["init"] = DenseArrayBase.from_list(i16, list(init))
+        super().__init__(result_types=[typ], properties=props)
+
+    @property
+    def dmem_type(self) -> DmemType:
+        typ = self.result.type
+        assert isinstance(typ, DmemType)
+        return typ
+
+    def verify_(self) -> None:
+        typ = self.dmem_type
+        if self.init is not None and 2 * len(self.init) > typ.total_bytes:
+            raise VerifyException(
+                f"n64.dmem_alloc {self.buffer.data!r}: init larger than the buffer"
+            )
+        if self.offset is not None:
+            start = self.offset.value.data
+            if start < 0 or start % 16 or start + typ.total_bytes > DMEM_SIZE:
+                raise VerifyException(
+                    f"n64.dmem_alloc {self.buffer.data!r}: offset {start} is not "
+                    f"16-byte aligned inside DMEM for {typ.total_bytes} bytes"
+                )
+
+
+class DmaOpBase(IRDLOperation):
+    """Shared properties and checks of `n64.dma_in` and `n64.dma_out`."""
+
+    offset = prop_def(IntegerAttr[I64])
+    strides = prop_def(DenseArrayBase[I64])
+    bytes = prop_def(IntegerAttr[I64])
+    rows = prop_def(IntegerAttr[I64])
+    row_stride = prop_def(IntegerAttr[I64])
+    tag = prop_def(IntegerAttr[I64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+
+    @staticmethod
+    def make_props(
+        offset: int,
+        strides: Sequence[int],
+        nbytes: int,
+        rows: int,
+        row_stride: int | None,
+        tag: int,
+    ) -> dict[str, Attribute]:
+        return {
+            "offset": _i64(offset),
+            "strides": DenseArrayBase.from_list(i64, list(strides)),
+            "bytes": _i64(nbytes),
+            "rows": _i64(rows),
+            "row_stride": _i64(nbytes if row_stride is None else row_stride),
+            "tag": _i64(tag),
+        }
+
+    def get_strides(self) -> tuple[int, ...]:
+        return _ints(self.strides)
+
+    def dmem_operand(self) -> SSAValue:
+        raise NotImplementedError
+
+    def verify_(self) -> None:
+        what = self.name
+        nbytes = self.bytes.value.data
+        rows = self.rows.value.data
+        row_stride = self.row_stride.value.data
+        if len(self.get_strides()) != len(self.indices):
+            raise VerifyException(f"{what}: one stride per index expected")
+        if nbytes <= 0 or nbytes % 8 or nbytes > DMEM_SIZE:
+            raise VerifyException(
+                f"{what}: bytes must be a positive multiple of 8 up to 4096, not {nbytes}"
+            )
+        if not 1 <= rows <= 256:
+            raise VerifyException(f"{what}: rows must be in 1..256, not {rows}")
+        if row_stride < nbytes or row_stride % 8:
+            raise VerifyException(
+                f"{what}: row_stride {row_stride} must be a multiple of 8, at least bytes"
+            )
+        values = [self.offset.value.data, *self.get_strides()]
+        if any(v % 8 for v in values):
+            raise VerifyException(f"{what}: RDRAM offsets must be multiples of 8")
+        dmem = self.dmem_operand().type
+        assert isinstance(dmem, DmemType)
+        if nbytes * rows > dmem.size.data:
+            raise VerifyException(
+                f"{what}: {nbytes * rows} bytes do not fit a {dmem.size.data}-byte slot"
+            )
+
+
+@irdl_op_definition
+class DmaInOp(DmaOpBase):
+    """DMA from RDRAM `src` at `offset + sum(strides * indices)` into the DMEM
+    buffer `dst` (into its next slot if `dst` is a ring): `rows` rows of
+    `bytes` bytes, `row_stride` bytes apart in RDRAM. Asynchronous: the data
+    may be used after an `n64.dma_wait` with the same `tag`.
+
+    Example:
+
+    ```mlir
+    n64.dma_in %wr[%g, %c] -> %w {offset = 1072 : i64, strides = array<i64: 2144, 1072>,
+        bytes = 1072 : i64, rows = 1 : i64, row_stride = 1072 : i64, tag = 0 : i64}
+        : !n64.rdram<4288> -> !n64.dmem<1072 x 2>
+    ```
+    """
+
+    name = "n64.dma_in"
+
+    src = operand_def(RdramType)
+    dst = operand_def(DmemType)
+    indices = var_operand_def(IndexType)
+
+    assembly_format = (
+        "$src `[` $indices `]` `->` $dst attr-dict `:` type($src) `->` type($dst)"
+    )
+
+    def __init__(
+        self,
+        src: SSAValue,
+        dst: SSAValue,
+        indices: Sequence[SSAValue],
+        *,
+        offset: int,
+        strides: Sequence[int],
+        nbytes: int,
+        rows: int = 1,
+        row_stride: int | None = None,
+        tag: int = 0,
+    ) -> None:
+        super().__init__(
+            operands=[src, dst, indices],
+            properties=self.make_props(offset, strides, nbytes, rows, row_stride, tag),
+        )
+
+    def dmem_operand(self) -> SSAValue:
+        return self.dst
+
+
+@irdl_op_definition
+class DmaOutOp(DmaOpBase):
+    """DMA from the DMEM buffer `src` to RDRAM `dst` at
+    `offset + sum(strides * indices)`; the counterpart of `n64.dma_in`.
+
+    Example:
+
+    ```mlir
+    n64.dma_out %y -> %yr[%g] {offset = 0 : i64, strides = array<i64: 16>,
+        bytes = 16 : i64, rows = 1 : i64, row_stride = 16 : i64, tag = 1 : i64}
+        : !n64.dmem<16> -> !n64.rdram<64>
+    ```
+    """
+
+    name = "n64.dma_out"
+
+    src = operand_def(DmemType)
+    dst = operand_def(RdramType)
+    indices = var_operand_def(IndexType)
+
+    assembly_format = (
+        "$src `->` $dst `[` $indices `]` attr-dict `:` type($src) `->` type($dst)"
+    )
+
+    def __init__(
+        self,
+        src: SSAValue,
+        dst: SSAValue,
+        indices: Sequence[SSAValue],
+        *,
+        offset: int,
+        strides: Sequence[int],
+        nbytes: int,
+        rows: int = 1,
+        row_stride: int | None = None,
+        tag: int = 1,
+    ) -> None:
+        super().__init__(
+            operands=[src, dst, indices],
+            properties=self.make_props(offset, strides, nbytes, rows, row_stride, tag),
+        )
+
+    def dmem_operand(self) -> SSAValue:
+        return self.src
+
+
+@irdl_op_definition
+class DmaWaitOp(IRDLOperation):
+    """Wait until the transfers with `tag` (and, on the RSP, all earlier
+    transfers) have finished.
+
+    Example:
+
+    ```mlir
+    n64.dma_wait {tag = 0 : i64}
+    ```
+    """
+
+    name = "n64.dma_wait"
+
+    tag = prop_def(IntegerAttr[I64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "attr-dict"
+
+    def __init__(self, tag: int = 0) -> None:
+        super().__init__(properties={"tag": _i64(tag)})
+
+
+# ---------------------------------------------------------------------------
+# Compute
+# ---------------------------------------------------------------------------
+
+
+@irdl_op_definition
+class TileMatmulOp(IRDLOperation):
+    """Multiply-accumulate one weight tile into the accumulator of one group
+    of 8 output channels, on the RSP vector unit.
+
+    `w` is a ring of weight tiles (layout in the module docstring); the op
+    consumes its oldest slot. `chunk` (an index in `0 .. chunks-1`) says which
+    `rows` inputs of `x` the tile covers: `x[chunk*rows : (chunk+1)*rows]`.
+    The first chunk (`chunk == 0`) starts the accumulator chain; the last
+    (`chunk == chunks-1`) adds the bias, requantises
+    `clamp(sat16(acc >> shift), clamp_lo, clamp_hi)` and stores the 8 results
+    into `out`. With `chunks = 1` every tile is both.
+
+    Example:
+
+    ```mlir
+    n64.tile_matmul %x, %w, %y [%c] {rows = 64 : i64, chunks = 1 : i64,
+        clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
+        : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>
+    ```
+    """
+
+    name = "n64.tile_matmul"
+
+    x = operand_def(DmemType)
+    w = operand_def(DmemType)
+    out = operand_def(DmemType)
+    chunk = operand_def(IndexType)
+    rows = prop_def(IntegerAttr[I64])
+    chunks = prop_def(IntegerAttr[I64])
+    clamp_lo = prop_def(IntegerAttr[I64])
+    clamp_hi = prop_def(IntegerAttr[I64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$x `,` $w `,` $out `[` $chunk `]` attr-dict `:` type($x) `,` type($w) `,` type($out)"
+
+    def __init__(
+        self,
+        x: SSAValue,
+        w: SSAValue,
+        out: SSAValue,
+        chunk: SSAValue,
+        *,
+        rows: int,
+        chunks: int,
+        clamp_lo: int = -32768,
+        clamp_hi: int = 32767,
+    ) -> None:
+        super().__init__(
+            operands=[x, w, out, chunk],
+            properties={
+                "rows": _i64(rows),
+                "chunks": _i64(chunks),
+                "clamp_lo": _i64(clamp_lo),
+                "clamp_hi": _i64(clamp_hi),
+            },
+        )
+
+    def verify_(self) -> None:
+        rows = self.rows.value.data
+        chunks = self.chunks.value.data
+        lo, hi = self.clamp_lo.value.data, self.clamp_hi.value.data
+        if rows <= 0 or rows % GROUP:
+            raise VerifyException(
+                f"n64.tile_matmul: rows must be a positive multiple of 8, not {rows}"
+            )
+        if chunks < 1:
+            raise VerifyException("n64.tile_matmul: chunks must be at least 1")
+        if not -32768 <= lo <= hi <= 32767:
+            raise VerifyException(
+                f"n64.tile_matmul: clamp [{lo}, {hi}] is not an int16 range"
+            )
+        x, w, out = (v.type for v in (self.x, self.w, self.out))
+        assert isinstance(x, DmemType) and isinstance(w, DmemType)
+        assert isinstance(out, DmemType)
+        if w.size.data < TILE_HEADER_BYTES + 16 * rows:
+            raise VerifyException(
+                f"n64.tile_matmul: weight slot of {w.size.data} bytes is smaller "
+                f"than a tile of {rows} rows ({TILE_HEADER_BYTES + 16 * rows})"
+            )
+        if x.size.data < 2 * rows * chunks:
+            raise VerifyException(
+                f"n64.tile_matmul: x buffer of {x.size.data} bytes is smaller than "
+                f"{rows * chunks} inputs"
+            )
+        if out.size.data < 16:
+            raise VerifyException("n64.tile_matmul: output buffer below 16 bytes")
+
+
+@irdl_op_definition
+class RspInvokeOp(IRDLOperation):
+    """One run of an RSP ucode (made by `lower-to-rsp`): the CPU loads the
+    ucode's IMEM and DMEM images, writes the RDRAM base address of the
+    arena into the DMEM word at `base_slot`, starts the RSP and waits for
+    `break`. The ucode runs `layers` one after the other; its activations
+    are at `input_offsets` / `output_offsets` in the arena (rows padded to 8
+    elements). `cycles` is the cycle model's estimate.
+
+    Example:
+
+    ```mlir
+    %y = n64.rsp_invoke @ucode0 (%x) {layers = ["fc1", "fc2"],
+        input_offsets = array<i64: 0>, output_offsets = array<i64: 64>,
+        base_slot = 0 : i64, macs = 2560 : i64, cycles = 1200 : i64}
+        : (tensor<1x64xi16>) -> tensor<1x10xi16>
+    ```
+    """
+
+    name = "n64.rsp_invoke"
+
+    ucode = prop_def(SymbolRefAttr)
+    layers = prop_def(ArrayAttr[StringAttr])
+    input_offsets = prop_def(DenseArrayBase[I64])
+    output_offsets = prop_def(DenseArrayBase[I64])
+    base_slot = prop_def(IntegerAttr[I64])
+    macs = prop_def(IntegerAttr[I64])
+    cycles = prop_def(IntegerAttr[I64])
+
+    inputs = var_operand_def(TensorType)
+    outputs = var_result_def(TensorType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$ucode `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)"
+    )
+
+    def __init__(
+        self,
+        ucode: str,
+        inputs: Sequence[SSAValue],
+        output_types: Sequence[Attribute],
+        *,
+        layers: Sequence[str],
+        input_offsets: Sequence[int],
+        output_offsets: Sequence[int],
+        macs: int,
+        cycles: int,
+        base_slot: int = 0,
+    ) -> None:
+        super().__init__(
+            operands=[inputs],
+            result_types=[output_types],
+            properties={
+                "ucode": SymbolRefAttr(ucode),
+                "layers": ArrayAttr([StringAttr(n) for n in layers]),
+                "input_offsets": DenseArrayBase.from_list(i64, list(input_offsets)),
+                "output_offsets": DenseArrayBase.from_list(i64, list(output_offsets)),
+                "base_slot": _i64(base_slot),
+                "macs": _i64(macs),
+                "cycles": _i64(cycles),
+            },
+        )
+
+    def verify_(self) -> None:
+        if len(self.input_offsets) != len(self.inputs):
+            raise VerifyException("n64.rsp_invoke: one input offset per input expected")
+        if len(self.output_offsets) != len(self.outputs):
+            raise VerifyException(
+                "n64.rsp_invoke: one output offset per output expected"
+            )
+
+
+TILE_OPS: list[type[IRDLOperation]] = [
+    RspInvokeOp,
+    TileKernelOp,
+    DmemAllocOp,
+    DmaInOp,
+    DmaOutOp,
+    DmaWaitOp,
+    TileMatmulOp,
+]
+TILE_ATTRS: list[type[ParametrizedAttribute]] = [RdramType, DmemType]
+
+__all__ = [
+    "TILE_OPS",
+    "TILE_ATTRS",
+    "RdramType",
+    "DmemType",
+    "TileKernelOp",
+    "DmemAllocOp",
+    "DmaInOp",
+    "DmaOutOp",
+    "DmaWaitOp",
+    "TileMatmulOp",
+    "RspInvokeOp",
+]
