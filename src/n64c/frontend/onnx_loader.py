@@ -1,0 +1,182 @@
+"""Reading, validating and upgrading ONNX models.
+
+Everything that can go wrong with the user's file raises an
+:class:`~n64c.errors.InvalidInputError`; an opset the converter cannot upgrade
+raises an :class:`~n64c.errors.UnsupportedModelError`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import onnx
+from google.protobuf.message import DecodeError
+from onnx import version_converter
+from onnx.external_data_helper import uses_external_data
+
+from n64c.errors import InvalidInputError, UnsupportedModelError
+
+DEFAULT_DOMAINS = ("", "ai.onnx")
+OLDEST_OPSET = 6
+"""The oldest default-domain opset import is tested from."""
+
+_CHECKER_LIMIT = 2**31 - 1
+"""Protobuf's serialisation limit; bigger models skip the structural check."""
+
+
+def newest_opset() -> int:
+    """The newest default-domain opset the installed `onnx` package knows."""
+    return onnx.defs.onnx_opset_version()
+
+
+def default_opset(model: onnx.ModelProto) -> int:
+    """The model's default-domain (`ai.onnx`) opset version."""
+    for opset in model.opset_import:
+        if opset.domain in DEFAULT_DOMAINS:
+            return opset.version
+    raise InvalidInputError("the ONNX model imports no default-domain opset")
+
+
+def load_model_file(path: str | os.PathLike[str]) -> onnx.ModelProto:
+    """Read `path` (with its external data, looked up next to it) and check
+    that it is a well-formed ONNX model."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InvalidInputError(f"{path}: is a directory, not an ONNX model")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read: {e.strerror}") from None
+    if not data:
+        raise InvalidInputError(f"{path}: empty file, not an ONNX model")
+    try:
+        model = onnx.ModelProto.FromString(data)
+    except (DecodeError, RuntimeWarning, ValueError) as e:
+        raise InvalidInputError(
+            f"{path}: not a valid ONNX model (truncated or not ONNX: {_one_line(e)})"
+        ) from None
+    _check_looks_like_onnx(model, str(path))
+    if any(uses_external_data(t) for t in _all_initializers(model)):
+        _load_external_data(model, path)
+    check_model(model, str(path))
+    return model
+
+
+def check_model(model: onnx.ModelProto, where: str = "model") -> None:
+    """Structural validation with `onnx.checker` (a clear error if it fails)."""
+    _check_looks_like_onnx(model, where)
+    for tensor in _all_initializers(model):
+        if uses_external_data(tensor):
+            raise InvalidInputError(
+                f"{where}: tensor '{tensor.name}' keeps its data in an external "
+                "file that was not loaded; import the model from its path"
+            )
+    if model.ByteSize() < _CHECKER_LIMIT:
+        try:
+            onnx.checker.check_model(model)
+        except onnx.checker.ValidationError as e:
+            raise InvalidInputError(
+                f"{where}: invalid ONNX model: {_one_line(e)}"
+            ) from None
+
+
+def upgrade_opset(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Convert the model to :func:`newest_opset`, so each operator is
+    translated at one set of semantics."""
+    version = default_opset(model)
+    target = newest_opset()
+    if version > target:
+        raise UnsupportedModelError(
+            f"the model uses opset {version}, newer than the newest this onnx "
+            f"package knows ({target})"
+        )
+    if version == target:
+        return model
+    try:
+        return version_converter.convert_version(model, target)
+    except Exception as e:  # the converter raises plain RuntimeErrors
+        raise UnsupportedModelError(
+            f"cannot upgrade the model from opset {version} to opset {target}: "
+            f"{_one_line(e)}"
+        ) from None
+
+
+def _check_looks_like_onnx(model: onnx.ModelProto, where: str) -> None:
+    # A text file or a random blob can decode as a nearly empty message.
+    if model.ir_version <= 0 or not model.HasField("graph"):
+        raise InvalidInputError(f"{where}: not an ONNX model")
+    if not model.graph.output:
+        raise InvalidInputError(
+            f"{where}: invalid ONNX model: the graph has no outputs"
+        )
+    if not model.opset_import:
+        raise InvalidInputError(f"{where}: invalid ONNX model: no opset imports")
+
+
+def _all_initializers(model: onnx.ModelProto) -> list[onnx.TensorProto]:
+    tensors = list(model.graph.initializer)
+    for node in model.graph.node:
+        for attr in node.attribute:
+            if attr.type == onnx.AttributeProto.TENSOR:
+                tensors.append(attr.t)
+    return tensors
+
+
+def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
+    base = path.resolve().parent
+    for tensor in _all_initializers(model):
+        if not uses_external_data(tensor):
+            continue
+        info = onnx.external_data_helper.ExternalDataInfo(tensor)
+        location = base / info.location
+        if not location.is_file():
+            raise InvalidInputError(
+                f"{path}: external data file '{info.location}' of tensor "
+                f"'{tensor.name}' not found (looked in {base})"
+            )
+    try:
+        onnx.external_data_helper.load_external_data_for_model(model, str(base))
+    except (OSError, ValueError, onnx.checker.ValidationError) as e:
+        raise InvalidInputError(
+            f"{path}: cannot load external data: {_one_line(e)}"
+        ) from None
+    for tensor in _all_initializers(model):
+        expected = _expected_bytes(tensor)
+        if expected is not None and tensor.HasField("raw_data"):
+            if len(tensor.raw_data) != expected:
+                raise InvalidInputError(
+                    f"{path}: external data of tensor '{tensor.name}' is truncated "
+                    f"({len(tensor.raw_data)} bytes, expected {expected})"
+                )
+
+
+_WHOLE_BYTE_TYPES = {
+    onnx.TensorProto.FLOAT: 4,
+    onnx.TensorProto.DOUBLE: 8,
+    onnx.TensorProto.FLOAT16: 2,
+    onnx.TensorProto.BFLOAT16: 2,
+    onnx.TensorProto.INT64: 8,
+    onnx.TensorProto.INT32: 4,
+    onnx.TensorProto.INT16: 2,
+    onnx.TensorProto.INT8: 1,
+    onnx.TensorProto.UINT8: 1,
+    onnx.TensorProto.BOOL: 1,
+}
+
+
+def _expected_bytes(tensor: onnx.TensorProto) -> int | None:
+    itemsize = _WHOLE_BYTE_TYPES.get(tensor.data_type)
+    if itemsize is None:
+        return None
+    count = 1
+    for d in tensor.dims:
+        count *= d
+    return count * itemsize
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= 300 else text[:297] + "..."
