@@ -1,0 +1,131 @@
+"""Calibration data: loading `.npy` / `.npz` files and checking them against a
+model's inputs.
+
+A calibration set is a batch of typical inputs. `.npy` holds one array (for a
+model with a single input); `.npz` holds one array per ONNX input name. Every
+array has a leading batch axis: for an input of shape `S` the array has shape
+`(B, *S)`. For the common case of a model whose input starts with a batch
+dimension of 1 (`S = (1, *T)`), an array of shape `(B, *T)` is accepted too
+and read as `B` separate samples. A single sample of shape `S` is a batch of
+one.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from n64c.errors import InvalidInputError
+
+CalibrationData = dict[str, np.ndarray]
+
+
+def load_calibration_file(path: str | Path) -> np.ndarray | CalibrationData:
+    """Read a `.npy` array or a `.npz` archive of arrays (not yet checked
+    against a model; see :func:`match_calibration`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such calibration file")
+    suffix = path.suffix.lower()
+    if suffix not in (".npy", ".npz"):
+        raise InvalidInputError(f"{path}: calibration data must be a .npy or .npz file")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        raise InvalidInputError(f"{path}: not a readable {suffix} file ({e})") from None
+    if isinstance(loaded, np.lib.npyio.NpzFile):
+        with loaded:
+            try:
+                return {name: np.asarray(loaded[name]) for name in loaded.files}
+            except (ValueError, OSError, zipfile.BadZipFile) as e:
+                raise InvalidInputError(f"{path}: damaged .npz archive ({e})") from None
+    if not isinstance(loaded, np.ndarray):
+        raise InvalidInputError(f"{path}: not a numpy array file")
+    return loaded
+
+
+def match_calibration(
+    data: np.ndarray | Mapping[str, np.ndarray],
+    input_names: Sequence[str],
+    input_shapes: Sequence[Sequence[int]],
+    source: str = "calibration data",
+) -> CalibrationData:
+    """Check calibration arrays against the model inputs and return them as
+    float32 arrays of shape `(B, *input_shape)`, keyed by input name.
+
+    Raises :class:`InvalidInputError` with a message naming the input and the
+    expected shape when a name is missing or unknown or a shape does not fit.
+    """
+    if isinstance(data, np.ndarray):
+        if len(input_names) != 1:
+            raise InvalidInputError(
+                f"{source}: a single .npy array only fits a model with one input; "
+                f"this model has inputs {list(input_names)} (use an .npz keyed by "
+                "input name)"
+            )
+        data = {input_names[0]: data}
+    unknown = sorted(set(data) - set(input_names))
+    missing = [name for name in input_names if name not in data]
+    if unknown or missing:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing}")
+        if unknown:
+            parts.append(f"unknown {unknown}")
+        raise InvalidInputError(
+            f"{source}: arrays must be keyed by the model's input names "
+            f"{list(input_names)}: " + ", ".join(parts)
+        )
+    batches: set[int] = set()
+    result: CalibrationData = {}
+    for name, shape in zip(input_names, input_shapes, strict=True):
+        array = _as_batch(np.asarray(data[name]), tuple(shape), name, source)
+        batches.add(array.shape[0])
+        result[name] = array
+    if len(batches) > 1:
+        raise InvalidInputError(
+            f"{source}: inputs have different batch sizes {sorted(batches)}"
+        )
+    return result
+
+
+def _as_batch(
+    array: np.ndarray, shape: tuple[int, ...], name: str, source: str
+) -> np.ndarray:
+    if array.dtype.kind not in "fiub":
+        raise InvalidInputError(
+            f"{source}: input '{name}' has dtype {array.dtype}, expected numbers"
+        )
+    array = array.astype(np.float32)
+    if array.shape == shape:
+        batch = array[None]
+    elif array.shape[1:] == shape and array.shape[0] > 0:
+        batch = array
+    elif shape[:1] == (1,) and array.shape[1:] == shape[1:] and array.shape[0] > 0:
+        batch = array.reshape((array.shape[0], *shape))
+    else:
+        expected = " x ".join(str(d) for d in shape) or "scalar"
+        raise InvalidInputError(
+            f"{source}: input '{name}' has shape {tuple(array.shape)}, expected "
+            f"(batch, {expected.replace(' x ', ', ')})"
+            + (
+                f" or (batch, {', '.join(map(str, shape[1:]))})"
+                if shape[:1] == (1,)
+                else ""
+            )
+        )
+    if not np.all(np.isfinite(batch)):
+        raise InvalidInputError(f"{source}: input '{name}' contains NaN or infinity")
+    return batch
+
+
+def load_calibration(
+    path: str | Path, input_names: Sequence[str], input_shapes: Sequence[Sequence[int]]
+) -> CalibrationData:
+    """Load a calibration file and check it against the model inputs."""
+    return match_calibration(
+        load_calibration_file(path), input_names, input_shapes, source=str(path)
+    )
