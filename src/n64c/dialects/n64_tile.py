@@ -511,14 +511,16 @@ class TileMatmulOp(IRDLOperation):
     The first chunk (`chunk == 0`) starts the accumulator chain; the last
     (`chunk == chunks-1`) adds the bias, requantises
     `clamp(sat16(acc >> shift), clamp_lo, clamp_hi)` and stores the 8 results
-    into `out`. With `chunks = 1` every tile is both.
+    into `out`. `consts` holds the vector `[16384, 1, clamp_lo, clamp_hi, 0, 0,
+    0, 0]` the RSP code multiplies and compares with. With `chunks = 1` every
+    tile is both first and last.
 
     Example:
 
     ```mlir
-    n64.tile_matmul %x, %w, %y [%c] {rows = 64 : i64, chunks = 1 : i64,
+    n64.tile_matmul %x, %w, %y, %k [%c] {rows = 64 : i64, chunks = 1 : i64,
         clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
-        : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>
+        : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
     ```
     """
 
@@ -527,6 +529,7 @@ class TileMatmulOp(IRDLOperation):
     x = operand_def(DmemType)
     w = operand_def(DmemType)
     out = operand_def(DmemType)
+    consts = operand_def(DmemType)
     chunk = operand_def(IndexType)
     rows = prop_def(IntegerAttr[I64])
     chunks = prop_def(IntegerAttr[I64])
@@ -541,6 +544,7 @@ class TileMatmulOp(IRDLOperation):
         x: SSAValue,
         w: SSAValue,
         out: SSAValue,
+        consts: SSAValue,
         chunk: SSAValue,
         *,
         rows: int,
@@ -549,7 +553,7 @@ class TileMatmulOp(IRDLOperation):
         clamp_hi: int = 32767,
     ) -> None:
         super().__init__(
-            operands=[x, w, out, chunk],
+            operands=[x, w, out, consts, chunk],
             properties={
                 "rows": _i64(rows),
                 "chunks": _i64(chunks),
@@ -587,6 +591,14 @@ class TileMatmulOp(IRDLOperation):
             )
         if out.size.data < 16:
             raise VerifyException("n64.tile_matmul: output buffer below 16 bytes")
+        consts = self.consts.owner
+        if isinstance(consts, DmemAllocOp) and consts.init is not None:
+            values = [int(v) for v in consts.init.get_values()]
+            if values[:4] != [16384, 1, lo, hi]:
+                raise VerifyException(
+                    "n64.tile_matmul: consts must start with [16384, 1, clamp_lo, "
+                    f"clamp_hi], got {values[:4]}"
+                )
 
 
 @irdl_op_definition

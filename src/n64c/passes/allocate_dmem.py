@@ -1,0 +1,72 @@
+"""`allocate-dmem`: DMEM offsets for the buffers of every tile kernel.
+
+DMEM (4 KiB) is laid out the same way for every ucode:
+
+```
+0x000  parameter block (16 bytes; word 0 = RDRAM base address of the arena)
+0x010  constant vectors of all kernels (`n64.dmem_alloc` with `init`),
+       one after the other: they are part of the DMEM image and must
+       survive while earlier kernels run
+....   working buffers of the kernel that is running: kernels run one
+       after the other, so every kernel's buffers start at the same offset
+```
+
+Every buffer is 16-byte aligned (vector loads and DMA). When a kernel's
+buffers do not fit, the pass fails with a `BudgetError` that names the
+layer and the number of bytes missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.passes import ModulePass
+
+from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp
+from n64c.errors import BudgetError
+
+PARAM_BLOCK_BYTES = 16
+DMEM_BYTES = 4096
+
+
+def _align16(value: int) -> int:
+    return (value + 15) & ~15
+
+
+@dataclass(frozen=True)
+class AllocateDmemPass(ModulePass):
+    """Give every `n64.dmem_alloc` an `offset`; option `dmem` is the budget."""
+
+    name = "allocate-dmem"
+
+    dmem: int = DMEM_BYTES
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        kernels = [k for k in op.walk() if isinstance(k, TileKernelOp)]
+        cursor = PARAM_BLOCK_BYTES
+        for kernel in kernels:
+            for buf in kernel.body.walk():
+                if isinstance(buf, DmemAllocOp) and buf.init is not None:
+                    buf.offset = IntegerAttr(cursor, i64)
+                    cursor += _align16(buf.dmem_type.total_bytes)
+        constants_end = cursor
+        if constants_end > self.dmem:
+            raise BudgetError(
+                f"layer {kernels[-1].layer.data}: the constants of {len(kernels)} "
+                f"kernels need {constants_end} bytes of DMEM, "
+                f"{constants_end - self.dmem} bytes over the {self.dmem}-byte budget"
+            )
+        for kernel in kernels:
+            cursor = constants_end
+            for buf in kernel.body.walk():
+                if isinstance(buf, DmemAllocOp) and buf.init is None:
+                    buf.offset = IntegerAttr(cursor, i64)
+                    cursor += _align16(buf.dmem_type.total_bytes)
+            if cursor > self.dmem:
+                raise BudgetError(
+                    f"layer {kernel.layer.data}: DMEM working set ends at byte "
+                    f"{cursor}, {cursor - self.dmem} bytes over the "
+                    f"{self.dmem}-byte DMEM budget"
+                )

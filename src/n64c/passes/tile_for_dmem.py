@@ -1,0 +1,358 @@
+"""`tile-for-dmem`: quantised Gemm layers into DMEM tile programs.
+
+Each `n64.qgemm` with constant weights (and constant bias) becomes an
+`n64.tile_kernel` whose body streams the weights through a double-buffered
+DMEM ring while the RSP computes on the other slot:
+
+```
+dma_in tile 0 -> ring                          (prefetch)
+for m in rows:                                 (batch rows of x)
+  dma_in x[m] -> x
+  for g in groups of 8 output channels:
+    for c in chunks of the inputs:
+      dma_wait                                  (tile t has arrived)
+      dma_in tile t+1 -> ring                   (overlaps the compute below)
+      tile_matmul x, ring, y [c]                (first chunk starts, last requantises)
+    dma_out y -> y[m, g]
+dma_wait
+```
+
+Dimensions that are not multiples of 8 are padded: the packed weights carry
+zero rows and columns (and `mult = 1`, zero bias for padded channels), so
+padded inputs never contribute and padded outputs are computed but ignored.
+Activations live in RDRAM with rows padded to a multiple of 8 elements.
+
+The weights of a layer are packed into `(groups * chunks + 1)` tiles of
+`48 + 16 * rows` int16 values; the extra last tile repeats tile 0, so the
+prefetch of "tile t+1" is always a valid read and wraps around to the next
+row of `x`. `plan_gemm_tiles` picks the chunk size: the largest that fits
+the x buffer, the ring and the small buffers into DMEM.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    ModuleOp,
+    TensorType,
+    i16,
+    i64,
+)
+from xdsl.ir import Block, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from n64c.dialects.n64_graph import ConstantOp
+from n64c.dialects.n64_quant import QGemmOp
+from n64c.dialects.n64_tile import (
+    TILE_HEADER_BYTES,
+    DmaInOp,
+    DmaOutOp,
+    DmaWaitOp,
+    DmemAllocOp,
+    DmemType,
+    RdramType,
+    TileKernelOp,
+    TileMatmulOp,
+)
+from n64c.errors import BudgetError, UnsupportedModelError
+
+DMEM_BYTES = 4096
+PARAM_BYTES = 16
+"""DMEM bytes 0..15 hold the invocation parameters (the RDRAM base word)."""
+MAX_ROWS = 128
+"""Largest chunk: the chunk's MAC code is unrolled in IMEM."""
+SMALL_BUFFERS = 16 + 16
+"""Per layer: the output vector and the constant vector."""
+
+
+def round_up(value: int, multiple: int) -> int:
+    return (value + multiple - 1) // multiple * multiple
+
+
+@dataclass(frozen=True)
+class GemmTiling:
+    """How one Gemm layer `y[M,N] = x[M,K] w[K,N]` is tiled."""
+
+    m: int
+    k: int
+    n: int
+    rows: int
+    """Input rows per chunk (a multiple of 8)."""
+    chunks: int
+    """Chunks per group of 8 output channels."""
+
+    @property
+    def k_padded(self) -> int:
+        return round_up(self.k, 8)
+
+    @property
+    def n_padded(self) -> int:
+        return round_up(self.n, 8)
+
+    @property
+    def groups(self) -> int:
+        return self.n_padded // 8
+
+    @property
+    def tiles(self) -> int:
+        return self.groups * self.chunks
+
+    @property
+    def tile_bytes(self) -> int:
+        return TILE_HEADER_BYTES + 16 * self.rows
+
+    @property
+    def x_buffer_bytes(self) -> int:
+        return 2 * self.rows * self.chunks
+
+    @property
+    def x_row_bytes(self) -> int:
+        """RDRAM bytes of one padded input row (what is DMA'd)."""
+        return 2 * self.k_padded
+
+    @property
+    def y_row_bytes(self) -> int:
+        return 2 * self.n_padded
+
+    @property
+    def weights_bytes(self) -> int:
+        return (self.tiles + 1) * self.tile_bytes
+
+    @property
+    def dmem_bytes(self) -> int:
+        """Working set of the kernel (without the shared parameter block)."""
+        return self.x_buffer_bytes + 2 * self.tile_bytes + SMALL_BUFFERS
+
+    @property
+    def macs(self) -> int:
+        return self.m * self.k * self.n
+
+
+def plan_gemm_tiles(
+    m: int, k: int, n: int, layer: str, dmem_bytes: int = DMEM_BYTES
+) -> GemmTiling:
+    """The tiling with the fewest chunks whose working set fits DMEM.
+
+    Raises `BudgetError` naming the layer when even 8-row chunks do not fit
+    (the input row alone is then too large for DMEM).
+    """
+    available = dmem_bytes - PARAM_BYTES
+    k_padded = round_up(k, 8)
+    chunks = max(1, math.ceil(k_padded / MAX_ROWS))
+    while True:
+        rows = round_up(math.ceil(k_padded / chunks), 8)
+        tiling = GemmTiling(m, k, n, rows, chunks)
+        if tiling.dmem_bytes <= available:
+            return tiling
+        if rows == 8:
+            raise BudgetError(
+                f"layer {layer}: the Gemm with K={k} needs {tiling.dmem_bytes} bytes "
+                f"of DMEM even with 8-row chunks, {tiling.dmem_bytes - available} "
+                f"bytes over the {available} bytes available"
+            )
+        chunks += 1
+
+
+def pack_gemm_weights(
+    w: np.ndarray, bias: np.ndarray | None, shifts: np.ndarray, tiling: GemmTiling
+) -> np.ndarray:
+    """The layer's weight tiles as int16, in the order the kernel reads them.
+
+    Tile `(g, c)`: `bias_hi[8] bias_lo[8] mult[8]` for channels `8g..8g+7`,
+    then `w[c*rows + r, 8g..8g+7]` for `r < rows`; a copy of tile 0 follows
+    the last tile.
+    """
+    k, n = tiling.k, tiling.n
+    rows, chunks, groups = tiling.rows, tiling.chunks, tiling.groups
+    kk = rows * chunks
+    wp = np.zeros((kk, groups * 8), dtype=np.int16)
+    wp[:k, :n] = w
+    b = np.zeros(groups * 8, dtype=np.int64)
+    if bias is not None:
+        b[:n] = np.asarray(bias, dtype=np.int64)
+    s = np.full(groups * 8, 16, dtype=np.int64)
+    s[:n] = np.asarray(shifts, dtype=np.int64)
+    header = np.stack([b >> 14, b & 0x3FFF, np.left_shift(1, 16 - s)], axis=0).astype(
+        np.int16
+    )  # [3, groups*8]
+    header = header.reshape(3, groups, 8).transpose(1, 0, 2)  # [g, 3, 8]
+    body = wp.reshape(chunks, rows, groups, 8).transpose(2, 0, 1, 3)  # [g, c, r, 8]
+    tiles = np.concatenate(
+        [
+            np.broadcast_to(header[:, None, :, :], (groups, chunks, 3, 8)),
+            body,
+        ],
+        axis=2,
+    ).reshape(groups * chunks, -1)
+    return np.concatenate([tiles, tiles[:1]], axis=0).reshape(-1)
+
+
+def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
+    owner = value.owner
+    if not isinstance(owner, ConstantOp):
+        raise UnsupportedModelError(
+            f"layer {layer}: the Gemm {what} must be a constant to run on the RSP"
+        )
+    return owner.to_numpy()
+
+
+def _index_constants(block: Block, values: list[int]) -> dict[int, SSAValue]:
+    out: dict[int, SSAValue] = {}
+    for v in sorted(set(values)):
+        op = arith.ConstantOp.from_int_and_width(v, IndexType())
+        block.add_op(op)
+        out[v] = op.result
+    return out
+
+
+def _for(lb: SSAValue, ub: SSAValue, step: SSAValue) -> tuple[scf.ForOp, Block]:
+    body = Block(arg_types=[IndexType()])
+    loop = scf.ForOp(lb, ub, step, [], Region(body))
+    return loop, body
+
+
+def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
+    """The tile program of one `n64.qgemm`."""
+    x_type = op.x.type
+    w_value = _constant(op.w, "weights", layer)
+    bias = None if op.bias is None else _constant(op.bias, "bias", layer)
+    assert isinstance(x_type, TensorType)
+    m, k = (int(d) for d in x_type.get_shape())
+    n = int(w_value.shape[1])
+    tiling = plan_gemm_tiles(m, k, n, layer, dmem_bytes)
+    lo, hi = op.clamp_bounds
+    packed = pack_gemm_weights(
+        w_value, bias, np.asarray(op.shift_values, dtype=np.int64), tiling
+    )
+    weights = DenseIntOrFPElementsAttr(
+        TensorType(i16, [packed.size]),
+        BytesAttr(np.ascontiguousarray(packed, dtype="<i2").tobytes()),
+    )
+
+    tb = tiling.tile_bytes
+    body = Block(
+        arg_types=[
+            RdramType(m * tiling.x_row_bytes),
+            RdramType(m * tiling.y_row_bytes),
+            RdramType(tiling.weights_bytes),
+        ]
+    )
+    xr, yr, wr = body.args
+    xb = DmemAllocOp("x", DmemType(tiling.x_buffer_bytes))
+    wb = DmemAllocOp("w", DmemType(tb, 2))
+    yb = DmemAllocOp("y", DmemType(16))
+    kb = DmemAllocOp("k", DmemType(16), [16384, 1, lo, hi, 0, 0, 0, 0])
+    body.add_ops([xb, wb, yb, kb])
+    consts = _index_constants(body, [0, 1, m, tiling.groups, tiling.chunks])
+    c0, c1 = consts[0], consts[1]
+    body.add_op(DmaInOp(wr, wb.result, [], offset=0, strides=[], nbytes=tb, tag=0))
+
+    row_loop, row = _for(c0, consts[m], c1)
+    (iv_m,) = row.args
+    row.add_op(
+        DmaInOp(
+            xr,
+            xb.result,
+            [iv_m],
+            offset=0,
+            strides=[tiling.x_row_bytes],
+            nbytes=tiling.x_row_bytes,
+            tag=2,
+        )
+    )
+    group_loop, group = _for(c0, consts[tiling.groups], c1)
+    (iv_g,) = group.args
+    chunk_loop, chunk = _for(c0, consts[tiling.chunks], c1)
+    (iv_c,) = chunk.args
+    chunk.add_ops(
+        [
+            DmaWaitOp(0),
+            DmaInOp(
+                wr,
+                wb.result,
+                [iv_g, iv_c],
+                offset=tb,
+                strides=[tiling.chunks * tb, tb],
+                nbytes=tb,
+                tag=0,
+            ),
+            TileMatmulOp(
+                xb.result,
+                wb.result,
+                yb.result,
+                kb.result,
+                iv_c,
+                rows=tiling.rows,
+                chunks=tiling.chunks,
+                clamp_lo=lo,
+                clamp_hi=hi,
+            ),
+            scf.YieldOp(),
+        ]
+    )
+    group.add_ops(
+        [
+            chunk_loop,
+            DmaOutOp(
+                yb.result,
+                yr,
+                [iv_m, iv_g],
+                offset=0,
+                strides=[tiling.y_row_bytes, 16],
+                nbytes=16,
+                tag=1,
+            ),
+            scf.YieldOp(),
+        ]
+    )
+    row.add_ops([group_loop, scf.YieldOp()])
+    body.add_ops([row_loop, DmaWaitOp(1)])
+
+    kernel = TileKernelOp(
+        layer, [op.x], [op.output.type], Region(body), tiling.macs, weights
+    )
+    kernel.attributes["n64.tiling"] = DenseArrayBase.from_list(
+        i64, [m, k, n, tiling.rows, tiling.chunks]
+    )
+    return kernel
+
+
+def layer_name(op: QGemmOp, index: int) -> str:
+    """The layer's ONNX node name when the importer kept it, else `gemm<i>`."""
+    for key in ("n64.name", "name", "onnx.name", "n64.node"):
+        attr = op.attributes.get(key)
+        if attr is not None and hasattr(attr, "data"):
+            return str(attr.data)  # type: ignore[attr-defined]
+    return f"gemm{index}"
+
+
+@dataclass(frozen=True)
+class TileForDmemPass(ModulePass):
+    """Tile every `n64.qgemm` into a DMEM tile program (`n64.tile_kernel`).
+
+    Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
+    about 3488 for an rspq overlay).
+    """
+
+    name = "tile-for-dmem"
+
+    dmem: int = DMEM_BYTES
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
+        for index, gemm in enumerate(gemms):
+            kernel = build_gemm_kernel(gemm, layer_name(gemm, index), self.dmem)
+            Rewriter.replace_op(gemm, kernel)
+        for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
+            if not const.result.uses:
+                Rewriter.erase_op(const)
