@@ -537,7 +537,10 @@ class TileMatmulOp(IRDLOperation):
     clamp_hi = prop_def(IntegerAttr[I64])
 
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$x `,` $w `,` $out `[` $chunk `]` attr-dict `:` type($x) `,` type($w) `,` type($out)"
+    assembly_format = (
+        "$x `,` $w `,` $out `,` $consts `[` $chunk `]` attr-dict `:` type($x) `,` "
+        "type($w) `,` type($out) `,` type($consts)"
+    )
 
     def __init__(
         self,
