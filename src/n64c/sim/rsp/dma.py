@@ -1,0 +1,187 @@
+"""COP0 of the RSP simulator: the SP registers and the DMA engine.
+
+Registers (``mfc0``/``mtc0`` rd): c0 SP_MEM_ADDR (bits 11:3 address, bit 12
+selects IMEM), c1 SP_DRAM_ADDR (bits 23:3), c2 RD_LEN (RDRAM -> DMEM/IMEM),
+c3 WR_LEN (DMEM/IMEM -> RDRAM), c4 SP_STATUS, c5 DMA_FULL, c6 DMA_BUSY,
+c7 semaphore. A length word is ``(bytes-1) | (rows-1) << 12 | skip << 20``:
+bytes round up to a multiple of 8, addresses are 8-byte aligned, ``skip``
+(a multiple of 8) is the RDRAM gap after each row; the DMEM/IMEM side wraps
+at 4 KiB and does not skip.
+
+Functionally a transfer happens completely when its length register is
+written, in program order (as the z64 core does), so DMA_BUSY and DMA_FULL
+read 0 and SP_STATUS shows neither busy nor full. How long the transfer
+would have taken, and what waiting on it costs, is the cycle model's job:
+each write of a length register and each read of c4/c5/c6 is recorded as
+an event for :mod:`n64c.sim.rsp.timing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from n64c.sim.rsp.state import DMEM_SIZE, MASK32, RspRuntimeError, RspState, uniform
+
+# Timing event kinds (see timing.py).
+EVENT_DMA = 0  # payload: (rows, bytes per row)
+EVENT_WAIT_IDLE = 1  # a read of SP_STATUS or DMA_BUSY: wait for all DMA
+EVENT_WAIT_SLOT = 2  # a read of DMA_FULL: wait for a free queue slot
+
+RDP_REGISTERS = "RDP command registers (COP0 c8-c15) are not supported by the simulator"
+
+
+class Cop0:
+    """SP registers, DMA transfers and their timing events."""
+
+    def __init__(
+        self,
+        st: RspState,
+        current_index: Callable[[], int],
+        events: dict[int, list[tuple[int, int, int]]],
+        imem_written: Callable[[int, int], None],
+    ) -> None:
+        self.st = st
+        self.current_index = current_index
+        self.events = events
+        self.imem_written = imem_written
+        self.mem_addr = 0  # bits 12:3
+        self.dram_addr = 0  # bits 23:3
+        self.last_length = 0xFF8
+
+    def _event(self, kind: int, a: int = 0, b: int = 0) -> None:
+        self.events.setdefault(self.current_index(), []).append((kind, a, b))
+
+    # ------------------------------------------------------------- reads
+    def read(self, reg: int) -> int:
+        st = self.st
+        if reg & 8:
+            raise RspRuntimeError(RDP_REGISTERS)
+        if reg == 0:
+            return self.mem_addr
+        if reg == 1:
+            return self.dram_addr
+        if reg in (2, 3):
+            return self.last_length
+        if reg == 4:
+            self._event(EVENT_WAIT_IDLE)
+            status = int(st.halted) | int(st.broke) << 1
+            return status | st.signals << 7
+        if reg == 5:
+            self._event(EVENT_WAIT_SLOT)
+            return 0
+        if reg == 6:
+            self._event(EVENT_WAIT_IDLE)
+            return 0
+        # semaphore: reading returns it and sets it
+        value = st.semaphore
+        st.semaphore = 1
+        return value
+
+    # ------------------------------------------------------------ writes
+    def write(self, reg: int, value: int) -> bool:
+        """Write a register; returns True when the write halts the RSP."""
+        st = self.st
+        if reg & 8:
+            raise RspRuntimeError(RDP_REGISTERS)
+        if reg == 0:
+            self.mem_addr = value & 0x1FF8
+        elif reg == 1:
+            self.dram_addr = value & 0xFFFFF8
+        elif reg in (2, 3):
+            self._transfer(value, to_rsp=reg == 2)
+        elif reg == 4:
+            halt = False
+            if value & 2 and not value & 1:
+                st.halted = True
+                halt = True
+            if value & 4:
+                st.broke = False
+            for n in range(8):
+                clear = value >> (9 + 2 * n) & 1
+                setb = value >> (10 + 2 * n) & 1
+                if clear and not setb:
+                    st.signals &= ~(1 << n)
+                if setb and not clear:
+                    st.signals |= 1 << n
+            return halt
+        elif reg == 7:
+            st.semaphore = 0
+        return False
+
+    def _transfer(self, value: int, to_rsp: bool) -> None:
+        st = self.st
+        length = (value & 0xFF8) + 8
+        rows = ((value >> 12) & 0xFF) + 1
+        skip = (value >> 20) & 0xFF8
+        imem = bool(self.mem_addr & 0x1000)
+        pbus = self.mem_addr & 0xFF8
+        dram = self.dram_addr
+        rdram = st.rdram
+        size = rdram.shape[1]
+        self._event(EVENT_DMA, rows, length)
+        for _ in range(rows):
+            dram &= 0xFFFFF8
+            if dram + length > size:
+                raise RspRuntimeError(
+                    f"DMA of {length} bytes at RDRAM 0x{dram:06x} runs past the end of "
+                    f"the {size}-byte RDRAM image"
+                )
+            first = min(length, DMEM_SIZE - pbus)
+            pieces = [(pbus, dram, first)]
+            if first < length:
+                pieces.append((0, dram + first, length - first))
+            for local, remote, n in pieces:
+                if to_rsp:
+                    if imem:
+                        block = rdram[:, remote : remote + n]
+                        if block.shape[0] > 1 and not (block == block[0]).all():
+                            raise RspRuntimeError(
+                                "a DMA into IMEM reads code that differs across the batch"
+                            )
+                        st.imem[local : local + n] = block[0].tobytes()
+                        self.imem_written(local, local + n)
+                    else:
+                        st.dmem[:, local : local + n] = rdram[:, remote : remote + n]
+                elif imem:
+                    rdram[:, remote : remote + n] = np.frombuffer(
+                        bytes(st.imem[local : local + n]), dtype=np.uint8
+                    )
+                else:
+                    rdram[:, remote : remote + n] = st.dmem[:, local : local + n]
+            pbus = (pbus + length) & 0xFFF
+            dram = dram + length + skip
+        self.mem_addr = pbus | (0x1000 if imem else 0)
+        self.dram_addr = (dram - skip) & 0xFFFFF8
+        self.last_length = 0xFF8 | (skip << 20)
+
+
+def make_cop0_move(st: RspState, cop0: Cop0, word: int) -> Callable[[], object]:
+    """mfc0 / mtc0."""
+    from n64c.sim.rsp.scalar import HALT
+
+    fmt = (word >> 21) & 31
+    rt = (word >> 16) & 31
+    rd = (word >> 11) & 31
+    g = st.gpr
+    if rd & 8:
+        raise RspRuntimeError(RDP_REGISTERS)
+    if fmt == 0x00:
+
+        def op_mfc0() -> None:
+            value = cop0.read(rd & 7) & MASK32
+            if rt:
+                g[rt] = value
+
+        return op_mfc0
+    if fmt == 0x04:
+
+        def op_mtc0() -> object:
+            value = uniform(g[rt], f"the value written to COP0 register c{rd}")
+            return HALT if cop0.write(rd & 7, value) else None
+
+        return op_mtc0
+    raise RspRuntimeError(
+        f"unsupported COP0 instruction (format {fmt}, word 0x{word:08x})"
+    )

@@ -1,0 +1,239 @@
+"""Top level of the RSP simulator: the run loop and :func:`simulate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from n64c.errors import InvalidInputError
+from n64c.sim.rsp.decode import decode_word
+from n64c.sim.rsp.dma import Cop0
+from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
+from n64c.sim.rsp.timing import CycleModel, CycleReport, OpInfo, can_dual_issue, op_info
+
+DEFAULT_MAX_INSTRUCTIONS = 20_000_000
+# Run-record entries handed to the cycle model at a time.
+TRACE_CHUNK = 1 << 16
+
+
+@dataclass
+class SimResult:
+    """Final state of a run. Batched fields have a leading batch axis."""
+
+    dmem: np.ndarray  # uint8 [4096] or [B, 4096]
+    rdram: np.ndarray  # uint8 [N] or [B, N]
+    gpr: np.ndarray  # uint32 [32] or [B, 32]
+    vpr: np.ndarray  # uint16 [32, 8] or [B, 32, 8]
+    acc: np.ndarray  # int64 [8] or [B, 8]: the 48-bit accumulator, sign-extended
+    vco: (
+        np.ndarray
+    )  # uint16 [] or [B]: as read by cfc2 (bits 0-7 carry, 8-15 not-equal)
+    vcc: np.ndarray  # uint16: bits 0-7 compare, 8-15 clip
+    vce: np.ndarray  # uint8
+    pc: int  # address of the instruction that halted the RSP
+    cycles: int
+    instructions: int
+    timing: CycleReport
+
+
+class Machine:
+    """B RSPs in lockstep: decoded IMEM, state, run record, cycle model."""
+
+    def __init__(self, st: RspState) -> None:
+        self.st = st
+        self.trace: list[OpInfo] = []
+        self.taken: dict[int, int] = {}
+        self.events: dict[int, list[tuple[int, int, int]]] = {}
+        self.fed = 0  # run-record entries already handed to the cycle model
+        self.cop0 = Cop0(st, self._current_index, self.events, self._imem_written)
+        self.table: list[object] = [None] * (IMEM_SIZE // 4)
+        self.infos: list[OpInfo] = [None] * (IMEM_SIZE // 4)  # type: ignore[list-item]
+        self.model = CycleModel()
+        self._decode_range(0, IMEM_SIZE // 4)
+
+    def _decode_range(self, first: int, last: int) -> None:
+        imem = self.st.imem
+        for i in range(first, last):
+            word = int.from_bytes(imem[4 * i : 4 * i + 4], "big")
+            self.table[i] = decode_word(self.st, self.cop0, word, 4 * i)
+            self.infos[i] = op_info(word)
+        for i in range(max(first - 1, 0), last):
+            nxt = self.infos[(i + 1) % (IMEM_SIZE // 4)]
+            self.infos[i].pair_next = can_dual_issue(self.infos[i], nxt)
+
+    def _current_index(self) -> int:
+        """Global run-record index of the instruction being executed."""
+        return self.fed + len(self.trace) - 1
+
+    def _imem_written(self, start: int, end: int) -> None:
+        self._decode_range(start // 4, (end + 3) // 4)
+
+    def _flush(self) -> None:
+        self.model.feed(self.trace, self.taken, self.events)
+        self.fed += len(self.trace)
+        self.trace.clear()
+        self.taken.clear()
+        self.events.clear()
+
+    def run(self, max_instructions: int) -> tuple[int, int]:
+        """Run from PC 0 until the RSP halts; returns (halting pc, instructions)."""
+        table = self.table
+        infos = self.infos
+        trace = self.trace
+        append = trace.append
+        taken = self.taken
+        pc = 0
+        npc = 4
+        count = 0
+        budget = min(max_instructions, TRACE_CHUNK)
+        while True:
+            if len(trace) >= budget:
+                if count >= max_instructions:
+                    raise RspRuntimeError(
+                        f"the program did not reach `break` within {max_instructions} "
+                        "instructions (endless loop?)"
+                    )
+                self._flush()
+                budget = min(max_instructions - count, TRACE_CHUNK)
+            i = pc >> 2
+            append(infos[i])
+            count += 1
+            r = table[i]()  # type: ignore[operator]
+            if r is None:
+                pc = npc
+                npc = (npc + 4) & 0xFFC
+            elif r >= 0:  # type: ignore[operator]
+                taken[self.fed + len(trace) - 1] = r  # type: ignore[assignment]
+                pc = npc
+                npc = r  # type: ignore[assignment]
+            else:
+                self._flush()
+                return pc, count
+
+
+def _as_batch(
+    data: bytes | np.ndarray | None, size: int, what: str, batch: int | None
+) -> tuple[np.ndarray, bool]:
+    """Normalise a memory image to uint8[B?, size]; returns (array, batched)."""
+    if data is None:
+        return np.zeros((1, size), dtype=np.uint8), False
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        arr = np.frombuffer(bytes(data), dtype=np.uint8)[None, :]
+        batched = False
+    else:
+        arr = np.asarray(data)
+        if arr.dtype != np.uint8:
+            raise InvalidInputError(
+                f"{what} must be bytes or a uint8 array, not {arr.dtype}"
+            )
+        if arr.ndim not in (1, 2):
+            raise InvalidInputError(
+                f"{what} must have 1 or 2 dimensions, not {arr.ndim}"
+            )
+        batched = arr.ndim == 2
+        if not batched:
+            arr = arr[None, :]
+    if arr.shape[1] > size:
+        raise InvalidInputError(f"{what} has {arr.shape[1]} bytes; at most {size} fit")
+    out = np.zeros((arr.shape[0], size), dtype=np.uint8)
+    out[:, : arr.shape[1]] = arr
+    return out, batched
+
+
+def simulate(
+    imem: bytes,
+    dmem: bytes | np.ndarray = b"",
+    rdram: bytes | np.ndarray | None = None,
+    *,
+    rdram_size: int = 8 << 20,
+    max_instructions: int = DEFAULT_MAX_INSTRUCTIONS,
+    batch: int | None = None,
+) -> SimResult:
+    """Run an RSP program from PC 0 to ``break``.
+
+    ``imem`` is the big-endian IMEM image (at most 4096 bytes). ``dmem`` and
+    ``rdram`` are initial images (bytes or uint8 arrays, zero-padded). With
+    ``batch=B``, or when ``dmem``/``rdram`` is a 2-D array (leading batch
+    axis), B inputs run in lockstep; a 1-D image is shared by every batch
+    element. The RDRAM image is ``rdram_size`` bytes unless given (its length
+    then counts). Raises :class:`~n64c.errors.N64cError` on an endless loop
+    (more than ``max_instructions``), an unsupported instruction, DMA outside
+    RDRAM, or control flow / addresses that differ across the batch.
+    """
+    if len(imem) > IMEM_SIZE:
+        raise InvalidInputError(
+            f"IMEM image has {len(imem)} bytes; at most {IMEM_SIZE} fit"
+        )
+    if max_instructions < 1:
+        raise InvalidInputError("max_instructions must be positive")
+    d, d_batched = _as_batch(dmem, DMEM_SIZE, "DMEM image", batch)
+    if rdram is None:
+        r, r_batched = np.zeros((0, 0), dtype=np.uint8), False
+    else:
+        r_size = (
+            len(rdram)
+            if isinstance(rdram, (bytes, bytearray))
+            else np.asarray(rdram).shape[-1]
+        )
+        r, r_batched = _as_batch(rdram, r_size, "RDRAM image", batch)
+    batched = batch is not None or d_batched or r_batched
+    sizes = {x.shape[0] for x, b in ((d, d_batched), (r, r_batched)) if b}
+    if batch is not None:
+        sizes.add(batch)
+    if len(sizes) > 1:
+        raise InvalidInputError(f"batch sizes disagree: {sorted(sizes)}")
+    n = sizes.pop() if sizes else 1
+    if n < 1:
+        raise InvalidInputError("the batch must not be empty")
+    if d.shape[0] != n:
+        d = np.repeat(d, n, axis=0)
+    if rdram is None:
+        # calloc'ed: pages a program never touches cost no memory
+        r = np.zeros((n, rdram_size), dtype=np.uint8)
+    elif r.shape[0] != n:
+        r = np.repeat(r, n, axis=0)
+    st = RspState(n, d, r, bytes(imem))
+    machine = Machine(st)
+    pc, count = machine.run(max_instructions)
+    report = machine.model.finish()
+    return _result(st, pc, count, report, batched)
+
+
+def _flags16(lo: np.ndarray, hi: np.ndarray | None) -> np.ndarray:
+    w = 1 << np.arange(8)
+    value = (lo * w).sum(axis=1)
+    if hi is not None:
+        value = value | ((hi * w).sum(axis=1) << 8)
+    return value
+
+
+def _result(
+    st: RspState, pc: int, count: int, report: CycleReport, batched: bool
+) -> SimResult:
+    b = st.batch
+    gpr = np.zeros((b, 32), dtype=np.uint32)
+    for i, value in enumerate(st.gpr):
+        gpr[:, i] = value
+    vpr = st.v.astype(np.int64).astype(np.uint16)
+    vco = _flags16(st.vco_c, st.vco_ne).astype(np.uint16)
+    vcc = _flags16(st.vcc_lo, st.vcc_hi).astype(np.uint16)
+    vce = _flags16(st.vce, None).astype(np.uint8)
+
+    def pick(x: np.ndarray) -> np.ndarray:
+        return x if batched else x[0]
+
+    return SimResult(
+        dmem=pick(st.dmem),
+        rdram=pick(st.rdram),
+        gpr=pick(gpr),
+        vpr=pick(vpr),
+        acc=pick(st.acc.copy()),
+        vco=pick(vco),
+        vcc=pick(vcc),
+        vce=pick(vce),
+        pc=pc,
+        cycles=report.cycles,
+        instructions=count,
+        timing=report,
+    )
