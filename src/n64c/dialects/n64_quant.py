@@ -100,7 +100,8 @@ def _check_clamp(op: Operation, lo: int, hi: int) -> None:
 def _check_same_shape(op: Operation, a: SSAValue, b: SSAValue) -> None:
     if _shape(a) != _shape(b):
         raise VerifyException(
-            f"{op.name}: result shape {_shape(b)} differs from input shape {_shape(a)}"
+            f"{op.name}: result shape {list(_shape(b))} differs from input shape "
+            f"{list(_shape(a))}"
         )
 
 
