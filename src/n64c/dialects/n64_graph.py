@@ -393,6 +393,16 @@ def _numpy_dtype(element_type: Attribute) -> np.dtype:
     raise ValueError(f"no numpy dtype for element type {element_type}")
 
 
+def _float_prints_as_decimal(value: float) -> bool:
+    """Whether `Printer.print_float` writes this f32 as an exact decimal."""
+    if not math.isfinite(value):
+        return False
+    short = f"{value:.5e}"
+    if float(np.float32(short)) == value:
+        return True
+    return "." in f"{value:.9g}"
+
+
 @irdl_op_definition
 class ConstantOp(IRDLOperation):
     """A constant tensor (weights, biases, folded subgraphs).
@@ -465,7 +475,9 @@ class ConstantOp(IRDLOperation):
         words = arr.view(f"<u{arr.itemsize}")
         if len(words) and bool((words == words[0]).all()):
             printer.print_string("dense<")
-            if arr.dtype.kind == "f":
+            if arr.dtype.kind == "f" and not np.isfinite(arr[0]):
+                printer.print_string(f'"0x{arr[:1].tobytes().hex().upper()}"')
+            elif arr.dtype.kind == "f":
                 printer.print_float(float(arr[0]), f32)
             else:
                 printer.print_int(int(arr[0]))
@@ -479,12 +491,15 @@ class ConstantOp(IRDLOperation):
         printer.print_op_attributes(self.attributes)
 
     def _prints_exactly_as_list(self) -> bool:
-        arr = self.to_numpy()
+        arr = self.to_numpy().reshape(-1)
         if arr.dtype.kind != "f":
-            return arr.size > 1
-        # Non-finite values and mixed signed zeros print ambiguously as a list.
-        flat = arr.reshape(-1)
-        return bool(np.isfinite(flat).all()) and not bool((flat == flat[0]).all())
+            return True
+        # The builtin list printer writes some floats as hex integers and
+        # takes equal values (0.0 and -0.0) for a splat: use hex for those.
+        values = arr.tolist()
+        return not all(v == values[0] for v in values) and all(
+            _float_prints_as_decimal(v) for v in values
+        )
 
     @classmethod
     def parse(cls, parser: Parser) -> ConstantOp:
