@@ -1,0 +1,3 @@
+    .text
+    vxor $v01, $v01, $v01
+    bogus t0
