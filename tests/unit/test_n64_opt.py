@@ -10,8 +10,10 @@ from typing import IO
 import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
 from xdsl.utils.target import Target
 
+from n64c.errors import BudgetError
 from n64c.tools.n64_opt import N64OptMain, main
 
 PROGRAM = """\
@@ -49,6 +51,18 @@ def program(tmp_path: Path) -> Path:
     return path
 
 
+def main_with(cls: type[N64OptMain], args: list[str]) -> None:
+    """Run `cls` the way `main` runs `N64OptMain`."""
+    import n64c.tools.n64_opt as n64_opt
+
+    original = n64_opt.N64OptMain
+    n64_opt.N64OptMain = cls
+    try:
+        main(args)
+    finally:
+        n64_opt.N64OptMain = original
+
+
 def test_n64c_passes_and_targets_are_registered() -> None:
     opt = N64OptMain(args=[])
     assert {"n64-cleanup", "fold-batchnorm", "canonicalize-reshapes"} <= set(
@@ -84,18 +98,6 @@ def test_binary_target_refuses_split_input(program: Path, tmp_path: Path) -> Non
         )
     assert exit_info.value.code == 1
     assert out.read_bytes() == b"old"
-
-
-def main_with(cls: type[N64OptMain], args: list[str]) -> None:
-    """Run `cls` the way `main` runs `N64OptMain`."""
-    import n64c.tools.n64_opt as n64_opt
-
-    original = n64_opt.N64OptMain
-    n64_opt.N64OptMain = cls
-    try:
-        main(args)
-    finally:
-        n64_opt.N64OptMain = original
 
 
 def test_text_output_written_on_success(program: Path, tmp_path: Path) -> None:
@@ -160,3 +162,44 @@ def test_verify_diagnostics_prints_and_succeeds(
     main([str(program), "--verify-diagnostics"])
     out = capsys.readouterr().out
     assert "Expected arguments to have the same types" in out
+
+
+@dataclass(frozen=True)
+class OverBudgetPass(ModulePass):
+    """A pass that always finds the model too big."""
+
+    name = "over-budget"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        raise BudgetError("DMEM: 5000 bytes needed, 4096 available")
+
+
+class OptWithFailingPass(N64OptMain):
+    def register_all_passes(self) -> None:
+        super().register_all_passes()
+        factory: Callable[[], type[ModulePass]] = lambda: OverBudgetPass  # noqa: E731
+        self.available_passes["over-budget"] = factory
+
+
+def test_pass_raising_n64c_error_is_one_message(
+    program: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.mlir"
+    out.write_text("old\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main_with(
+            OptWithFailingPass, [str(program), "-p", "over-budget", "-o", str(out)]
+        )
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err == "error: DMEM: 5000 bytes needed, 4096 available\n"
+    assert out.read_text() == "old\n"
+
+
+def test_pass_error_under_verify_diagnostics(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main_with(
+        OptWithFailingPass, [str(program), "-p", "over-budget", "--verify-diagnostics"]
+    )
+    assert capsys.readouterr().out == "DMEM: 5000 bytes needed, 4096 available\n"
