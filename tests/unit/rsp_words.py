@@ -13,8 +13,40 @@ import numpy as np
 REG = {
     name: i
     for i, name in enumerate(
-        "zero at v0 v1 a0 a1 a2 a3 t0 t1 t2 t3 t4 t5 t6 t7 "
-        "s0 s1 s2 s3 s4 s5 s6 s7 t8 t9 k0 k1 gp sp fp ra".split()
+        [
+            "zero",
+            "at",
+            "v0",
+            "v1",
+            "a0",
+            "a1",
+            "a2",
+            "a3",
+            "t0",
+            "t1",
+            "t2",
+            "t3",
+            "t4",
+            "t5",
+            "t6",
+            "t7",
+            "s0",
+            "s1",
+            "s2",
+            "s3",
+            "s4",
+            "s5",
+            "s6",
+            "s7",
+            "t8",
+            "t9",
+            "k0",
+            "k1",
+            "gp",
+            "sp",
+            "fp",
+            "ra",
+        ]
     )
 }
 
@@ -51,13 +83,27 @@ def vload(kind: str, vt: int, offset: int, base: str | int, e: int = 0) -> int:
     """l<kind> $vt[e], offset(base); offset in bytes (a multiple of the size)."""
     off = offset // SIZES[kind]
     assert off * SIZES[kind] == offset
-    return 0xC8000000 | r(base) << 21 | vt << 16 | LOADS[kind] << 11 | e << 7 | (off & 0x7F)
+    return (
+        0xC8000000
+        | r(base) << 21
+        | vt << 16
+        | LOADS[kind] << 11
+        | e << 7
+        | (off & 0x7F)
+    )
 
 
 def vstore(kind: str, vt: int, offset: int, base: str | int, e: int = 0) -> int:
     off = offset // SIZES[kind]
     assert off * SIZES[kind] == offset
-    return 0xE8000000 | r(base) << 21 | vt << 16 | LOADS[kind] << 11 | e << 7 | (off & 0x7F)
+    return (
+        0xE8000000
+        | r(base) << 21
+        | vt << 16
+        | LOADS[kind] << 11
+        | e << 7
+        | (off & 0x7F)
+    )
 
 
 def itype(opcode: int, rs: str | int, rt: str | int, imm: int) -> int:

@@ -16,7 +16,9 @@ from n64c.sim.rsp.vector import RCP_TABLE, RSQ_TABLE, selector_lanes
 ACC48 = 1 << 48
 
 
-def run(ops: list[int], a: list[int], b: list[int] | None = None, c: list[int] | None = None):
+def run(
+    ops: list[int], a: list[int], b: list[int] | None = None, c: list[int] | None = None
+):
     b = b if b is not None else [0] * 8
     c = c if c is not None else [0] * 8
     dmem = dmem_with((0, halves(*a)), (16, halves(*b)), (32, halves(*c)))
@@ -96,7 +98,11 @@ def test_accumulator_wraps_modulo_2_48() -> None:
 
 def test_vmacf_accumulates_doubled_products_without_rounding() -> None:
     ops = [vop("vmulf", 4, 1, 2), vop("vmacf", 4, 1, 2), vop("vmacu", 5, 1, 2)]
-    res = run(ops, [0x2000, -0x2000, 0x7FFF, 0, 0, 0, 0, 0], [0x2000, 0x2000, 0x7FFF, 0, 0, 0, 0, 0])
+    res = run(
+        ops,
+        [0x2000, -0x2000, 0x7FFF, 0, 0, 0, 0, 0],
+        [0x2000, 0x2000, 0x7FFF, 0, 0, 0, 0, 0],
+    )
     # vmulf: 2*s*t + 0x8000, then two more 2*s*t
     for n, (s, t) in enumerate([(0x2000, 0x2000), (-0x2000, 0x2000), (0x7FFF, 0x7FFF)]):
         want = 2 * s * t + 0x8000 + 2 * (2 * s * t)
@@ -107,7 +113,10 @@ def test_vmacf_accumulates_doubled_products_without_rounding() -> None:
 
 def test_double_precision_multiply_sequence() -> None:
     """vmudl, vmadm, vmadn, vmadh multiply 32-bit int.frac pairs (v1.v2 * v3.v3)."""
-    s_int, s_frac = [1, -2, 3, 0, 100, -1, 7, 0], [0x8000, 0x4000, 0, 0xFFFF, 1, 0xFFFF, 0x1234, 0x8000]
+    s_int, s_frac = (
+        [1, -2, 3, 0, 100, -1, 7, 0],
+        [0x8000, 0x4000, 0, 0xFFFF, 1, 0xFFFF, 0x1234, 0x8000],
+    )
     t = [2, 3, -4, 5, 6, 7, 8, 0x7FFF]
     t_frac = [0x8000, 0x1000, 0x2000, 0xFFFF, 0, 1, 0x5678, 0x8000]
     ops = [
@@ -116,7 +125,12 @@ def test_double_precision_multiply_sequence() -> None:
         vop("vmadn", 6, 2, 3),
         vop("vmadh", 5, 1, 3),
     ]
-    dmem = dmem_with((0, halves(*s_int)), (16, halves(*s_frac)), (32, halves(*t)), (48, halves(*t_frac)))
+    dmem = dmem_with(
+        (0, halves(*s_int)),
+        (16, halves(*s_frac)),
+        (32, halves(*t)),
+        (48, halves(*t_frac)),
+    )
     prog = program(vload("qv", 1, 0, "zero"), vload("qv", 2, 16, "zero"), vload("qv", 3, 32, "zero"),
                    vload("qv", 4, 48, "zero"), *ops, BREAK)  # fmt: skip
     res = simulate(prog, dmem)
@@ -137,7 +151,12 @@ def test_double_precision_multiply_sequence() -> None:
 def test_vmadn_and_vmadl_clamp_to_unsigned_low_slice() -> None:
     # vmudh puts 40000 << 16 in ACC; vmadn adds u(s)*t; vd = clamp to 0/0xFFFF
     ops = [vop("vmudh", 4, 1, 2), vop("vmadn", 5, 3, 0)]
-    res = run(ops, [200, -200, 0, 0, 0, 0, 0, 0], [200, 200, 0, 0, 0, 0, 0, 0], [1, 2, 3, 4, 5, 6, 7, 8])
+    res = run(
+        ops,
+        [200, -200, 0, 0, 0, 0, 0, 0],
+        [200, 200, 0, 0, 0, 0, 0, 0],
+        [1, 2, 3, 4, 5, 6, 7, 8],
+    )
     assert ulanes(res.vpr, 5)[:3] == [0xFFFF, 0, 0]
     ops = [vop("vmudn", 5, 1, 2), vop("vmadl", 6, 1, 2)]
     res = run(ops, [-1, 2, 0, 0, 0, 0, 0, 0], [-1, 3, 0, 0, 0, 0, 0, 0])
@@ -172,7 +191,11 @@ def test_vadd_saturates_but_acc_lo_wraps() -> None:
     res = run([vop("vadd", 4, 1, 2), vop("vsub", 5, 1, 3)], [32767, -32768, 5, 0, 0, 0, 0, 0],
               [1, -1, -10, 0, 0, 0, 0, 0], [-1, 1, 0, 0, 0, 0, 0, 0])  # fmt: skip
     assert lanes(res.vpr, 4)[:3] == [32767, -32768, -5]
-    res2 = run([vop("vadd", 4, 1, 2)], [32767, -32768, 5, 0, 0, 0, 0, 0], [1, -1, -10, 0, 0, 0, 0, 0])
+    res2 = run(
+        [vop("vadd", 4, 1, 2)],
+        [32767, -32768, 5, 0, 0, 0, 0, 0],
+        [1, -1, -10, 0, 0, 0, 0, 0],
+    )
     assert [int(a) & 0xFFFF for a in res2.acc[:3]] == [0x8000, 0x7FFF, 0xFFFB]
     assert lanes(res.vpr, 5)[:2] == [32767, -32768]
 
@@ -222,7 +245,9 @@ def test_compares_use_vco() -> None:
 
 def test_vmrg_selects_by_vcc() -> None:
     ops = [vop("vlt", 4, 1, 2), vop("vmrg", 5, 2, 3)]
-    res = run(ops, [1, 9, 1, 9, 1, 9, 1, 9], [5] * 8, [100, 101, 102, 103, 104, 105, 106, 107])
+    res = run(
+        ops, [1, 9, 1, 9, 1, 9, 1, 9], [5] * 8, [100, 101, 102, 103, 104, 105, 106, 107]
+    )
     assert lanes(res.vpr, 5) == [5, 101, 5, 103, 5, 105, 5, 107]
 
 
@@ -230,11 +255,23 @@ def test_vabs_including_minus_32768() -> None:
     res = run([vop("vabs", 4, 1, 2)], [-1, -1, 1, 0, -5, 5, -1, 3],
               [-32768, 7, 7, 7, -7, -7, 0, -32768])  # fmt: skip
     assert lanes(res.vpr, 4) == [32767, -7, 7, 0, 7, -7, 0, -32768]
-    assert [int(a) & 0xFFFF for a in res.acc] == [0x8000, 0xFFF9, 7, 0, 7, 0xFFF9, 0, 0x8000]
+    assert [int(a) & 0xFFFF for a in res.acc] == [
+        0x8000,
+        0xFFF9,
+        7,
+        0,
+        7,
+        0xFFF9,
+        0,
+        0x8000,
+    ]
 
 
 def test_logic_ops() -> None:
-    a, b = [0x0F0F, 0x00FF, -1, 0, 0x1234, 0, 0, 0], [0x00FF, 0x0F0F, 0x5555, 0, 0x4321, 0, 0, 0]
+    a, b = (
+        [0x0F0F, 0x00FF, -1, 0, 0x1234, 0, 0, 0],
+        [0x00FF, 0x0F0F, 0x5555, 0, 0x4321, 0, 0, 0],
+    )
     for name, fn in (
         ("vand", lambda x, y: x & y),
         ("vnand", lambda x, y: ~(x & y)),
@@ -303,7 +340,9 @@ def test_vch_vcl_vcr_clip() -> None:
     assert int(res.gpr[9]) == sx(vcc) & 0xFFFFFFFF
     assert int(res.gpr[10]) == vce
     # vcl after vch: the usual 32-bit clip sequence; flags end cleared except VCC
-    res = run([vop("vch", 4, 1, 2), vop("vcl", 5, 1, 2), cfc2("t0", 0), cfc2("t2", 2)], s, t)
+    res = run(
+        [vop("vch", 4, 1, 2), vop("vcl", 5, 1, 2), cfc2("t0", 0), cfc2("t2", 2)], s, t
+    )
     assert int(res.gpr[8]) == 0 and int(res.gpr[10]) == 0
     # vcr: one's complement clip
     res = run([vop("vcr", 4, 1, 2), cfc2("t1", 1)], s, t)
@@ -327,7 +366,11 @@ def test_vch_vcl_vcr_clip() -> None:
 
 def test_vcl_unsigned_compare_without_vco() -> None:
     # with VCO clear and VCE clear, VCL does an unsigned >= and selects vt
-    res = run([vop("vcl", 4, 1, 2), cfc2("t1", 1)], [5, 3, 0xFFFF, 0, 0, 0, 0, 0], [3, 5, 1, 0, 0, 0, 0, 0])
+    res = run(
+        [vop("vcl", 4, 1, 2), cfc2("t1", 1)],
+        [5, 3, 0xFFFF, 0, 0, 0, 0, 0],
+        [3, 5, 1, 0, 0, 0, 0, 0],
+    )
     assert ulanes(res.vpr, 4)[:4] == [3, 3, 1, 0]
     assert (int(res.gpr[9]) >> 8) & 0xF == 0b1101
 
