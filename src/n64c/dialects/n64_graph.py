@@ -461,7 +461,10 @@ class ConstantOp(IRDLOperation):
                 f"result type {self.result.type}"
             )
         _shape_of(self.result, "result")
-        _numpy_dtype(self.value.get_element_type())
+        try:
+            _numpy_dtype(self.value.get_element_type())
+        except ValueError as err:
+            raise VerifyException(f"n64.constant: {err}") from err
         if not self.value.shape_is_complete:
             raise VerifyException(
                 f"n64.constant: value holds {len(self.value)} elements, its type "
@@ -753,6 +756,9 @@ class UnaryOp(IRDLOperation):
             properties=properties or {},
         )
 
+    def verify_(self) -> None:
+        _shape_of(self.x, "x")
+
 
 @irdl_op_definition
 class ReluOp(UnaryOp):
@@ -837,6 +843,7 @@ class ClipOp(UnaryOp):
         return lo, hi
 
     def verify_(self) -> None:
+        super().verify_()
         lo, hi = self.get_bounds()
         if lo is not None and hi is not None and lo > hi:
             raise VerifyException(f"n64.clip: min {lo} exceeds max {hi}")
@@ -1429,6 +1436,7 @@ class SoftmaxOp(UnaryOp):
         return self.axis.value.data % len(_shape_of(self.x, "x"))
 
     def verify_(self) -> None:
+        super().verify_()
         try:
             normalize_axis(self.axis.value.data, len(_shape_of(self.x, "x")))
         except ValueError as err:
