@@ -179,6 +179,10 @@ class _AsmParser:
                     end = re.compile(r"[A-Za-z0-9_]*").match(line, pos)
                     assert end is not None
                     bad = text + end.group()
+                    if re.fullmatch(r"[0-3][qh]", bad):  # e(1q), e(2h) of rsp.inc
+                        tokens.append(Token("id", bad, col))
+                        pos = end.end()
+                        continue
                     raise self.error(f"invalid number {bad!r}", col)
                 tokens.append(Token("num", text, col, _parse_number(text)))
             elif kind == "chr":
