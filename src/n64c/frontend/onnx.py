@@ -38,6 +38,7 @@ from n64c.frontend.onnx_loader import (
     DEFAULT_DOMAINS,
     check_model,
     load_model_file,
+    split_large_initializers,
     upgrade_opset,
 )
 from n64c.frontend.onnx_ops import TRANSLATORS, Context, NotSupported, node_attributes
@@ -47,13 +48,12 @@ __all__ = ["import_onnx", "import_onnx_model", "supported_op_types"]
 
 def import_onnx(path: str | os.PathLike[str]) -> ModuleOp:
     """Import the ONNX model at `path` (external data is read from its folder)."""
-    return _import(load_model_file(path))
+    return _import(load_model_file(path), str(path))
 
 
 def import_onnx_model(model: onnx.ModelProto) -> ModuleOp:
     """Import an in-memory ONNX model (external data must already be loaded)."""
-    check_model(model)
-    return _import(model)
+    return _import(model, "model")
 
 
 def supported_op_types() -> list[str]:
@@ -61,9 +61,11 @@ def supported_op_types() -> list[str]:
     return sorted(TRANSLATORS)
 
 
-def _import(model: onnx.ModelProto) -> ModuleOp:
+def _import(model: onnx.ModelProto, where: str) -> ModuleOp:
+    skeleton, large = split_large_initializers(model, where)
+    check_model(skeleton, where)
     try:
-        graph = prepare_graph(upgrade_opset(model))
+        graph = prepare_graph(upgrade_opset(skeleton), large)
     except N64cError:
         # An unsupported operator often breaks the upgrade or shape inference;
         # naming the operators is the more useful message.
@@ -102,8 +104,11 @@ def _op_label(node: onnx.NodeProto) -> str:
     return f"{node.domain}.{node.op_type}"
 
 
-def _node_label(node: onnx.NodeProto, index: int) -> str:
-    return node.name or f"#{index}"
+def _node_label(node: onnx.NodeProto) -> str:
+    if node.name:
+        return node.name
+    first = next((o for o in node.output if o), "")
+    return f"(unnamed, output '{first}')"
 
 
 def _raise_for_unsupported_types(g: onnx.GraphProto) -> None:
@@ -111,7 +116,7 @@ def _raise_for_unsupported_types(g: onnx.GraphProto) -> None:
     and cannot fold to constants."""
     constant = {t.name for t in g.initializer}
     problems = _Problems()
-    for index, node in enumerate(g.node):
+    for node in g.node:
         default = node.domain in DEFAULT_DOMAINS
         inputs = [n for n in node.input if n]
         folds = (
@@ -124,7 +129,7 @@ def _raise_for_unsupported_types(g: onnx.GraphProto) -> None:
         if folds:
             constant.update(node.output)
         elif not default or node.op_type not in TRANSLATORS:
-            problems.add(_op_label(node), _node_label(node, index))
+            problems.add(_op_label(node), _node_label(node))
     problems.raise_if_any()
 
 
@@ -145,14 +150,14 @@ def _translate(graph: OnnxGraph) -> ModuleOp:
         ctx.bind(name, arg)
 
     poisoned: set[str] = set()
-    for index, node in enumerate(graph.nodes):
+    for node in graph.nodes:
         outputs = [o for o in node.output if o]
         translator = (
             TRANSLATORS.get(node.op_type) if node.domain in DEFAULT_DOMAINS else None
         )
         reason: str | None = None
         if translator is None:
-            problems.add(_op_label(node), _node_label(node, index))
+            problems.add(_op_label(node), _node_label(node))
         elif any(name in poisoned for name in node.input):
             pass  # an unsupported producer is reported already
         elif missing := [o for o in outputs if o not in graph.shapes]:
@@ -162,7 +167,7 @@ def _translate(graph: OnnxGraph) -> ModuleOp:
             if reason is None:
                 continue
         if reason is not None:
-            problems.add(_op_label(node), _node_label(node, index), reason)
+            problems.add(_op_label(node), _node_label(node), reason)
         poisoned.update(outputs)
 
     results = []

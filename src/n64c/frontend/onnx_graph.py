@@ -37,6 +37,10 @@ only by type and shape."""
 
 _MAX_ROUNDS = 16
 
+_MIN_IR_VERSION = 4
+"""From IR version 4 on, initializers need not be listed as graph inputs
+(the working graphs built here do not list them)."""
+
 
 @dataclass
 class OnnxGraph:
@@ -57,10 +61,13 @@ class OnnxGraph:
     types: dict[str, int] = field(default_factory=dict)
 
 
-def prepare_graph(model: onnx.ModelProto) -> OnnxGraph:
-    """Static shapes and folded constants for `model` (already upgraded)."""
+def prepare_graph(
+    model: onnx.ModelProto, large: dict[str, np.ndarray] | None = None
+) -> OnnxGraph:
+    """Static shapes and folded constants for `model` (already upgraded);
+    `large` holds initializers kept out of `model` (declared as inputs)."""
     g = model.graph
-    consts: dict[str, np.ndarray] = {}
+    consts: dict[str, np.ndarray] = dict(large or {})
     for tensor in g.initializer:
         consts[tensor.name] = to_array(tensor)
     for sparse in g.sparse_initializer:
@@ -79,6 +86,8 @@ def prepare_graph(model: onnx.ModelProto) -> OnnxGraph:
         graph.types[value.name] = value.type.tensor_type.elem_type
         graph.shapes[value.name] = _static_input_shape(value)
     _check_single_definitions(graph)
+    _fold_constant_nodes(graph, model)
+    _dropout_to_identity(graph)
     for _ in range(_MAX_ROUNDS):
         _infer_shapes(graph, model)
         changed = _fold_shape_queries(graph)
@@ -142,7 +151,7 @@ def _infer_shapes(graph: OnnxGraph, model: onnx.ModelProto) -> None:
         opset_imports=list(model.opset_import),
         functions=list(model.functions),
     )
-    probe.ir_version = model.ir_version
+    probe.ir_version = max(model.ir_version, _MIN_IR_VERSION)
     try:
         inferred = onnx.shape_inference.infer_shapes(
             probe, check_type=True, strict_mode=True, data_prop=True
@@ -179,6 +188,26 @@ def _check_single_definitions(graph: OnnxGraph) -> None:
 
 
 # ----------------------------------------------------------------- folding
+
+
+def _dropout_to_identity(graph: OnnxGraph) -> None:
+    """Inference-mode Dropout is the identity. (Rewriting it early also
+    sidesteps the version converter's non-scalar `ratio` input, which shape
+    inference rejects.) Dropout in training mode or with its mask used is
+    left for the translator to reject."""
+    used = {name for node in graph.nodes for name in node.input}
+    used.update(graph.outputs)
+    for index, node in enumerate(graph.nodes):
+        if node.op_type != "Dropout" or node.domain not in DEFAULT_DOMAINS:
+            continue
+        mask_used = len(node.output) > 1 and node.output[1] in used
+        training = node.input[2] if len(node.input) > 2 else ""
+        mode = graph.consts.get(training) if training else np.array(False)
+        if mask_used or mode is None or bool(mode):
+            continue
+        graph.nodes[index] = helper.make_node(
+            "Identity", [node.input[0]], [node.output[0]], name=node.name
+        )
 
 
 def _fold_shape_queries(graph: OnnxGraph) -> bool:
@@ -267,7 +296,7 @@ def _evaluate(
         opset_imports=list(model.opset_import),
         functions=list(model.functions),
     )
-    sub.ir_version = model.ir_version
+    sub.ir_version = max(model.ir_version, _MIN_IR_VERSION)
     try:
         results = ReferenceEvaluator(sub).run(None, {n: env[n] for n in needed})
     except Exception:  # any failure: these nodes stay for the translator

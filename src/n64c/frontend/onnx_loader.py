@@ -7,12 +7,14 @@ raises an :class:`~n64c.errors.UnsupportedModelError`.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
+import numpy as np
 import onnx
 from google.protobuf.message import DecodeError
-from onnx import version_converter
+from onnx import helper, numpy_helper, version_converter
 from onnx.external_data_helper import uses_external_data
 
 from n64c.errors import InvalidInputError, UnsupportedModelError
@@ -20,6 +22,13 @@ from n64c.errors import InvalidInputError, UnsupportedModelError
 DEFAULT_DOMAINS = ("", "ai.onnx")
 OLDEST_OPSET = 6
 """The oldest default-domain opset import is tested from."""
+
+_LARGE_ELEMENTS = 1024
+"""Float initializers with more elements are kept out of the skeleton."""
+
+_LARGE_KINDS = frozenset(
+    {onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE, onnx.TensorProto.FLOAT16}
+)
 
 _CHECKER_LIMIT = 2**31 - 1
 """Protobuf's serialisation limit; bigger models skip the structural check."""
@@ -39,8 +48,8 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 
 def load_model_file(path: str | os.PathLike[str]) -> onnx.ModelProto:
-    """Read `path` (with its external data, looked up next to it) and check
-    that it is a well-formed ONNX model."""
+    """Read `path` (with its external data, looked up next to it); the
+    caller checks the model with :func:`check_model`."""
     path = Path(path)
     if not path.exists():
         raise InvalidInputError(f"{path}: no such file")
@@ -58,22 +67,67 @@ def load_model_file(path: str | os.PathLike[str]) -> onnx.ModelProto:
         raise InvalidInputError(
             f"{path}: not a valid ONNX model (truncated or not ONNX: {_one_line(e)})"
         ) from None
-    _check_looks_like_onnx(model, str(path))
+    check_looks_like_onnx(model, str(path))
     if any(uses_external_data(t) for t in _all_initializers(model)):
         _load_external_data(model, path)
-    check_model(model, str(path))
     return model
 
 
-def check_model(model: onnx.ModelProto, where: str = "model") -> None:
-    """Structural validation with `onnx.checker` (a clear error if it fails)."""
-    _check_looks_like_onnx(model, where)
-    for tensor in _all_initializers(model):
+def split_large_initializers(
+    model: onnx.ModelProto, where: str = "model"
+) -> tuple[onnx.ModelProto, dict[str, np.ndarray]]:
+    """A copy of `model` whose large float initializers are declared as graph
+    inputs (type and shape only), and their values as numpy arrays.
+
+    The checker, the version converter and shape inference serialise the
+    whole model; on the skeleton they stay fast whatever the weights weigh.
+    """
+    check_looks_like_onnx(model, where)
+    g = model.graph
+    skeleton = onnx.ModelProto()
+    for name in ("ir_version", "producer_name", "producer_version", "domain",
+                 "model_version", "doc_string"):  # fmt: skip
+        setattr(skeleton, name, getattr(model, name))
+    skeleton.opset_import.extend(model.opset_import)
+    skeleton.functions.extend(model.functions)
+    sg = skeleton.graph
+    sg.name = g.name
+    sg.node.extend(g.node)
+    sg.input.extend(g.input)
+    sg.output.extend(g.output)
+    sg.value_info.extend(g.value_info)
+    sg.sparse_initializer.extend(g.sparse_initializer)
+    declared = {i.name for i in g.input}
+    large: dict[str, np.ndarray] = {}
+    for tensor in g.initializer:
         if uses_external_data(tensor):
             raise InvalidInputError(
                 f"{where}: tensor '{tensor.name}' keeps its data in an external "
                 "file that was not loaded; import the model from its path"
             )
+        count = math.prod(tensor.dims)
+        if tensor.data_type not in _LARGE_KINDS or count <= _LARGE_ELEMENTS:
+            sg.initializer.append(tensor)
+            continue
+        try:
+            array = numpy_helper.to_array(tensor)
+        except (ValueError, TypeError) as e:
+            raise InvalidInputError(
+                f"{where}: initializer '{tensor.name}' is malformed: {_one_line(e)}"
+            ) from None
+        large[tensor.name] = np.ascontiguousarray(array)
+        if tensor.name not in declared:
+            sg.input.append(
+                helper.make_tensor_value_info(
+                    tensor.name, tensor.data_type, list(tensor.dims)
+                )
+            )
+    return skeleton, large
+
+
+def check_model(model: onnx.ModelProto, where: str = "model") -> None:
+    """Structural validation with `onnx.checker` (a clear error if it fails)."""
+    check_looks_like_onnx(model, where)
     if model.ByteSize() < _CHECKER_LIMIT:
         try:
             onnx.checker.check_model(model)
@@ -104,7 +158,7 @@ def upgrade_opset(model: onnx.ModelProto) -> onnx.ModelProto:
         ) from None
 
 
-def _check_looks_like_onnx(model: onnx.ModelProto, where: str) -> None:
+def check_looks_like_onnx(model: onnx.ModelProto, where: str) -> None:
     # A text file or a random blob can decode as a nearly empty message.
     if model.ir_version <= 0 or not model.HasField("graph"):
         raise InvalidInputError(f"{where}: not an ONNX model")
@@ -145,12 +199,15 @@ def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
         ) from None
     for tensor in _all_initializers(model):
         expected = _expected_bytes(tensor)
-        if expected is not None and tensor.HasField("raw_data"):
-            if len(tensor.raw_data) != expected:
-                raise InvalidInputError(
-                    f"{path}: external data of tensor '{tensor.name}' is truncated "
-                    f"({len(tensor.raw_data)} bytes, expected {expected})"
-                )
+        if (
+            expected is not None
+            and tensor.HasField("raw_data")
+            and len(tensor.raw_data) != expected
+        ):
+            raise InvalidInputError(
+                f"{path}: external data of tensor '{tensor.name}' is truncated "
+                f"({len(tensor.raw_data)} bytes, expected {expected})"
+            )
 
 
 _WHOLE_BYTE_TYPES = {
