@@ -13,8 +13,8 @@ total
 ```
 
 The pass sets `rdram_offsets` on each `n64.tile_kernel` (one per body
-argument: inputs, outputs, weights) and records the layout on the module as
-`n64.rdram_layout`. Option `memory` is the RDRAM size (`4MiB` or `8MiB`, the
+argument: inputs, outputs, weights), records the layout on the module as
+`n64.rdram_layout` and the whole weights blob (int16) as `n64.weights`. Option `memory` is the RDRAM size (`4MiB` or `8MiB`, the
 latter with the Expansion Pak); `reserve` bytes of it stay for the program,
 its stack and frame buffers. When the arena does not fit, a `BudgetError`
 says which budget, by how many bytes and at which layer.
@@ -24,15 +24,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
+    BytesAttr,
     DenseArrayBase,
+    DenseIntOrFPElementsAttr,
     DictionaryAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
     TensorType,
+    i16,
     i64,
 )
 from xdsl.ir import Operation, SSAValue
@@ -185,6 +189,14 @@ class PlanRdramPass(ModulePass):
             if kernel.weights is not None:
                 args.append(weight_offsets[kernel])
             kernel.rdram_offsets = DenseArrayBase.from_list(i64, args)
+        blob = np.zeros(weights_end // 2, dtype=np.int16)
+        for kernel, start in weight_offsets.items():
+            assert kernel.weights is not None
+            data = np.frombuffer(kernel.weights.data.data, dtype="<i2")
+            blob[start // 2 : start // 2 + data.size] = data
+        op.attributes["n64.weights"] = DenseIntOrFPElementsAttr(
+            TensorType(i16, [blob.size]), BytesAttr(blob.astype("<i2").tobytes())
+        )
         op.attributes["n64.rdram_layout"] = DictionaryAttr(
             {
                 "memory": StringAttr(self.memory),

@@ -1,0 +1,188 @@
+"""A small builder of `rsp` instruction sequences on virtual registers.
+
+`lower-to-rsp` uses it to write RSP code the way one would by hand: every
+value gets a virtual register (`!rsp.reg<j_N>`, `!rsp.vreg<vj_N>`), and a
+register may be written many times (loop counters, pointers), so the code is
+not in SSA form: the register *type* says which storage an op reads or
+writes. The SSA operands only keep xDSL's use-def chains in order (each read
+uses the latest op that wrote the register, in program order).
+"""
+
+from __future__ import annotations
+
+from xdsl.backend.register_type import RegisterType
+from xdsl.ir import Operation, SSAValue
+
+from n64c.dialects import rsp
+from n64c.dialects.rsp_types import COP0_INDEX_BY_NAME, GprType, VregType
+
+COP0_DMA_SPADDR = COP0_INDEX_BY_NAME["COP0_DMA_SPADDR"]
+COP0_DMA_RAMADDR = COP0_INDEX_BY_NAME["COP0_DMA_RAMADDR"]
+COP0_DMA_READ = COP0_INDEX_BY_NAME["COP0_DMA_READ"]
+COP0_DMA_WRITE = COP0_INDEX_BY_NAME["COP0_DMA_WRITE"]
+COP0_DMA_FULL = COP0_INDEX_BY_NAME["COP0_DMA_FULL"]
+COP0_DMA_BUSY = COP0_INDEX_BY_NAME["COP0_DMA_BUSY"]
+
+ACC_HI = 8
+ACC_MD = 9
+
+
+def fits_simm16(value: int) -> bool:
+    return -0x8000 <= value <= 0x7FFF
+
+
+class RspEmitter:
+    """Appends `rsp` ops to a list; allocates virtual registers and labels."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.ops: list[Operation] = []
+        self.prefix = prefix
+        self._gprs = 0
+        self._vregs = 0
+        self._labels = 0
+        self._current: dict[RegisterType, SSAValue] = {}
+        self.zero = GprType.from_name("zero")
+
+    # ------------------------------------------------------------ registers
+    def gpr(self) -> GprType:
+        reg = GprType.infinite_register(self._gprs)
+        self._gprs += 1
+        return reg
+
+    def vreg(self) -> VregType:
+        reg = VregType.infinite_register(self._vregs)
+        self._vregs += 1
+        return reg
+
+    def label(self, hint: str) -> str:
+        self._labels += 1
+        return f"{self.prefix}{hint}_{self._labels}"
+
+    def value(self, reg: RegisterType) -> SSAValue:
+        """The latest value written to `reg` (a `get_register` if none)."""
+        current = self._current.get(reg)
+        if current is None:
+            op = rsp.GetRegisterOp(reg)  # type: ignore[arg-type]
+            self.ops.append(op)
+            current = op.res
+            self._current[reg] = current
+        return current
+
+    def emit(self, op: Operation) -> Operation:
+        self.ops.append(op)
+        for result in op.results:
+            if isinstance(result.type, RegisterType):
+                self._current[result.type] = result
+        return op
+
+    # --------------------------------------------------------------- scalar
+    def addi(
+        self, dst: GprType, src: GprType, imm: int, comment: str | None = None
+    ) -> None:
+        assert fits_simm16(imm), imm
+        self.emit(rsp.AddiOp(self.value(src), imm, rt=dst, comment=comment))
+
+    def li(self, dst: GprType, value: int, comment: str | None = None) -> None:
+        """`dst = value` for any 32-bit value."""
+        value &= 0xFFFFFFFF
+        signed = value - (1 << 32) if value & 0x80000000 else value
+        if fits_simm16(signed):
+            self.addi(dst, self.zero, signed, comment)
+            return
+        self.emit(rsp.LuiOp(value >> 16, rt=dst))
+        if value & 0xFFFF:
+            self.emit(
+                rsp.OriOp(self.value(dst), value & 0xFFFF, rt=dst, comment=comment)
+            )
+
+    def add_const(
+        self, dst: GprType, src: GprType, value: int, comment: str | None = None
+    ) -> None:
+        """`dst = src + value` (a temporary register when value is large)."""
+        if fits_simm16(value):
+            self.addi(dst, src, value, comment)
+            return
+        tmp = self.gpr()
+        self.li(tmp, value)
+        self.emit(rsp.AddOp(self.value(src), self.value(tmp), rd=dst, comment=comment))
+
+    def xori(self, dst: GprType, src: GprType, imm: int) -> None:
+        self.emit(rsp.XoriOp(self.value(src), imm, rt=dst))
+
+    def lw(self, dst: GprType, base: GprType, offset: int) -> None:
+        self.emit(rsp.LwOp(self.value(base), offset, rt=dst))
+
+    def place_label(self, name: str) -> None:
+        self.emit(rsp.LabelOp(name))
+
+    def bne(self, a: GprType, b: GprType, target: str) -> None:
+        self.emit(rsp.BneOp(self.value(a), self.value(b), target))
+        self.emit(rsp.NopOp())
+
+    def mfc0(self, dst: GprType, reg: int) -> None:
+        self.emit(rsp.Mfc0Op(reg, rt=dst))
+
+    def mtc0(self, src: GprType, reg: int) -> None:
+        self.emit(rsp.Mtc0Op(self.value(src), reg))
+
+    # --------------------------------------------------------------- vector
+    def lqv(self, dst: VregType, base: GprType, offset: int) -> None:
+        """Load 16 aligned bytes at `base + offset` (any offset)."""
+        if not -1024 <= offset <= 1008:
+            tmp = self.gpr()
+            self.add_const(tmp, base, offset)
+            base, offset = tmp, 0
+        self.emit(rsp.LqvOp(self.value(dst), self.value(base), offset))
+
+    def sqv(self, src: VregType, base: GprType, offset: int) -> None:
+        if not -1024 <= offset <= 1008:
+            tmp = self.gpr()
+            self.add_const(tmp, base, offset)
+            base, offset = tmp, 0
+        self.emit(rsp.SqvOp(self.value(src), self.value(base), offset))
+
+    def vop(
+        self,
+        cls: type[rsp.VectorComputeOp],
+        dst: VregType,
+        vs: VregType,
+        vt: VregType,
+        element: int = 0,
+    ) -> None:
+        self.emit(cls(self.value(vs), self.value(vt), element, vd=dst))
+
+    def vsar(self, dst: VregType, acc_slice: int) -> None:
+        self.emit(rsp.VsarOp(acc_slice, vd=dst))
+
+    # ------------------------------------------------------------------ DMA
+    def wait_dma_slot(self) -> None:
+        """Spin until the DMA queue has room for one more transfer."""
+        loop = self.label("dma_full")
+        tmp = self.gpr()
+        self.place_label(loop)
+        self.mfc0(tmp, COP0_DMA_FULL)
+        self.bne(tmp, self.zero, loop)
+
+    def wait_dma_idle(self) -> None:
+        """Spin until every queued DMA transfer has finished."""
+        loop = self.label("dma_busy")
+        tmp = self.gpr()
+        self.place_label(loop)
+        self.mfc0(tmp, COP0_DMA_BUSY)
+        self.bne(tmp, self.zero, loop)
+
+    def dma(
+        self, dmem: GprType, rdram: GprType, length_word: int, to_rdram: bool
+    ) -> None:
+        """Queue one transfer (after waiting for a free queue slot)."""
+        self.wait_dma_slot()
+        self.mtc0(dmem, COP0_DMA_SPADDR)
+        self.mtc0(rdram, COP0_DMA_RAMADDR)
+        length = self.gpr()
+        self.li(length, length_word)
+        self.mtc0(length, COP0_DMA_WRITE if to_rdram else COP0_DMA_READ)
+
+
+def dma_length_word(nbytes: int, rows: int, row_stride: int) -> int:
+    """SP_RD_LEN / SP_WR_LEN: `(bytes-1) | (rows-1) << 12 | skip << 20`."""
+    return (nbytes - 1) | ((rows - 1) << 12) | ((row_stride - nbytes) << 20)

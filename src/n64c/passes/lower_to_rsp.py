@@ -1,0 +1,580 @@
+"""`lower-to-rsp`: tile kernels to RSP code on virtual registers.
+
+Runs after `allocate-dmem` and `plan-rdram`. Consecutive `n64.tile_kernel`
+ops are packed into ucodes (as many as fit IMEM's 4 KiB); each ucode becomes
+a nested `builtin.module @ucodeN` holding `rsp` ops, and its kernels are
+replaced by one `n64.rsp_invoke @ucodeN`. The CPU writes the RDRAM base
+address of the arena into DMEM word 0 before starting the RSP; the code
+reads it once (`lw base, 0(zero)`), runs the kernels in order and `break`s.
+
+How the tile ops become code:
+
+* `scf.for` (constant bounds): a down-counter and a backward `bne`; a loop
+  of one iteration is just its body. Loops stay loops.
+* Addresses affine in loop indices (`n64.dma_in` / `n64.dma_out` offsets,
+  the `x` chunk of `n64.tile_matmul`) are strength-reduced: one pointer
+  register per access, set before its outermost loop, bumped at each
+  latch and rewound when an inner loop ends (the RSP has no multiplier).
+* Rings (2-slot DMEM buffers): a write cursor (advanced by `dma_in`) and a
+  read cursor (advanced by `tile_matmul`) that toggle with `xori`.
+* `n64.dma_in` / `n64.dma_out`: wait for a free DMA queue slot (DMA_FULL),
+  then SP_MEM_ADDR, SP_DRAM_ADDR and the length register. `n64.dma_wait`
+  spins on DMA_BUSY.
+* `n64.tile_matmul`: the chunk's MAC chain unrolled by 8 rows per x vector
+  (`lqv x`, then per row `lqv w` and `vmadh acc, w, x.eJ`), the first MAC
+  of a group a `vmudh`; the last chunk adds the bias
+  (`vmadh bias_hi, k.e0` with k.e0 = 16384, `vmadh bias_lo, k.e1`),
+  requantises (`vsar` HI/MD, `vmudn md, mult`, `vmadh hi, mult` gives
+  `sat16(acc >> shift)` with `mult = 2^(16-shift)`), clamps (`vge`/`vlt`
+  against k.e2 / k.e3) and stores the 8 results with `sqv`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xdsl.context import Context
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    i64,
+)
+from xdsl.ir import Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from n64c.backend.rsp_emitter import (
+    ACC_HI,
+    ACC_MD,
+    RspEmitter,
+    dma_length_word,
+)
+from n64c.dialects import rsp
+from n64c.dialects.n64_tile import (
+    TILE_HEADER_BYTES,
+    DmaInOp,
+    DmaOutOp,
+    DmaWaitOp,
+    DmemAllocOp,
+    RspInvokeOp,
+    TileKernelOp,
+    TileMatmulOp,
+)
+from n64c.dialects.rsp_base import RspInstruction
+from n64c.dialects.rsp_types import GprType, VregType
+from n64c.errors import BudgetError, N64cError
+
+IMEM_BYTES = 4096
+BASE_SLOT = 0
+"""DMEM byte offset of the RDRAM base word the CPU writes."""
+
+
+# ---------------------------------------------------------------------------
+# Affine accesses
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Access:
+    """An address `const + sum(stride * iv)` kept in a pointer register."""
+
+    const: int
+    terms: list[tuple[scf.ForOp, int]]
+    relative_to_base: bool
+    """RDRAM addresses add the arena base; DMEM addresses do not."""
+    reg: GprType | None = None
+
+    @property
+    def outermost(self) -> scf.ForOp | None:
+        if not self.terms:
+            return None
+        loops = [loop for loop, _ in self.terms]
+        for loop in loops:
+            if all(loop is other or loop.is_ancestor(other) for other in loops):
+                return loop
+        raise N64cError("affine access over loops that are not nested")
+
+
+def _loop_of(value: SSAValue) -> scf.ForOp | None:
+    owner = value.owner
+    if isinstance(owner, Block) and isinstance(owner.parent_op(), scf.ForOp):
+        loop = owner.parent_op()
+        assert isinstance(loop, scf.ForOp)
+        return loop
+    return None
+
+
+def _const_index(value: SSAValue) -> int | None:
+    owner = value.owner
+    if isinstance(owner, arith.ConstantOp):
+        attr = owner.value
+        assert isinstance(attr, IntegerAttr)
+        return attr.value.data
+    return None
+
+
+def trip_count(loop: scf.ForOp) -> int:
+    lb, ub, step = (_const_index(v) for v in (loop.lb, loop.ub, loop.step))
+    if lb is None or ub is None or step is None:
+        raise N64cError("lower-to-rsp: loops need constant bounds")
+    if lb != 0 or step != 1:
+        raise N64cError("lower-to-rsp: loops must run from 0 with step 1")
+    return max(0, ub)
+
+
+def _affine(
+    indices: Sequence[SSAValue], strides: Sequence[int], const: int, rdram: bool
+) -> Access:
+    terms: list[tuple[scf.ForOp, int]] = []
+    for index, stride in zip(indices, strides, strict=True):
+        value = _const_index(index)
+        if value is not None:
+            const += value * stride
+            continue
+        loop = _loop_of(index)
+        if loop is None:
+            raise N64cError("lower-to-rsp: indices must be loop indices or constants")
+        if trip_count(loop) == 1:
+            continue
+        if stride:
+            terms.append((loop, stride))
+    return Access(const, terms, rdram)
+
+
+# ---------------------------------------------------------------------------
+# Kernel lowering
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Ring:
+    write: GprType
+    read: GprType
+    toggle: int
+
+
+@dataclass
+class KernelCode:
+    """The lowered code of one kernel (ops appended to a shared emitter)."""
+
+    layer: str
+    instructions: int
+    macs: int
+    cycles: int
+
+
+@dataclass
+class _KernelLowering:
+    em: RspEmitter
+    kernel: TileKernelOp
+    base: GprType
+    offsets: dict[SSAValue, int] = field(default_factory=dict)
+    accesses: dict[Operation, Access] = field(default_factory=dict)
+    inits: dict[scf.ForOp, list[Access]] = field(default_factory=dict)
+    rings: dict[SSAValue, _Ring] = field(default_factory=dict)
+    consts: dict[SSAValue, VregType] = field(default_factory=dict)
+    counters: dict[scf.ForOp, tuple[GprType, int]] = field(default_factory=dict)
+
+    def dmem_offset(self, buffer: SSAValue) -> int:
+        owner = buffer.owner
+        assert isinstance(owner, DmemAllocOp)
+        if owner.offset is None:
+            raise N64cError(
+                f"layer {self.kernel.layer.data}: run allocate-dmem before lower-to-rsp"
+            )
+        return owner.offset.value.data
+
+    # ----------------------------------------------------------- analysis
+    def analyse(self) -> None:
+        if self.kernel.rdram_offsets is None:
+            raise N64cError(
+                f"layer {self.kernel.layer.data}: run plan-rdram before lower-to-rsp"
+            )
+        rdram = [int(v) for v in self.kernel.rdram_offsets.get_values()]
+        for arg, offset in zip(self.kernel.body.block.args, rdram, strict=True):
+            self.offsets[arg] = offset
+        for op in self.kernel.body.walk():
+            access: Access | None = None
+            if isinstance(op, DmaInOp | DmaOutOp):
+                region = op.src if isinstance(op, DmaInOp) else op.dst
+                access = _affine(
+                    list(op.indices),
+                    op.get_strides(),
+                    self.offsets[region] + op.offset.value.data,
+                    True,
+                )
+            elif isinstance(op, TileMatmulOp):
+                rows = op.rows.value.data
+                access = _affine([op.chunk], [2 * rows], self.dmem_offset(op.x), False)
+            if access is not None:
+                self.accesses[op] = access
+                outer = access.outermost
+                if outer is not None:
+                    self.inits.setdefault(outer, []).append(access)
+
+    # -------------------------------------------------------------- emit
+    def pointer(self, op: Operation) -> GprType:
+        """The register holding the op's current address."""
+        access = self.accesses[op]
+        if access.reg is not None:
+            return access.reg
+        reg = self.em.gpr()
+        self._init(access, reg)
+        return reg
+
+    def _init(self, access: Access, reg: GprType) -> None:
+        base = self.base if access.relative_to_base else self.em.zero
+        self.em.add_const(reg, base, access.const)
+
+    def lower(self) -> None:
+        self.analyse()
+        em = self.em
+        for op in self.kernel.body.walk():
+            if isinstance(op, DmemAllocOp) and op.dmem_type.slots.data == 2:
+                start = self.dmem_offset(op.result)
+                ring = _Ring(
+                    em.gpr(), em.gpr(), start ^ (start + op.dmem_type.size.data)
+                )
+                em.addi(ring.write, em.zero, start)
+                em.addi(ring.read, em.zero, start)
+                self.rings[op.result] = ring
+            elif isinstance(op, DmemAllocOp) and op.init is not None:
+                reg = em.vreg()
+                em.lqv(reg, em.zero, self.dmem_offset(op.result))
+                self.consts[op.result] = reg
+        self.block(self.kernel.body.block)
+
+    def block(self, block: Block) -> None:
+        for op in block.ops:
+            if isinstance(op, scf.ForOp):
+                self.loop(op)
+            elif isinstance(op, DmaInOp | DmaOutOp):
+                self.dma(op)
+            elif isinstance(op, DmaWaitOp):
+                self.em.wait_dma_idle()
+            elif isinstance(op, TileMatmulOp):
+                self.matmul(op)
+            elif isinstance(op, DmemAllocOp | arith.ConstantOp | scf.YieldOp):
+                continue
+            else:
+                raise N64cError(
+                    f"lower-to-rsp: cannot lower {op.name} in a tile kernel"
+                )
+
+    def loop(self, loop: scf.ForOp) -> None:
+        em = self.em
+        trips = trip_count(loop)
+        if trips == 0:
+            return
+        for access in self.inits.get(loop, []):
+            access.reg = em.gpr()
+            self._init(access, access.reg)
+        if trips == 1:
+            self.block(loop.body.block)
+            return
+        counter = em.gpr()
+        em.li(counter, trips, comment="loop counter")
+        self.counters[loop] = (counter, trips)
+        head = em.label("loop")
+        em.place_label(head)
+        self.block(loop.body.block)
+        for access in self.accesses.values():
+            for term_loop, stride in access.terms:
+                if term_loop is loop and access.reg is not None:
+                    em.add_const(access.reg, access.reg, stride)
+        em.addi(counter, counter, -1)
+        em.bne(counter, em.zero, head)
+        for access in self.accesses.values():
+            for term_loop, stride in access.terms:
+                if term_loop is loop and access.outermost is not loop:
+                    assert access.reg is not None
+                    em.add_const(access.reg, access.reg, -stride * trips)
+
+    def dma(self, op: DmaInOp | DmaOutOp) -> None:
+        em = self.em
+        rdram = self.pointer(op)
+        dmem_value = op.dst if isinstance(op, DmaInOp) else op.src
+        ring = self.rings.get(dmem_value)
+        if ring is not None:
+            dmem = ring.write
+        else:
+            dmem = em.gpr()
+            em.addi(dmem, em.zero, self.dmem_offset(dmem_value))
+        length = dma_length_word(
+            op.bytes.value.data, op.rows.value.data, op.row_stride.value.data
+        )
+        em.dma(dmem, rdram, length, to_rdram=isinstance(op, DmaOutOp))
+        if ring is not None:
+            em.xori(ring.write, ring.write, ring.toggle)
+
+    def _chunk_test(self, op: TileMatmulOp, which: str) -> tuple[bool | None, str]:
+        """Whether the chunk is the first/last: static True/False, or None
+        with a label to branch to when it is not."""
+        chunks = op.chunks.value.data
+        want = 0 if which == "first" else chunks - 1
+        value = _const_index(op.chunk)
+        loop = _loop_of(op.chunk)
+        if value is None and loop is not None and trip_count(loop) == 1:
+            value = 0
+        if value is not None:
+            return value == want, ""
+        assert loop is not None
+        counter, trips = self.counters[loop]
+        # the counter holds trips - iv
+        em = self.em
+        skip = em.label(f"not_{which}")
+        tmp = em.gpr()
+        em.addi(tmp, counter, -(trips - want))
+        em.bne(tmp, em.zero, skip)
+        return None, skip
+
+    def matmul(self, op: TileMatmulOp) -> None:
+        em = self.em
+        rows = op.rows.value.data
+        ring = self.rings[op.w]
+        k = self.consts[op.consts]
+        sink = em.vreg()
+        access = self.accesses[op]
+        if access.terms:
+            x_base, x_offset = self.pointer(op), 0
+        else:
+            x_base, x_offset = em.zero, access.const
+
+        first, skip_first = self._chunk_test(op, "first")
+        if first is None:
+            em.vop(rsp.VmudhOp, sink, k, k, 8 + 4)  # ACC = 0 (k.e4 == 0)
+            em.place_label(skip_first)
+        w_base, w_delta = ring.read, 0
+        for block in range(rows // 8):
+            vx = em.vreg()
+            em.lqv(vx, x_base, x_offset + 16 * block)
+            for j in range(8):
+                row = 8 * block + j
+                offset = TILE_HEADER_BYTES + 16 * row - w_delta
+                if offset > 1008:
+                    w_delta += offset
+                    new_base = em.gpr()
+                    em.add_const(new_base, ring.read, w_delta)
+                    w_base, offset = new_base, 0
+                vw = em.vreg()
+                em.lqv(vw, w_base, offset)
+                mac = rsp.VmudhOp if first is True and row == 0 else rsp.VmadhOp
+                em.vop(mac, sink, vw, vx, 8 + j)
+
+        last, skip_last = self._chunk_test(op, "last")
+        if last is not False:
+            bias_hi, bias_lo, mult = em.vreg(), em.vreg(), em.vreg()
+            em.lqv(bias_hi, ring.read, 0)
+            em.lqv(bias_lo, ring.read, 16)
+            em.lqv(mult, ring.read, 32)
+            em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
+            em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+            hi, md, y = em.vreg(), em.vreg(), em.vreg()
+            em.vsar(hi, ACC_HI)
+            em.vsar(md, ACC_MD)
+            em.vop(rsp.VmudnOp, sink, md, mult)
+            em.vop(rsp.VmadhOp, y, hi, mult)
+            if op.clamp_lo.value.data > -32768:
+                em.vop(rsp.VgeOp, y, y, k, 8 + 2)
+            if op.clamp_hi.value.data < 32767:
+                em.vop(rsp.VltOp, y, y, k, 8 + 3)
+            em.sqv(y, em.zero, self.dmem_offset(op.out))
+        if last is None:
+            em.place_label(skip_last)
+        em.xori(ring.read, ring.read, ring.toggle)
+
+
+# ---------------------------------------------------------------------------
+# Cycle estimate
+# ---------------------------------------------------------------------------
+
+DMA_SETUP = 12
+
+
+def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
+    """Analytic estimate: per weight tile the larger of its DMA time and its
+    compute time (they overlap), plus the x row loads."""
+    tiling = kernel.attributes.get("n64.tiling")
+    assert isinstance(tiling, DenseArrayBase)
+    m, _k, n, rows, chunks = (int(v) for v in tiling.get_values())
+    groups = (n + 7) // 8
+    tile_bytes = TILE_HEADER_BYTES + 16 * rows
+    dma = DMA_SETUP + tile_bytes // 8
+    compute = rows * 9 // 8 + 24
+    per_row = groups * chunks * max(dma, compute) + groups * 16
+    x_row = DMA_SETUP + ((2 * rows * chunks) // 8)
+    return m * (per_row + x_row) + dma
+
+
+# ---------------------------------------------------------------------------
+# The pass
+# ---------------------------------------------------------------------------
+
+
+def _kernel_groups(block: Block) -> list[list[TileKernelOp]]:
+    groups: list[list[TileKernelOp]] = []
+    current: list[TileKernelOp] = []
+    for op in block.ops:
+        if isinstance(op, TileKernelOp):
+            current.append(op)
+        elif current and not isinstance(op, arith.ConstantOp):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def lower_kernel(em: RspEmitter, kernel: TileKernelOp, base: GprType) -> KernelCode:
+    start = len(em.ops)
+    _KernelLowering(em, kernel, base).lower()
+    count = sum(isinstance(o, RspInstruction) for o in em.ops[start:])
+    return KernelCode(
+        kernel.layer.data, count, kernel.macs.value.data, estimate_kernel_cycles(kernel)
+    )
+
+
+def _data_section(kernels: Sequence[TileKernelOp]) -> rsp.SectionOp:
+    items: list[tuple[int, list[int]]] = []
+    for kernel in kernels:
+        for op in kernel.body.walk():
+            if isinstance(op, DmemAllocOp) and op.init is not None:
+                assert op.offset is not None
+                items.append(
+                    (op.offset.value.data, [int(v) for v in op.init.get_values()])
+                )
+    ops: list[Operation] = [rsp.WordOp([0]), rsp.SpaceOp(12)]
+    cursor = 16
+    for offset, values in sorted(items):
+        if offset > cursor:
+            ops.append(rsp.SpaceOp(offset - cursor))
+        ops.append(rsp.HalfOp(values))
+        cursor = offset + 2 * len(values)
+    return rsp.SectionOp("data", ops)  # type: ignore[arg-type]
+
+
+def _ucode_module(
+    name: str, kernels: Sequence[TileKernelOp]
+) -> tuple[ModuleOp, list[KernelCode]]:
+    em = RspEmitter(prefix=f"{name}_")
+    base = em.gpr()
+    em.lw(base, em.zero, BASE_SLOT)
+    codes = [lower_kernel(em, kernel, base) for kernel in kernels]
+    em.emit(rsp.BreakOp())
+    em.emit(rsp.NopOp())
+    text = rsp.SectionOp("text", em.ops)  # type: ignore[arg-type]
+    module = ModuleOp([text, _data_section(kernels)])
+    module.sym_name = StringAttr(name)
+    return module, codes
+
+
+def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKernelOp]]:
+    """Split consecutive kernels into ucodes that fit IMEM."""
+    packs: list[list[TileKernelOp]] = []
+    current: list[TileKernelOp] = []
+    for kernel in kernels:
+        trial = [*current, kernel]
+        size = 4 * sum(c.instructions for c in _ucode_module("probe", trial)[1]) + 12
+        if size <= imem_bytes:
+            current = trial
+            continue
+        if not current:
+            raise BudgetError(
+                f"layer {kernel.layer.data}: its RSP code needs {size} bytes of IMEM, "
+                f"{size - imem_bytes} bytes over the {imem_bytes}-byte budget"
+            )
+        packs.append(current)
+        current = [kernel]
+        single = (
+            4 * sum(c.instructions for c in _ucode_module("probe", current)[1]) + 12
+        )
+        if single > imem_bytes:
+            raise BudgetError(
+                f"layer {kernel.layer.data}: its RSP code needs {single} bytes of "
+                f"IMEM, {single - imem_bytes} bytes over the {imem_bytes}-byte budget"
+            )
+    if current:
+        packs.append(current)
+    return packs
+
+
+@dataclass(frozen=True)
+class LowerToRspPass(ModulePass):
+    """Tile kernels to `rsp` code (virtual registers) and `n64.rsp_invoke`.
+
+    Option `shared`: pack consecutive kernels into one ucode while it fits
+    IMEM (default); with `shared=false` every layer gets its own ucode.
+    """
+
+    name = "lower-to-rsp"
+
+    shared: bool = True
+    imem: int = IMEM_BYTES
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        blocks = {k.parent_block() for k in op.walk() if isinstance(k, TileKernelOp)}
+        count = 0
+        for block in [b for b in blocks if b is not None]:
+            for group in _kernel_groups(block):
+                packs = _pack(group, self.imem) if self.shared else [[k] for k in group]
+                for pack in packs:
+                    name = f"ucode{count}"
+                    count += 1
+                    module, codes = _ucode_module(name, pack)
+                    size = 4 * sum(c.instructions for c in codes) + 12
+                    if size > self.imem:
+                        raise BudgetError(
+                            f"layer {pack[0].layer.data}: its RSP code needs {size} "
+                            f"bytes of IMEM, {size - self.imem} bytes over the "
+                            f"{self.imem}-byte budget"
+                        )
+                    self._replace(op, pack, name, codes)
+                    op.body.block.add_op(module)
+
+    @staticmethod
+    def _replace(
+        top: ModuleOp, pack: Sequence[TileKernelOp], name: str, codes: list[KernelCode]
+    ) -> None:
+        inside = set(pack)
+        produced = {r for k in pack for r in k.outputs}
+        inputs: list[SSAValue] = []
+        input_offsets: list[int] = []
+        outputs: list[SSAValue] = []
+        output_offsets: list[int] = []
+        for kernel in pack:
+            assert kernel.rdram_offsets is not None
+            offsets = [int(v) for v in kernel.rdram_offsets.get_values()]
+            for i, value in enumerate(kernel.inputs):
+                if value not in produced and value not in inputs:
+                    inputs.append(value)
+                    input_offsets.append(offsets[i])
+            for j, value in enumerate(kernel.outputs):
+                if any(use.operation not in inside for use in value.uses):
+                    outputs.append(value)
+                    output_offsets.append(offsets[len(kernel.inputs) + j])
+        invoke = RspInvokeOp(
+            name,
+            inputs,
+            [v.type for v in outputs],
+            layers=[k.layer.data for k in pack],
+            input_offsets=input_offsets,
+            output_offsets=output_offsets,
+            macs=sum(c.macs for c in codes),
+            cycles=sum(c.cycles for c in codes),
+            base_slot=BASE_SLOT,
+        )
+        invoke.attributes["n64.layer_macs"] = DenseArrayBase.from_list(
+            i64, [c.macs for c in codes]
+        )
+        invoke.attributes["n64.layer_cycles"] = DenseArrayBase.from_list(
+            i64, [c.cycles for c in codes]
+        )
+        Rewriter.insert_op(invoke, InsertPoint.before(pack[-1]))
+        for old, new in zip(outputs, invoke.outputs, strict=True):
+            old.replace_all_uses_with(new)
+        for kernel in reversed(pack):
+            Rewriter.erase_op(kernel)
