@@ -195,7 +195,8 @@ class RspOperation(
     @classmethod
     def parse(cls, parser: Parser) -> Self:
         pos = parser.pos
-        args = cls._parse_operand_list(parser)
+        has_operands = bool(cls.get_irdl_definition().operands)
+        args = cls._parse_operand_list(parser) if has_operands else []
         properties: dict[str, Attribute] = {}
         for i, (name, kind) in enumerate(cls.CUSTOM_PROPS):
             if i:
@@ -230,11 +231,14 @@ class RspOperation(
     # endregion
 
     def get_register_constraints(self) -> RegisterConstraints:
-        inout_operands = {getattr(self, o) for o, _ in self.INOUTS}
-        inout_results = {getattr(self, r) for _, r in self.INOUTS}
+        definition = type(self).get_irdl_definition()
+        operand_names = [name for name, _ in definition.operands]
+        result_names = [name for name, _ in definition.results]
+        inout_operands = {operand_names.index(o) for o, _ in self.INOUTS}
+        inout_results = {result_names.index(r) for _, r in self.INOUTS}
         return RegisterConstraints(
-            [o for o in self.operands if o not in inout_operands],
-            [r for r in self.results if r not in inout_results],
+            [o for i, o in enumerate(self.operands) if i not in inout_operands],
+            [r for i, r in enumerate(self.results) if i not in inout_results],
             [(getattr(self, o), getattr(self, r)) for o, r in self.INOUTS],
         )
 
