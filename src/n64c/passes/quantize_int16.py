@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from xdsl.context import Context
@@ -608,14 +609,14 @@ def _check_formats(op: Operation, formats: Sequence[int]) -> None:
 
 def quantize_int16(
     module: ModuleOp,
-    calibration: CalibrationData | np.ndarray | None = None,
+    calibration: CalibrationData | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
 ) -> ModuleOp:
     """Quantise `module` in place (and return it).
 
     `calibration` maps ONNX input names to batches (leading batch axis); a
-    single array is accepted for a one-input model; `None` uses
-    :func:`default_calibration`.
+    single array is accepted for a one-input model, and a path names a
+    `.npy` / `.npz` file; `None` uses :func:`default_calibration`.
     """
     if not 0.0 < percentile <= 100.0:
         raise InvalidInputError(f"percentile {percentile} must lie in (0, 100]")
@@ -623,6 +624,8 @@ def quantize_int16(
     names, shapes = input_signature(fn)
     if calibration is None:
         data = default_calibration(names, shapes)
+    elif isinstance(calibration, str | Path):
+        data = load_calibration(calibration, names, shapes)
     else:
         data = match_calibration(calibration, names, shapes)
     ranges = collect_ranges(module, data, percentile)
@@ -646,8 +649,4 @@ class QuantizeInt16Pass(ModulePass):
     """Statistic of |x| per tensor that sets its format (100: the maximum)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        data: CalibrationData | None = None
-        if self.calibration is not None:
-            names, shapes = input_signature(main_function(op))
-            data = load_calibration(self.calibration, names, shapes)
-        quantize_int16(op, data, self.percentile)
+        quantize_int16(op, self.calibration, self.percentile)

@@ -242,16 +242,6 @@ def qmaxpool(
     return result.astype(np.int16)
 
 
-def qglobal_avgpool(
-    x: np.ndarray, multiplier: int, shift: int, lo: int, hi: int
-) -> np.ndarray:
-    """`acc = wrap_int32(sum_{h,w} x * m + 2^(s-1))`, `y = clamp(sat16(acc >> s))`
-    over the last two axes (kept with size 1)."""
-    total = np.asarray(x, dtype=np.int64).sum(axis=(-2, -1), keepdims=True)
-    acc = wrap_int32(total * multiplier + (1 << (shift - 1)))
-    return requantize(acc, shift, lo, hi)
-
-
 # ---------------------------------------------------------------------------
 # The interpreter: quantised ops here, float ops from the float engine
 # ---------------------------------------------------------------------------
