@@ -1,0 +1,153 @@
+"""The RSP cycle model on small programs, with totals counted by hand.
+
+Each comment walks the issue groups: ``[a+b]`` is a dual-issued pair, ``+n``
+are stall cycles. See docs/rsp-timing.md for the rules.
+"""
+
+from __future__ import annotations
+
+from rsp_words import (
+    BREAK,
+    NOP,
+    addiu,
+    beq,
+    bne,
+    lw,
+    mfc0,
+    mtc0,
+    ori,
+    program,
+    sw,
+    vload,
+    vop,
+)
+
+from n64c.sim.rsp import simulate
+from n64c.sim.rsp.timing import DMA_SETUP_CYCLES
+
+VX = vop("vxor", 1, 2, 3)  # a vector op touching nothing below
+
+
+def cycles(*ops: int | list[int], **kw: object) -> int:
+    return simulate(program(*ops), **kw).cycles  # type: ignore[arg-type]
+
+
+def test_scalar_ops_take_one_cycle_each() -> None:
+    assert cycles(addiu("t0", "zero", 1), addiu("t1", "zero", 2), BREAK) == 3
+
+
+def test_scalar_and_vector_dual_issue_in_either_order() -> None:
+    # [addiu+vxor] [break]
+    assert cycles(addiu("t0", "zero", 1), VX, BREAK) == 2
+    # [vxor+addiu] [break]
+    assert cycles(VX, addiu("t0", "zero", 1), BREAK) == 2
+    # two vector ops never pair: [vxor] [vxor+break]
+    assert cycles(VX, vop("vxor", 4, 5, 6), BREAK) == 2
+    r = simulate(program(addiu("t0", "zero", 1), VX, BREAK))
+    assert r.timing.dual_issues == 1 and r.instructions == 3
+
+
+def test_no_dual_issue_when_the_second_reads_what_the_first_writes() -> None:
+    # [lqv v1] +3 (RAW at distance 1) [vxor v2,v1,v1 + break]
+    assert cycles(vload("qv", 1, 0, "zero"), vop("vxor", 2, 1, 1), BREAK) == 1 + 3 + 1
+    # flags: vaddc writes VCO, vadd reads it: they cannot pair, but an unrelated
+    # scalar op pairs with vaddc: [vaddc+addiu] [vadd+break]
+    ops = [vop("vaddc", 4, 5, 6), addiu("t0", "zero", 1), vop("vadd", 7, 8, 9), BREAK]
+    assert cycles(*ops) == 2
+
+
+def test_vector_raw_stalls_3_2_1() -> None:
+    v1 = vop("vxor", 1, 2, 3)
+    use = vop("vxor", 7, 1, 1)
+    fill = [vop("vxor", 4, 5, 6), vop("vxor", 10, 11, 12), vop("vxor", 13, 14, 15)]
+    # the last vxor pairs with break each time
+    assert cycles(v1, use, BREAK) == 2 + 3  # distance 1
+    assert cycles(v1, fill[0], use, BREAK) == 3 + 2  # distance 2
+    assert cycles(v1, fill[0], fill[1], use, BREAK) == 4 + 1  # distance 3
+    assert cycles(v1, *fill, use, BREAK) == 5  # distance 4: no stall
+
+
+def test_scalar_load_use_stalls_2_1_and_alu_bypasses() -> None:
+    # [lw] [addiu t1,t0] +2 [break]
+    assert cycles(lw("t0", 0, "zero"), addiu("t1", "t0", 1), BREAK) == 3 + 2
+    # [lw] [addiu t2] [addiu t1,t0] +1 [break]
+    assert (
+        cycles(lw("t0", 0, "zero"), addiu("t2", "zero", 1), addiu("t1", "t0", 1), BREAK)
+        == 4 + 1
+    )
+    assert cycles(addiu("t0", "zero", 1), addiu("t1", "t0", 1), BREAK) == 3
+
+
+def test_store_two_after_a_load_costs_one() -> None:
+    # [lw t0] [addiu t2] [sw t2] +1 [break]
+    assert (
+        cycles(lw("t0", 0, "zero"), addiu("t2", "zero", 1), sw("t2", 4, "zero"), BREAK)
+        == 4 + 1
+    )
+    # right after the load (and not using its result): no stall
+    assert cycles(lw("t0", 0, "zero"), sw("t2", 4, "zero"), BREAK) == 3
+
+
+def test_taken_branch_costs_one_and_its_delay_slot_issues_alone() -> None:
+    # [beq] [addiu (delay slot, alone)] +1 [vxor+break]
+    # (the branch offset counts words from the delay slot: 1 lands on the vxor)
+    assert cycles(beq("zero", "zero", 1), addiu("t0", "zero", 1), VX, BREAK) == 4
+    # not taken: [bne] [addiu (delay slot, alone)] [vxor+break]
+    assert cycles(bne("zero", "zero", 1), addiu("t0", "zero", 1), VX, BREAK) == 3
+
+
+def test_branch_target_with_address_bit_2_issues_alone() -> None:
+    body = [addiu("t0", "zero", 1), VX, vop("vxor", 4, 5, 6), BREAK]
+    # target 0x10: [beq] [nop] +1 [addiu+vxor] [vxor+break]
+    aligned = cycles(beq("zero", "zero", 3), NOP, NOP, NOP, *body)
+    assert aligned == 5
+    # target 0x14: [beq] [nop] +1 [addiu] [vxor] [vxor+break]
+    odd = cycles(beq("zero", "zero", 4), NOP, NOP, NOP, NOP, *body)
+    assert odd == 6
+
+
+def dma_read(nbytes: int) -> list[int]:
+    return [
+        ori("t0", "zero", 0x100), mtc0("t0", 0),
+        ori("t0", "zero", 0x40), mtc0("t0", 1),
+        ori("t0", "zero", nbytes - 1), mtc0("t0", 2),
+    ]  # fmt: skip
+
+
+def test_dma_waited_on_costs_the_remaining_time() -> None:
+    # COP0 moves count as load and store (ares): an mtc0 two groups after an
+    # mtc0 stalls 1. Groups: ori, mtc0, ori, mtc0 +1, ori, mtc0 +1 -> the DMA
+    # starts at cycle 7 and ends at 7 + setup + 64 / 8.
+    end = 7 + DMA_SETUP_CYCLES + 8
+    # mfc0 DMA_BUSY issues at cycle 8, waits until `end`, then break
+    assert cycles(dma_read(64), mfc0("t1", 6), BREAK, rdram=bytes(0x1000)) == end + 2
+    # not waited on: the run still ends only when the DMA is done
+    assert cycles(dma_read(64), BREAK, rdram=bytes(0x1000)) == end
+    # a short DMA hidden behind enough work costs nothing extra
+    work = [addiu("t2", "zero", 1)] * 40
+    assert (
+        cycles(dma_read(8), *work, mfc0("t1", 6), BREAK, rdram=bytes(0x1000))
+        == 8 + 40 + 2
+    )
+
+
+def test_third_dma_waits_for_a_free_queue_slot() -> None:
+    one = [
+        ori("t0", "zero", 0x100),
+        mtc0("t0", 0),
+        ori("t0", "zero", 0x40),
+        mtc0("t0", 1),
+    ]
+    length = ori("t0", "zero", 1024 - 1)
+    start = [length, mtc0("t0", 2)]
+    per = DMA_SETUP_CYCLES + 1024 // 8
+    # groups: ori, mtc0, ori, mtc0 +1, ori, mtc0 +1 (DMA 1 starts at 7: ends
+    # 7+per), ori, mtc0 +1 (DMA 2 queued at 10: ends 7+2*per), ori, mtc0 +1:
+    # two in flight at cycle 13 -> waits for DMA 1 (7+per), then DMA 3 ends
+    # at 7 + 3*per, long after the break.
+    total = cycles(*one, *start, *start, *start, BREAK, rdram=bytes(0x1000))
+    assert total == 7 + 3 * per
+    report = simulate(
+        program(*one, *start, *start, *start, BREAK), rdram=bytes(0x1000)
+    ).timing
+    assert report.dma_wait_cycles == 7 + per - 13
