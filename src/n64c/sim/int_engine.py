@@ -29,6 +29,7 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from n64c.dialects import n64_quant as q
 from n64c.dialects.n64_graph import ConstantOp
+from n64c.dialects.n64_quant import INT16_MAX, INT16_MIN
 from n64c.errors import InvalidInputError
 from n64c.sim.float_engine import (
     FloatFunctions,
@@ -36,15 +37,6 @@ from n64c.sim.float_engine import (
     float_fold_rule,
     run_main,
 )
-
-INT16_MIN = -32768
-INT16_MAX = 32767
-BIAS_LIMIT = (1 << 29) - 1
-"""Largest bias magnitude: the bias must satisfy `|b| < 2^29`."""
-MIN_SHIFT = 2
-MAX_SHIFT = 16
-MAX_MUL_LOG2 = 14
-"""Multipliers `2^k` of `qadd` / `qrescale` stay at or below 2^14 (int16)."""
 
 # float64 sums of int16 x int16 products are exact while K * 2^30 < 2^53
 _EXACT_FLOAT64_TERMS = 1 << 22
