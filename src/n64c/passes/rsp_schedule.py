@@ -1,0 +1,276 @@
+"""`rsp-schedule`: list scheduling of allocated `rsp` code for dual issue.
+
+Within each basic block (split at labels and after each branch's delay
+slot; the branch and its delay slot stay last), the pass reorders
+instructions so that
+
+* a scalar-unit instruction (ALU, scalar and vector loads/stores, COP moves)
+  and a vector-unit instruction sit next to each other and issue together;
+* a vector register is read at least 4 issue groups after the instruction
+  that wrote it (the RSP stalls 3/2/1 cycles at distance 1/2/3), and a GPR
+  loaded by `lw`/`mfc0`/`mfc2`/`cfc2` is read at least 3 groups later.
+
+Dependences keep the program's meaning: register read/write order (on
+machine registers, so it runs after `rsp-allocate-registers`), the order of
+all accumulator/flag ops (every computational vector op), and the order of
+memory accesses around stores and DMA register moves.
+
+The scheduler models issue groups cycle by cycle: at each step it picks the
+ready instruction with the longest latency-weighted path to the end of the
+block that can issue without a stall (or the one with the least stall),
+then looks for a partner of the other unit. `estimate_block_cycles` gives
+the same model's cycle count; the simulator's cycle model
+(`n64c.sim.rsp.timing`) is the reference for measurements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Operation
+from xdsl.passes import ModulePass
+
+from n64c.backend.rsp_deps import (
+    Effects,
+    effects,
+    is_branch,
+    is_vector_unit,
+    text_ops,
+)
+from n64c.dialects import rsp
+from n64c.dialects.rsp_base import RspInstruction, VectorLoadOp, VectorStoreOp
+from n64c.dialects.rsp_types import GprType, VregType
+
+VECTOR_LATENCY = 4
+LOAD_LATENCY = 3
+
+
+def _is_load(op: Operation) -> bool:
+    return isinstance(
+        op,
+        VectorLoadOp
+        | rsp.LwOp
+        | rsp.LhOp
+        | rsp.LbOp
+        | rsp.LhuOp
+        | rsp.LbuOp
+        | rsp.Mfc0Op
+        | rsp.Mtc0Op
+        | rsp.Mfc2Op
+        | rsp.Mtc2Op
+        | rsp.Cfc2Op
+        | rsp.Ctc2Op,
+    )
+
+
+def _is_store(op: Operation) -> bool:
+    return isinstance(
+        op,
+        VectorStoreOp
+        | rsp.SwOp
+        | rsp.ShOp
+        | rsp.SbOp
+        | rsp.Mfc0Op
+        | rsp.Mtc0Op
+        | rsp.Mfc2Op
+        | rsp.Mtc2Op
+        | rsp.Cfc2Op
+        | rsp.Ctc2Op,
+    )
+
+
+def _slow_gpr_result(op: Operation) -> bool:
+    return isinstance(
+        op,
+        rsp.LwOp
+        | rsp.LhOp
+        | rsp.LbOp
+        | rsp.LhuOp
+        | rsp.LbuOp
+        | rsp.Mfc0Op
+        | rsp.Mfc2Op,
+    ) or isinstance(op, rsp.Cfc2Op)
+
+
+@dataclass
+class _Node:
+    op: Operation
+    index: int
+    eff: Effects
+    vector: bool
+    preds: list[tuple[_Node, int]]
+    succs: list[tuple[_Node, int]]
+    priority: int = 0
+    group: int = -1
+
+
+def _latency(producer: _Node, consumer: _Node, shared: set[object]) -> int:
+    """Issue-group distance for the consumer to avoid stalls."""
+    latency = 1
+    for res in shared:
+        if isinstance(res, VregType):
+            latency = max(latency, VECTOR_LATENCY)
+        elif isinstance(res, GprType) and _slow_gpr_result(producer.op):
+            latency = max(latency, LOAD_LATENCY)
+    return latency
+
+
+def _build(ops: list[Operation]) -> list[_Node]:
+    nodes = [
+        _Node(op, i, effects(op), is_vector_unit(op), [], [])
+        for i, op in enumerate(ops)
+    ]
+    for j, b in enumerate(nodes):
+        for a in nodes[:j]:
+            raw = a.eff.writes & b.eff.reads
+            war = a.eff.reads & b.eff.writes
+            waw = a.eff.writes & b.eff.writes
+            if raw or war or waw:
+                # WAR/WAW may share a group when the later op is second and
+                # does not touch what the first writes (latency 0)
+                latency = _latency(a, b, set(raw)) if raw else 0
+                if waw:
+                    latency = max(latency, 1)
+                a.succs.append((b, latency))
+                b.preds.append((a, latency))
+    for node in reversed(nodes):
+        node.priority = max((lat + s.priority for s, lat in node.succs), default=1)
+    return nodes
+
+
+def _pairable(first: _Node, second: _Node) -> bool:
+    if first.vector == second.vector or is_branch(first.op):
+        return False
+    writes = {r for r in first.eff.writes if isinstance(r, VregType)}
+    touched = {
+        r for r in second.eff.reads | second.eff.writes if isinstance(r, VregType)
+    }
+    return not (writes & touched)
+
+
+class _Issue:
+    """The hazard state of the group model while scheduling."""
+
+    def __init__(self) -> None:
+        self.group = 0
+        self.load_groups: set[int] = set()
+
+    def stall(self, node: _Node) -> int:
+        wait = 0
+        for pred, latency in node.preds:
+            wait = max(wait, pred.group + latency - self.group)
+        if _is_store(node.op) and (self.group - 2) in self.load_groups:
+            wait = max(wait, 1)
+        return max(0, wait)
+
+
+def schedule_block(ops: list[Operation]) -> list[Operation]:
+    """A new order of one block's instructions (no labels, no terminator)."""
+    if len(ops) < 2:
+        return ops
+    nodes = _build(ops)
+    remaining = {n.index: n for n in nodes}
+    scheduled_preds = {n.index: 0 for n in nodes}
+    order: list[Operation] = []
+    issue = _Issue()
+
+    def ready() -> list[_Node]:
+        return [
+            n for n in remaining.values() if scheduled_preds[n.index] == len(n.preds)
+        ]
+
+    def place(node: _Node) -> None:
+        node.group = issue.group
+        order.append(node.op)
+        del remaining[node.index]
+        for succ, _lat in node.succs:
+            scheduled_preds[succ.index] += 1
+        if _is_load(node.op):
+            issue.load_groups.add(issue.group)
+
+    while remaining:
+        candidates = ready()
+        first = min(candidates, key=lambda n: (issue.stall(n), -n.priority, n.index))
+        issue.group += issue.stall(first)
+        place(first)
+        partners = [
+            n
+            for n in ready()
+            if _pairable(first, n)
+            and issue.stall(n) == 0
+            and all(p.group < issue.group or p is first for p, _ in n.preds)
+            and all(lat == 0 for p, lat in n.preds if p is first)
+        ]
+        if partners:
+            place(max(partners, key=lambda n: (n.priority, -n.index)))
+        issue.group += 1
+    return order
+
+
+def _blocks(ops: list[Operation]) -> list[tuple[list[Operation], list[Operation]]]:
+    """(schedulable body, pinned tail) per block, in order; labels and
+    non-instruction ops stay at the front of the tail of the previous..."""
+    blocks: list[tuple[list[Operation], list[Operation]]] = []
+    body: list[Operation] = []
+    i = 0
+    while i < len(ops):
+        op = ops[i]
+        if isinstance(op, rsp.LabelOp):
+            blocks.append((body, [op]))
+            body = []
+        elif is_branch(op) or isinstance(op, rsp.BreakOp):
+            tail = [op]
+            if i + 1 < len(ops) and isinstance(ops[i + 1], RspInstruction):
+                tail.append(ops[i + 1])
+                i += 1
+            blocks.append((body, tail))
+            body = []
+        else:
+            body.append(op)
+        i += 1
+    blocks.append((body, []))
+    return blocks
+
+
+def schedule_ops(ops: list[Operation]) -> list[Operation]:
+    """The whole section in scheduled order."""
+    out: list[Operation] = []
+    for body, tail in _blocks(ops):
+        code = [o for o in body if isinstance(o, RspInstruction)]
+        other = [o for o in body if not isinstance(o, RspInstruction)]
+        out.extend(other)
+        out.extend(schedule_block(code))
+        out.extend(tail)
+    return out
+
+
+def _reorder(block: Block, order: list[Operation]) -> None:
+    for op in order:
+        op.detach()
+    for op in order:
+        block.add_op(op)
+
+
+@dataclass(frozen=True)
+class RspSchedulePass(ModulePass):
+    """Reorder allocated `rsp` code for dual issue and fewer stalls."""
+
+    name = "rsp-schedule"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        programs = [
+            m
+            for m in op.walk()
+            if isinstance(m, ModuleOp)
+            and any(isinstance(o, RspInstruction) for o in m.walk())
+            and not any(isinstance(i, ModuleOp) for i in m.body.block.ops)
+        ]
+        for program in programs:
+            for ops in text_ops(program):
+                if not ops:
+                    continue
+                block = ops[0].parent_block()
+                assert block is not None
+                _reorder(block, schedule_ops(ops))
