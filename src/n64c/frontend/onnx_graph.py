@@ -310,6 +310,8 @@ def _evaluate(
 
 def to_array(value: onnx.TensorProto | np.ndarray | np.generic) -> np.ndarray:
     """A contiguous numpy array for a TensorProto or numpy value."""
-    if isinstance(value, onnx.TensorProto):
-        return np.ascontiguousarray(numpy_helper.to_array(value))
-    return np.ascontiguousarray(value)
+    array = np.asarray(
+        numpy_helper.to_array(value) if isinstance(value, onnx.TensorProto) else value
+    )
+    # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
+    return array if array.flags.c_contiguous else array.copy(order="C")

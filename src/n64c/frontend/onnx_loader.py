@@ -115,7 +115,9 @@ def split_large_initializers(
             raise InvalidInputError(
                 f"{where}: initializer '{tensor.name}' is malformed: {_one_line(e)}"
             ) from None
-        large[tensor.name] = np.ascontiguousarray(array)
+        large[tensor.name] = (
+            array if array.flags.c_contiguous else array.copy(order="C")
+        )
         if tensor.name not in declared:
             sg.input.append(
                 helper.make_tensor_value_info(
@@ -129,8 +131,17 @@ def check_model(model: onnx.ModelProto, where: str = "model") -> None:
     """Structural validation with `onnx.checker` (a clear error if it fails)."""
     check_looks_like_onnx(model, where)
     if model.ByteSize() < _CHECKER_LIMIT:
+        probe = onnx.ModelProto()
+        probe.CopyFrom(model)
+        for value in probe.graph.output:
+            # Output types are inferred again; like onnxruntime, accept
+            # outputs declared without a type or shape.
+            tensor_type = value.type.tensor_type
+            if not tensor_type.elem_type:
+                tensor_type.elem_type = onnx.TensorProto.FLOAT
+            tensor_type.shape.SetInParent()
         try:
-            onnx.checker.check_model(model)
+            onnx.checker.check_model(probe)
         except onnx.checker.ValidationError as e:
             raise InvalidInputError(
                 f"{where}: invalid ONNX model: {_one_line(e)}"
@@ -149,6 +160,8 @@ def upgrade_opset(model: onnx.ModelProto) -> onnx.ModelProto:
         )
     if version == target:
         return model
+    if version < 7:
+        model = _explicit_legacy_broadcast(model)
     try:
         return version_converter.convert_version(model, target)
     except Exception as e:  # the converter raises plain RuntimeErrors
@@ -156,6 +169,68 @@ def upgrade_opset(model: onnx.ModelProto) -> onnx.ModelProto:
             f"cannot upgrade the model from opset {version} to opset {target}: "
             f"{_one_line(e)}"
         ) from None
+
+
+_LEGACY_BROADCAST_OPS = frozenset(
+    {"Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less"}
+)
+
+
+def _explicit_legacy_broadcast(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Before opset 7, `broadcast=1, axis=k` aligned B with A's axis k. The
+    version converter gets this wrong when B does not reach A's last axis
+    (it appends one axis too many), so such a B gets an explicit Unsqueeze
+    of the missing trailing axes first, and the `axis` attribute goes."""
+    g = model.graph
+
+    def attr(node: onnx.NodeProto, name: str) -> int | None:
+        return next((a.i for a in node.attribute if a.name == name), None)
+
+    todo = {
+        index
+        for index, n in enumerate(g.node)
+        if n.op_type in _LEGACY_BROADCAST_OPS
+        and n.domain in DEFAULT_DOMAINS
+        and len(n.input) == 2
+        and attr(n, "broadcast") == 1
+        and attr(n, "axis") is not None
+    }
+    if not todo:
+        return model
+    inferred = onnx.shape_inference.infer_shapes(model).graph
+    ranks = {t.name: len(t.dims) for t in g.initializer}
+    for value in [*inferred.input, *inferred.value_info, *inferred.output]:
+        if value.type.tensor_type.HasField("shape"):
+            ranks[value.name] = len(value.type.tensor_type.shape.dim)
+    out = onnx.ModelProto()
+    out.CopyFrom(model)
+    del out.graph.node[:]
+    for index, node in enumerate(g.node):
+        if index not in todo:
+            out.graph.node.append(node)
+            continue
+        rank_a, rank_b = ranks.get(node.input[0]), ranks.get(node.input[1])
+        if rank_a is None or rank_b is None:
+            out.graph.node.append(node)
+            continue
+        axis = attr(node, "axis") or 0
+        axis = axis + rank_a if axis < 0 else axis
+        missing = rank_a - axis - rank_b
+        b = node.input[1]
+        if missing > 0:
+            b = f"{node.input[1]}__aligned_{len(out.graph.node)}"
+            axes = list(range(rank_b, rank_b + missing))
+            out.graph.node.append(
+                helper.make_node("Unsqueeze", [node.input[1]], [b], axes=axes)
+            )
+        fixed = onnx.NodeProto()
+        fixed.CopyFrom(node)
+        fixed.input[1] = b
+        kept = [a for a in fixed.attribute if a.name != "axis"]
+        del fixed.attribute[:]
+        fixed.attribute.extend(kept)
+        out.graph.node.append(fixed)
+    return out
 
 
 def check_looks_like_onnx(model: onnx.ModelProto, where: str) -> None:
