@@ -1,4 +1,11 @@
-"""`n64c sim PROGRAM`: run a raw RSP program from PC 0 to `break`."""
+"""`n64c sim PROGRAM`: run a raw RSP program from PC 0 to `break`.
+
+PROGRAM is libdragon-syntax assembly (`.S`, assembled first; its `.data`
+section is the initial DMEM) or a big-endian IMEM image (`.bin`). `--dmem`
+gives the initial DMEM image instead. The simulator engine prints the cycle
+count of the cycle model and the number of executed instructions; the `z64`
+engine runs the program on the mupen64plus-rsp-z64 core (no cycle count).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,37 @@ from typing import Annotated
 
 import typer
 
-from n64c.errors import N64cError
-from n64c.tools.cli_common import user_errors
+from n64c.errors import InvalidInputError
+from n64c.tools.cli_common import user_errors, write_atomically
+
+ENGINES = ("sim", "z64")
+
+
+def load_program(program: Path) -> tuple[bytes, bytes]:
+    """(IMEM image, DMEM image from the program's data) of a `.S` or `.bin` file."""
+    suffix = program.suffix.lower()
+    if suffix == ".s":
+        from n64c.backend.rsp_asm import parse_asm
+        from n64c.backend.rsp_encode import encode_program
+
+        try:
+            text = program.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InvalidInputError(
+                f"{program}: not UTF-8 text (byte {e.start}); is it a binary image?"
+            ) from None
+        image = encode_program(parse_asm(text, str(program)))
+        return bytes(image.imem), bytes(image.dmem)
+    if suffix == ".bin":
+        imem = program.read_bytes()
+        if not imem:
+            raise InvalidInputError(f"{program}: empty IMEM image")
+        if len(imem) > 4096:
+            raise InvalidInputError(
+                f"{program}: {len(imem)} bytes; IMEM holds at most 4096"
+            )
+        return imem, b""
+    raise InvalidInputError(f"{program}: expected an RSP program ending in .S or .bin")
 
 
 @user_errors
@@ -17,6 +53,33 @@ def sim_command(
     dmem: Annotated[Path | None, typer.Option(help="initial DMEM image")] = None,
     dump_dmem: Annotated[Path | None, typer.Option(help="write final DMEM")] = None,
     engine: Annotated[str, typer.Option(help="sim or z64")] = "sim",
+    max_instructions: Annotated[
+        int, typer.Option(help="stop with an error after this many instructions")
+    ] = 20_000_000,
 ) -> None:
     """Run an RSP program on the simulator or the real RSP core."""
-    raise N64cError("the RSP simulator is not available in this build")
+    if engine not in ENGINES:
+        raise InvalidInputError(
+            f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}"
+        )
+    imem, data = load_program(program)
+    if dmem is not None:
+        data = dmem.read_bytes()
+        if len(data) > 4096:
+            raise InvalidInputError(
+                f"{dmem}: {len(data)} bytes; DMEM holds at most 4096"
+            )
+    if engine == "sim":
+        from n64c.sim.rsp import simulate
+
+        result = simulate(imem, data, max_instructions=max_instructions)
+        final = result.dmem.tobytes()
+        typer.echo(f"cycles: {result.cycles}")
+        typer.echo(f"instructions: {result.instructions}")
+    else:
+        from n64c.sim.z64 import run_z64
+
+        final = bytes(run_z64(imem, data).dmem)
+        typer.echo("z64: halted at break")
+    if dump_dmem is not None:
+        write_atomically(dump_dmem, final)

@@ -61,6 +61,24 @@ def _as_index(values: list[int]) -> np.ndarray | slice:
     return np.array(values, dtype=np.intp)
 
 
+class MemIndex:
+    """DMEM addresses of a plan made for the line at address 0 (``a & 15``);
+    :meth:`at` places them at the access's 16-byte line, wrapping at 4 KiB."""
+
+    __slots__ = ("lo", "hi", "rel")
+
+    def __init__(self, rel: list[int]) -> None:
+        self.rel = np.array(rel, dtype=np.intp)
+        contiguous = bool(rel) and rel == list(range(rel[0], rel[0] + len(rel)))
+        self.lo = rel[0] if contiguous else -1
+        self.hi = rel[0] + len(rel) if contiguous else -1
+
+    def at(self, base: int) -> slice | np.ndarray:
+        if self.lo >= 0 and base + self.hi <= 0x1000:
+            return slice(base + self.lo, base + self.hi)
+        return (self.rel + base) & 0xFFF
+
+
 # --------------------------------------------------------------------- loads
 
 
@@ -266,15 +284,17 @@ def make_vector_load(st: RspState, word: int) -> Op:
     if name in ("lbv", "lsv", "llv", "ldv", "lqv", "lrv"):
         reg_bytes = st.vb[:, vt]
 
+        v_t, v64_t = st.v[:, vt], st.v64[:, vt]
+
         def op() -> None:
             a = address()
-            plan = cache.get(a)
+            plan = cache.get(a & 15)
             if plan is None:
-                regs, mem = load_bytes_plan(name, e, a)
-                plan = cache[a] = (_as_index(regs), _as_index(mem))
+                regs, mem = load_bytes_plan(name, e, a & 15)
+                plan = cache[a & 15] = (_as_index(regs), MemIndex(mem))
             r, m = plan  # type: ignore[misc]
-            reg_bytes[:, r] = dmem[:, m]
-            st.v64[:, vt] = st.v[:, vt]
+            reg_bytes[:, r] = dmem[:, m.at(a & ~15)]
+            v64_t[...] = v_t
 
         return op
 
@@ -282,12 +302,12 @@ def make_vector_load(st: RspState, word: int) -> Op:
 
         def op() -> None:
             a = address()
-            plan = cache.get(a)
+            plan = cache.get(a & 15)
             if plan is None:
-                addrs, shift = load_lanes_plan(name, e, a)
-                plan = cache[a] = (np.array(addrs, dtype=np.intp), shift)
+                addrs, shift = load_lanes_plan(name, e, a & 15)
+                plan = cache[a & 15] = (MemIndex(addrs), shift)
             m, shift = plan  # type: ignore[misc]
-            lanes = dmem[:, m].astype(np.int64) << shift
+            lanes = dmem[:, m.at(a & ~15)].astype(np.int64) << shift
             if name != "lfv":
                 st.write_v(vt, lanes)
                 return
@@ -304,12 +324,12 @@ def make_vector_load(st: RspState, word: int) -> Op:
 
     def op() -> None:
         a = address()
-        plan = cache.get(a)
+        plan = cache.get(a & 15)
         if plan is None:
-            regs, byts, mem = ltv_plan(vt, e, a)
-            plan = cache[a] = (np.array(regs), np.array(byts), np.array(mem))
+            regs, byts, mem = ltv_plan(vt, e, a & 15)
+            plan = cache[a & 15] = (np.array(regs), np.array(byts), MemIndex(mem))
         r, b, m = plan  # type: ignore[misc]
-        st.vb[:, r, b] = dmem[:, m]
+        st.vb[:, r, b] = dmem[:, m.at(a & ~15)]
         st.v64[:, group] = st.v[:, group]
 
     return op
@@ -337,12 +357,12 @@ def make_vector_store(st: RspState, word: int) -> Op:
 
         def op() -> None:
             a = address()
-            plan = cache.get(a)
+            plan = cache.get(a & 15)
             if plan is None:
-                mem, regs, byts = stv_plan(vt, e, a)
-                plan = cache[a] = (np.array(mem), np.array(regs), np.array(byts))
+                mem, regs, byts = stv_plan(vt, e, a & 15)
+                plan = cache[a & 15] = (MemIndex(mem), np.array(regs), np.array(byts))
             m, r, b = plan  # type: ignore[misc]
-            dmem[:, m] = st.vb[:, r, b]
+            dmem[:, m.at(a & ~15)] = st.vb[:, r, b]
 
         return op
 
@@ -350,20 +370,21 @@ def make_vector_store(st: RspState, word: int) -> Op:
 
     def op() -> None:
         a = address()
-        plan = cache.get(a)
+        plan = cache.get(a & 15)
         if plan is None:
-            mem, i0, i1, sh = store_plan(name, e, a)
+            mem, i0, i1, sh = store_plan(name, e, a & 15)
             if not any(sh) and ZERO_BYTE not in i0:
-                plan = cache[a] = (True, _as_index(mem), _as_index(i0), None, None)
+                plan = cache[a & 15] = (True, MemIndex(mem), _as_index(i0), None, None)
             else:
-                plan = cache[a] = (
+                plan = cache[a & 15] = (
                     False,
-                    np.array(mem),
+                    MemIndex(mem),
                     np.array(i0),
                     np.array(i1),
                     np.array(sh, dtype=np.int64),
                 )
-        copy, m, b0, b1, shift = plan  # type: ignore[misc]
+        copy, mi, b0, b1, shift = plan  # type: ignore[misc]
+        m = mi.at(a & ~15)
         if copy:
             dmem[:, m] = reg_bytes[:, b0]
             return

@@ -17,6 +17,11 @@ DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 TRACE_CHUNK = 1 << 16
 
 
+def _pc_dependent(word: int) -> bool:
+    opcode = word >> 26
+    return 0x01 <= opcode <= 0x07 or (opcode == 0 and (word & 0x3F) in (0x08, 0x09))
+
+
 @dataclass
 class SimResult:
     """Final state of a run. Batched fields have a leading batch axis."""
@@ -50,13 +55,21 @@ class Machine:
         self.table: list[object] = [None] * (IMEM_SIZE // 4)
         self.infos: list[OpInfo] = [None] * (IMEM_SIZE // 4)  # type: ignore[list-item]
         self.model = CycleModel()
+        self._decoded: dict[tuple[int, int], object] = {}
         self._decode_range(0, IMEM_SIZE // 4)
 
     def _decode_range(self, first: int, last: int) -> None:
         imem = self.st.imem
+        cache = self._decoded
         for i in range(first, last):
             word = int.from_bytes(imem[4 * i : 4 * i + 4], "big")
-            self.table[i] = decode_word(self.st, self.cop0, word, 4 * i)
+            # Only branches and jumps depend on their address.
+            key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
+            op = cache.get(key)
+            if op is None:
+                op = cache[key] = decode_word(self.st, self.cop0, word, 4 * i)
+            self.table[i] = op
+            # each slot has its own OpInfo: pair_next depends on the neighbour
             self.infos[i] = op_info(word)
         for i in range(max(first - 1, 0), last):
             nxt = self.infos[(i + 1) % (IMEM_SIZE // 4)]

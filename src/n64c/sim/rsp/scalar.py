@@ -45,6 +45,34 @@ def _nop() -> None:
     return None
 
 
+def _alu_function(funct: int, sa: int) -> Callable[[object, object], object] | None:
+    """The operation of a SPECIAL ALU/shift funct on (rs value, rt value)."""
+    if funct == 0x00:
+        return lambda s, t: (t << sa) & MASK32  # sll
+    if funct == 0x02:
+        return lambda s, t: t >> sa  # srl
+    if funct == 0x03:
+        return lambda s, t: (_signed(t) >> sa) & MASK32  # sra
+    return _ALU.get(funct)
+
+
+_ALU: dict[int, Callable[[object, object], object]] = {
+    0x04: lambda s, t: (t << (s & 31)) & MASK32,  # sllv
+    0x06: lambda s, t: t >> (s & 31),  # srlv
+    0x07: lambda s, t: (_signed(t) >> (s & 31)) & MASK32,  # srav
+    0x20: lambda s, t: (s + t) & MASK32,  # add (never traps)
+    0x21: lambda s, t: (s + t) & MASK32,  # addu
+    0x22: lambda s, t: (s - t) & MASK32,  # sub (never traps)
+    0x23: lambda s, t: (s - t) & MASK32,  # subu
+    0x24: lambda s, t: s & t,  # and
+    0x25: lambda s, t: s | t,  # or
+    0x26: lambda s, t: s ^ t,  # xor
+    0x27: lambda s, t: ~(s | t) & MASK32,  # nor
+    0x2A: lambda s, t: (_signed(s) < _signed(t)) * 1,  # slt
+    0x2B: lambda s, t: (s < t) * 1,  # sltu
+}  # type: ignore[operator]
+
+
 def make_special(st: RspState, word: int, pc: int) -> Op:
     """Opcode 0 (SPECIAL): shifts, ALU ops, jr/jalr, break."""
     g = st.gpr
@@ -79,25 +107,7 @@ def make_special(st: RspState, word: int, pc: int) -> Op:
 
         return op
 
-    alu: dict[int, Callable[[object, object], object]] = {
-        0x00: lambda s, t: (t << sa) & MASK32,  # sll
-        0x02: lambda s, t: t >> sa,  # srl
-        0x03: lambda s, t: (_signed(t) >> sa) & MASK32,  # sra
-        0x04: lambda s, t: (t << (s & 31)) & MASK32,  # sllv
-        0x06: lambda s, t: t >> (s & 31),  # srlv
-        0x07: lambda s, t: (_signed(t) >> (s & 31)) & MASK32,  # srav
-        0x20: lambda s, t: (s + t) & MASK32,  # add (never traps)
-        0x21: lambda s, t: (s + t) & MASK32,  # addu
-        0x22: lambda s, t: (s - t) & MASK32,  # sub (never traps)
-        0x23: lambda s, t: (s - t) & MASK32,  # subu
-        0x24: lambda s, t: s & t,  # and
-        0x25: lambda s, t: s | t,  # or
-        0x26: lambda s, t: s ^ t,  # xor
-        0x27: lambda s, t: ~(s | t) & MASK32,  # nor
-        0x2A: lambda s, t: (_signed(s) < _signed(t)) * 1,  # slt
-        0x2B: lambda s, t: (s < t) * 1,  # sltu
-    }  # type: ignore[operator]
-    fn = alu.get(funct)
+    fn = _alu_function(funct, sa)
     if fn is None:
         raise RspRuntimeError(
             f"unsupported scalar instruction (SPECIAL funct 0x{funct:02x}, word 0x{word:08x})"

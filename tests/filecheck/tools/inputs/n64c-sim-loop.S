@@ -1,0 +1,6 @@
+# Never reaches break.
+    .text
+loop:
+    j loop
+    nop
+    break
