@@ -282,9 +282,9 @@ def make_vector_load(st: RspState, word: int) -> Op:
         return (uniform(gpr[base], "a vector load address") + disp) & 0xFFF
 
     if name in ("lbv", "lsv", "llv", "ldv", "lqv", "lrv"):
-        reg_bytes = st.vb[:, vt]
+        reg_bytes = st.vb[vt]
 
-        v_t, v64_t = st.v[:, vt], st.v64[:, vt]
+        v_t, v64_t = st.v[vt], st.v64[vt]
 
         def op() -> None:
             a = address()
@@ -314,8 +314,8 @@ def make_vector_load(st: RspState, word: int) -> Op:
             tmp = np.empty((st.batch, 8), dtype=">i2")
             tmp[...] = lanes
             start, end = e, min(e + 8, 16)
-            st.vb[:, vt, start:end] = tmp.view(np.uint8)[:, start:end]
-            st.v64[:, vt] = st.v[:, vt]
+            st.vb[vt, :, start:end] = tmp.view(np.uint8)[:, start:end]
+            st.v64[vt] = st.v[vt]
 
         return op
 
@@ -329,8 +329,8 @@ def make_vector_load(st: RspState, word: int) -> Op:
             regs, byts, mem = ltv_plan(vt, e, a & 15)
             plan = cache[a & 15] = (np.array(regs), np.array(byts), MemIndex(mem))
         r, b, m = plan  # type: ignore[misc]
-        st.vb[:, r, b] = dmem[:, m.at(a & ~15)]
-        st.v64[:, group] = st.v[:, group]
+        st.vb[r, :, b] = dmem[:, m.at(a & ~15)].T
+        st.v64[group] = st.v[group]
 
     return op
 
@@ -362,11 +362,11 @@ def make_vector_store(st: RspState, word: int) -> Op:
                 mem, regs, byts = stv_plan(vt, e, a & 15)
                 plan = cache[a & 15] = (MemIndex(mem), np.array(regs), np.array(byts))
             m, r, b = plan  # type: ignore[misc]
-            dmem[:, m.at(a & ~15)] = st.vb[:, r, b]
+            dmem[:, m.at(a & ~15)] = st.vb[r, :, b].T
 
         return op
 
-    reg_bytes = st.vb[:, vt]
+    reg_bytes = st.vb[vt]
 
     def op() -> None:
         a = address()
@@ -410,8 +410,8 @@ def make_cop2_move(st: RspState, word: int) -> Op:
     if fmt == 0x00:  # mfc2 rt, vs[e]
 
         def op() -> None:
-            hi = vb[:, rd, e].astype(np.int64)
-            lo = vb[:, rd, (e + 1) & 15].astype(np.int64)
+            hi = vb[rd, :, e].astype(np.int64)
+            lo = vb[rd, :, (e + 1) & 15].astype(np.int64)
             value = (hi << 8) | lo
             value = (value ^ 0x8000) - 0x8000
             if rt:
@@ -423,10 +423,10 @@ def make_cop2_move(st: RspState, word: int) -> Op:
 
         def op() -> None:
             value = gpr[rt]
-            vb[:, rd, e] = (value >> 8) & 0xFF
+            vb[rd, :, e] = (value >> 8) & 0xFF
             if e != 15:
-                vb[:, rd, e + 1] = value & 0xFF
-            st.v64[:, rd] = st.v[:, rd]
+                vb[rd, :, e + 1] = value & 0xFF
+            st.v64[rd] = st.v[rd]
 
         return op
 

@@ -228,7 +228,7 @@ def _result(
     gpr = np.zeros((b, 32), dtype=np.uint32)
     for i, value in enumerate(st.gpr):
         gpr[:, i] = value
-    vpr = st.v.astype(np.int64).astype(np.uint16)
+    vpr = st.v.astype(np.int64).astype(np.uint16).transpose(1, 0, 2)
     vco = _flags16(st.vco_c, st.vco_ne).astype(np.uint16)
     vcc = _flags16(st.vcc_lo, st.vcc_hi).astype(np.uint16)
     vce = _flags16(st.vce, None).astype(np.uint8)

@@ -4,11 +4,12 @@ All per-input state carries a leading batch axis of length ``B`` (``B == 1``
 for a single run), so one instruction updates every batch element with a few
 numpy operations:
 
-* ``vb``: vector registers as big-endian bytes, ``uint8[B, 32, 16]``; byte 0
-  of a register is the most significant byte of lane 0, exactly as it sits
-  in DMEM. ``v`` is a zero-copy ``>i2`` view of it (``[B, 32, 8]``) and
-  ``v64`` an ``int64`` mirror of the lanes that every writer keeps in sync;
-  arithmetic reads ``v64`` and never converts.
+* ``vb``: vector registers as big-endian bytes, ``uint8[32, B, 16]``
+  (register-major, so one register of the whole batch is a contiguous
+  block); byte 0 of a register is the most significant byte of lane 0,
+  exactly as it sits in DMEM. ``v`` is a zero-copy ``>i2`` view of it
+  (``[32, B, 8]``) and ``v64`` an ``int64`` mirror of the lanes that every
+  writer keeps in sync; arithmetic reads ``v64`` and never converts.
 * ``acc``: the 48-bit accumulator per lane as a sign-extended ``int64``.
 * ``vco_c``, ``vco_ne``, ``vcc_lo``, ``vcc_hi``, ``vce``: flag bits, ``bool[B, 8]``.
 * ``dmem``: ``uint8[B, 4096]``; ``rdram``: ``uint8[B, N]`` (big-endian bytes).
@@ -75,9 +76,9 @@ class RspState:
         self, batch: int, dmem: np.ndarray, rdram: np.ndarray, imem: bytes
     ) -> None:
         self.batch = batch
-        self.vb = np.zeros((batch, 32, 16), dtype=np.uint8)
+        self.vb = np.zeros((32, batch, 16), dtype=np.uint8)
         self.v = self.vb.view(">i2")
-        self.v64 = np.zeros((batch, 32, 8), dtype=np.int64)
+        self.v64 = np.zeros((32, batch, 8), dtype=np.int64)
         self.acc = np.zeros((batch, 8), dtype=np.int64)
         self.vco_c = np.zeros((batch, 8), dtype=bool)
         self.vco_ne = np.zeros((batch, 8), dtype=bool)
@@ -99,9 +100,9 @@ class RspState:
 
     def sync_v64(self, reg: int) -> None:
         """Refresh the int64 mirror of one register after a byte-level write."""
-        self.v64[:, reg] = self.v[:, reg]
+        self.v64[reg] = self.v[reg]
 
     def write_v(self, reg: int, lanes: np.ndarray) -> None:
         """Write lanes (any integer array broadcastable to [B, 8]; wrapped to 16 bits)."""
-        self.v[:, reg] = lanes
-        self.v64[:, reg] = self.v[:, reg]
+        self.v[reg] = lanes
+        self.v64[reg] = self.v[reg]

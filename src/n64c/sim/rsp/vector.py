@@ -39,12 +39,12 @@ def _t_source(st: RspState, vt: int, e: int) -> tuple[np.ndarray, np.ndarray | N
 
     Broadcast selectors (e >= 8) give a ``[B, 1]`` view that numpy broadcasts.
     """
-    reg = st.v64[:, vt]
+    reg = st.v64[vt]
     if e < 2:
         return reg, None
     if e >= 8:
         k = e & 7
-        return st.v64[:, vt, k : k + 1], None
+        return st.v64[vt, :, k : k + 1], None
     return reg, selector_lanes(e)
 
 
@@ -144,10 +144,10 @@ def _mul_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
 
     def factory(st: RspState, vd: int, vs: int, vt: int, e: int) -> Op:
         acc = st.acc
-        S = st.v64[:, vs]
+        S = st.v64[vs]
         T, idx = _t_source(st, vt, e)
-        v_d = st.v[:, vd]
-        v64_d = st.v64[:, vd]
+        v_d = st.v[vd]
+        v64_d = st.v64[vd]
         mul = np.multiply
         maximum = np.maximum
         minimum = np.minimum
@@ -284,10 +284,10 @@ def _add_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
 
     def factory(st: RspState, vd: int, vs: int, vt: int, e: int) -> Op:
         acc = st.acc
-        S = st.v64[:, vs]
+        S = st.v64[vs]
         T, idx = _t_source(st, vt, e)
-        v_d = st.v[:, vd]
-        v64_d = st.v64[:, vd]
+        v_d = st.v[vd]
+        v64_d = st.v64[vd]
         vco_c, vco_ne = st.vco_c, st.vco_ne
 
         if kind in ("vadd", "vsub"):
@@ -349,10 +349,10 @@ def _compare_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
 
     def factory(st: RspState, vd: int, vs: int, vt: int, e: int) -> Op:
         acc = st.acc
-        S = st.v64[:, vs]
+        S = st.v64[vs]
         T, idx = _t_source(st, vt, e)
-        v_d = st.v[:, vd]
-        v64_d = st.v64[:, vd]
+        v_d = st.v[vd]
+        v64_d = st.v64[vd]
         vco_c, vco_ne = st.vco_c, st.vco_ne
         vcc_lo, vcc_hi, vce = st.vcc_lo, st.vcc_hi, st.vce
         where = np.where
@@ -458,10 +458,10 @@ def _compare_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
 def _logic_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
     def factory(st: RspState, vd: int, vs: int, vt: int, e: int) -> Op:
         acc = st.acc
-        S = st.v64[:, vs]
+        S = st.v64[vs]
         T, idx = _t_source(st, vt, e)
-        v_d = st.v[:, vd]
-        v64_d = st.v64[:, vd]
+        v_d = st.v[vd]
+        v64_d = st.v64[vd]
         fn = {
             "vand": lambda a, b: a & b,
             "vnand": lambda a, b: ~(a & b),
@@ -512,8 +512,8 @@ def _vmov(st: RspState, vd: int, vs: int, vt: int, e: int) -> Op:
     def op() -> None:
         t = _selected(st, vt, e)
         _set_acc_lo(acc, t)
-        st.v[:, vd, de] = t[:, de]
-        st.v64[:, vd, de] = t[:, de]
+        st.v[vd, :, de] = t[:, de]
+        st.v64[vd, :, de] = t[:, de]
 
     return op
 
@@ -534,15 +534,15 @@ def _divide_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
                 t = _selected(st, vt, e)
                 _set_acc_lo(acc, t)
                 st.divdp = True
-                st.divin[...] = st.v64[:, vt, lane]
-                st.v[:, vd, de] = st.divout
-                st.v64[:, vd, de] = st.v[:, vd, de]
+                st.divin[...] = st.v64[vt, :, lane]
+                st.v[vd, :, de] = st.divout
+                st.v64[vd, :, de] = st.v[vd, :, de]
 
         else:
 
             def op() -> None:
                 t = _selected(st, vt, e)
-                element = st.v64[:, vt, lane]
+                element = st.v64[vt, :, lane]
                 if low and st.divdp:
                     inp = (st.divin << 16) | (element & 0xFFFF)
                     inp = ((inp + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
@@ -552,8 +552,8 @@ def _divide_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
                 st.divdp = False
                 st.divout[...] = ((result >> 16) + 0x8000 & 0xFFFF) - 0x8000
                 _set_acc_lo(acc, t)
-                st.v[:, vd, de] = result & 0xFFFF
-                st.v64[:, vd, de] = st.v[:, vd, de]
+                st.v[vd, :, de] = result & 0xFFFF
+                st.v64[vd, :, de] = st.v[vd, :, de]
 
         return op
 
