@@ -21,8 +21,15 @@ from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.rewriter import InsertPoint
 
-from n64c.dialects.n64_graph import AddOp, ConstantOp, GemmOp, f32_tensor
-from n64c.dialects.n64_quant import QAddOp, QGemmOp, QRescaleOp
+from n64c.dialects.n64_graph import (
+    AddOp,
+    ConstantOp,
+    Conv2dOp,
+    GemmOp,
+    GlobalAvgPoolOp,
+    f32_tensor,
+)
+from n64c.dialects.n64_quant import QAddOp, QAvgPoolOp, QGemmOp, QRescaleOp
 from n64c.errors import InvalidInputError
 from n64c.frontend.onnx import import_onnx
 from n64c.passes.n64_cleanup import N64CleanupPass
@@ -467,3 +474,59 @@ def test_digits_example_tracks_onnxruntime(examples_dir: Path, name: str) -> Non
         assert np.allclose(e / e.sum(-1, keepdims=True), out, atol=1e-6)
     else:
         assert (ie.dequantize(q, f) == out).all()
+
+
+def test_qavgpool_matches_reference() -> None:
+    rng = np.random.default_rng(9)
+    x = rng.integers(-32768, 32768, (2, 3, 5, 6)).astype(np.int16)
+    kernel, strides, pads, dil = (3, 2), (2, 1), (1, 0, 1, 1), (1, 2)
+    m, s = 3641, 15
+    got = ie.qavgpool(x, kernel, strides, pads, dil, m, s)
+    xp = np.pad(x.astype(np.int64), ((0, 0), (0, 0), (1, 1), (0, 1)))
+    oh, ow = got.shape[2:]
+    for n in range(2):
+        for c in range(3):
+            for i in range(oh):
+                for j in range(ow):
+                    total = sum(
+                        int(xp[n, c, i * 2 + a, j + b * 2])
+                        for a in range(3)
+                        for b in range(2)
+                    )
+                    assert got[n, c, i, j] == ref_requant(
+                        m * total + 2 ** (s - 1), s, -32768, 32767
+                    )
+
+
+def test_avgpool_params() -> None:
+    from n64c.passes.quantize_int16 import choose_avgpool_params
+
+    assert choose_avgpool_params(10, 10, 16) == (4096, 16, 10)  # exact 1/16
+    m, s, f = choose_avgpool_params(8, 9, 49)  # type: ignore[misc]
+    assert (s, f) == (16, 9) and m == round(2**17 / 49)
+    # a multiplier that would exceed 32767 lowers the shift
+    assert choose_avgpool_params(0, 2, 1) == (16384, 12, 2)
+    # ... and the output format when no shift is small enough
+    assert choose_avgpool_params(0, 40, 1) == (16384, 2, 12)
+    assert choose_avgpool_params(20, 0, 10**6) is None
+
+
+def test_global_avgpool_runs_in_int16() -> None:
+    fn = func.FuncOp("main", ([f32_tensor((1, 2, 7, 7))], [f32_tensor((1, 2, 1, 1))]))
+    fn.attributes["n64.input_names"] = ArrayAttr([StringAttr("input")])
+    builder = Builder(InsertPoint.at_end(fn.body.block))
+    w = ConstantOp.from_numpy(
+        np.array([[[[0.5]], [[1.0]]], [[[-1.0]], [[0.25]]]], np.float32)
+    )
+    builder.insert(w)
+    conv = builder.insert(Conv2dOp(fn.args[0], w, None, f32_tensor((1, 2, 7, 7))))
+    pool = builder.insert(GlobalAvgPoolOp(conv, f32_tensor((1, 2, 1, 1))))
+    builder.insert(func.ReturnOp(pool))
+    module = ModuleOp([fn])
+    x = np.random.default_rng(3).uniform(-1, 1, (20, 1, 2, 7, 7)).astype(np.float32)
+    reference = run_float(module, {"input": x})["output0"]
+    quantize_int16(module, {"input": x})
+    pools = [op for op in module.walk() if isinstance(op, QAvgPoolOp)]
+    assert len(pools) == 1 and pools[0].kernel.get_values() == (7, 7)
+    got = ie.run_int(module, {"input": x})["output0"]
+    assert np.abs(got - reference).max() < 1e-3

@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import (
     I32,
     DenseArrayBase,
     IntegerAttr,
+    IntegerType,
     TensorType,
     f32,
     i16,
@@ -704,34 +705,135 @@ class QMaxPoolOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        x, y = _shape(self.input), _shape(self.output)
-        kernel = self.kernel.get_values()
-        strides = self.strides.get_values()
-        pads = self.pads.get_values()
-        dilations = self.dilations.get_values()
-        if (
-            len(kernel) != 2
-            or len(strides) != 2
-            or len(dilations) != 2
-            or len(pads) != 4
-        ):
+        _verify_pool(
+            self,
+            self.input,
+            self.output,
+            self.kernel,
+            self.strides,
+            self.pads,
+            self.dilations,
+        )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+def _verify_pool(
+    op: Operation,
+    input: SSAValue,
+    output: SSAValue,
+    kernel_attr: DenseArrayBase[IntegerType],
+    strides_attr: DenseArrayBase[IntegerType],
+    pads_attr: DenseArrayBase[IntegerType],
+    dilations_attr: DenseArrayBase[IntegerType],
+) -> None:
+    x, y = _shape(input), _shape(output)
+    kernel = _ints(kernel_attr)
+    strides = _ints(strides_attr)
+    pads = _ints(pads_attr)
+    dilations = _ints(dilations_attr)
+    if len(kernel) != 2 or len(strides) != 2 or len(dilations) != 2 or len(pads) != 4:
+        raise VerifyException(
+            f"{op.name}: expected 2 kernel sizes, 2 strides, 4 pads, 2 dilations"
+        )
+    if min(kernel) < 1 or min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
+        raise VerifyException(
+            f"{op.name}: kernel, strides and dilations must be >= 1, pads >= 0"
+        )
+    if len(x) != 4:
+        raise VerifyException(f"{op.name}: expected an input [N,C,H,W]")
+    if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
+        raise VerifyException(f"{op.name}: padding must be smaller than the kernel")
+    expected = conv_output_shape(x, (x[1], 1, *kernel), strides, pads, dilations)
+    if y != expected:
+        raise VerifyException(
+            f"{op.name}: result shape {list(y)}, expected {list(expected)}"
+        )
+
+
+def _ints(attr: DenseArrayBase[IntegerType]) -> tuple[int, ...]:
+    return tuple(int(v) for v in attr.get_values())
+
+
+@irdl_op_definition
+class QAvgPoolOp(IRDLOperation):
+    """Average pooling on int16 (NCHW; also global average pooling, with the
+    whole image as kernel). Per window, zero padding included in the sum:
+
+    `acc = wrap_int32(multiplier * sum(window) + 2^(shift-1))`,
+    `y = sat16(acc >> shift)`,
+
+    where `multiplier / 2^shift` approximates `2^(frac_bits - f_x) / (KH*KW)`.
+
+    Example:
+
+    ```mlir
+    %y = n64.qavgpool %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0]
+           dilations [1, 1] multiplier 4096 shift 16 frac_bits 12
+           : tensor<1x8x4x4xi16> -> tensor<1x8x1x1xi16>
+    ```
+    """
+
+    name = "n64.qavgpool"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    kernel = prop_def(DenseArrayBase.constr(i32))
+    strides = prop_def(DenseArrayBase.constr(i32))
+    pads = prop_def(DenseArrayBase.constr(i32))
+    dilations = prop_def(DenseArrayBase.constr(i32))
+    multiplier = prop_def(IntegerAttr[I32])
+    shift = prop_def(IntegerAttr[I32])
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` "
+        "$dilations `multiplier` $multiplier `shift` $shift `frac_bits` $frac_bits "
+        "attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        kernel: Sequence[int],
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        multiplier: int,
+        shift: int,
+        frac_bits: int,
+    ) -> None:
+        xs = _shape(SSAValue.get(input))
+        out = conv_output_shape(xs, (xs[1], 1, *kernel), strides, pads, dilations)
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, out)],
+            properties={
+                "kernel": _i32_array(kernel),
+                "strides": _i32_array(strides),
+                "pads": _i32_array(pads),
+                "dilations": _i32_array(dilations),
+                "multiplier": _i32(multiplier),
+                "shift": _i32(shift),
+                "frac_bits": _i32(frac_bits),
+            },
+        )
+
+    def verify_(self) -> None:
+        _verify_pool(
+            self,
+            self.input,
+            self.output,
+            self.kernel,
+            self.strides,
+            self.pads,
+            self.dilations,
+        )
+        _check_shift(self, self.shift.value.data)
+        if not 1 <= self.multiplier.value.data <= INT16_MAX:
             raise VerifyException(
-                f"{self.name}: expected 2 kernel sizes, 2 strides, 4 pads, 2 dilations"
-            )
-        if min(kernel) < 1 or min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
-            raise VerifyException(
-                f"{self.name}: kernel, strides and dilations must be >= 1, pads >= 0"
-            )
-        if len(x) != 4:
-            raise VerifyException(f"{self.name}: expected an input [N,C,H,W]")
-        if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
-            raise VerifyException(
-                f"{self.name}: padding must be smaller than the kernel"
-            )
-        expected = conv_output_shape(x, (x[1], 1, *kernel), strides, pads, dilations)
-        if y != expected:
-            raise VerifyException(
-                f"{self.name}: result shape {list(y)}, expected {list(expected)}"
+                f"{self.name}: multiplier {self.multiplier.value.data} outside [1, {INT16_MAX}]"
             )
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
@@ -839,6 +941,7 @@ QUANT_OPS: list[type[IRDLOperation]] = [
     QRescaleOp,
     QClampOp,
     QMaxPoolOp,
+    QAvgPoolOp,
     QReshapeOp,
     QTransposeOp,
 ]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +60,13 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.dialects.n64_graph import (
     AddOp,
+    AvgPoolOp,
     ClipOp,
     ConstantOp,
     Conv2dOp,
     FlattenOp,
     GemmOp,
+    GlobalAvgPoolOp,
     MatMulOp,
     MaxPoolOp,
     ReluOp,
@@ -80,6 +83,7 @@ from n64c.dialects.n64_quant import (
     MIN_SHIFT,
     DequantizeOp,
     QAddOp,
+    QAvgPoolOp,
     QClampOp,
     QConv2dOp,
     QGemmOp,
@@ -175,6 +179,24 @@ def rescale_steps(f_in: int, f_out: int) -> list[tuple[int, int, int]]:
     shift = max(MIN_SHIFT, drop)
     steps.append((shift - drop, shift, f_out))
     return steps
+
+
+def choose_avgpool_params(
+    f_x: int, f_y_ideal: int, count: int
+) -> tuple[int, int, int] | None:
+    """`(multiplier, shift, f_y)` for an average over `count` values:
+    `multiplier = floor(2^(shift + f_y - f_x) / count + 1/2)` with the
+    largest `shift` in [2, 16] that keeps `multiplier <= 32767`; `f_y` is
+    lowered when no shift does. None when even `shift = 16` rounds the
+    multiplier to 0 (the pool then stays in float)."""
+    f_y = f_y_ideal
+    while True:
+        for shift in range(MAX_SHIFT, MIN_SHIFT - 1, -1):
+            ratio = Fraction(2) ** (shift + f_y - f_x) / count
+            multiplier = math.floor(ratio + Fraction(1, 2))
+            if multiplier <= INT16_MAX:
+                return (multiplier, shift, f_y) if multiplier > 0 else None
+        f_y -= 1
 
 
 def quantize_weights(w: np.ndarray, frac_bits: Sequence[int], axis: int) -> np.ndarray:
@@ -368,6 +390,8 @@ class _Quantizer:
             ReluOp: self._relu,  # type: ignore[dict-item]
             ClipOp: self._clip,  # type: ignore[dict-item]
             MaxPoolOp: self._maxpool,  # type: ignore[dict-item]
+            AvgPoolOp: self._avgpool,  # type: ignore[dict-item]
+            GlobalAvgPoolOp: self._global_avgpool,  # type: ignore[dict-item]
             FlattenOp: self._reshape,  # type: ignore[dict-item]
             ReshapeOp: self._reshape,  # type: ignore[dict-item]
             TransposeOp: self._transpose,  # type: ignore[dict-item]
@@ -517,30 +541,69 @@ class _Quantizer:
         hi = None if op.max is None else op.max.value.data
         self._clamp(op, lo, hi)
 
+    def _pool_pads(self, op: MaxPoolOp | AvgPoolOp) -> list[int]:
+        """The pads, with ONNX `ceil_mode` turned into extra end padding."""
+        kernel, strides = op.get_kernel(), op.get_strides()
+        dilations, pads = op.get_dilations(), list(op.get_pads())
+        out, x = _shape(op.result), _shape(op.x)
+        for axis in range(2):
+            need = (
+                (out[2 + axis] - 1) * strides[axis]
+                + dilations[axis] * (kernel[axis] - 1)
+                + 1
+            )
+            have = x[2 + axis] + pads[axis] + pads[axis + 2]
+            pads[axis + 2] += max(0, need - have)
+        return pads
+
     def _maxpool(self, op: MaxPoolOp) -> None:
         if op.x not in self.int_values:
             return
         xq, f = self.int_values[op.x]
-        kernel = op.kernel.get_values()
-        strides = op.strides.get_values()
-        dilations = op.dilations.get_values()
-        pads = list(op.pads.get_values())
-        out = _shape(op.result)
-        x = _shape(op.x)
-        # ceil_mode: extend the end padding so that floor division gives `out`
-        for axis, (size, k, st, dl) in enumerate(
-            zip(x[2:], kernel, strides, dilations, strict=True)
-        ):
-            need = (out[2 + axis] - 1) * st + dl * (k - 1) + 1
-            have = size + pads[axis] + pads[axis + 2]
-            pads[axis + 2] += max(0, need - have)
+        kernel = op.get_kernel()
+        pads = self._pool_pads(op)
         if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
             return
-        new = self.insert(QMaxPoolOp(xq, kernel, strides, pads, dilations, f), op)
-        if _shape(new.results[0]) != out:
-            new.erase()
+        new = QMaxPoolOp(xq, kernel, op.get_strides(), pads, op.get_dilations(), f)
+        self.done(op, self.insert(new, op).results[0], f)
+
+    def _avgpool(self, op: AvgPoolOp) -> None:
+        if op.x not in self.int_values:
             return
-        self.done(op, new.results[0], f)
+        pads = self._pool_pads(op)
+        if pads != list(op.get_pads()):
+            return  # a ceil-mode window past the padding has a smaller divisor
+        if any(pads) and not op.get_count_include_pad():
+            return  # border windows would have smaller divisors
+        kernel = op.get_kernel()
+        if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
+            return
+        self._average(op, kernel, op.get_strides(), pads, op.get_dilations())
+
+    def _global_avgpool(self, op: GlobalAvgPoolOp) -> None:
+        x = _shape(op.x)
+        if op.x not in self.int_values or len(x) != 4:
+            return
+        self._average(op, x[2:], (1, 1), (0, 0, 0, 0), (1, 1))
+
+    def _average(
+        self,
+        op: Operation,
+        kernel: Sequence[int],
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+    ) -> None:
+        xq, f_x = self.int_values[op.operands[0]]
+        params = choose_avgpool_params(
+            f_x, self.frac_of(op.results[0]), kernel[0] * kernel[1]
+        )
+        if params is None:
+            return
+        multiplier, shift, f_y = params
+        _check_formats(op, [f_y])
+        new = QAvgPoolOp(xq, kernel, strides, pads, dilations, multiplier, shift, f_y)
+        self.done(op, self.insert(new, op).results[0], f_y)
 
     def _reshape(self, op: Operation) -> None:
         x = op.operands[0]

@@ -204,6 +204,36 @@ def _im2col(
     return np.stack(cols, axis=-2), out_h, out_w
 
 
+def _pool_windows(
+    xp: np.ndarray,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+) -> list[np.ndarray]:
+    """The `KH * KW` strided views of the padded input, one per kernel tap."""
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    h, w = xp.shape[-2:]
+    out_h = (h - dh * (kh - 1) - 1) // sh + 1
+    out_w = (w - dw * (kw - 1) - 1) // sw + 1
+    return [
+        xp[
+            ...,
+            i * dh : i * dh + sh * (out_h - 1) + 1 : sh,
+            j * dw : j * dw + sw * (out_w - 1) + 1 : sw,
+        ]
+        for i in range(kh)
+        for j in range(kw)
+    ]
+
+
+def _pad_hw(x: np.ndarray, pads: Sequence[int], value: int) -> np.ndarray:
+    pt, pl, pb, pr = pads
+    pad_width = [(0, 0)] * (x.ndim - 2) + [(pt, pb), (pl, pr)]
+    return np.pad(x, pad_width, constant_values=value)
+
+
 def qmaxpool(
     x: np.ndarray,
     kernel: Sequence[int],
@@ -212,26 +242,30 @@ def qmaxpool(
     dilations: Sequence[int],
 ) -> np.ndarray:
     """Exact int16 max over each window; padding never wins (-32768)."""
-    pt, pl, pb, pr = pads
-    pad_width = [(0, 0)] * (x.ndim - 2) + [(pt, pb), (pl, pr)]
-    xp = np.pad(x, pad_width, constant_values=INT16_MIN)
-    kh, kw = kernel
-    sh, sw = strides
-    dh, dw = dilations
-    h, w = xp.shape[-2:]
-    out_h = (h - dh * (kh - 1) - 1) // sh + 1
-    out_w = (w - dw * (kw - 1) - 1) // sw + 1
-    result: np.ndarray | None = None
-    for i in range(kh):
-        for j in range(kw):
-            win = xp[
-                ...,
-                i * dh : i * dh + sh * (out_h - 1) + 1 : sh,
-                j * dw : j * dw + sw * (out_w - 1) + 1 : sw,
-            ]
-            result = win if result is None else np.maximum(result, win)
-    assert result is not None
+    windows = _pool_windows(_pad_hw(x, pads, INT16_MIN), kernel, strides, dilations)
+    result = windows[0]
+    for win in windows[1:]:
+        result = np.maximum(result, win)
     return result.astype(np.int16)
+
+
+def qavgpool(
+    x: np.ndarray,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    multiplier: int,
+    shift: int,
+) -> np.ndarray:
+    """Average pooling: per window (zero padding)
+    `acc = wrap_int32(m * sum(x) + 2^(s-1))`, `y = sat16(acc >> s)`."""
+    windows = _pool_windows(_pad_hw(x, pads, 0), kernel, strides, dilations)
+    total = np.zeros(windows[0].shape, dtype=np.int64)
+    for win in windows:
+        total += win
+    acc = wrap_int32(total * multiplier + (1 << (shift - 1)))
+    return requantize(acc, shift, INT16_MIN, INT16_MAX)
 
 
 # ---------------------------------------------------------------------------
@@ -337,6 +371,21 @@ class QuantFunctions(InterpreterFunctions):
         )
         return (y,)
 
+    @impl(q.QAvgPoolOp)
+    def run_qavgpool(
+        self, interpreter: Interpreter, op: q.QAvgPoolOp, args: PythonValues
+    ) -> PythonValues:
+        y = qavgpool(
+            args[0],
+            op.kernel.get_values(),
+            op.strides.get_values(),
+            op.pads.get_values(),
+            op.dilations.get_values(),
+            op.multiplier.value.data,
+            op.shift.value.data,
+        )
+        return (y,)
+
     @impl(q.QReshapeOp)
     def run_qreshape(
         self, interpreter: Interpreter, op: q.QReshapeOp, args: PythonValues
@@ -356,6 +405,7 @@ _QUANT_ELEMENTWISE = (
     q.QRescaleOp,
     q.QClampOp,
     q.QMaxPoolOp,
+    q.QAvgPoolOp,
 )
 
 

@@ -40,10 +40,12 @@ builtin.module {
     // CHECK-NEXT: %cd = n64.qconv2d %cv, %cw strides [2, 2] pads [0, 0, 0, 0] dilations [2, 2] group 2 shifts [4, 4] w_frac_bits [4, 4] frac_bits 13 clamp(-32768, 32767) : (tensor<1x2x8x8xi16>, tensor<2x1x3x3xi16>) -> tensor<1x2x2x2xi16>
 
     %mp = n64.qmaxpool %cv kernel [2, 2] strides [2, 2] pads [0, 0, 1, 1] dilations [1, 1] frac_bits 13 : tensor<1x2x8x8xi16> -> tensor<1x2x4x4xi16>
+    %ap = n64.qavgpool %mp kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier 4096 shift 16 frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x2x1x1xi16>
     %fl = n64.qreshape %mp frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x32xi16>
     %rs = n64.qreshape %fl frac_bits 13 : tensor<1x32xi16> -> tensor<16x2xi16>
     %tr = n64.qtranspose %rs perm [1, 0] frac_bits 13 : tensor<16x2xi16> -> tensor<2x16xi16>
     // CHECK-NEXT: %mp = n64.qmaxpool %cv kernel [2, 2] strides [2, 2] pads [0, 0, 1, 1] dilations [1, 1] frac_bits 13 : tensor<1x2x8x8xi16> -> tensor<1x2x4x4xi16>
+    // CHECK-NEXT: %ap = n64.qavgpool %mp kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier 4096 shift 16 frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x2x1x1xi16>
     // CHECK-NEXT: %fl = n64.qreshape %mp frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x32xi16>
     // CHECK-NEXT: %rs = n64.qreshape %fl frac_bits 13 : tensor<1x32xi16> -> tensor<16x2xi16>
     // CHECK-NEXT: %tr = n64.qtranspose %rs perm [1, 0] frac_bits 13 : tensor<16x2xi16> -> tensor<2x16xi16>

@@ -176,3 +176,19 @@ func.func @transpose_perm(%x: tensor<2x8xi16>) -> tensor<8x2xi16> {
   func.return %y : tensor<8x2xi16>
 }
 // CHECK: n64.qtranspose: perm [0, 0] is not a permutation of 2 axes
+
+// -----
+
+func.func @avgpool_multiplier(%x: tensor<1x1x4x4xi16>) -> tensor<1x1x1x1xi16> {
+  %y = n64.qavgpool %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier 32768 shift 16 frac_bits 3 : tensor<1x1x4x4xi16> -> tensor<1x1x1x1xi16>
+  func.return %y : tensor<1x1x1x1xi16>
+}
+// CHECK: n64.qavgpool: multiplier 32768 outside [1, 32767]
+
+// -----
+
+func.func @avgpool_shape(%x: tensor<1x1x4x4xi16>) -> tensor<1x1x2x2xi16> {
+  %y = n64.qavgpool %x kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier 4096 shift 16 frac_bits 3 : tensor<1x1x4x4xi16> -> tensor<1x1x2x2xi16>
+  func.return %y : tensor<1x1x2x2xi16>
+}
+// CHECK: n64.qavgpool: result shape [1, 1, 2, 2], expected [1, 1, 1, 1]

@@ -114,3 +114,24 @@ func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x8xf32> attributes {n64.inpu
 // CHECK-NEXT:    %[[R:.*]] = n64.qreshape %[[P]] frac_bits [[F]] : tensor<1x2x2x2xi16> -> tensor<1x8xi16>
 // CHECK-NEXT:    %[[D:.*]] = n64.dequantize %[[R]] frac_bits [[F]] : tensor<1x8xi16> -> tensor<1x8xf32>
 // CHECK-NEXT:    func.return %[[D]]
+
+// -----
+
+// Global average pooling: a qavgpool over the whole image; 1/16 is exact
+// (multiplier 4096, shift 16 when the output keeps the input's format).
+// Average pooling with count_include_pad = 0 and padding has border windows
+// with smaller divisors, so it stays in float.
+func.func @main(%x: tensor<1x1x4x4xf32>) -> (tensor<1x2x1x1xf32>, tensor<1x2x4x4xf32>) attributes {n64.input_names = ["input"], n64.output_names = ["g", "a"]} {
+  %w = n64.constant dense<[[[[0.5]]], [[[-0.75]]]]> : tensor<2x1x1x1xf32>
+  %c = n64.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %g = n64.global_avgpool %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32>
+  %a = n64.avgpool %c {kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  func.return %g, %a : tensor<1x2x1x1xf32>, tensor<1x2x4x4xf32>
+}
+// CHECK-LABEL: func.func @main
+// CHECK:         %[[C:.*]] = n64.qconv2d
+// CHECK-NEXT:    %[[CD:.*]] = n64.dequantize %[[C]]
+// CHECK-NEXT:    %[[G:.*]] = n64.qavgpool %[[C]] kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier {{[0-9]+}} shift {{[0-9]+}} frac_bits
+// CHECK-NEXT:    %[[GD:.*]] = n64.dequantize %[[G]]
+// CHECK-NEXT:    %[[A:.*]] = n64.avgpool %[[CD]]
+// CHECK-NEXT:    func.return %[[GD]], %[[A]]
