@@ -1,0 +1,180 @@
+"""Gemm layers on the RSP: simulator, golden integer model and z64 agree bit
+for bit; the digits MLP matches the golden model on the held-out split;
+budgets fail with clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+
+from n64c.backend.gemm_layer import qgemm_module
+from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
+from n64c.errors import BudgetError, InvalidInputError
+from n64c.frontend.onnx import import_onnx
+from n64c.passes.allocate_dmem import AllocateDmemPass
+from n64c.passes.lower_to_rsp import LowerToRspPass
+from n64c.passes.n64_compile import N64CompilePass
+from n64c.passes.plan_rdram import PlanRdramPass
+from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
+from n64c.passes.rsp_schedule import RspSchedulePass
+from n64c.passes.tile_for_dmem import TileForDmemPass
+from n64c.sim.int_engine import run_int_raw
+
+
+def lower(module: ModuleOp, memory: str = "4MiB", imem: int = 4096) -> ModuleOp:
+    ctx = Context()
+    TileForDmemPass().apply(ctx, module)
+    AllocateDmemPass().apply(ctx, module)
+    PlanRdramPass(memory=memory).apply(ctx, module)
+    LowerToRspPass(imem=imem).apply(ctx, module)
+    RspAllocateRegistersPass().apply(ctx, module)
+    RspSchedulePass().apply(ctx, module)
+    return module
+
+
+def random_layer(
+    rng: np.random.Generator, m: int, k: int, n: int, bias: bool, relu: bool
+) -> ModuleOp:
+    w = rng.integers(-6000, 6000, (k, n)).astype(np.int16)
+    b = rng.integers(-(1 << 28), 1 << 28, n).astype(np.int32) if bias else None
+    shifts = rng.integers(2, 17, n)
+    clamp = (0, 32767) if relu else (-32768, 32767)
+    return qgemm_module(w, b, shifts, clamp, rows=m)
+
+
+def check_layer(module: ModuleOp, x: np.ndarray, z64: bool) -> None:
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    program = build_rsp_program(lower(module.clone()), measure=False)
+    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
+    assert sim.dtype == np.int16
+    np.testing.assert_array_equal(sim, golden)
+    if z64:
+        real = run_rsp_program(program, {"input": x[:2]}, engine="z64")["output"]
+        np.testing.assert_array_equal(real, golden[:2])
+
+
+# (M, K, N, bias, relu): edge sizes, a long row (K = 1000, 18 chunks) and a
+# wide layer (N = 1000, 125 groups).
+CASES = [
+    (1, 1, 1, True, False),
+    (1, 7, 9, False, True),
+    (2, 8, 8, True, True),
+    (1, 130, 33, True, False),
+    (3, 64, 17, False, False),
+    (1, 1000, 12, True, True),
+    (1, 20, 1000, True, False),
+]
+
+
+@pytest.mark.parametrize(("m", "k", "n", "bias", "relu"), CASES)
+def test_random_gemm_matches_golden_and_z64(
+    m: int, k: int, n: int, bias: bool, relu: bool
+) -> None:
+    rng = np.random.default_rng(1000 * k + n)
+    module = random_layer(rng, m, k, n, bias, relu)
+    x = rng.uniform(-8.0, 8.0, (5, m, k)).astype(np.float32)
+    check_layer(module, x, z64=True)
+
+
+def test_random_sizes_sim_vs_golden() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(4):
+        k, n = (int(v) for v in rng.integers(1, 1001, 2))
+        module = random_layer(
+            rng, 1, k, n, bool(rng.integers(2)), bool(rng.integers(2))
+        )
+        x = rng.uniform(-8.0, 8.0, (3, 1, k)).astype(np.float32)
+        check_layer(module, x, z64=False)
+
+
+def test_requantisation_extremes() -> None:
+    """Saturated inputs and weights, the largest biases and both ends of the
+    shift range: the int32 sum wraps, sat16 clips both ways."""
+    k, n = 16, 16
+    w = np.full((k, n), 32767, dtype=np.int16)
+    w[:, 1::2] = -32768
+    bias = np.where(np.arange(n) % 4 < 2, (1 << 29) - 1, -(1 << 29) + 1).astype(
+        np.int32
+    )
+    shifts = np.where(np.arange(n) < 8, 2, 16)
+    module = qgemm_module(w, bias, shifts, (-32768, 32767), in_frac=0)
+    x = np.stack(
+        [
+            np.full((1, k), 32767.0),
+            np.full((1, k), -32768.0),
+            np.zeros((1, k)),
+            np.tile([32767.0, -32768.0], (1, k // 2)),
+        ]
+    ).astype(np.float32)
+    check_layer(module, x, z64=True)
+
+
+def test_mlp_digits_heldout_bit_exact(examples_dir: Path) -> None:
+    module = import_onnx(examples_dir / "mlp_digits.onnx")
+    calib = str(examples_dir / "mlp_digits_calib.npy")
+    compiled = module.clone()
+    N64CompilePass(calibration=calib).apply(Context(), compiled)
+    program = build_rsp_program(compiled)
+    heldout = np.load(examples_dir / "digits_heldout.npz")["X"].astype(np.float32)
+    x = heldout.reshape(len(heldout), 1, -1)
+
+    from n64c.passes.n64_cleanup import N64CleanupPass
+    from n64c.passes.quantize_int16 import QuantizeInt16Pass
+
+    N64CleanupPass().apply(Context(), module)
+    QuantizeInt16Pass(calibration=calib).apply(Context(), module)
+    golden = run_int_raw(module, {"input": x})["probabilities"][0]
+    sim = run_rsp_program(program, {"input": x})["probabilities"]
+    assert sim.shape == (len(heldout), 1, 10)
+    np.testing.assert_array_equal(sim, golden)
+    report = program.report()
+    assert report["macs"] == 64 * 64 + 64 * 32 + 32 * 10
+    assert [layer["layer"] for layer in report["layers"]] == ["gemm0", "gemm1", "gemm2"]
+    assert 0 < report["cycles"] < report["macs"]
+
+
+def test_program_layout_and_images() -> None:
+    rng = np.random.default_rng(3)
+    program = build_rsp_program(lower(random_layer(rng, 1, 24, 16, True, True)))
+    assert list(program.ucodes) == ["ucode0"]
+    image = program.ucodes["ucode0"]
+    assert 0 < len(image.imem) <= 4096 and len(image.imem) % 4 == 0
+    layout = program.layout
+    assert len(program.weights) == layout.weights_size
+    assert layout.activations_offset >= layout.weights_offset + layout.weights_size
+    inv = program.invocations[0]
+    assert inv.layers == ("gemm0",)
+    assert inv.inputs[0].shape == (1, 24) and inv.outputs[0].shape == (1, 16)
+    assert inv.cycles > 0 and inv.macs == 24 * 16
+
+
+def test_unknown_engine() -> None:
+    rng = np.random.default_rng(4)
+    program = build_rsp_program(lower(random_layer(rng, 1, 8, 8, False, False)), False)
+    with pytest.raises(InvalidInputError, match="unknown RSP engine"):
+        run_rsp_program(program, {"input": np.zeros((1, 8), np.float32)}, engine="x")
+
+
+def test_dmem_budget_names_layer() -> None:
+    module = qgemm_module(np.ones((3000, 8), np.int16), None, np.full(8, 16))
+    with pytest.raises(BudgetError, match=r"layer gemm0: .* bytes over the 4080 bytes"):
+        lower(module)
+
+
+def test_rdram_budget_4mib_but_8mib_fits() -> None:
+    w = np.ones((1000, 1700), np.int16)  # 3.4 MB of weights
+    module = qgemm_module(w, None, np.full(1700, 16))
+    with pytest.raises(BudgetError, match=r"RDRAM budget of 4MiB .* at layer gemm0"):
+        lower(module.clone(), memory="4MiB")
+    program = build_rsp_program(lower(module, memory="8MiB"), measure=False)
+    assert program.layout.total_size > 3 << 20
+
+
+def test_imem_budget() -> None:
+    module = qgemm_module(np.ones((64, 8), np.int16), None, np.full(8, 16))
+    with pytest.raises(BudgetError, match="bytes of IMEM"):
+        lower(module, imem=512)
