@@ -530,3 +530,24 @@ def test_global_avgpool_runs_in_int16() -> None:
     assert len(pools) == 1 and pools[0].kernel.get_values() == (7, 7)
     got = ie.run_int(module, {"input": x})["output0"]
     assert np.abs(got - reference).max() < 1e-3
+
+
+def test_percentile_option_and_idempotence() -> None:
+    w = np.random.default_rng(6).normal(size=(16, 4))
+    calib = np.random.default_rng(7).normal(size=(64, 1, 16)).astype(np.float32)
+    calib[0, 0, 0] = 100.0  # one outlier sets max|x|
+    by_max = quantize_int16(gemm_module(w, None, False), {"input": calib})
+    by_pct = quantize_int16(gemm_module(w, None, False), {"input": calib}, 99.0)
+
+    def input_format(module: ModuleOp) -> int:
+        quant = next(op for op in module.walk() if op.name == "n64.quantize")
+        return quant.properties["frac_bits"].value.data  # type: ignore[union-attr]
+
+    assert input_format(by_max) == frac_bits_for(100.0)
+    assert input_format(by_pct) > input_format(by_max)
+    with pytest.raises(InvalidInputError, match="percentile"):
+        quantize_int16(gemm_module(w, None, False), {"input": calib}, 0.0)
+    # a second run finds nothing left to quantise and keeps the module as is
+    before = str(by_max)
+    quantize_int16(by_max, {"input": calib})
+    assert str(by_max) == before

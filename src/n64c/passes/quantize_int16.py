@@ -95,6 +95,8 @@ from n64c.dialects.n64_quant import (
 )
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
+from n64c.sim.float_engine import find_main
+from n64c.sim.int_engine import quantize, run_int
 
 DEFAULT_CALIBRATION_SAMPLES = 32
 DEFAULT_CALIBRATION_SEED = 0
@@ -244,8 +246,6 @@ def clamp_bounds(lo: float | None, hi: float | None, frac_bits: int) -> tuple[in
 
 def main_function(module: ModuleOp) -> func.FuncOp:
     """The module's `func.func @main` (InvalidInputError if missing)."""
-    from n64c.sim.float_engine import find_main
-
     return find_main(module)
 
 
@@ -284,10 +284,9 @@ def collect_ranges(
     """The statistic of `|x|` (max, or the given percentile) over the
     calibration batch, per function argument and float op result.
 
-    Runs the float engine on a copy of the module whose main function
-    returns every float tensor it computes."""
-    from n64c.sim.float_engine import run_float
-
+    Runs the float engine (with the int16 ops of an already partly
+    quantised module) on a copy of the module whose main function returns
+    every float tensor it computes."""
     clone = module.clone()
     fn, fn_clone = main_function(module), main_function(clone)
     observed: list[SSAValue] = []
@@ -310,7 +309,7 @@ def collect_ranges(
     )
     keys = [f"v{i}" for i in range(len(observed))]
     fn_clone.attributes["n64.output_names"] = ArrayAttr([StringAttr(k) for k in keys])
-    outputs = run_float(clone, data)
+    outputs = run_int(clone, data)
     stats: dict[SSAValue, float] = {}
     for key, value in zip(keys, observed, strict=True):
         magnitude = np.abs(outputs[key].astype(np.float64))
@@ -361,8 +360,6 @@ class _Quantizer:
         const = constant_array(value)
         if const is not None:
             f = activation_frac_bits(float(np.abs(const).max(initial=0.0)))
-            from n64c.sim.int_engine import quantize
-
             op = self.insert(ConstantOp.from_numpy(quantize(const, f)), before)
         else:
             f = self.frac_of(value)
