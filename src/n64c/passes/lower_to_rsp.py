@@ -472,31 +472,29 @@ def _ucode_module(
     return module, codes
 
 
+def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
+    """IMEM bytes of one ucode running `kernels`."""
+    return 4 * sum(c.instructions for c in _ucode_module("probe", kernels)[1]) + 12
+
+
 def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKernelOp]]:
-    """Split consecutive kernels into ucodes that fit IMEM."""
+    """Split consecutive kernels into ucodes that fit IMEM (greedily, by the
+    code size of each kernel lowered alone)."""
     packs: list[list[TileKernelOp]] = []
     current: list[TileKernelOp] = []
+    used = 12  # lw base, break, nop
     for kernel in kernels:
-        trial = [*current, kernel]
-        size = 4 * sum(c.instructions for c in _ucode_module("probe", trial)[1]) + 12
-        if size <= imem_bytes:
-            current = trial
-            continue
-        if not current:
+        size = _code_bytes([kernel]) - 12
+        if size + 12 > imem_bytes:
             raise BudgetError(
-                f"layer {kernel.layer.data}: its RSP code needs {size} bytes of IMEM, "
-                f"{size - imem_bytes} bytes over the {imem_bytes}-byte budget"
+                f"layer {kernel.layer.data}: its RSP code needs {size + 12} bytes of "
+                f"IMEM, {size + 12 - imem_bytes} bytes over the {imem_bytes}-byte budget"
             )
-        packs.append(current)
-        current = [kernel]
-        single = (
-            4 * sum(c.instructions for c in _ucode_module("probe", current)[1]) + 12
-        )
-        if single > imem_bytes:
-            raise BudgetError(
-                f"layer {kernel.layer.data}: its RSP code needs {single} bytes of "
-                f"IMEM, {single - imem_bytes} bytes over the {imem_bytes}-byte budget"
-            )
+        if current and used + size > imem_bytes:
+            packs.append(current)
+            current, used = [], 12
+        current.append(kernel)
+        used += size
     if current:
         packs.append(current)
     return packs

@@ -90,8 +90,9 @@ def _slow_gpr_result(op: Operation) -> bool:
         | rsp.LhuOp
         | rsp.LbuOp
         | rsp.Mfc0Op
-        | rsp.Mfc2Op,
-    ) or isinstance(op, rsp.Cfc2Op)
+        | rsp.Mfc2Op
+        | rsp.Cfc2Op,
+    )
 
 
 @dataclass
@@ -104,6 +105,18 @@ class _Node:
     succs: list[tuple[_Node, int]]
     priority: int = 0
     group: int = -1
+    load: bool = False
+    store: bool = False
+    vwrites: frozenset[object] = frozenset()
+    vtouch: frozenset[object] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.load = _is_load(self.op)
+        self.store = _is_store(self.op)
+        self.vwrites = frozenset(r for r in self.eff.writes if isinstance(r, VregType))
+        self.vtouch = frozenset(
+            r for r in self.eff.reads | self.eff.writes if isinstance(r, VregType)
+        )
 
 
 def _latency(producer: _Node, consumer: _Node, shared: set[object]) -> int:
@@ -122,19 +135,33 @@ def _build(ops: list[Operation]) -> list[_Node]:
         _Node(op, i, effects(op), is_vector_unit(op), [], [])
         for i, op in enumerate(ops)
     ]
-    for j, b in enumerate(nodes):
-        for a in nodes[:j]:
-            raw = a.eff.writes & b.eff.reads
-            war = a.eff.reads & b.eff.writes
-            waw = a.eff.writes & b.eff.writes
-            if raw or war or waw:
-                # WAR/WAW may share a group when the later op is second and
-                # does not touch what the first writes (latency 0)
-                latency = _latency(a, b, set(raw)) if raw else 0
-                if waw:
-                    latency = max(latency, 1)
-                a.succs.append((b, latency))
-                b.preds.append((a, latency))
+    last_writer: dict[object, _Node] = {}
+    readers: dict[object, list[_Node]] = {}
+    for b in nodes:
+        found: list[tuple[_Node, int]] = []
+        for res in b.eff.reads:
+            writer = last_writer.get(res)
+            if writer is not None:
+                found.append((writer, _latency(writer, b, {res})))
+        for res in b.eff.writes:
+            writer = last_writer.get(res)
+            if writer is not None:
+                found.append((writer, 1))
+            # WAR: may share a group with the reader issuing first
+            found.extend((r, 0) for r in readers.get(res, ()) if r is not b)
+        edges: dict[int, tuple[_Node, int]] = {}
+        for a, latency in found:
+            old = edges.get(a.index)
+            if old is None or old[1] < latency:
+                edges[a.index] = (a, latency)
+        for a, latency in edges.values():
+            a.succs.append((b, latency))
+            b.preds.append((a, latency))
+        for res in b.eff.reads:
+            readers.setdefault(res, []).append(b)
+        for res in b.eff.writes:
+            last_writer[res] = b
+            readers[res] = []
     for node in reversed(nodes):
         node.priority = max((lat + s.priority for s, lat in node.succs), default=1)
     return nodes
@@ -161,7 +188,7 @@ class _Issue:
         wait = 0
         for pred, latency in node.preds:
             wait = max(wait, pred.group + latency - self.group)
-        if _is_store(node.op) and (self.group - 2) in self.load_groups:
+        if node.store and (self.group - 2) in self.load_groups:
             wait = max(wait, 1)
         return max(0, wait)
 
@@ -176,18 +203,21 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
     order: list[Operation] = []
     issue = _Issue()
 
+    ready_set: dict[int, _Node] = {n.index: n for n in nodes if not n.preds}
+
     def ready() -> list[_Node]:
-        return [
-            n for n in remaining.values() if scheduled_preds[n.index] == len(n.preds)
-        ]
+        return list(ready_set.values())
 
     def place(node: _Node) -> None:
         node.group = issue.group
         order.append(node.op)
         del remaining[node.index]
+        del ready_set[node.index]
         for succ, _lat in node.succs:
             scheduled_preds[succ.index] += 1
-        if _is_load(node.op):
+            if scheduled_preds[succ.index] == len(succ.preds):
+                ready_set[succ.index] = succ
+        if node.load:
             issue.load_groups.add(issue.group)
 
     while remaining:
