@@ -95,7 +95,7 @@ from n64c.dialects.n64_quant import (
 )
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
-from n64c.sim.float_engine import find_main
+from n64c.sim.float_engine import find_main, input_names
 from n64c.sim.int_engine import quantize, run_int
 
 DEFAULT_CALIBRATION_SAMPLES = 32
@@ -256,11 +256,7 @@ def input_signature(fn: func.FuncOp) -> tuple[list[str], list[tuple[int, ...]]]:
         if not isinstance(typ, TensorType):
             raise InvalidInputError(f"function argument of type {typ} is not a tensor")
         shapes.append(tuple(typ.get_shape()))
-    names_attr = fn.attributes.get("n64.input_names")
-    if isinstance(names_attr, ArrayAttr):
-        names = [a.data for a in names_attr.data if isinstance(a, StringAttr)]
-    else:
-        names = [f"arg{i}" for i in range(len(shapes))]
+    names = input_names(fn)
     return names, shapes
 
 
