@@ -309,7 +309,7 @@ def test_maxpool(case: tuple[Any, ...]) -> None:
 
 
 @pytest.mark.parametrize("count_include_pad", [False, True])
-@pytest.mark.parametrize("case", [c for c in POOL_CASES if c[3] == (1, 1)])
+@pytest.mark.parametrize("case", POOL_CASES)
 def test_avgpool(case: tuple[Any, ...], count_include_pad: bool) -> None:
     kernel, strides, pads, dil, ceil, xs = case
     node = helper.make_node(
@@ -319,6 +319,7 @@ def test_avgpool(case: tuple[Any, ...], count_include_pad: bool) -> None:
         kernel_shape=list(kernel),
         strides=list(strides),
         pads=list(pads),
+        dilations=list(dil),
         ceil_mode=int(ceil),
         count_include_pad=int(count_include_pad),
     )
@@ -331,6 +332,7 @@ def test_avgpool(case: tuple[Any, ...], count_include_pad: bool) -> None:
             kernel=kernel,
             strides=strides,
             pads=pads,
+            dilations=dil,
             ceil_mode=ceil,
             count_include_pad=count_include_pad,
         ),

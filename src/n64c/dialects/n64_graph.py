@@ -478,7 +478,7 @@ class ConstantOp(IRDLOperation):
         words = arr.view(f"<u{arr.itemsize}")
         if len(words) and bool((words == words[0]).all()):
             printer.print_string("dense<")
-            if arr.dtype.kind == "f" and not np.isfinite(arr[0]):
+            if arr.dtype.kind == "f" and not _float_prints_as_decimal(float(arr[0])):
                 printer.print_string(f'"0x{arr[:1].tobytes().hex().upper()}"')
             elif arr.dtype.kind == "f":
                 printer.print_float(float(arr[0]), f32)
@@ -818,7 +818,7 @@ class ClipOp(UnaryOp):
     Example:
 
     ```mlir
-    %y = n64.clip %x {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<1x16xf32>
+    %y = n64.clip %x {min = 0.000000e+00 : f32, max = 6.000000e+00 : f32} : tensor<1x16xf32>
     ```
     """
 
