@@ -613,7 +613,8 @@ def test_unsupported_ops_are_listed_at_once() -> None:
     with pytest.raises(UnsupportedModelError) as info:
         import_onnx_model(model)
     assert str(info.value) == (
-        "unsupported ONNX operators: Exp (nodes: e1, e2), HardSwish (nodes: h1)"
+        "unsupported ONNX operators: Exp (nodes: e1, e2), HardSwish (nodes: h1), "
+        "Conv (nodes: conv3d [3-D convolution (only 1-D and 2-D)])"
     )
 
 

@@ -26,7 +26,12 @@ from __future__ import annotations
 import os
 
 import onnx
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    ModuleOp,
+    StringAttr,
+    UnrealizedConversionCastOp,
+)
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Block, Region
 from xdsl.utils.exceptions import VerifyException
@@ -168,7 +173,17 @@ def _translate(graph: OnnxGraph) -> ModuleOp:
                 continue
         if reason is not None:
             problems.add(_op_label(node), _node_label(node), reason)
-        poisoned.update(outputs)
+        # Stand-ins for the outputs let the nodes after this one be checked
+        # too, so that one error lists every problem.
+        for name in outputs:
+            if name in graph.shapes:
+                cast = UnrealizedConversionCastOp.get(
+                    [], [f32_tensor(graph.shapes[name])]
+                )
+                block.add_op(cast)
+                ctx.bind(name, cast.results[0])
+            else:
+                poisoned.add(name)
 
     results = []
     for name in graph.outputs:
