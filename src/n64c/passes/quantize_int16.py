@@ -370,25 +370,9 @@ class _Quantizer:
     # -- per op -------------------------------------------------------------
 
     def visit(self, op: Operation) -> None:
-        handler = self._handlers().get(type(op))
+        handler = _HANDLERS.get(type(op))
         if handler is not None:
-            handler(op)
-
-    def _handlers(self) -> dict[type[Operation], Callable[[Operation], None]]:
-        return {
-            GemmOp: self._gemm,  # type: ignore[dict-item]
-            MatMulOp: self._matmul,  # type: ignore[dict-item]
-            Conv2dOp: self._conv2d,  # type: ignore[dict-item]
-            AddOp: self._add,  # type: ignore[dict-item]
-            ReluOp: self._relu,  # type: ignore[dict-item]
-            ClipOp: self._clip,  # type: ignore[dict-item]
-            MaxPoolOp: self._maxpool,  # type: ignore[dict-item]
-            AvgPoolOp: self._avgpool,  # type: ignore[dict-item]
-            GlobalAvgPoolOp: self._global_avgpool,  # type: ignore[dict-item]
-            FlattenOp: self._reshape,  # type: ignore[dict-item]
-            ReshapeOp: self._reshape,  # type: ignore[dict-item]
-            TransposeOp: self._transpose,  # type: ignore[dict-item]
-        }
+            getattr(self, handler)(op)
 
     def _weighted(
         self,
@@ -640,6 +624,23 @@ class _Quantizer:
                 and owner.parent is not None
             ):
                 self.rewriter.erase_op(owner)
+
+
+_HANDLERS: dict[type[Operation], str] = {
+    GemmOp: "_gemm",
+    MatMulOp: "_matmul",
+    Conv2dOp: "_conv2d",
+    AddOp: "_add",
+    ReluOp: "_relu",
+    ClipOp: "_clip",
+    MaxPoolOp: "_maxpool",
+    AvgPoolOp: "_avgpool",
+    GlobalAvgPoolOp: "_global_avgpool",
+    FlattenOp: "_reshape",
+    ReshapeOp: "_reshape",
+    TransposeOp: "_transpose",
+}
+"""Graph op -> the `_Quantizer` method that rewrites it onto int16."""
 
 
 def constant_array(value: SSAValue) -> np.ndarray | None:
