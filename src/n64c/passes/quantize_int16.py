@@ -497,9 +497,8 @@ class _Quantizer:
         self, value: SSAValue, f_in: int, f_out: int, before: Operation
     ) -> tuple[SSAValue, int]:
         for mul_log2, shift, f in rescale_steps(f_in, f_out):
-            value = self.insert(QRescaleOp(value, mul_log2, shift, f), before).results[
-                0
-            ]
+            step = self.insert(QRescaleOp(value, mul_log2, shift, f), before)
+            value = step.results[0]
         return value, f_out
 
     def _clamp(self, op: Operation, lo: float | None, hi: float | None) -> None:
