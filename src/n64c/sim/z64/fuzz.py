@@ -85,7 +85,7 @@ def simulate_program(program: RandomProgram, imem: bytes) -> tuple[bytes, bytes]
     """Final (DMEM, RDRAM) of the simulator."""
     from n64c.sim.rsp import simulate
 
-    result = simulate(imem, program.dmem, program.rdram)
+    result = simulate(imem, program.dmem, program.rdram, max_instructions=200_000)
     return _as_bytes(result.dmem), _as_bytes(result.rdram)
 
 

@@ -183,6 +183,19 @@ class _Builder:
             return [f"{self.rng.choice(_I_UNSIGNED)} {d}, {self.gpr()}, 0x{imm:X}"]
         return [f"lui {d}, 0x{self.rng.randrange(0x10000):X}"]
 
+    def cop2_move(self) -> list[str]:
+        """mfc2/mtc2 at an even byte (lane .e0-.e7), cfc2/ctc2 of a flag."""
+        kind = self.rng.randrange(5)
+        lane = f"{self.vreg()}.e{self.rng.randrange(8)}"
+        if kind == 0:
+            return [f"mfc2 {self.dest()}, {lane}"]
+        if kind == 1:
+            return [f"mtc2 {self.gpr()}, {lane}"]
+        ctrl = self.rng.choice(("COP2_CTRL_VCO", "COP2_CTRL_VCC", "COP2_CTRL_VCE"))
+        if kind < 4:
+            return [f"cfc2 {self.dest()}, {ctrl}"]
+        return [f"ctc2 {self.gpr()}, {ctrl}"]
+
     def scalar_memory(self) -> list[str]:
         if self.rng.random() < 0.5:
             op, size = self.rng.choice(_SLOADS)
@@ -230,8 +243,8 @@ class _Builder:
         """One instruction that may sit in a delay slot or a branch body."""
         kind = self.rng.choices(
             (self.vector_op, self.scalar_alu, self.scalar_memory, self.vector_memory,
-             self.vsar),
-            weights=(8, 6, 2, 2, 1),
+             self.vsar, self.cop2_move),
+            weights=(8, 6, 2, 2, 1, 1),
         )[0]  # fmt: skip
         return kind()
 
@@ -247,7 +260,9 @@ class _Builder:
             op = ("blez", "bgtz", "bltz", "bgez")[kind - 2]
             head = f"{op} {rs}, {target}"
         elif kind == 6:
-            head = f"{self.rng.choice(('bltzal', 'bgezal'))} {rs}, {target}"
+            # z64 lacks bltzal; bgezal on ra itself is unpredictable on MIPS.
+            rs = self.rng.choice([r for r in GPR_NAMES if r != "ra"])
+            head = f"bgezal {rs}, {target}"
         else:
             head = f"{self.rng.choice(('j', 'jal'))} {target}"
         lines = [head, *self.simple()]  # the delay slot
@@ -259,9 +274,9 @@ class _Builder:
     def random_chunk(self) -> list[str]:
         kinds: tuple[Callable[[], list[str]], ...] = (
             self.vector_op, self.vsar, self.vector_memory, self.scalar_alu,
-            self.scalar_memory, self.set_base, self.dma, self.branch,
+            self.scalar_memory, self.set_base, self.dma, self.branch, self.cop2_move,
         )  # fmt: skip
-        weights = (14, 1, 4, 8, 3, 1, 1, 2)
+        weights = (14, 1, 4, 8, 3, 1, 1, 2, 2)
         return self.rng.choices(kinds, weights=weights)[0]()
 
 
