@@ -14,6 +14,7 @@ Word format: ``base<<21 | vt<<16 | op<<11 | e<<7 | off7``; address =
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -276,7 +277,7 @@ def make_vector_load(st: RspState, word: int) -> Op:
     disp = _offset(word) * size
     gpr = st.gpr
     dmem = st.dmem
-    cache: dict[int, object] = {}
+    cache: dict[int, Any] = {}
 
     def address() -> int:
         return (uniform(gpr[base], "a vector load address") + disp) & 0xFFF
@@ -292,7 +293,7 @@ def make_vector_load(st: RspState, word: int) -> Op:
             if plan is None:
                 regs, mem = load_bytes_plan(name, e, a & 15)
                 plan = cache[a & 15] = (_as_index(regs), MemIndex(mem))
-            r, m = plan  # type: ignore[misc]
+            r, m = plan
             reg_bytes[:, r] = dmem[:, m.at(a & ~15)]
             v64_t[...] = v_t
 
@@ -306,7 +307,7 @@ def make_vector_load(st: RspState, word: int) -> Op:
             if plan is None:
                 addrs, shift = load_lanes_plan(name, e, a & 15)
                 plan = cache[a & 15] = (MemIndex(addrs), shift)
-            m, shift = plan  # type: ignore[misc]
+            m, shift = plan
             lanes = dmem[:, m.at(a & ~15)].astype(np.int64) << shift
             if name != "lfv":
                 st.write_v(vt, lanes)
@@ -328,7 +329,7 @@ def make_vector_load(st: RspState, word: int) -> Op:
         if plan is None:
             regs, byts, mem = ltv_plan(vt, e, a & 15)
             plan = cache[a & 15] = (np.array(regs), np.array(byts), MemIndex(mem))
-        r, b, m = plan  # type: ignore[misc]
+        r, b, m = plan
         st.vb[r, :, b] = dmem[:, m.at(a & ~15)].T
         st.v64[group] = st.v[group]
 
@@ -348,7 +349,7 @@ def make_vector_store(st: RspState, word: int) -> Op:
     disp = _offset(word) * size
     gpr = st.gpr
     dmem = st.dmem
-    cache: dict[int, object] = {}
+    cache: dict[int, Any] = {}
 
     def address() -> int:
         return (uniform(gpr[base], "a vector store address") + disp) & 0xFFF
@@ -361,7 +362,7 @@ def make_vector_store(st: RspState, word: int) -> Op:
             if plan is None:
                 mem, regs, byts = stv_plan(vt, e, a & 15)
                 plan = cache[a & 15] = (MemIndex(mem), np.array(regs), np.array(byts))
-            m, r, b = plan  # type: ignore[misc]
+            m, r, b = plan
             dmem[:, m.at(a & ~15)] = st.vb[r, :, b].T
 
         return op
@@ -370,7 +371,7 @@ def make_vector_store(st: RspState, word: int) -> Op:
 
     def op() -> None:
         a = address()
-        plan = cache.get(a & 15)
+        plan: Any = cache.get(a & 15)
         if plan is None:
             mem, i0, i1, sh = store_plan(name, e, a & 15)
             if not any(sh) and ZERO_BYTE not in i0:
@@ -383,7 +384,7 @@ def make_vector_store(st: RspState, word: int) -> Op:
                     np.array(i1),
                     np.array(sh, dtype=np.int64),
                 )
-        copy, mi, b0, b1, shift = plan  # type: ignore[misc]
+        copy, mi, b0, b1, shift = plan
         m = mi.at(a & ~15)
         if copy:
             dmem[:, m] = reg_bytes[:, b0]

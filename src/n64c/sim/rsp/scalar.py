@@ -14,6 +14,7 @@ or :data:`HALT` to stop the RSP after this instruction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -24,9 +25,9 @@ Op = Callable[[], object]
 HALT = -1
 
 
-def _signed(value: object) -> object:
+def _signed(value: Any) -> Any:
     """Signed view of an unsigned 32-bit value (int or array)."""
-    return value - ((value & 0x80000000) << 1)  # type: ignore[operator]
+    return value - ((value & 0x80000000) << 1)
 
 
 def _bool(value: object, what: str) -> bool:
@@ -45,7 +46,7 @@ def _nop() -> None:
     return None
 
 
-def _alu_function(funct: int, sa: int) -> Callable[[object, object], object] | None:
+def _alu_function(funct: int, sa: int) -> Callable[[Any, Any], Any] | None:
     """The operation of a SPECIAL ALU/shift funct on (rs value, rt value)."""
     if funct == 0x00:
         return lambda s, t: (t << sa) & MASK32  # sll
@@ -56,7 +57,7 @@ def _alu_function(funct: int, sa: int) -> Callable[[object, object], object] | N
     return _ALU.get(funct)
 
 
-_ALU: dict[int, Callable[[object, object], object]] = {
+_ALU: dict[int, Callable[[Any, Any], Any]] = {
     0x04: lambda s, t: (t << (s & 31)) & MASK32,  # sllv
     0x06: lambda s, t: t >> (s & 31),  # srlv
     0x07: lambda s, t: (_signed(t) >> (s & 31)) & MASK32,  # srav
@@ -70,7 +71,7 @@ _ALU: dict[int, Callable[[object, object], object]] = {
     0x27: lambda s, t: ~(s | t) & MASK32,  # nor
     0x2A: lambda s, t: (_signed(s) < _signed(t)) * 1,  # slt
     0x2B: lambda s, t: (s < t) * 1,  # sltu
-}  # type: ignore[operator]
+}
 
 
 def make_special(st: RspState, word: int, pc: int) -> Op:
@@ -85,27 +86,27 @@ def make_special(st: RspState, word: int, pc: int) -> Op:
 
     if funct == 0x08:  # jr
 
-        def op() -> object:
+        def op_jr() -> object:
             return uniform(g[rs], "a jump register") & 0xFFC
 
-        return op
+        return op_jr
     if funct == 0x09:  # jalr
 
-        def op() -> object:
+        def op_jalr() -> object:
             target = uniform(g[rs], "a jump register") & 0xFFC
             if rd:
                 g[rd] = link
             return target
 
-        return op
+        return op_jalr
     if funct == 0x0D:  # break
 
-        def op() -> object:
+        def op_break() -> object:
             st.halted = True
             st.broke = True
             return HALT
 
-        return op
+        return op_break
 
     fn = _alu_function(funct, sa)
     if fn is None:
@@ -116,7 +117,7 @@ def make_special(st: RspState, word: int, pc: int) -> Op:
         return _nop
 
     def op() -> None:
-        r = fn(g[rs], g[rt])
+        r: Any = fn(g[rs], g[rt])
         g[rd] = r if r.__class__ is int else fold(r)
 
     return op
@@ -140,7 +141,7 @@ def make_immediate(st: RspState, word: int) -> Op:
 
         return op_lui
     sext = simm & MASK32
-    fns: dict[int, Callable[[object], object]] = {
+    fns: dict[int, Callable[[Any], Any]] = {
         0x08: lambda s: (s + sext) & MASK32,
         0x09: lambda s: (s + sext) & MASK32,
         0x0A: lambda s: (_signed(s) < simm) * 1,
@@ -148,11 +149,11 @@ def make_immediate(st: RspState, word: int) -> Op:
         0x0C: lambda s: s & uimm,
         0x0D: lambda s: s | uimm,
         0x0E: lambda s: s ^ uimm,
-    }  # type: ignore[operator]
+    }
     fn = fns[opcode]
 
     def op() -> None:
-        r = fn(g[rs])
+        r: Any = fn(g[rs])
         g[rt] = r if r.__class__ is int else fold(r)
 
     return op
@@ -186,21 +187,21 @@ def make_branch(st: RspState, word: int, pc: int) -> Op:
 
         return op_jal
 
-    conds: dict[int, Callable[[], object]] = {
+    conds: dict[int, Callable[[], Any]] = {
         0x04: lambda: g[rs] == g[rt],
         0x05: lambda: g[rs] != g[rt],
         0x06: lambda: _signed(g[rs]) <= 0,
         0x07: lambda: _signed(g[rs]) > 0,
-    }  # type: ignore[operator]
+    }
     links = False
     if opcode == 0x01:
         kind = rt
-        regimm: dict[int, Callable[[], object]] = {
+        regimm: dict[int, Callable[[], Any]] = {
             0x00: lambda: _signed(g[rs]) < 0,  # bltz
             0x01: lambda: _signed(g[rs]) >= 0,  # bgez
             0x10: lambda: _signed(g[rs]) < 0,  # bltzal
             0x11: lambda: _signed(g[rs]) >= 0,  # bgezal
-        }  # type: ignore[operator]
+        }
         if kind not in regimm:
             raise RspRuntimeError(
                 f"unsupported REGIMM instruction (rt {kind}, word 0x{word:08x})"
@@ -253,7 +254,7 @@ def make_memory(st: RspState, word: int) -> Op:
 
         def op_store() -> None:
             a = address()
-            value = g[rt]
+            value: Any = g[rt]
             if a + size <= 0x1000:
                 if value.__class__ is int:
                     dmem[:, a : a + size] = np.frombuffer(
@@ -266,7 +267,7 @@ def make_memory(st: RspState, word: int) -> Op:
                         dmem[:, a + i] = (arr >> shift) & 0xFF
             else:
                 for i, shift in enumerate(shifts):
-                    dmem[:, (a + i) & 0xFFF] = (value >> shift) & 0xFF  # type: ignore[operator]
+                    dmem[:, (a + i) & 0xFFF] = (value >> shift) & 0xFF
 
         return op_store
 
