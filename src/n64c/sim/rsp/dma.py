@@ -121,39 +121,49 @@ class Cop0:
         rdram = st.rdram
         size = rdram.shape[1]
         self._event(EVENT_DMA, rows, length)
-        for _ in range(rows):
-            dram &= 0xFFFFF8
-            if dram + length > size:
-                raise RspRuntimeError(
-                    f"DMA of {length} bytes at RDRAM 0x{dram:06x} runs past the end of "
-                    f"the {size}-byte RDRAM image"
-                )
-            first = min(length, DMEM_SIZE - pbus)
-            pieces = [(pbus, dram, first)]
-            if first < length:
-                pieces.append((0, dram + first, length - first))
-            for local, remote, n in pieces:
-                if to_rsp:
-                    if imem:
-                        block = rdram[:, remote : remote + n]
-                        if block.shape[0] > 1 and not (block == block[0]).all():
-                            raise RspRuntimeError(
-                                "a DMA into IMEM reads code that differs across the batch"
-                            )
-                        st.imem[local : local + n] = block[0].tobytes()
-                        self.imem_written(local, local + n)
-                    else:
-                        st.dmem[:, local : local + n] = rdram[:, remote : remote + n]
-                elif imem:
-                    rdram[:, remote : remote + n] = np.frombuffer(
-                        bytes(st.imem[local : local + n]), dtype=np.uint8
+        stride = length + skip
+        last = dram + (rows - 1) * stride
+        if (last & 0xFFFFF8) != last or last + length > size:
+            raise RspRuntimeError(
+                f"DMA of {rows} x {length} bytes at RDRAM 0x{dram:06x} (skip {skip}) "
+                f"runs past the end of the {size}-byte RDRAM image"
+            )
+        total = rows * length
+        if rows == 1:
+            remote: slice | np.ndarray = slice(dram, dram + length)
+        else:
+            starts = dram + stride * np.arange(rows)
+            remote = (starts[:, None] + np.arange(length)).ravel()
+        if pbus + total <= DMEM_SIZE:
+            local: slice | np.ndarray = slice(pbus, pbus + total)
+        else:
+            local = (pbus + np.arange(total)) & 0xFFF
+        if to_rsp:
+            if imem:
+                block = rdram[:, remote]
+                if block.shape[0] > 1 and not (block == block[0]).all():
+                    raise RspRuntimeError(
+                        "a DMA into IMEM reads code that differs across the batch"
                     )
+                code = np.frombuffer(bytes(st.imem), dtype=np.uint8).copy()
+                code[local] = block[0]
+                st.imem[:] = code.tobytes()
+                first = pbus
+                end = pbus + total
+                if end <= DMEM_SIZE:
+                    self.imem_written(first, end)
                 else:
-                    rdram[:, remote : remote + n] = st.dmem[:, local : local + n]
-            pbus = (pbus + length) & 0xFFF
-            dram = dram + length + skip
-        self.mem_addr = pbus | (0x1000 if imem else 0)
-        self.dram_addr = (dram - skip) & 0xFFFFF8
+                    self.imem_written(first, DMEM_SIZE)
+                    self.imem_written(0, end - DMEM_SIZE)
+            else:
+                st.dmem[:, local] = rdram[:, remote]
+        elif imem:
+            code = np.frombuffer(bytes(st.imem), dtype=np.uint8)
+            rdram[:, remote] = code[local]
+        else:
+            rdram[:, remote] = st.dmem[:, local]
+        self.mem_addr = ((pbus + total) & 0xFFF) | (0x1000 if imem else 0)
+        self.dram_addr = last + length
         self.last_length = 0xFF8 | (skip << 20)
 
 

@@ -22,6 +22,11 @@ Op = Callable[[], object]
 
 LANES = np.arange(8)
 
+# numpy's clip ufunc (one pass, no Python wrapper); np.clip is much slower
+# on small arrays.
+_umath = getattr(np, "_core", None) or np.core  # type: ignore[attr-defined]
+clip = _umath.umath.clip
+
 
 def selector_lanes(e: int) -> np.ndarray | None:
     """Which vt lane each lane n reads for element selector ``e`` (None: n)."""
@@ -150,7 +155,6 @@ def _mul_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
         v64_d = st.v64[vd]
         mul = np.multiply
         maximum = np.maximum
-        minimum = np.minimum
         where = np.where
         add = np.add
         lshift = np.left_shift
@@ -158,8 +162,7 @@ def _mul_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
 
         def sclamp() -> None:
             m = acc >> 16
-            maximum(m, -32768, out=m)
-            minimum(m, 32767, out=m)
+            clip(m, -32768, 32767, out=m)
             v64_d[...] = m
             v_d[...] = m
 
@@ -298,8 +301,7 @@ def _add_factory(kind: str) -> Callable[[RspState, int, int, int, int], Op]:
                 r = S + t if sign == 1 else S - t
                 r += sign * vco_c
                 _set_acc_lo(acc, r)
-                np.maximum(r, -32768, out=r)
-                np.minimum(r, 32767, out=r)
+                clip(r, -32768, 32767, out=r)
                 v64_d[...] = r
                 v_d[...] = r
                 vco_c[...] = False
