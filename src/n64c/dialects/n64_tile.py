@@ -474,25 +474,38 @@ class DmaOutOp(DmaOpBase):
 
 @irdl_op_definition
 class DmaWaitOp(IRDLOperation):
-    """Wait until the transfers with `tag` (and, on the RSP, all earlier
-    transfers) have finished.
+    """Wait until the transfers with `tag` have finished.
+
+    The RSP's DMA engine completes transfers in order and cannot be asked
+    about one transfer, so the wait is positional: `keep` (0 or 1) is the
+    number of most recently issued transfers that may still be in flight.
+    `keep = 0` waits until the engine is idle; `keep = 1` waits until at
+    most the newest transfer is queued, which lets a prefetch issued just
+    before the wait overlap the compute that follows it.
 
     Example:
 
     ```mlir
-    n64.dma_wait {tag = 0 : i64}
+    n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
     ```
     """
 
     name = "n64.dma_wait"
 
     tag = prop_def(IntegerAttr[I64])
+    keep = prop_def(IntegerAttr[I64], default_value=IntegerAttr(0, i64))
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "attr-dict"
 
-    def __init__(self, tag: int = 0) -> None:
-        super().__init__(properties={"tag": _i64(tag)})
+    def __init__(self, tag: int = 0, keep: int = 0) -> None:
+        super().__init__(properties={"tag": _i64(tag), "keep": _i64(keep)})
+
+    def verify_(self) -> None:
+        if self.keep.value.data not in (0, 1):
+            raise VerifyException(
+                "n64.dma_wait: keep must be 0 or 1 (the DMA queue holds two transfers)"
+            )
 
 
 # ---------------------------------------------------------------------------

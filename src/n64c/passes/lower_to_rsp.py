@@ -19,7 +19,8 @@ How the tile ops become code:
   read cursor (advanced by `tile_matmul`) that toggle with `xori`.
 * `n64.dma_in` / `n64.dma_out`: wait for a free DMA queue slot (DMA_FULL),
   then SP_MEM_ADDR, SP_DRAM_ADDR and the length register. `n64.dma_wait`
-  spins on DMA_BUSY.
+  spins on DMA_BUSY (`keep = 0`: all done) or DMA_FULL (`keep = 1`: all but
+  the newest transfer done; transfers complete in order).
 * `n64.tile_matmul`: the chunk's MAC chain unrolled by 8 rows per x vector
   (`lqv x`, then per row `lqv w` and `vmadh acc, w, x.eJ`), the first MAC
   of a group a `vmudh`; the last chunk adds the bias
@@ -255,7 +256,10 @@ class _KernelLowering:
             elif isinstance(op, DmaInOp | DmaOutOp):
                 self.dma(op)
             elif isinstance(op, DmaWaitOp):
-                self.em.wait_dma_idle()
+                if op.keep.value.data == 1:
+                    self.em.wait_dma_slot()
+                else:
+                    self.em.wait_dma_idle()
             elif isinstance(op, TileMatmulOp):
                 self.matmul(op)
             elif isinstance(op, DmemAllocOp | arith.ConstantOp | scf.YieldOp):

@@ -62,6 +62,7 @@ from n64c.dialects.n64_graph import (
     AddOp,
     AvgPoolOp,
     ClipOp,
+    ConcatOp,
     ConstantOp,
     Conv2dOp,
     FlattenOp,
@@ -85,6 +86,7 @@ from n64c.dialects.n64_quant import (
     QAddOp,
     QAvgPoolOp,
     QClampOp,
+    QConcatOp,
     QConv2dOp,
     QGemmOp,
     QMaxPoolOp,
@@ -589,6 +591,30 @@ class _Quantizer:
         new = self.insert(QReshapeOp(xq, _shape(op.results[0]), f), op)
         self.done(op, new.results[0], f)
 
+    def _concat(self, op: ConcatOp) -> None:
+        if not any(v in self.int_values for v in op.inputs):
+            return
+        f_y = min(
+            [self.frac_of(op.result)]
+            + [self.int_values[v][1] for v in op.inputs if v in self.int_values]
+        )
+        _check_formats(op, [f_y])
+        parts: list[SSAValue] = []
+        for value in op.inputs:
+            if value in self.int_values:
+                vq, f = self.int_values[value]
+                if f != f_y:
+                    vq, _ = self._rescale(vq, f, f_y, op)
+            elif (const := constant_array(value)) is not None:
+                vq = self.insert(
+                    ConstantOp.from_numpy(quantize(const, f_y)), op
+                ).results[0]
+            else:
+                vq = self.insert(QuantizeOp(value, f_y), op).results[0]
+            parts.append(vq)
+        new = self.insert(QConcatOp(parts, op.get_axis(), f_y), op)
+        self.done(op, new.results[0], f_y)
+
     def _transpose(self, op: TransposeOp) -> None:
         if op.x not in self.int_values:
             return
@@ -638,6 +664,7 @@ _HANDLERS: dict[type[Operation], str] = {
     FlattenOp: "_reshape",
     ReshapeOp: "_reshape",
     TransposeOp: "_transpose",
+    ConcatOp: "_concat",
 }
 """Graph op -> the `_Quantizer` method that rewrites it onto int16."""
 

@@ -10,8 +10,8 @@ for m in rows:                                 (batch rows of x)
   dma_in x[m] -> x
   for g in groups of 8 output channels:
     for c in chunks of the inputs:
-      dma_wait                                  (tile t has arrived)
-      dma_in tile t+1 -> ring                   (overlaps the compute below)
+      dma_in tile t+1 -> ring                   (its slot was freed by t-1)
+      dma_wait keep=1                           (all but t+1 done: t is in)
       tile_matmul x, ring, y [c]                (first chunk starts, last requantises)
     dma_out y -> y[m, g]
 dma_wait
@@ -276,7 +276,6 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     (iv_c,) = chunk.args
     chunk.add_ops(
         [
-            DmaWaitOp(0),
             DmaInOp(
                 wr,
                 wb.result,
@@ -286,6 +285,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 nbytes=tb,
                 tag=0,
             ),
+            DmaWaitOp(0, keep=1),
             TileMatmulOp(
                 xb.result,
                 wb.result,

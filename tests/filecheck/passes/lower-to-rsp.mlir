@@ -3,8 +3,8 @@
 // RUN: not n64-opt %s -p tile-for-dmem,lower-to-rsp 2>&1 | filecheck %s --check-prefix=ORDER
 
 // The kernel becomes an n64.rsp_invoke of a nested ucode module on virtual
-// registers: read the RDRAM base, prefetch, loop over the 2 groups (wait,
-// prefetch the next tile, 16 MACs, bias, requantise, clamp at 0, store,
+// registers: read the RDRAM base, prefetch, loop over the 2 groups (prefetch
+// the next tile, wait for all but it, 16 MACs, bias, requantise, clamp at 0, store,
 // DMA the 8 results out), wait for the DMA, break.
 func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   %w = n64.constant dense<3> : tensor<12x10xi16>
@@ -23,8 +23,12 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:      rsp.mtc0 {{.*}}, COP0_DMA_READ
 // CHECK:           rsp.addi %0, 2 {comment = "loop counter"}
 // CHECK-NEXT:      rsp.label "ucode0_loop_3"
-// CHECK-NEXT:      rsp.label "ucode0_dma_busy_4"
-// CHECK-NEXT:      rsp.mfc0 COP0_DMA_BUSY
+// CHECK-NEXT:      rsp.label "ucode0_dma_full_4"
+// CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
+// CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_READ
+// CHECK-NEXT:      %{{.*}} = rsp.xori
+// CHECK-NEXT:      rsp.label "ucode0_dma_full_5"
+// CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.vmudh %{{.*}}, e0 : (!rsp.vreg<vj_{{[0-9]+}}>, !rsp.vreg<vj_{{[0-9]+}}>) -> !rsp.vreg<vj_[[ACC:[0-9]+]]>
 // CHECK-COUNT-15:  rsp.vmadh %{{.*}} -> !rsp.vreg<vj_[[ACC]]>
 // CHECK:           rsp.vmadh %{{.*}}, e0 : {{.*}} -> !rsp.vreg<vj_[[ACC]]>

@@ -2,7 +2,8 @@
 
 // A Gemm with K=12, N=10 (not multiples of 8): padded to 16 inputs and two
 // groups of 8 outputs; one chunk of 16 rows; the weight tiles go through a
-// two-slot ring, prefetched one tile ahead.
+// two-slot ring, prefetched one tile ahead (the wait leaves the newest
+// transfer in flight).
 func.func @small(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   %w = n64.constant dense<3> : tensor<12x10xi16>
   %b = n64.constant dense<100> : tensor<10xi32>
@@ -22,8 +23,8 @@ func.func @small(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:        n64.dma_in %0[%10] -> %3 {offset = 0 : i64, strides = array<i64: 32>, bytes = 32 : i64
 // CHECK-NEXT:        scf.for %11 = %7 to %9 step %8 {
 // CHECK-NEXT:          scf.for %12 = %7 to %8 step %8 {
-// CHECK-NEXT:            n64.dma_wait {tag = 0 : i64}
 // CHECK-NEXT:            n64.dma_in %2[%11, %12] -> %4 {offset = 304 : i64, strides = array<i64: 304, 304>, bytes = 304 : i64
+// CHECK-NEXT:            n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
 // CHECK-NEXT:            n64.tile_matmul %3, %4, %5, %6[%12] {rows = 16 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
 // CHECK-NEXT:          }
 // CHECK-NEXT:          n64.dma_out %5 -> %1[%10, %11] {offset = 0 : i64, strides = array<i64: 32, 16>, bytes = 16 : i64
