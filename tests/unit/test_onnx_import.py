@@ -742,3 +742,22 @@ def test_invalid_graph_is_reported(tmp_path: Path) -> None:
     model = make_model([node], {"x": [2]}, ["y"])
     with pytest.raises(InvalidInputError, match="invalid ONNX model"):
         import_onnx_model(model)
+
+
+def test_sparse_initializer() -> None:
+    dense = np.zeros((4, 3), np.float32)
+    dense[1, 2], dense[3, 0] = 1.5, -2.0
+    sparse = helper.make_sparse_tensor(
+        numpy_helper.from_array(np.array([1.5, -2.0], np.float32), "w"),
+        numpy_helper.from_array(np.array([5, 9], np.int64), "w_indices"),
+        [4, 3],
+    )
+    node = helper.make_node("MatMul", ["x", "w"], ["y"])
+    model = make_model([node], {"x": [2, 4]}, ["y"])
+    model.graph.sparse_initializer.append(sparse)
+    module = import_onnx_model(model)
+    const = next(op for op in module.walk() if isinstance(op, g.ConstantOp))
+    assert np.array_equal(const.to_numpy(), dense)
+    x = weights(2, 4)
+    (got,) = run_float(module, {"x": x}).values()
+    assert np.allclose(got, x @ dense)

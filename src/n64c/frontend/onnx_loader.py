@@ -15,7 +15,11 @@ import numpy as np
 import onnx
 from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper, version_converter
-from onnx.external_data_helper import uses_external_data
+from onnx.external_data_helper import (
+    ExternalDataInfo,
+    load_external_data_for_model,
+    uses_external_data,
+)
 
 from n64c.errors import InvalidInputError, UnsupportedModelError
 
@@ -259,7 +263,7 @@ def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
     for tensor in _all_initializers(model):
         if not uses_external_data(tensor):
             continue
-        info = onnx.external_data_helper.ExternalDataInfo(tensor)
+        info = ExternalDataInfo(tensor)
         location = base / info.location
         if not location.is_file():
             raise InvalidInputError(
@@ -267,7 +271,7 @@ def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
                 f"'{tensor.name}' not found (looked in {base})"
             )
     try:
-        onnx.external_data_helper.load_external_data_for_model(model, str(base))
+        load_external_data_for_model(model, str(base))
     except (OSError, ValueError, onnx.checker.ValidationError) as e:
         raise InvalidInputError(
             f"{path}: cannot load external data: {_one_line(e)}"
@@ -285,7 +289,7 @@ def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
             )
 
 
-_WHOLE_BYTE_TYPES = {
+_WHOLE_BYTE_TYPES: dict[int, int] = {
     onnx.TensorProto.FLOAT: 4,
     onnx.TensorProto.DOUBLE: 8,
     onnx.TensorProto.FLOAT16: 2,
@@ -300,7 +304,7 @@ _WHOLE_BYTE_TYPES = {
 
 
 def _expected_bytes(tensor: onnx.TensorProto) -> int | None:
-    itemsize = _WHOLE_BYTE_TYPES.get(tensor.data_type)
+    itemsize = _WHOLE_BYTE_TYPES.get(int(tensor.data_type))
     if itemsize is None:
         return None
     count = 1

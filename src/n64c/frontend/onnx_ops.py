@@ -475,22 +475,18 @@ def _pool(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
         pool_shape = out_shape
     if any(p >= k for p, k in zip(pads, kernel * 2, strict=True) if p > 0):
         raise NotSupported("padding as large as the kernel")
-    common = dict(
-        kernel=kernel,
-        strides=strides,
-        pads=pads,
-        dilations=dilations,
-        ceil_mode=bool(attrs.get("ceil_mode", 0)),
-    )
+    ceil_mode = bool(attrs.get("ceil_mode", 0))
     if node.op_type == "MaxPool":
-        op: Operation = MaxPoolOp(x, f32_tensor(pool_shape), **common)
+        op: Operation = MaxPoolOp(
+            x, f32_tensor(pool_shape), kernel=kernel, strides=strides, pads=pads,
+            dilations=dilations, ceil_mode=ceil_mode,
+        )  # fmt: skip
     else:
         op = AvgPoolOp(
-            x,
-            f32_tensor(pool_shape),
+            x, f32_tensor(pool_shape), kernel=kernel, strides=strides, pads=pads,
+            dilations=dilations, ceil_mode=ceil_mode,
             count_include_pad=bool(attrs.get("count_include_pad", 0)),
-            **common,
-        )
+        )  # fmt: skip
     ctx.bind(node.output[0], _reshape(ctx, ctx.emit(op), out_shape))
 
 
