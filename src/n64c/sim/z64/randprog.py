@@ -110,16 +110,29 @@ class _Builder:
         self.labels = 0
         self.base = {name: 0 for name in _BASE_REGS}
         self.multiplies = _MULTIPLIES + (("vmulu",) if include_vmulu else ())
+        # A few "hot" registers make dependency chains and aliasing (vd == vs,
+        # a register feeding the next op) far more frequent than uniform picks.
+        self.hot_vregs = rng.sample(range(32), 4)
+        self.hot_gprs = rng.sample(_WRITABLE[1:], 4)
 
     # -- helpers ---------------------------------------------------------
     def gpr(self) -> str:
+        if self.rng.random() < 0.4:
+            return self.rng.choice(self.hot_gprs)
         return self.rng.choice(GPR_NAMES)
 
     def dest(self) -> str:
         # $zero now and then: writes to it must be ignored.
-        return "zero" if self.rng.random() < 0.03 else self.rng.choice(_WRITABLE)
+        r = self.rng.random()
+        if r < 0.03:
+            return "zero"
+        if r < 0.4:
+            return self.rng.choice(self.hot_gprs)
+        return self.rng.choice(_WRITABLE)
 
     def vreg(self) -> str:
+        if self.rng.random() < 0.4:
+            return f"$v{self.rng.choice(self.hot_vregs):02d}"
         return f"$v{self.rng.randrange(32):02d}"
 
     def label(self) -> str:
@@ -134,16 +147,17 @@ class _Builder:
             return self.rng.choice((0x7FFF, -0x8000, -1))
         return self.rng.randrange(-0x8000, 0x8000)
 
-    def address(self, size: int, unit: int) -> tuple[str, int]:
+    def address(self, size: int, unit: int, aligned: bool = True) -> tuple[str, int]:
         """A base register and an offset (a multiple of `unit`, within the
-        7-bit or 16-bit reach) so that base+offset is `size`-aligned and
-        the access stays inside the scratch area."""
+        7-bit or 16-bit reach) so that base+offset is `size`-aligned (or
+        any byte when not `aligned`) and the access stays inside the
+        scratch area."""
         name = self.rng.choice(_BASE_REGS)
         base = self.base[name]
         reach = 64 * unit if unit > 0 else 0x8000
         lo = max(_SCRATCH_START, base - reach)
         hi = min(_SCRATCH_END - size, base + reach - unit)
-        step = max(size, unit)
+        step = max(size, unit) if aligned else max(unit, 1)
         first = (lo + step - 1) // step * step
         target = self.rng.randrange(first, hi + 1, step)
         return name, target - base
@@ -197,12 +211,13 @@ class _Builder:
         return [f"ctc2 {self.gpr()}, {ctrl}"]
 
     def scalar_memory(self) -> list[str]:
+        aligned = self.rng.random() < 0.8  # the RSP has no alignment faults
         if self.rng.random() < 0.5:
             op, size = self.rng.choice(_SLOADS)
-            base, offset = self.address(size, 0)
+            base, offset = self.address(size, 0, aligned)
             return [f"{op} {self.dest()}, {offset}({base})"]
         op, size = self.rng.choice(_SSTORES)
-        base, offset = self.address(size, 0)
+        base, offset = self.address(size, 0, aligned)
         return [f"{op} {self.gpr()}, {offset}({base})"]
 
     def set_base(self) -> list[str]:
@@ -222,6 +237,10 @@ class _Builder:
         dram_span = rows * (row_bytes + skip)
         dram = self.rng.randrange(0, RDRAM_BYTES - dram_span + 1, 8)
         word = length_field | (rows - 1) << 12 | skip << 20
+        if self.rng.random() < 0.1:
+            # DMA ignores the low 3 bits of both addresses.
+            dmem |= self.rng.randrange(8)
+            dram |= self.rng.randrange(8)
         reg = self.rng.choice(_WRITABLE[1:])  # not $zero
         wait = self.label()
         direction = self.rng.choice(("COP0_DMA_READ", "COP0_DMA_WRITE"))
