@@ -70,8 +70,6 @@ def prepare_graph(
     consts: dict[str, np.ndarray] = dict(large or {})
     for tensor in g.initializer:
         consts[tensor.name] = to_array(tensor)
-    for sparse in g.sparse_initializer:
-        consts[sparse.values.name] = _sparse_to_array(sparse)
     graph = OnnxGraph(
         name=g.name or "main",
         opset=default_opset(model),
@@ -306,18 +304,6 @@ def _evaluate(
         for name, value in zip(produced, results, strict=True)
         if isinstance(value, np.ndarray | np.generic)
     }
-
-
-def _sparse_to_array(sparse: onnx.SparseTensorProto) -> np.ndarray:
-    """The dense value of a sparse initializer."""
-    values = numpy_helper.to_array(sparse.values)
-    indices = numpy_helper.to_array(sparse.indices).astype(np.int64)
-    shape = tuple(int(d) for d in sparse.dims)
-    dense = np.zeros(int(np.prod(shape)), dtype=values.dtype)
-    if indices.ndim == 2:  # one row of coordinates per value
-        indices = np.ravel_multi_index(tuple(indices.T), shape)
-    dense[indices.reshape(-1)] = values.reshape(-1)
-    return dense.reshape(shape)
 
 
 def to_array(value: onnx.TensorProto | np.ndarray | np.generic) -> np.ndarray:

@@ -100,9 +100,17 @@ def split_large_initializers(
     sg.input.extend(g.input)
     sg.output.extend(g.output)
     sg.value_info.extend(g.value_info)
-    sg.sparse_initializer.extend(g.sparse_initializer)
     declared = {i.name for i in g.input}
     large: dict[str, np.ndarray] = {}
+    for sparse in g.sparse_initializer:  # the converter does not know them
+        array = _sparse_to_array(sparse)
+        large[sparse.values.name] = array
+        if sparse.values.name not in declared:
+            sg.input.append(
+                helper.make_tensor_value_info(
+                    sparse.values.name, sparse.values.data_type, array.shape
+                )
+            )
     for tensor in g.initializer:
         if uses_external_data(tensor):
             raise InvalidInputError(
@@ -129,6 +137,18 @@ def split_large_initializers(
                 )
             )
     return skeleton, large
+
+
+def _sparse_to_array(sparse: onnx.SparseTensorProto) -> np.ndarray:
+    """The dense value of a sparse initializer."""
+    values = numpy_helper.to_array(sparse.values)
+    indices = numpy_helper.to_array(sparse.indices).astype(np.int64)
+    shape = tuple(int(d) for d in sparse.dims)
+    dense = np.zeros(int(np.prod(shape)), dtype=values.dtype)
+    if indices.ndim == 2:  # one row of coordinates per value
+        indices = np.ravel_multi_index(tuple(indices.T), shape)
+    dense[indices.reshape(-1)] = values.reshape(-1)
+    return dense.reshape(shape)
 
 
 def check_model(model: onnx.ModelProto, where: str = "model") -> None:
