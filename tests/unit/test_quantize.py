@@ -23,13 +23,20 @@ from xdsl.rewriter import InsertPoint
 
 from n64c.dialects.n64_graph import (
     AddOp,
+    ConcatOp,
     ConstantOp,
     Conv2dOp,
     GemmOp,
     GlobalAvgPoolOp,
     f32_tensor,
 )
-from n64c.dialects.n64_quant import QAddOp, QAvgPoolOp, QGemmOp, QRescaleOp
+from n64c.dialects.n64_quant import (
+    QAddOp,
+    QAvgPoolOp,
+    QConcatOp,
+    QGemmOp,
+    QRescaleOp,
+)
 from n64c.errors import InvalidInputError
 from n64c.frontend.onnx import import_onnx
 from n64c.passes.n64_cleanup import N64CleanupPass
@@ -551,3 +558,31 @@ def test_percentile_option_and_idempotence() -> None:
     before = str(by_max)
     quantize_int16(by_max, {"input": calib})
     assert str(by_max) == before
+
+
+def test_concat_of_different_formats() -> None:
+    rng = np.random.default_rng(12)
+    fn = func.FuncOp("main", ([f32_tensor((1, 6))], [f32_tensor((1, 9))]))
+    fn.attributes["n64.input_names"] = ArrayAttr([StringAttr("input")])
+    builder = Builder(InsertPoint.at_end(fn.body.block))
+    small = builder.insert(
+        ConstantOp.from_numpy(rng.normal(0, 0.01, (6, 4)).astype(np.float32))
+    )
+    large = builder.insert(
+        ConstantOp.from_numpy(rng.normal(0, 50.0, (6, 5)).astype(np.float32))
+    )
+    a = builder.insert(GemmOp(fn.args[0], small, None, f32_tensor((1, 4))))
+    b = builder.insert(GemmOp(fn.args[0], large, None, f32_tensor((1, 5))))
+    cat = builder.insert(ConcatOp([a, b], f32_tensor((1, 9)), axis=1))
+    builder.insert(func.ReturnOp(cat))
+    module = ModuleOp([fn])
+    x = rng.uniform(-1, 1, (40, 1, 6)).astype(np.float32)
+    reference = run_float(module, {"input": x})["output0"]
+    quantize_int16(module, {"input": x})
+    concats = [op for op in module.walk() if isinstance(op, QConcatOp)]
+    assert len(concats) == 1
+    assert any(isinstance(op, QRescaleOp) for op in module.walk())
+    got = ie.run_int(module, {"input": x})["output0"]
+    # the common format is the coarse one: errors are within its resolution
+    step = 2.0 ** -concats[0].frac_bits.value.data
+    assert np.abs(got - reference).max() <= 2 * step

@@ -34,6 +34,7 @@ from xdsl.irdl import (
     prop_def,
     result_def,
     traits_def,
+    var_operand_def,
 )
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
@@ -881,6 +882,72 @@ class QReshapeOp(IRDLOperation):
 
 
 @irdl_op_definition
+class QConcatOp(IRDLOperation):
+    """Concatenates int16 tensors of one format along `axis` (in `[0, rank)`):
+    pure data movement. The quantiser first brings every input to the
+    output format `frac_bits` (with `n64.qrescale`).
+
+    Example:
+
+    ```mlir
+    %y = n64.qconcat %a, %b axis 1 frac_bits 11
+           : (tensor<1x4x2x2xi16>, tensor<1x2x2x2xi16>) -> tensor<1x6x2x2xi16>
+    ```
+    """
+
+    name = "n64.qconcat"
+
+    inputs = var_operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    axis = prop_def(IntegerAttr[I32])
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$inputs `axis` $axis `frac_bits` $frac_bits attr-dict `:` "
+        "functional-type($inputs, $output)"
+    )
+
+    def __init__(
+        self, inputs: Sequence[SSAValue | Operation], axis: int, frac_bits: int
+    ) -> None:
+        shapes = [_shape(SSAValue.get(v)) for v in inputs]
+        out = list(shapes[0])
+        out[axis] = sum(s[axis] for s in shapes)
+        super().__init__(
+            operands=[list(inputs)],
+            result_types=[TensorType(i16, tuple(out))],
+            properties={"axis": _i32(axis), "frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        shapes = [_shape(v) for v in self.inputs]
+        if not shapes:
+            raise VerifyException(f"{self.name}: needs at least one input")
+        rank = len(shapes[0])
+        axis = self.axis.value.data
+        if not 0 <= axis < rank:
+            raise VerifyException(f"{self.name}: axis {axis} outside [0, {rank})")
+        for s in shapes:
+            if len(s) != rank or any(
+                s[i] != shapes[0][i] for i in range(rank) if i != axis
+            ):
+                raise VerifyException(
+                    f"{self.name}: input shapes {[list(t) for t in shapes]} differ "
+                    f"off axis {axis}"
+                )
+        expected = list(shapes[0])
+        expected[axis] = sum(s[axis] for s in shapes)
+        if list(_shape(self.output)) != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {list(_shape(self.output))}, expected "
+                f"{expected}"
+            )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+@irdl_op_definition
 class QTransposeOp(IRDLOperation):
     """Permutes the axes of an int16 tensor (`numpy.transpose(x, perm)`):
     pure data movement, the format is unchanged.
@@ -943,6 +1010,7 @@ QUANT_OPS: list[type[IRDLOperation]] = [
     QMaxPoolOp,
     QAvgPoolOp,
     QReshapeOp,
+    QConcatOp,
     QTransposeOp,
 ]
 """The int16 ops, added to the `n64` dialect by `n64c.dialects.n64`."""

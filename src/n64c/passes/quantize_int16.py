@@ -600,8 +600,11 @@ class _Quantizer:
         )
         _check_formats(op, [f_y])
         parts: list[SSAValue] = []
+        converted: dict[SSAValue, SSAValue] = {}
         for value in op.inputs:
-            if value in self.int_values:
+            if value in converted:
+                vq = converted[value]
+            elif value in self.int_values:
                 vq, f = self.int_values[value]
                 if f != f_y:
                     vq, _ = self._rescale(vq, f, f_y, op)
@@ -611,6 +614,7 @@ class _Quantizer:
                 ).results[0]
             else:
                 vq = self.insert(QuantizeOp(value, f_y), op).results[0]
+            converted[value] = vq
             parts.append(vq)
         new = self.insert(QConcatOp(parts, op.get_axis(), f_y), op)
         self.done(op, new.results[0], f_y)

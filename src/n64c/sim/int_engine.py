@@ -392,6 +392,16 @@ class QuantFunctions(InterpreterFunctions):
     ) -> PythonValues:
         return (args[0].reshape(_reshape_target(args[0], op)),)
 
+    @impl(q.QConcatOp)
+    def run_qconcat(
+        self, interpreter: Interpreter, op: q.QConcatOp, args: PythonValues
+    ) -> PythonValues:
+        axis = op.axis.value.data
+        batch = max(a.shape[0] for a in args)
+        if axis != 0 and any(a.shape[0] != batch for a in args):
+            args = tuple(np.broadcast_to(a, (batch, *a.shape[1:])) for a in args)
+        return (np.concatenate(args, axis=axis),)
+
     @impl(q.QTransposeOp)
     def run_qtranspose(
         self, interpreter: Interpreter, op: q.QTransposeOp, args: PythonValues
@@ -426,6 +436,8 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
         return _static_shape(op.output)[:1] == (1,)
     if isinstance(op, q.QTransposeOp):
         return op.perm.get_values()[0] == 0
+    if isinstance(op, q.QConcatOp):
+        return op.axis.value.data != 0
     return None
 
 

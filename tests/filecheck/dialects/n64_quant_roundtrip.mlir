@@ -44,11 +44,13 @@ builtin.module {
     %fl = n64.qreshape %mp frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x32xi16>
     %rs = n64.qreshape %fl frac_bits 13 : tensor<1x32xi16> -> tensor<16x2xi16>
     %tr = n64.qtranspose %rs perm [1, 0] frac_bits 13 : tensor<16x2xi16> -> tensor<2x16xi16>
+    %cc = n64.qconcat %fl, %fl, %g axis 1 frac_bits 13 : (tensor<1x32xi16>, tensor<1x32xi16>, tensor<1x2xi16>) -> tensor<1x66xi16>
     // CHECK-NEXT: %mp = n64.qmaxpool %cv kernel [2, 2] strides [2, 2] pads [0, 0, 1, 1] dilations [1, 1] frac_bits 13 : tensor<1x2x8x8xi16> -> tensor<1x2x4x4xi16>
     // CHECK-NEXT: %ap = n64.qavgpool %mp kernel [4, 4] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier 4096 shift 16 frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x2x1x1xi16>
     // CHECK-NEXT: %fl = n64.qreshape %mp frac_bits 13 : tensor<1x2x4x4xi16> -> tensor<1x32xi16>
     // CHECK-NEXT: %rs = n64.qreshape %fl frac_bits 13 : tensor<1x32xi16> -> tensor<16x2xi16>
     // CHECK-NEXT: %tr = n64.qtranspose %rs perm [1, 0] frac_bits 13 : tensor<16x2xi16> -> tensor<2x16xi16>
+    // CHECK-NEXT: %cc = n64.qconcat %fl, %fl, %g axis 1 frac_bits 13 : (tensor<1x32xi16>, tensor<1x32xi16>, tensor<1x2xi16>) -> tensor<1x66xi16>
 
     func.return %y, %tr : tensor<1x2xf32>, tensor<2x16xi16>
   }

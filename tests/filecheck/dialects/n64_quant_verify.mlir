@@ -192,3 +192,19 @@ func.func @avgpool_shape(%x: tensor<1x1x4x4xi16>) -> tensor<1x1x2x2xi16> {
   func.return %y : tensor<1x1x2x2xi16>
 }
 // CHECK: n64.qavgpool: result shape [1, 1, 2, 2], expected [1, 1, 1, 1]
+
+// -----
+
+func.func @concat_shapes(%a: tensor<1x4xi16>, %b: tensor<2x4xi16>) -> tensor<1x8xi16> {
+  %y = n64.qconcat %a, %b axis 1 frac_bits 3 : (tensor<1x4xi16>, tensor<2x4xi16>) -> tensor<1x8xi16>
+  func.return %y : tensor<1x8xi16>
+}
+// CHECK: n64.qconcat: input shapes [[1, 4], [2, 4]] differ off axis 1
+
+// -----
+
+func.func @concat_axis(%a: tensor<1x4xi16>) -> tensor<1x8xi16> {
+  %y = n64.qconcat %a, %a axis 2 frac_bits 3 : (tensor<1x4xi16>, tensor<1x4xi16>) -> tensor<1x8xi16>
+  func.return %y : tensor<1x8xi16>
+}
+// CHECK: n64.qconcat: axis 2 outside [0, 2)

@@ -135,3 +135,21 @@ func.func @main(%x: tensor<1x1x4x4xf32>) -> (tensor<1x2x1x1xf32>, tensor<1x2x4x4
 // CHECK-NEXT:    %[[GD:.*]] = n64.dequantize %[[G]]
 // CHECK-NEXT:    %[[A:.*]] = n64.avgpool %[[CD]]
 // CHECK-NEXT:    func.return %[[GD]], %[[A]]
+
+// -----
+
+// Concat in int16: the output takes the coarsest input format (or a coarser
+// calibrated one); finer inputs are rescaled to it.
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x10xf32> attributes {n64.input_names = ["input"], n64.output_names = ["y"]} {
+  %w = n64.constant dense<[[8.0, -8.0], [8.0, 8.0], [-8.0, 0.0], [8.0, 8.0]]> : tensor<4x2xf32>
+  %g = n64.gemm %x, %w : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  %c = n64.concat %x, %g, %x {axis = 1 : i64} : (tensor<1x4xf32>, tensor<1x2xf32>, tensor<1x4xf32>) -> tensor<1x10xf32>
+  func.return %c : tensor<1x10xf32>
+}
+// CHECK-LABEL: func.func @main
+// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 15
+// CHECK:         %[[G:.*]] = n64.qgemm %[[Q]], {{.*}} frac_bits [[F:[-0-9]+]] clamp
+// CHECK-NEXT:    %[[R:.*]] = n64.qrescale %[[Q]] mul_log2 0 shift {{[0-9]+}} frac_bits [[F]] clamp(-32768, 32767)
+// CHECK-NEXT:    %[[C:.*]] = n64.qconcat %[[R]], %[[G]], %[[R]] axis 1 frac_bits [[F]] : (tensor<1x4xi16>, tensor<1x2xi16>, tensor<1x4xi16>) -> tensor<1x10xi16>
+// CHECK-NEXT:    %[[D:.*]] = n64.dequantize %[[C]] frac_bits [[F]]
+// CHECK-NEXT:    func.return %[[D]]
