@@ -1,0 +1,1149 @@
+"""MIPS C for the VR4300 side of a compiled network: `model.h` and `model.c`.
+
+`emit_c(program)` turns an :class:`~n64c.backend.rsp_program.RspProgram`
+into two C99 sources:
+
+* `model.h`: sizes and formats of the inputs and outputs, status codes, the
+  RSP driver interface (``host_runtime/n64c_rsp.h``, inlined) and the entry
+  points ``n64c_model_set_weights``, ``n64c_model_load_weights``,
+  ``n64c_model_run`` (float in and out) and ``n64c_model_run_q`` (int16 in
+  and out, the formats the graph quantises to and dequantises from);
+* `model.c`: the RDRAM arena (static, 16-byte aligned), the ucode images
+  as byte arrays, one C statement per op of ``@main``: int16 kernels for the
+  ops left on the CPU, packing of tensors into the arena (big-endian, rows
+  padded to 8 elements) around each RSP run, quantisation at the boundary
+  with exactly the golden model's rounding, float softmax; and, behind
+  ``#ifdef N64``, the driver for libdragon.
+
+The portable part uses only C99 and `<stdint.h>`, `<string.h>`, `<stdio.h>`,
+`<math.h>`; it builds without warnings with ``gcc -std=c99 -Wall -Wextra``
+and ``mips-linux-gnu-gcc -march=vr4300 -mabi=32 -EB``. ``docs/c-api.md``
+documents the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    IntegerType,
+    StringAttr,
+    TensorType,
+)
+from xdsl.ir import BlockArgument, Operation, SSAValue
+
+from n64c.backend.rsp_program import RspProgram
+from n64c.dialects import n64_graph as g
+from n64c.dialects import n64_quant as q
+from n64c.dialects.n64_tile import RspInvokeOp
+from n64c.errors import UnsupportedModelError
+
+RSP_HEADER = Path(__file__).resolve().parent / "host_runtime" / "n64c_rsp.h"
+WEIGHTS_FILE = "weights.bin"
+
+
+@dataclass(frozen=True)
+class CSources:
+    """The generated header and source text."""
+
+    header: str
+    source: str
+
+
+@dataclass
+class _Buffer:
+    name: str
+    ctype: str
+    shape: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape)) if self.shape else 1
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    typ = value.type
+    assert isinstance(typ, TensorType)
+    return tuple(int(d) for d in typ.get_shape())
+
+
+def _ctype(value: SSAValue) -> str:
+    typ = value.type
+    assert isinstance(typ, TensorType)
+    element = typ.element_type
+    if isinstance(element, Float32Type):
+        return "float"
+    if isinstance(element, IntegerType) and element.width.data in (16, 32):
+        return f"int{element.width.data}_t"
+    raise UnsupportedModelError(f"the C back end has no type for {element}")
+
+
+def _ints(attr: object) -> list[int]:
+    assert isinstance(attr, DenseArrayBase)
+    return [int(v) for v in attr.get_values()]
+
+
+def _int(op: Operation, name: str) -> int:
+    return int(getattr(op, name).value.data)
+
+
+def _float_literal(value: float) -> str:
+    """A C float literal that reads back as exactly `value` (float32)."""
+    v = float(np.float32(value))
+    if v != v:
+        return "(0.0f / 0.0f)"
+    if v in (float("inf"), float("-inf")):
+        return "(1.0f / 0.0f)" if v > 0 else "(-1.0f / 0.0f)"
+    return f"{float.hex(v)}f" if v != int(v) or abs(v) > 2**24 else f"{v!r}f"
+
+
+def _c_array(values: Sequence[int], per_line: int = 12) -> str:
+    lines = []
+    for i in range(0, len(values), per_line):
+        lines.append("    " + ", ".join(str(v) for v in values[i : i + per_line]) + ",")
+    return "\n".join(lines) if lines else "    0,"
+
+
+def _hex_bytes(data: bytes) -> str:
+    lines = []
+    for i in range(0, len(data), 16):
+        lines.append("    " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16]) + ",")
+    return "\n".join(lines) if lines else "    0x00,"
+
+
+def _ident(text: str) -> str:
+    out = "".join(c if c.isalnum() else "_" for c in text)
+    return out if out and not out[0].isdigit() else f"_{out}"
+
+
+# ---------------------------------------------------------------------------
+# Kernels: C text emitted once each, on first use
+# ---------------------------------------------------------------------------
+
+_KERNELS: dict[str, str] = {
+    "asr": """\
+/* floor(v / 2^s): an arithmetic shift right that does not rely on the
+ * compiler's choice for negative numbers. */
+static int32_t n64c_asr(int32_t v, int s)
+{
+    return v < 0 ? ~(~v >> s) : v >> s;
+}
+""",
+    "requant": """\
+/* clamp(sat16(acc >> s), lo, hi): the requantisation of the int16 ops. */
+static int16_t n64c_requant(int32_t acc, int s, int32_t lo, int32_t hi)
+{
+    int32_t v = n64c_asr(acc, s);
+    if (v > 32767) v = 32767;
+    if (v < -32768) v = -32768;
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int16_t)v;
+}
+""",
+    "wrap32": """\
+/* The sum reduced modulo 2^32 into int32 (the RSP accumulator wraps). */
+static int32_t n64c_wrap32(int64_t v)
+{
+    uint32_t u = (uint32_t)((uint64_t)v & 0xFFFFFFFFu);
+    return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - 0x7FFFFFFF - 1
+                            : (int32_t)u;
+}
+""",
+    "quantize": """\
+/* q = sat16(floor(x * 2^f + 0.5)), each step in float32; NaN gives 0.
+ * Exactly the golden model's n64.quantize. */
+static void n64c_quantize(const float *x, int16_t *out, uint32_t n, float scale)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        float t = x[i] * scale;
+        int32_t v;
+        t = t + 0.5f;
+        if (t != t) {
+            v = 0;
+        } else if (t >= 32767.0f) {
+            v = 32767;
+        } else if (t <= -32768.0f) {
+            v = -32768;
+        } else {
+            v = (int32_t)t; /* truncation; step down to the floor */
+            if ((float)v > t) v -= 1;
+        }
+        out[i] = (int16_t)v;
+    }
+}
+""",
+    "dequantize": """\
+/* x = q * 2^-f (exact in float32). */
+static void n64c_dequantize(const int16_t *in, float *out, uint32_t n, float scale)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        out[i] = (float)in[i] * scale;
+}
+""",
+    "softmax": """\
+/* Softmax over the middle axis of [outer, len, inner], in float. */
+static void n64c_softmax(const float *x, float *y, uint32_t outer, uint32_t len,
+                         uint32_t inner)
+{
+    uint32_t o, i, k;
+    for (o = 0; o < outer; o++) {
+        for (k = 0; k < inner; k++) {
+            const float *xs = x + (size_t)o * len * inner + k;
+            float *ys = y + (size_t)o * len * inner + k;
+            float top = xs[0], sum = 0.0f;
+            for (i = 1; i < len; i++)
+                if (xs[i * inner] > top) top = xs[i * inner];
+            for (i = 0; i < len; i++) {
+                ys[i * inner] = expf(xs[i * inner] - top);
+                sum += ys[i * inner];
+            }
+            for (i = 0; i < len; i++)
+                ys[i * inner] = ys[i * inner] / sum;
+        }
+    }
+}
+""",
+    "relu": """\
+static void n64c_relu(const float *x, float *y, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+""",
+    "pack": """\
+/* int16 rows into the arena: big-endian, each row padded to `padded`. */
+static void n64c_pack(uint8_t *dst, const int16_t *src, uint32_t rows,
+                      uint32_t cols, uint32_t padded)
+{
+    uint32_t r, c;
+    for (r = 0; r < rows; r++) {
+        for (c = 0; c < padded; c++) {
+            uint16_t u = c < cols ? (uint16_t)src[r * cols + c] : 0;
+            dst[2 * (r * padded + c)] = (uint8_t)(u >> 8);
+            dst[2 * (r * padded + c) + 1] = (uint8_t)(u & 0xFFu);
+        }
+    }
+}
+""",
+    "unpack": """\
+/* The arena's big-endian padded rows back to int16. */
+static void n64c_unpack(int16_t *dst, const uint8_t *src, uint32_t rows,
+                        uint32_t cols, uint32_t padded)
+{
+    uint32_t r, c;
+    for (r = 0; r < rows; r++) {
+        for (c = 0; c < cols; c++) {
+            const uint8_t *p = src + 2 * (r * padded + c);
+            int32_t v = ((int32_t)p[0] << 8) | p[1];
+            dst[r * cols + c] = (int16_t)(v >= 32768 ? v - 65536 : v);
+        }
+    }
+}
+""",
+    "qgemm": """\
+/* n64.qgemm: y[m,n] = clamp(sat16(wrap32(b[n] + sum_k x[m,k] w[k,n]) >> s[n])). */
+static void n64c_qgemm(const int16_t *x, const int16_t *w, const int32_t *b,
+                       const int8_t *shifts, int16_t *y, uint32_t m_count,
+                       uint32_t k_count, uint32_t n_count, int32_t lo, int32_t hi)
+{
+    uint32_t m, k, n;
+    for (m = 0; m < m_count; m++) {
+        for (n = 0; n < n_count; n++) {
+            int64_t acc = b != 0 ? b[n] : 0;
+            for (k = 0; k < k_count; k++)
+                acc += (int32_t)x[m * k_count + k] * (int32_t)w[k * n_count + n];
+            y[m * n_count + n] = n64c_requant(n64c_wrap32(acc), shifts[n], lo, hi);
+        }
+    }
+}
+""",
+    "qconv2d": """\
+/* n64.qconv2d on one image [C,H,W] with weights [O,C/g,KH,KW], zero padding. */
+typedef struct n64c_conv {
+    uint32_t c, h, w, o, oh, ow, kh, kw, group;
+    int32_t sh, sw, pt, pl, dh, dw, lo, hi;
+} n64c_conv;
+
+static void n64c_qconv2d(const n64c_conv *p, const int16_t *x, const int16_t *w,
+                         const int32_t *b, const int8_t *shifts, int16_t *y)
+{
+    uint32_t cg = p->c / p->group, og = p->o / p->group;
+    uint32_t o, oy, ox, c, i, j;
+    for (o = 0; o < p->o; o++) {
+        uint32_t c0 = (o / og) * cg;
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                int64_t acc = b != 0 ? b[o] : 0;
+                for (c = 0; c < cg; c++) {
+                    for (i = 0; i < p->kh; i++) {
+                        int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                        if (iy < 0 || iy >= (int32_t)p->h) continue;
+                        for (j = 0; j < p->kw; j++) {
+                            int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                            if (ix < 0 || ix >= (int32_t)p->w) continue;
+                            acc += (int32_t)x[((c0 + c) * p->h + (uint32_t)iy) * p->w
+                                              + (uint32_t)ix]
+                                 * (int32_t)w[((o * cg + c) * p->kh + i) * p->kw + j];
+                        }
+                    }
+                }
+                y[(o * p->oh + oy) * p->ow + ox] =
+                    n64c_requant(n64c_wrap32(acc), shifts[o], p->lo, p->hi);
+            }
+        }
+    }
+}
+""",
+    "pool": """\
+/* A pooling window walk on [C,H,W]: kind 0 = max (padding never wins),
+ * kind 1 = average (zero padding, acc = m * sum + 2^(s-1), sat16(acc >> s)). */
+typedef struct n64c_pool {
+    uint32_t c, h, w, oh, ow, kh, kw;
+    int32_t sh, sw, pt, pl, dh, dw, kind, multiplier, shift;
+} n64c_pool;
+
+static void n64c_qpool(const n64c_pool *p, const int16_t *x, int16_t *y)
+{
+    uint32_t c, oy, ox, i, j;
+    for (c = 0; c < p->c; c++) {
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                int32_t best = -32768;
+                int64_t sum = 0;
+                for (i = 0; i < p->kh; i++) {
+                    int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                    if (iy < 0 || iy >= (int32_t)p->h) continue;
+                    for (j = 0; j < p->kw; j++) {
+                        int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                        int32_t v;
+                        if (ix < 0 || ix >= (int32_t)p->w) continue;
+                        v = x[(c * p->h + (uint32_t)iy) * p->w + (uint32_t)ix];
+                        if (v > best) best = v;
+                        sum += v;
+                    }
+                }
+                if (p->kind == 0) {
+                    y[(c * p->oh + oy) * p->ow + ox] = (int16_t)best;
+                } else {
+                    int64_t acc = sum * p->multiplier + ((int64_t)1 << (p->shift - 1));
+                    y[(c * p->oh + oy) * p->ow + ox] =
+                        n64c_requant(n64c_wrap32(acc), p->shift, -32768, 32767);
+                }
+            }
+        }
+    }
+}
+""",
+    "bcast": """\
+/* The flat index into an operand of a broadcast elementwise op: strides
+ * are 0 along broadcast axes. */
+static uint32_t n64c_bcast(uint32_t flat, uint32_t rank, const uint32_t *shape,
+                           const uint32_t *strides)
+{
+    uint32_t index = 0, d;
+    for (d = rank; d-- > 0;) {
+        index += (flat % shape[d]) * strides[d];
+        flat /= shape[d];
+    }
+    return index;
+}
+""",
+    "qadd": """\
+/* n64.qadd: acc = a * 2^ka + b * 2^kb + 2^(s-1); y = clamp(sat16(acc >> s)). */
+static void n64c_qadd(const int16_t *a, const int16_t *b, int16_t *y, uint32_t n,
+                      uint32_t rank, const uint32_t *shape, const uint32_t *sa,
+                      const uint32_t *sb, int ka, int kb, int s, int32_t lo,
+                      int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        int64_t acc = (int64_t)a[n64c_bcast(i, rank, shape, sa)] * ((int64_t)1 << ka)
+                    + (int64_t)b[n64c_bcast(i, rank, shape, sb)] * ((int64_t)1 << kb)
+                    + ((int64_t)1 << (s - 1));
+        y[i] = n64c_requant(n64c_wrap32(acc), s, lo, hi);
+    }
+}
+""",
+    "qrescale": """\
+/* n64.qrescale: acc = x * 2^k + 2^(s-1); y = clamp(sat16(acc >> s), lo, hi). */
+static void n64c_qrescale(const int16_t *x, int16_t *y, uint32_t n, int k, int s,
+                          int32_t lo, int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        int64_t acc = (int64_t)x[i] * ((int64_t)1 << k) + ((int64_t)1 << (s - 1));
+        y[i] = n64c_requant(n64c_wrap32(acc), s, lo, hi);
+    }
+}
+""",
+    "qclamp": """\
+static void n64c_qclamp(const int16_t *x, int16_t *y, uint32_t n, int32_t lo,
+                        int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = (int16_t)(x[i] < lo ? lo : x[i] > hi ? hi : x[i]);
+}
+""",
+    "transpose": """\
+/* y = transpose(x): `src_strides[d]` is the input stride of output axis d. */
+static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
+                             uint32_t rank, const uint32_t *out_shape,
+                             const uint32_t *src_strides)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
+}
+""",
+}
+
+_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
+    "requant": ("asr",),
+    "qgemm": ("requant", "wrap32"),
+    "qconv2d": ("requant", "wrap32"),
+    "pool": ("requant", "wrap32"),
+    "qadd": ("requant", "wrap32", "bcast"),
+    "qrescale": ("requant", "wrap32"),
+    "transpose": ("bcast",),
+}
+
+
+# ---------------------------------------------------------------------------
+# The emitter
+# ---------------------------------------------------------------------------
+
+
+class _Emitter:
+    def __init__(self, program: RspProgram, source_name: str) -> None:
+        self.program = program
+        self.source_name = source_name
+        main = next(
+            op
+            for op in program.module.ops
+            if isinstance(op, func.FuncOp) and op.sym_name.data == "main"
+        )
+        self.main = main
+        self.kernels: list[str] = []
+        self.buffers: dict[SSAValue, _Buffer] = {}
+        self.constants: list[str] = []
+        self.counter = 0
+        self.invocations = iter(program.invocations)
+        self.input_names = self._names("n64.input_names", len(main.args), "input")
+        ret = main.body.block.last_op
+        assert isinstance(ret, func.ReturnOp)
+        self.ret = ret
+        self.output_names = self._names("n64.output_names", len(ret.operands), "output")
+
+    def _names(self, key: str, count: int, default: str) -> list[str]:
+        attr = self.main.attributes.get(key)
+        names = (
+            [s.data for s in attr.data if isinstance(s, StringAttr)]  # type: ignore[union-attr]
+            if attr is not None
+            else []
+        )
+        if len(names) != count:
+            names = [f"{default}{i}" for i in range(count)]
+        return names
+
+    # --- helpers ----------------------------------------------------------
+
+    def need(self, kernel: str) -> None:
+        for dep in _KERNEL_DEPS.get(kernel, ()):
+            self.need(dep)
+        if kernel not in self.kernels:
+            self.kernels.append(kernel)
+
+    def fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"n64c_{stem}{self.counter}"
+
+    def buf(self, value: SSAValue) -> str:
+        if value not in self.buffers:
+            owner = value.owner
+            if isinstance(owner, g.ConstantOp):
+                self.buffers[value] = self._constant(owner)
+            else:
+                self.buffers[value] = _Buffer(
+                    self.fresh("t"), _ctype(value), _shape(value)
+                )
+        return self.buffers[value].name
+
+    def _constant(self, op: g.ConstantOp) -> _Buffer:
+        attr = op.value
+        assert isinstance(attr, DenseIntOrFPElementsAttr)
+        shape = _shape(op.result)
+        ctype = _ctype(op.result)
+        count = int(np.prod(shape)) if shape else 1
+        values = list(attr.get_values())
+        if len(values) == 1 and count > 1:
+            values = values * count
+        name = self.fresh("const")
+        if ctype == "float":
+            body = "\n".join(
+                "    "
+                + ", ".join(_float_literal(float(v)) for v in values[i : i + 6])
+                + ","
+                for i in range(0, len(values), 6)
+            )
+        else:
+            body = _c_array([int(v) for v in values])
+        self.constants.append(
+            f"static const {ctype} {name}[{max(count, 1)}] = {{\n{body}\n}};\n"
+        )
+        return _Buffer(name, ctype, shape)
+
+    def small_table(self, ctype: str, values: Sequence[int]) -> str:
+        name = self.fresh("tab")
+        self.constants.append(
+            f"static const {ctype} {name}[{max(len(values), 1)}] = {{\n{_c_array(list(values))}\n}};\n"
+        )
+        return name
+
+    # --- ops ----------------------------------------------------------------
+
+    def emit_op(self, op: Operation, out: list[str]) -> None:
+        handler = _HANDLERS.get(type(op))
+        if handler is None:
+            raise UnsupportedModelError(
+                f"{op.name} stays on the CPU but the C back end has no kernel for it"
+            )
+        handler(self, op, out)
+
+    def op_quantize(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QuantizeOp)
+        self.need("quantize")
+        n = int(np.prod(_shape(op.input)))
+        scale = _float_literal(2.0 ** _int(op, "frac_bits"))
+        out.append(
+            f"n64c_quantize({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {scale});"
+        )
+
+    def op_dequantize(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.DequantizeOp)
+        self.need("dequantize")
+        n = int(np.prod(_shape(op.input)))
+        scale = _float_literal(2.0 ** -_int(op, "frac_bits"))
+        out.append(
+            f"n64c_dequantize({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {scale});"
+        )
+
+    def op_softmax(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.SoftmaxOp)
+        self.need("softmax")
+        shape = _shape(op.operands[0])
+        axis = int(op.axis.value.data)
+        axis = axis + len(shape) if axis < 0 else axis
+        outer = int(np.prod(shape[:axis]))
+        inner = int(np.prod(shape[axis + 1 :]))
+        out.append(
+            f"n64c_softmax({self.buf(op.operands[0])}, {self.buf(op.results[0])}, "
+            f"{outer}u, {shape[axis]}u, {inner}u);"
+        )
+
+    def op_relu(self, op: Operation, out: list[str]) -> None:
+        self.need("relu")
+        n = int(np.prod(_shape(op.operands[0])))
+        out.append(
+            f"n64c_relu({self.buf(op.operands[0])}, {self.buf(op.results[0])}, {n}u);"
+        )
+
+    def op_copy(self, op: Operation, out: list[str]) -> None:
+        src = op.operands[0]
+        n = int(np.prod(_shape(src)))
+        out.append(
+            f"memcpy({self.buf(op.results[0])}, {self.buf(src)}, "
+            f"{n}u * sizeof({_ctype(src)}));"
+        )
+
+    def op_qgemm(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QGemmOp)
+        self.need("qgemm")
+        xs, ws = _shape(op.x), _shape(op.w)
+        m = int(np.prod(xs[:-1]))
+        k, n = ws
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        shifts = self.small_table("int8_t", _ints(op.shifts))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qgemm({self.buf(op.x)}, {self.buf(op.w)}, {bias}, {shifts}, "
+            f"{self.buf(op.results[0])}, {m}u, {k}u, {n}u, {lo}, {hi});"
+        )
+
+    def op_qconv2d(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QConv2dOp)
+        self.need("qconv2d")
+        xs, ws, ys = _shape(op.x), _shape(op.w), _shape(op.results[0])
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        o, _cg, kh, kw = ws
+        oh, ow = ys[-2:]
+        sh, sw = _ints(op.strides)
+        pt, pl, _pb, _pr = _ints(op.pads)
+        dh, dw = _ints(op.dilations)
+        lo, hi = op.clamp_bounds
+        params = self.fresh("conv")
+        self.constants.append(
+            f"static const n64c_conv {params} = {{{c}u, {h}u, {w}u, {o}u, {oh}u, "
+            f"{ow}u, {kh}u, {kw}u, {_int(op, 'group')}u, {sh}, {sw}, {pt}, {pl}, "
+            f"{dh}, {dw}, {lo}, {hi}}};\n"
+        )
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        shifts = self.small_table("int8_t", _ints(op.shifts))
+        x, y, wt = self.buf(op.x), self.buf(op.results[0]), self.buf(op.w)
+        for b in range(batch):
+            out.append(
+                f"n64c_qconv2d(&{params}, {x} + {b * c * h * w}, {wt}, {bias}, "
+                f"{shifts}, {y} + {b * o * oh * ow});"
+            )
+
+    def _pool(self, op: Operation, out: list[str], kind: int, m: int, s: int) -> None:
+        self.need("pool")
+        xs, ys = _shape(op.operands[0]), _shape(op.results[0])
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        oh, ow = ys[-2:]
+        kh, kw = _ints(op.kernel)  # type: ignore[attr-defined]
+        sh, sw = _ints(op.strides)  # type: ignore[attr-defined]
+        pt, pl, _pb, _pr = _ints(op.pads)  # type: ignore[attr-defined]
+        dh, dw = _ints(op.dilations)  # type: ignore[attr-defined]
+        params = self.fresh("pool")
+        self.constants.append(
+            f"static const n64c_pool {params} = {{{c}u, {h}u, {w}u, {oh}u, {ow}u, "
+            f"{kh}u, {kw}u, {sh}, {sw}, {pt}, {pl}, {dh}, {dw}, {kind}, {m}, {s}}};\n"
+        )
+        x, y = self.buf(op.operands[0]), self.buf(op.results[0])
+        for b in range(batch):
+            out.append(
+                f"n64c_qpool(&{params}, {x} + {b * c * h * w}, {y} + {b * c * oh * ow});"
+            )
+
+    def op_qmaxpool(self, op: Operation, out: list[str]) -> None:
+        self._pool(op, out, 0, 1, 2)
+
+    def op_qavgpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QAvgPoolOp)
+        self._pool(op, out, 1, _int(op, "multiplier"), _int(op, "shift"))
+
+    def op_qadd(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QAddOp)
+        self.need("qadd")
+        ys = _shape(op.results[0])
+        rank = max(len(ys), 1)
+        shape = list(ys) or [1]
+        strides = [self._bcast_strides(_shape(v), shape) for v in (op.lhs, op.rhs)]
+        tab_shape = self.small_table("uint32_t", shape)
+        sa = self.small_table("uint32_t", strides[0])
+        sb = self.small_table("uint32_t", strides[1])
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qadd({self.buf(op.lhs)}, {self.buf(op.rhs)}, {self.buf(op.results[0])}, "
+            f"{int(np.prod(shape))}u, {rank}u, {tab_shape}, {sa}, {sb}, "
+            f"{_int(op, 'lhs_mul_log2')}, {_int(op, 'rhs_mul_log2')}, "
+            f"{_int(op, 'shift')}, {lo}, {hi});"
+        )
+
+    @staticmethod
+    def _bcast_strides(shape: tuple[int, ...], out: Sequence[int]) -> list[int]:
+        padded = [1] * (len(out) - len(shape)) + list(shape)
+        strides = [0] * len(out)
+        step = 1
+        for d in range(len(out) - 1, -1, -1):
+            strides[d] = 0 if padded[d] == 1 and out[d] != 1 else step
+            step *= padded[d]
+        return strides
+
+    def op_qrescale(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QRescaleOp)
+        self.need("qrescale")
+        n = int(np.prod(_shape(op.input)))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qrescale({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, "
+            f"{_int(op, 'mul_log2')}, {_int(op, 'shift')}, {lo}, {hi});"
+        )
+
+    def op_qclamp(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QClampOp)
+        self.need("qclamp")
+        n = int(np.prod(_shape(op.input)))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qclamp({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {lo}, {hi});"
+        )
+
+    def op_qtranspose(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QTransposeOp)
+        self.need("transpose")
+        xs, ys = _shape(op.input), _shape(op.results[0])
+        perm = _ints(op.perm)
+        in_strides = [int(np.prod(xs[d + 1 :])) for d in range(len(xs))]
+        src = [in_strides[p] for p in perm]
+        out.append(
+            f"n64c_transpose16({self.buf(op.input)}, {self.buf(op.results[0])}, "
+            f"{int(np.prod(ys))}u, {len(ys)}u, {self.small_table('uint32_t', list(ys))}, "
+            f"{self.small_table('uint32_t', src)});"
+        )
+
+    def op_invoke(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, RspInvokeOp)
+        inv = next(self.invocations)
+        self.need("pack")
+        self.need("unpack")
+        for value, slot in zip(op.inputs, inv.inputs, strict=True):
+            out.append(
+                f"n64c_pack(n64c_arena + {slot.offset}u, {self.buf(value)}, "
+                f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
+            )
+        for slot in (*inv.inputs, *inv.outputs):
+            out.append(f"n64c_rsp_flush(n64c_arena + {slot.offset}u, {slot.nbytes}u);")
+        out.append(f"status = n64c_rsp_run(&n64c_job_{_ident(inv.ucode)});")
+        out.append("if (status != N64C_OK) return status;")
+        for value, slot in zip(op.outputs, inv.outputs, strict=True):
+            out.append(
+                f"n64c_unpack({self.buf(value)}, n64c_arena + {slot.offset}u, "
+                f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
+            )
+
+    # --- partition of @main -------------------------------------------------
+
+    def partition(
+        self,
+    ) -> tuple[list[Operation], list[Operation], list[Operation], bool]:
+        """(head, body, tail, run_q possible): head quantises the arguments,
+        tail turns the int16 outputs into the returned floats."""
+        from n64c.sim.int_engine import int16_source
+
+        ops = [o for o in self.main.body.block.ops if o is not self.ret]
+        head: list[Operation] = []
+        ok = True
+        for arg in self.main.args:
+            users = [u.operation for u in arg.uses]
+            if len(users) == 1 and isinstance(users[0], q.QuantizeOp):
+                head.append(users[0])
+            else:
+                ok = False
+        sources = [int16_source(v) for v in self.ret.operands]
+        if any(s is None for s in sources):
+            ok = False
+        tail_set: set[Operation] = set()
+        if ok:
+            frontier = [s for s in sources if s is not None]
+            while frontier:
+                op = frontier.pop()
+                if op in tail_set:
+                    continue
+                tail_set.add(op)
+                for res in op.results:
+                    for use in res.uses:
+                        if use.operation is not self.ret:
+                            frontier.append(use.operation)
+        head_set = set(head) if ok else set()
+        body = [o for o in ops if o not in head_set and o not in tail_set]
+        tail = [o for o in ops if o in tail_set]
+        # every tail op must only read body results, constants or tail results
+        for op in tail:
+            for v in op.operands:
+                if isinstance(v, BlockArgument):
+                    ok = False
+        if not ok:
+            return [], ops, [], False
+        return [o for o in ops if o in head_set], body, tail, True
+
+    # --- output -------------------------------------------------------------
+
+    def emit(self) -> CSources:
+        head, body, tail, has_q = self.partition()
+        in_shapes = [_shape(a) for a in self.main.args]
+        out_shapes = [_shape(v) for v in self.ret.operands]
+        for arg, name in zip(
+            self.main.args, self._param_names("input", len(in_shapes)), strict=True
+        ):
+            self.buffers[arg] = _Buffer(name, "float", _shape(arg))
+        head_lines: list[str] = []
+        body_lines: list[str] = []
+        tail_lines: list[str] = []
+        for op in head:
+            self.emit_op(op, head_lines)
+        for op in body:
+            if isinstance(op, g.ConstantOp):
+                continue
+            self.emit_op(op, body_lines)
+        for op in tail:
+            if isinstance(op, g.ConstantOp):
+                continue
+            self.emit_op(op, tail_lines)
+        in_q = [self.buf(o.results[0]) for o in head]
+        from n64c.sim.int_engine import int16_source
+
+        out_q: list[str] = []
+        out_frac: list[int | None] = []
+        for v in self.ret.operands:
+            src = int16_source(v)
+            out_frac.append(_int(src, "frac_bits") if src is not None else None)
+            if has_q and src is not None:
+                out_q.append(self.buf(src.input))
+        in_frac = [_int(o, "frac_bits") for o in head] if has_q else []
+        header = self.header(in_shapes, out_shapes, in_frac, out_frac, has_q)
+        source = self.source(head_lines, body_lines, tail_lines, in_q, out_q, has_q)
+        return CSources(header, source)
+
+    @staticmethod
+    def _param_names(stem: str, count: int) -> list[str]:
+        return [stem] if count == 1 else [f"{stem}{i}" for i in range(count)]
+
+    def header(
+        self,
+        in_shapes: list[tuple[int, ...]],
+        out_shapes: list[tuple[int, ...]],
+        in_frac: list[int],
+        out_frac: list[int | None],
+        has_q: bool,
+    ) -> str:
+        layout = self.program.layout
+        lines = [
+            f"/* model.h: generated by n64c from {self.source_name}; do not edit.",
+            " *",
+            " * Entry points (all return N64C_OK or a negative N64C_ERR_* code):",
+            ' *   n64c_model_load_weights(path)  read weights.bin ("rom:/weights.bin" on',
+            " *                                  the console, after dfs_init)",
+            " *   n64c_model_set_weights(p, n)   or hand in the blob already in memory",
+            " *   n64c_model_run(in.., out..)    float32 in and out",
+        ]
+        if has_q:
+            lines.append(
+                " *   n64c_model_run_q(in.., out..)  int16 in and out (formats below)"
+            )
+        lines += [
+            " * Inputs and outputs are dense row-major arrays of the sizes below.",
+            " */",
+        ]
+        lines += ["#ifndef N64C_MODEL_H", "#define N64C_MODEL_H", ""]
+        lines.append(RSP_HEADER.read_text().rstrip())
+        lines.append("")
+        lines.append("#ifdef __cplusplus")
+        lines.append('extern "C" {')
+        lines.append("#endif")
+        lines.append("")
+        lines.append(f"#define N64C_MODEL_NUM_INPUTS {len(in_shapes)}")
+        lines.append(f"#define N64C_MODEL_NUM_OUTPUTS {len(out_shapes)}")
+        for i, (name, shape) in enumerate(
+            zip(self.input_names, in_shapes, strict=True)
+        ):
+            lines.append(f'/* input {i}: "{name}" {list(shape)} */')
+            lines.append(f"#define N64C_MODEL_INPUT{i}_SIZE {int(np.prod(shape))}u")
+            if has_q:
+                lines.append(f"#define N64C_MODEL_INPUT{i}_FRAC_BITS {in_frac[i]}")
+        for i, (name, shape) in enumerate(
+            zip(self.output_names, out_shapes, strict=True)
+        ):
+            lines.append(f'/* output {i}: "{name}" {list(shape)} */')
+            lines.append(f"#define N64C_MODEL_OUTPUT{i}_SIZE {int(np.prod(shape))}u")
+            if has_q and out_frac[i] is not None:
+                lines.append(f"#define N64C_MODEL_OUTPUT{i}_FRAC_BITS {out_frac[i]}")
+        sizes_in = ", ".join(f"N64C_MODEL_INPUT{i}_SIZE" for i in range(len(in_shapes)))
+        sizes_out = ", ".join(
+            f"N64C_MODEL_OUTPUT{i}_SIZE" for i in range(len(out_shapes))
+        )
+        lines += [
+            f"#define N64C_MODEL_INPUT_SIZES {{{sizes_in}}}",
+            f"#define N64C_MODEL_OUTPUT_SIZES {{{sizes_out}}}",
+            f"#define N64C_MODEL_HAS_RUN_Q {1 if has_q else 0}",
+            f'#define N64C_MODEL_WEIGHTS_FILE "{WEIGHTS_FILE}"',
+            f"#define N64C_MODEL_WEIGHTS_SIZE {layout.weights_size}u",
+            f"#define N64C_MODEL_ARENA_SIZE {self.arena_size()}u",
+            f"#define N64C_MODEL_RSP_RUNS {len(self.program.invocations)}",
+            f"#define N64C_MODEL_RSP_CYCLES {self.program.cycles}u /* per inference, cycle model */",
+            "",
+            "int n64c_model_set_weights(const void *blob, uint32_t size);",
+            "int n64c_model_load_weights(const char *path);",
+            f"int n64c_model_run({self._signature('const float', 'float', len(in_shapes), len(out_shapes))});",
+            "/* The same with arrays of pointers, in input / output order. */",
+            "int n64c_model_run_v(const float *const *inputs, float *const *outputs);",
+        ]
+        if has_q:
+            lines += [
+                f"int n64c_model_run_q({self._signature('const int16_t', 'int16_t', len(in_shapes), len(out_shapes))});",
+                "int n64c_model_run_qv(const int16_t *const *inputs, int16_t *const *outputs);",
+            ]
+        lines += [
+            "",
+            "#ifdef __cplusplus",
+            "}",
+            "#endif",
+            "",
+            "#endif /* N64C_MODEL_H */",
+            "",
+        ]
+        return "\n".join(lines)
+
+    def _signature(self, in_type: str, out_type: str, n_in: int, n_out: int) -> str:
+        ins = [f"{in_type} *{n}" for n in self._param_names("input", n_in)]
+        outs = [f"{out_type} *{n}" for n in self._param_names("output", n_out)]
+        return ", ".join(ins + outs)
+
+    def arena_size(self) -> int:
+        return (self.program.layout.total_size + 15) // 16 * 16 or 16
+
+    def source(
+        self,
+        head: list[str],
+        body: list[str],
+        tail: list[str],
+        in_q: list[str],
+        out_q: list[str],
+        has_q: bool,
+    ) -> str:
+        layout = self.program.layout
+        n_in, n_out = len(self.main.args), len(self.ret.operands)
+        p: list[str] = [
+            f"/* model.c: generated by n64c from {self.source_name}; do not edit.",
+            " *",
+            f" * {len(self.program.invocations)} RSP run(s) per inference, "
+            f"{self.program.macs} MACs, {self.program.cycles} RSP cycles (cycle model).",
+            f" * RDRAM arena: {self.arena_size()} bytes (weights at {layout.weights_offset},"
+            f" {layout.weights_size} bytes; activations at {layout.activations_offset},"
+            f" {layout.activations_size} bytes).",
+            " */",
+            '#include "model.h"',
+            "",
+            "#include <math.h>",
+            "#include <stddef.h>",
+            "#include <stdio.h>",
+            "#include <string.h>",
+            "",
+            "#if defined(__GNUC__)",
+            "#define N64C_ALIGN(n) __attribute__((aligned(n)))",
+            "#else",
+            "#define N64C_ALIGN(n)",
+            "#endif",
+            "",
+            "/* The RDRAM arena the RSP works in: weights, then activations. */",
+            f"static uint8_t n64c_arena[N64C_MODEL_ARENA_SIZE] N64C_ALIGN(16);",
+            "static int n64c_weights_ready;",
+            "",
+        ]
+        # ucodes
+        for name, image in self.program.ucodes.items():
+            ident = _ident(name)
+            slot = next(
+                (i.base_slot for i in self.program.invocations if i.ucode == name), 0
+            )
+            imem = image.imem + b"\0" * (-len(image.imem) % 8)
+            dmem_len = max(len(image.dmem), slot + 4)
+            dmem = image.dmem + b"\0" * (dmem_len - len(image.dmem))
+            dmem += b"\0" * (-len(dmem) % 8)
+            p.append(
+                f"/* ucode {name}: IMEM {len(imem)} bytes, DMEM {len(dmem)} bytes */"
+            )
+            p.append(
+                f"static const uint8_t n64c_{ident}_imem[{len(imem)}] N64C_ALIGN(16) = {{"
+            )
+            p.append(_hex_bytes(imem))
+            p.append("};")
+            p.append(
+                f"static const uint8_t n64c_{ident}_dmem[{len(dmem)}] N64C_ALIGN(16) = {{"
+            )
+            p.append(_hex_bytes(dmem))
+            p.append("};")
+            p.append(
+                f"static const n64c_rsp_job n64c_job_{ident} = {{n64c_{ident}_imem, "
+                f"{len(imem)}u, n64c_{ident}_dmem, {len(dmem)}u, {slot}u, n64c_arena, "
+                "N64C_MODEL_ARENA_SIZE};"
+            )
+            p.append("")
+        for kernel in self.kernels:
+            p.append(_KERNELS[kernel])
+        p.extend(self.constants)
+        if self.constants:
+            p.append("")
+        bufs = [
+            b
+            for v, b in self.buffers.items()
+            if not isinstance(v, BlockArgument)
+            and not isinstance(v.owner, g.ConstantOp)
+        ]
+        if bufs:
+            p.append("/* Tensors the CPU works on. */")
+        for b in bufs:
+            p.append(f"static {b.ctype} {b.name}[{max(b.size, 1)}];")
+        p.append("")
+        p += [
+            "int n64c_model_set_weights(const void *blob, uint32_t size)",
+            "{",
+            "    if (size != N64C_MODEL_WEIGHTS_SIZE)",
+            "        return N64C_ERR_WEIGHTS_SIZE;",
+            "    if (size > 0)",
+            f"        memcpy(n64c_arena + {layout.weights_offset}u, blob, size);",
+            "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
+            "    n64c_weights_ready = 1;",
+            "    return N64C_OK;",
+            "}",
+            "",
+            "int n64c_model_load_weights(const char *path)",
+            "{",
+            '    FILE *f = fopen(path, "rb");',
+            "    size_t got;",
+            "    int extra;",
+            "    if (f == NULL)",
+            "        return N64C_ERR_IO;",
+            f"    got = fread(n64c_arena + {layout.weights_offset}u, 1, N64C_MODEL_WEIGHTS_SIZE, f);",
+            "    extra = fgetc(f);",
+            "    fclose(f);",
+            "    if (got != N64C_MODEL_WEIGHTS_SIZE || extra != EOF)",
+            "        return N64C_ERR_WEIGHTS_SIZE;",
+            "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
+            "    n64c_weights_ready = 1;",
+            "    return N64C_OK;",
+            "}",
+            "",
+            "/* Everything between the quantised inputs and the int16 outputs. */",
+            "static int n64c_forward(void)",
+            "{",
+            "    int status = N64C_OK;",
+            "    if (!n64c_weights_ready && N64C_MODEL_WEIGHTS_SIZE > 0)",
+            "        return N64C_ERR_NO_WEIGHTS;",
+        ]
+        p += ["    " + line for line in body]
+        p += ["    return status;", "}", ""]
+        sig = self._signature("const float", "float", n_in, n_out)
+        in_names = self._param_names("input", n_in)
+        out_names = self._param_names("output", n_out)
+        p += [f"int n64c_model_run({sig})", "{", "    int status;"]
+        p += ["    " + line for line in head]
+        p += [
+            "    status = n64c_forward();",
+            "    if (status != N64C_OK)",
+            "        return status;",
+        ]
+        p += ["    " + line for line in tail]
+        for i, v in enumerate(self.ret.operands):
+            src = self.buf(v)
+            p.append(
+                f"    memcpy({out_names[i]}, {src}, N64C_MODEL_OUTPUT{i}_SIZE * sizeof(float));"
+            )
+        p += ["    return N64C_OK;", "}", ""]
+        args_in = ", ".join(f"inputs[{i}]" for i in range(n_in))
+        args_out = ", ".join(f"outputs[{i}]" for i in range(n_out))
+        p += [
+            "int n64c_model_run_v(const float *const *inputs, float *const *outputs)",
+            "{",
+            f"    return n64c_model_run({args_in}, {args_out});",
+            "}",
+            "",
+        ]
+        if has_q:
+            sig_q = self._signature("const int16_t", "int16_t", n_in, n_out)
+            p += [f"int n64c_model_run_q({sig_q})", "{", "    int status;"]
+            for i, name in enumerate(in_q):
+                p.append(
+                    f"    memcpy({name}, {in_names[i]}, N64C_MODEL_INPUT{i}_SIZE * sizeof(int16_t));"
+                )
+            p += [
+                "    status = n64c_forward();",
+                "    if (status != N64C_OK)",
+                "        return status;",
+            ]
+            for i, name in enumerate(out_q):
+                p.append(
+                    f"    memcpy({out_names[i]}, {name}, N64C_MODEL_OUTPUT{i}_SIZE * sizeof(int16_t));"
+                )
+            p += ["    return N64C_OK;", "}", ""]
+            p += [
+                "int n64c_model_run_qv(const int16_t *const *inputs, int16_t *const *outputs)",
+                "{",
+                f"    return n64c_model_run_q({args_in}, {args_out});",
+                "}",
+                "",
+            ]
+        p.append(_N64_DRIVER)
+        return "\n".join(p)
+
+
+_N64_DRIVER = """\
+#ifdef N64
+/* The RSP driver on the console, with libdragon's low-level RSP API. It
+ * takes the RSP over for each run: call it while rspq is idle (or not
+ * initialised); see docs/c-api.md. */
+#include <libdragon.h>
+
+static uint8_t n64c_rsp_dmem[4096] N64C_ALIGN(16);
+static int n64c_rsp_ready;
+
+void n64c_rsp_flush(void *p, uint32_t size)
+{
+    if (size > 0)
+        data_cache_hit_writeback_invalidate(p, size);
+}
+
+int n64c_rsp_run(const n64c_rsp_job *job)
+{
+    uint32_t address = (uint32_t)PhysicalAddr(job->arena);
+    if (job->dmem_size > sizeof n64c_rsp_dmem || job->base_slot + 4 > job->dmem_size)
+        return N64C_ERR_RSP;
+    if (!n64c_rsp_ready) {
+        rsp_init();
+        n64c_rsp_ready = 1;
+    }
+    memcpy(n64c_rsp_dmem, job->dmem, job->dmem_size);
+    n64c_rsp_dmem[job->base_slot] = (uint8_t)(address >> 24);
+    n64c_rsp_dmem[job->base_slot + 1] = (uint8_t)(address >> 16);
+    n64c_rsp_dmem[job->base_slot + 2] = (uint8_t)(address >> 8);
+    n64c_rsp_dmem[job->base_slot + 3] = (uint8_t)address;
+    data_cache_hit_writeback(n64c_rsp_dmem, job->dmem_size);
+    data_cache_hit_writeback(job->imem, job->imem_size);
+    rsp_load_code((void *)job->imem, job->imem_size, 0);
+    rsp_load_data(n64c_rsp_dmem, job->dmem_size, 0);
+    rsp_run();
+    return N64C_OK;
+}
+#endif /* N64 */
+"""
+
+
+_HANDLERS: dict[type[Operation], Callable[[_Emitter, Operation, list[str]], None]] = {
+    q.QuantizeOp: _Emitter.op_quantize,
+    q.DequantizeOp: _Emitter.op_dequantize,
+    g.SoftmaxOp: _Emitter.op_softmax,
+    g.ReluOp: _Emitter.op_relu,
+    g.ReshapeOp: _Emitter.op_copy,
+    g.FlattenOp: _Emitter.op_copy,
+    q.QReshapeOp: _Emitter.op_copy,
+    q.QGemmOp: _Emitter.op_qgemm,
+    q.QConv2dOp: _Emitter.op_qconv2d,
+    q.QMaxPoolOp: _Emitter.op_qmaxpool,
+    q.QAvgPoolOp: _Emitter.op_qavgpool,
+    q.QAddOp: _Emitter.op_qadd,
+    q.QRescaleOp: _Emitter.op_qrescale,
+    q.QClampOp: _Emitter.op_qclamp,
+    q.QTransposeOp: _Emitter.op_qtranspose,
+    RspInvokeOp: _Emitter.op_invoke,
+}
+
+
+def emit_c(program: RspProgram, source_name: str = "the model") -> CSources:
+    """`model.h` and `model.c` for a compiled network (see the module doc).
+
+    Raises :class:`UnsupportedModelError` when an op that stays on the CPU
+    has no C kernel.
+    """
+    return _Emitter(program, source_name).emit()
+
+
+def weights_blob(program: RspProgram) -> bytes:
+    """The big-endian weights file (`weights.bin`) of a compiled network."""
+    return program.weights
+
+
+__all__ = ["WEIGHTS_FILE", "CSources", "emit_c", "weights_blob"]
