@@ -930,7 +930,7 @@ class _Emitter:
             "#endif",
             "",
             "/* The RDRAM arena the RSP works in: weights, then activations. */",
-            f"static uint8_t n64c_arena[N64C_MODEL_ARENA_SIZE] N64C_ALIGN(16);",
+            "static uint8_t n64c_arena[N64C_MODEL_ARENA_SIZE] N64C_ALIGN(16);",
             "static int n64c_weights_ready;",
             "",
         ]
