@@ -150,17 +150,11 @@ def reg_name(value: SSAValue | RegisterType) -> str:
 def reg_index(value: SSAValue | RegisterType) -> int:
     """The register's number (0..31); the register must be allocated."""
     reg = value.type if isinstance(value, SSAValue) else value
-    reg_name(reg)  # checks allocation
     assert isinstance(reg, RegisterType)
+    reg_name(reg)  # checks allocation
     index = reg.index
     assert isinstance(index, IntAttr)
     return index.data
-
-
-def int_prop(op: Operation, name: str) -> int:
-    attr = op.properties[name]
-    assert isinstance(attr, IntAttr), f"{op.name}.{name} is {attr}"
-    return attr.data
 
 
 class RspOperation(
