@@ -55,6 +55,10 @@ class CSources:
 
     header: str
     source: str
+    cpu_buffer_bytes: int = 0
+    """Bytes of the static buffers of tensors the CPU works on."""
+    cpu_constant_bytes: int = 0
+    """Bytes of the constants of ops that stay on the CPU."""
 
 
 @dataclass
@@ -66,6 +70,9 @@ class _Buffer:
     @property
     def size(self) -> int:
         return int(np.prod(self.shape)) if self.shape else 1
+
+
+_SIZEOF = {"float": 4, "int16_t": 2, "int32_t": 4}
 
 
 def _shape(value: SSAValue) -> tuple[int, ...]:
@@ -797,7 +804,18 @@ class _Emitter:
         in_frac = [_int(o, "frac_bits") for o in head] if has_q else []
         header = self.header(in_shapes, out_shapes, in_frac, out_frac, has_q)
         source = self.source(head_lines, body_lines, tail_lines, in_q, out_q, has_q)
-        return CSources(header, source)
+        scratch = sum(
+            b.size * _SIZEOF[b.ctype]
+            for v, b in self.buffers.items()
+            if not isinstance(v, BlockArgument)
+            and not isinstance(v.owner, g.ConstantOp)
+        )
+        constant_bytes = sum(
+            b.size * _SIZEOF[b.ctype]
+            for v, b in self.buffers.items()
+            if isinstance(v.owner, g.ConstantOp)
+        )
+        return CSources(header, source, scratch, constant_bytes)
 
     @staticmethod
     def _param_names(stem: str, count: int) -> list[str]:

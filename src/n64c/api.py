@@ -1,0 +1,558 @@
+"""The Python API: `n64c.compile(model) -> CompiledModel`.
+
+    >>> import n64c                                              # doctest: +SKIP
+    >>> cm = n64c.compile("mlp.onnx", calibration="calib.npy")   # doctest: +SKIP
+    >>> y = cm.run(x, engine="sim")       # float32 in and out   # doctest: +SKIP
+    >>> cm.report["rsp"]["cycles"]                               # doctest: +SKIP
+    >>> cm.save("out/")                   # what `n64c compile` writes
+    >>> cm2 = n64c.CompiledModel.load("out/")                    # doctest: +SKIP
+
+Engines of :meth:`CompiledModel.run`: ``float`` (reference interpreter of
+the imported graph), ``int`` (golden integer model of the quantised graph),
+``sim`` (the generated RSP code on n64c's simulator, batches in lockstep)
+and ``z64`` (the generated RSP code on the mupen64plus-rsp-z64 core).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+
+from n64c.errors import InvalidInputError, N64cError
+
+ENGINES = ("float", "int", "sim", "z64")
+RSP_CLOCK_HZ = 62_500_000
+PEAK_MACS_PER_CYCLE = 8
+DMEM_BYTES = 4096
+IMEM_BYTES = 4096
+REPORT_FILE = "report.json"
+IR_FILE = "model.mlir"
+QUANT_IR_FILE = "model.int16.mlir"
+MARKER_KEY = "n64c_report_version"
+
+Progress = Callable[[str], None]
+
+
+def _no_progress(stage: str) -> None:
+    del stage
+
+
+@dataclass
+class CompiledModel:
+    """A network compiled for the N64: the lowered module, its RSP program,
+    the generated sources and the report. Build with :func:`compile` or
+    :meth:`load`."""
+
+    name: str
+    module: ModuleOp
+    """The final IR (after `rsp-schedule`)."""
+    quantized: ModuleOp | None
+    """The int16 graph (golden model), before tiling."""
+    imported: ModuleOp | None
+    """The float graph as imported (None after :meth:`load`)."""
+    program: Any
+    """The :class:`~n64c.backend.rsp_program.RspProgram`."""
+    dmem_use: dict[str, int] = field(default_factory=dict)
+    """Peak DMEM bytes per layer (from `allocate-dmem`)."""
+    memory: str = "4MiB"
+    last_cycles: int | None = None
+    """RSP cycles per inference of the last `sim` run."""
+    _report: dict[str, Any] | None = None
+    _sources: Any = None
+
+    # --- signature ----------------------------------------------------------
+
+    @property
+    def _main(self) -> Any:
+        from n64c.sim.float_engine import find_main
+
+        return find_main(self.module)
+
+    @property
+    def input_names(self) -> list[str]:
+        from n64c.sim.float_engine import input_names
+
+        return input_names(self._main)
+
+    @property
+    def input_shapes(self) -> list[tuple[int, ...]]:
+        return [tuple(a.type.get_shape()) for a in self._main.args]
+
+    @property
+    def output_names(self) -> list[str]:
+        main = self._main
+        attr = main.attributes.get("n64.output_names")
+        count = len(main.function_type.outputs.data)
+        names = [s.data for s in attr.data] if attr is not None else []  # type: ignore[union-attr]
+        return names if len(names) == count else [f"output{i}" for i in range(count)]
+
+    # --- running -------------------------------------------------------------
+
+    def run(
+        self, x: np.ndarray | Mapping[str, np.ndarray], engine: str = "sim"
+    ) -> np.ndarray | dict[str, np.ndarray]:
+        """Run on float32 input(s): an array (one-input models) or a dict
+        keyed by input name, each with the input's shape or one extra
+        leading batch axis. Returns an array for an array input and a
+        one-output model, else a dict keyed by output name."""
+        inputs = self._inputs(x)
+        outputs = self.run_dict(inputs, engine)
+        if not isinstance(x, Mapping) and len(outputs) == 1:
+            return next(iter(outputs.values()))
+        return outputs
+
+    def _inputs(
+        self, x: np.ndarray | Mapping[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        names = self.input_names
+        if isinstance(x, Mapping):
+            missing = [n for n in names if n not in x]
+            if missing:
+                raise InvalidInputError(f"no array for input(s) {', '.join(missing)}")
+            return {n: np.asarray(x[n]) for n in names}
+        if len(names) != 1:
+            raise InvalidInputError(
+                f"the model has {len(names)} inputs ({', '.join(names)}); "
+                "pass a dict keyed by input name"
+            )
+        return {names[0]: np.asarray(x)}
+
+    def run_dict(
+        self, inputs: Mapping[str, np.ndarray], engine: str = "sim"
+    ) -> dict[str, np.ndarray]:
+        """:meth:`run` with inputs and outputs keyed by name."""
+        if engine not in ENGINES:
+            raise N64cError(
+                f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})"
+            )
+        if engine == "float":
+            if self.imported is None:
+                raise N64cError(
+                    "the float engine needs the imported model: run the .onnx file"
+                )
+            from n64c.sim.float_engine import run_float
+
+            return run_float(self.imported, inputs)
+        if engine == "int":
+            if self.quantized is None:
+                raise N64cError("this compiled model has no int16 graph to run")
+            from n64c.sim.int_engine import run_int
+
+            return run_int(self.quantized, inputs)
+        return self._run_rsp(inputs, engine)
+
+    def _run_rsp(
+        self, inputs: Mapping[str, np.ndarray], engine: str
+    ) -> dict[str, np.ndarray]:
+        from n64c.backend.rsp_program import RspInvokeFunctions, rsp_fold_rule
+        from n64c.sim.float_engine import FloatFunctions, float_fold_rule, run_main
+        from n64c.sim.int_engine import QuantFunctions, int_fold_rule
+
+        rsp = RspInvokeFunctions(self.program, engine)
+        outputs = run_main(
+            self.module,
+            inputs,
+            [FloatFunctions(), QuantFunctions(), rsp],
+            rules=(rsp_fold_rule, int_fold_rule, float_fold_rule),
+        )
+        self.last_cycles = rsp.cycles if engine == "sim" else None
+        return outputs
+
+    # --- artefacts -----------------------------------------------------------
+
+    @property
+    def sources(self) -> Any:
+        """`model.h` / `model.c` (:class:`~n64c.backend.c_emit.CSources`)."""
+        if self._sources is None:
+            from n64c.backend.c_emit import emit_c
+
+            self._sources = emit_c(self.program, self.name)
+        return self._sources
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """Memory use per region, RSP cycles and MACs per layer and in total."""
+        if self._report is None:
+            self._report = build_report(self)
+        return self._report
+
+    def files(self) -> dict[str, bytes | str]:
+        """Every file of the output directory, by name."""
+        from n64c.backend.rsp_asm import print_asm
+
+        files: dict[str, bytes | str] = {}
+        ucodes = _ucode_modules(self.module)
+        single = len(ucodes) == 1
+        for name, ucode in ucodes.items():
+            stem = "rsp_model" if single else f"rsp_model_{name}"
+            image = self.program.ucodes[name]
+            files[f"{stem}.S"] = print_asm(ucode)
+            files[f"{stem}.imem.bin"] = image.imem
+            files[f"{stem}.dmem.bin"] = image.dmem
+        files["model.h"] = self.sources.header
+        files["model.c"] = self.sources.source
+        files["weights.bin"] = self.program.weights
+        files[IR_FILE] = str(self.module) + "\n"
+        if self.quantized is not None:
+            files[QUANT_IR_FILE] = str(self.quantized) + "\n"
+        report = dict(self.report)
+        report["files"] = sorted([*files, REPORT_FILE])
+        files[REPORT_FILE] = json.dumps(report, indent=2) + "\n"
+        return files
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the output directory: all files or none. The files go to a
+        temporary directory beside it, which then replaces it; an existing
+        directory is only replaced if it is empty or an earlier n64c output."""
+        directory = Path(directory)
+        check_output_dir(directory)
+        files = self.files()
+        parent = directory.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
+        try:
+            for name, data in files.items():
+                mode = "wb" if isinstance(data, bytes) else "w"
+                with open(work / name, mode) as f:
+                    f.write(data)
+            _replace_dir(work, directory)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> CompiledModel:
+        """Read an output directory written by :meth:`save` / `n64c compile`."""
+        from n64c.backend.rsp_program import build_rsp_program
+
+        directory = Path(directory)
+        report_path = directory / REPORT_FILE
+        if not directory.is_dir():
+            raise InvalidInputError(f"{directory}: no such directory")
+        if not report_path.is_file() or not (directory / IR_FILE).is_file():
+            raise InvalidInputError(
+                f"{directory}: not an n64c output directory (no {REPORT_FILE} / {IR_FILE})"
+            )
+        try:
+            report = json.loads(report_path.read_text())
+        except (OSError, ValueError) as e:
+            raise InvalidInputError(f"{report_path}: unreadable ({e})") from None
+        module = parse_module(
+            (directory / IR_FILE).read_text(), str(directory / IR_FILE)
+        )
+        quant_path = directory / QUANT_IR_FILE
+        quantized = (
+            parse_module(quant_path.read_text(), str(quant_path))
+            if quant_path.is_file()
+            else None
+        )
+        program = build_rsp_program(module)
+        dmem = {
+            layer["layer"]: layer.get("dmem_bytes", 0)
+            for layer in report.get("layers", [])
+        }
+        return cls(
+            name=str(report.get("model", directory.name)),
+            module=module,
+            quantized=quantized,
+            imported=None,
+            program=program,
+            dmem_use=dmem,
+            memory=str(report.get("memory", {}).get("budget", "4MiB")),
+            _report=report,
+        )
+
+
+def _ucode_modules(module: ModuleOp) -> dict[str, ModuleOp]:
+    return {
+        op.sym_name.data: op
+        for op in module.ops
+        if isinstance(op, ModuleOp) and op.sym_name is not None
+    }
+
+
+def parse_module(text: str, source: str) -> ModuleOp:
+    """Parse MLIR text with n64c's dialects registered."""
+    from xdsl.parser import Parser
+    from xdsl.utils.exceptions import ParseError
+
+    ctx = _context()
+    try:
+        module = Parser(ctx, text, source).parse_module()
+    except ParseError as e:
+        raise InvalidInputError(f"{source}: cannot parse the IR ({e})") from None
+    return module
+
+
+def _context() -> Context:
+    from xdsl.universe import Universe
+
+    from n64c.universe import N64C_UNIVERSE
+
+    ctx = Context()
+    for universe in (Universe.get_multiverse(), N64C_UNIVERSE):
+        for name, factory in universe.all_dialects.items():
+            if name not in ctx.registered_dialect_names:
+                ctx.register_dialect(name, factory)
+    return ctx
+
+
+# ---------------------------------------------------------------------------
+# Output directories
+# ---------------------------------------------------------------------------
+
+
+def is_output_dir(directory: Path) -> bool:
+    """True if `directory` holds an earlier n64c output (its report.json)."""
+    report = directory / REPORT_FILE
+    if not report.is_file():
+        return False
+    try:
+        return MARKER_KEY in json.loads(report.read_text())
+    except (OSError, ValueError):
+        return False
+
+
+def check_output_dir(directory: Path) -> None:
+    """Refuse to replace a file, or a directory that is neither empty nor an
+    earlier n64c output."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInputError(f"{directory}: exists and is not a directory")
+    if directory.is_dir() and any(directory.iterdir()) and not is_output_dir(directory):
+        raise InvalidInputError(
+            f"{directory}: a directory with other files in it, not an n64c output; "
+            "choose another output directory"
+        )
+
+
+def _replace_dir(work: Path, directory: Path) -> None:
+    if not directory.exists():
+        os.rename(work, directory)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=work.parent))
+    os.rmdir(old)
+    os.rename(directory, old)
+    try:
+        os.rename(work, directory)
+    except BaseException:
+        os.rename(old, directory)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Compiling
+# ---------------------------------------------------------------------------
+
+
+def compile(  # noqa: A001 - the public name of the API
+    model: str | Path | Any,
+    calibration: str | Path | np.ndarray | Mapping[str, np.ndarray] | None = None,
+    memory: str = "4MiB",
+    *,
+    percentile: float = 100.0,
+    progress: Progress | None = None,
+) -> CompiledModel:
+    """Compile an ONNX model (path, `onnx.ModelProto` or an imported
+    module) for the N64.
+
+    `calibration`: a `.npy` / `.npz` path, an array (one-input models) or a
+    dict keyed by input name, each with a leading batch axis; None uses a
+    synthetic batch. `memory`: the RDRAM budget, ``4MiB`` or ``8MiB``.
+    `progress` is called with the name of each stage as it starts.
+    """
+    from n64c.backend.rsp_program import build_rsp_program
+    from n64c.passes.allocate_dmem import AllocateDmemPass
+    from n64c.passes.lower_to_rsp import LowerToRspPass
+    from n64c.passes.n64_cleanup import N64CleanupPass
+    from n64c.passes.plan_rdram import PlanRdramPass, parse_memory
+    from n64c.passes.quantize_int16 import quantize_int16
+    from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
+    from n64c.passes.rsp_schedule import RspSchedulePass
+    from n64c.passes.tile_for_dmem import TileForDmemPass
+
+    step = progress or _no_progress
+    parse_memory(memory)
+    step("import")
+    name, imported = _import(model)
+    module = imported.clone()
+    ctx = _context()
+    step("clean-up")
+    N64CleanupPass().apply(ctx, module)
+    step("quantize")
+    quantize_int16(module, calibration, percentile)
+    quantized = module.clone()
+    step("tile")
+    TileForDmemPass().apply(ctx, module)
+    AllocateDmemPass().apply(ctx, module)
+    dmem_use = _dmem_use(module)
+    step("plan RDRAM")
+    PlanRdramPass(memory=memory).apply(ctx, module)
+    step("lower to RSP")
+    LowerToRspPass().apply(ctx, module)
+    RspAllocateRegistersPass().apply(ctx, module)
+    step("schedule")
+    RspSchedulePass().apply(ctx, module)
+    step("encode and measure")
+    program = build_rsp_program(module)
+    compiled = CompiledModel(
+        name=name,
+        module=module,
+        quantized=quantized,
+        imported=imported,
+        program=program,
+        dmem_use=dmem_use,
+        memory=memory,
+    )
+    step("emit C")
+    _ = compiled.sources
+    return compiled
+
+
+def _import(model: Any) -> tuple[str, ModuleOp]:
+    if isinstance(model, ModuleOp):
+        return "module", model.clone()
+    if isinstance(model, str | Path):
+        from n64c.frontend.onnx import import_onnx
+
+        path = Path(model)
+        if not path.is_file():
+            raise InvalidInputError(f"{path}: no such model file")
+        return path.name, import_onnx(path)
+    try:
+        import onnx
+    except ImportError:  # pragma: no cover - onnx is a dependency
+        onnx = None  # type: ignore[assignment]
+    if onnx is not None and isinstance(model, onnx.ModelProto):
+        from n64c.frontend.onnx import import_onnx_model
+
+        return (model.graph.name or "model"), import_onnx_model(model)
+    raise InvalidInputError(
+        f"cannot compile a {type(model).__name__}: give an .onnx path, an "
+        "onnx.ModelProto or an imported module"
+    )
+
+
+def _dmem_use(module: ModuleOp) -> dict[str, int]:
+    from n64c.dialects.n64_tile import DmemAllocOp, DmemType, TileKernelOp
+
+    use: dict[str, int] = {}
+    for kernel in module.walk():
+        if not isinstance(kernel, TileKernelOp):
+            continue
+        peak = 0
+        for op in kernel.walk():
+            if isinstance(op, DmemAllocOp) and op.offset is not None:
+                typ = op.results[0].type
+                size = typ.total_bytes if isinstance(typ, DmemType) else 0
+                peak = max(peak, op.offset.value.data + size)
+        use[kernel.layer.data] = peak
+    return use
+
+
+# ---------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------
+
+
+def build_report(cm: CompiledModel) -> dict[str, Any]:
+    from n64c.passes.plan_rdram import parse_memory
+
+    program = cm.program
+    rsp_report = program.report()
+    layout = program.layout
+    budget = parse_memory(cm.memory)
+    cpu_bytes = cm.sources.cpu_buffer_bytes + cm.sources.cpu_constant_bytes
+    arena = (layout.total_size + 15) // 16 * 16
+    layers = []
+    for layer in rsp_report["layers"]:
+        entry = dict(layer)
+        entry["dmem_bytes"] = cm.dmem_use.get(layer["layer"], 0)
+        entry["macs_per_cycle"] = (
+            round(layer["macs"] / layer["cycles"], 3) if layer["cycles"] else None
+        )
+        layers.append(entry)
+    cycles = program.cycles
+    macs = program.macs
+    ucodes = {}
+    for name, image in program.ucodes.items():
+        peak = max(
+            (
+                cm.dmem_use.get(layer, 0)
+                for inv in program.invocations
+                if inv.ucode == name
+                for layer in inv.layers
+            ),
+            default=0,
+        )
+        ucodes[name] = {
+            "imem_bytes": len(image.imem),
+            "dmem_image_bytes": len(image.dmem),
+            "dmem_peak_bytes": max(peak, len(image.dmem)),
+        }
+    from n64c.sim.float_engine import find_main
+
+    main = find_main(cm.module)
+    from n64c.dialects.n64_tile import RspInvokeOp
+
+    cpu_ops = [
+        op.name
+        for op in main.body.block.ops
+        if not isinstance(op, RspInvokeOp)
+        and op.name not in ("func.return", "n64.constant")
+    ]
+    return {
+        MARKER_KEY: 1,
+        "model": cm.name,
+        "inputs": {
+            n: list(s) for n, s in zip(cm.input_names, cm.input_shapes, strict=True)
+        },
+        "outputs": cm.output_names,
+        "memory": {
+            "budget": cm.memory,
+            "budget_bytes": budget,
+            "rdram": {
+                "weights_bytes": layout.weights_size,
+                "activations_bytes": layout.activations_size,
+                "arena_bytes": arena,
+                "scratch_bytes": cm.sources.cpu_buffer_bytes,
+                "cpu_constants_bytes": cm.sources.cpu_constant_bytes,
+                "total_bytes": arena + cpu_bytes,
+                "free_bytes": budget - arena - cpu_bytes,
+            },
+            "dmem": {
+                "capacity_bytes": DMEM_BYTES,
+                "peak_bytes": max(
+                    (u["dmem_peak_bytes"] for u in ucodes.values()), default=0
+                ),
+            },
+            "imem": {
+                "capacity_bytes": IMEM_BYTES,
+                "peak_bytes": max(
+                    (u["imem_bytes"] for u in ucodes.values()), default=0
+                ),
+            },
+        },
+        "ucodes": ucodes,
+        "layers": layers,
+        "cpu_ops": cpu_ops,
+        "rsp": {
+            "runs": len(program.invocations),
+            "cycles": cycles,
+            "macs": macs,
+            "macs_per_cycle": round(macs / cycles, 3) if cycles else None,
+            "peak_macs_per_cycle": PEAK_MACS_PER_CYCLE,
+            "time_us": round(cycles * 1e6 / RSP_CLOCK_HZ, 2),
+        },
+    }
