@@ -39,7 +39,7 @@ def _signature(mismatch: Mismatch) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Differential RSP fuzzing against z64.")
     parser.add_argument("--count", type=int, default=10000, help="number of programs")
     parser.add_argument("--seed", type=int, default=0, help="first seed")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
