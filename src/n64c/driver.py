@@ -123,21 +123,30 @@ def run_cli(
         raise N64cError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
     model = Path(model)
     if model.is_dir():
-        raise N64cError(
-            f"{model}: running a compiled directory needs the RSP back end; "
-            "give the .onnx model instead"
-        )
-    from n64c.frontend.onnx import import_onnx
+        if reference:
+            raise N64cError(
+                "--reference needs the .onnx model, not a compiled directory"
+            )
+        from n64c.api import CompiledModel
 
-    module = import_onnx(model)
-    func = _main_func(module)
-    names = [str(n.data) for n in func.attributes["n64.input_names"].data]  # type: ignore[union-attr]
-    arg_shapes = {
-        n: tuple(t.get_shape())  # type: ignore[attr-defined]
-        for n, t in zip(names, func.function_type.inputs.data, strict=True)
-    }
-    inputs = load_arrays(input_path, names, "input")
-    outputs, cycles = run_engine(module, inputs, engine, calibration)
+        compiled = CompiledModel.load(model)
+        names = compiled.input_names
+        inputs = load_arrays(input_path, names, "input")
+        outputs = compiled.run_dict(inputs, engine)
+        cycles = compiled.last_cycles
+        arg_shapes: dict[str, tuple[int, ...]] = {}
+    else:
+        from n64c.frontend.onnx import import_onnx
+
+        module = import_onnx(model)
+        func = _main_func(module)
+        names = [str(n.data) for n in func.attributes["n64.input_names"].data]  # type: ignore[union-attr]
+        arg_shapes = {
+            n: tuple(t.get_shape())  # type: ignore[attr-defined]
+            for n, t in zip(names, func.function_type.inputs.data, strict=True)
+        }
+        inputs = load_arrays(input_path, names, "input")
+        outputs, cycles = run_engine(module, inputs, engine, calibration)
     for name, value in outputs.items():
         typer.echo(f"{name} ({engine}): shape {value.shape}")
         typer.echo(
@@ -181,4 +190,25 @@ def run_engine(
         from n64c.sim.float_engine import run_float
 
         return run_float(module, inputs), None
+    if engine == "int":
+        from n64c.passes.n64_cleanup import N64CleanupPass
+        from n64c.passes.quantize_int16 import quantize_int16
+        from n64c.sim.int_engine import run_int
+
+        quantized = module.clone()
+        N64CleanupPass().apply(_context(), quantized)
+        quantize_int16(quantized, calibration)
+        return run_int(quantized, inputs), None
+    if engine in ("sim", "z64"):
+        from n64c.api import compile
+
+        compiled = compile(module, calibration=calibration)
+        outputs = compiled.run_dict(inputs, engine)
+        return outputs, compiled.last_cycles
     raise N64cError(f"engine '{engine}' is not available in this build")
+
+
+def _context():  # type: ignore[no-untyped-def]
+    from n64c.api import _context as api_context
+
+    return api_context()

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from n64c.errors import N64cError
-from n64c.tools.cli_common import user_errors
+from n64c.errors import InvalidInputError
+from n64c.tools.cli_common import stderr_is_tty, user_errors
+
+STAGES = 9
+
+
+class StageLines:
+    """Progress on stderr, one line per compiler stage (only on a tty)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.count = 0
+
+    def __call__(self, stage: str) -> None:
+        self.count += 1
+        if self.enabled:
+            typer.echo(f"n64c: [{self.count}/{STAGES}] {stage}", err=True)
 
 
 @user_errors
@@ -21,12 +37,133 @@ def compile_command(
     memory: Annotated[str, typer.Option(help="RDRAM size: 4MiB or 8MiB")] = "4MiB",
 ) -> None:
     """Compile a model to RSP microcode, MIPS C and a weights file."""
-    raise N64cError("compilation to the RSP is not available in this build")
+    from n64c.api import check_output_dir, compile
+
+    if not model.is_file():
+        raise InvalidInputError(f"{model}: no such model file")
+    if calibration is not None and not calibration.is_file():
+        raise InvalidInputError(f"{calibration}: no such calibration file")
+    check_output_dir(output)
+    compiled = compile(
+        model,
+        calibration=calibration,
+        memory=memory,
+        progress=StageLines(stderr_is_tty()),
+    )
+    compiled.save(output)
+    rsp = compiled.report["rsp"]
+    typer.echo(
+        f"wrote {output}: {rsp['runs']} RSP run(s), {rsp['macs']} MACs, "
+        f"{rsp['cycles']} RSP cycles per inference"
+    )
 
 
 @user_errors
 def report_command(
     target: Annotated[Path, typer.Argument(help="ONNX model or compiled directory")],
+    calibration: Annotated[
+        Path | None, typer.Option(help=".npy or .npz calibration data (.onnx only)")
+    ] = None,
+    memory: Annotated[
+        str, typer.Option(help="RDRAM size: 4MiB or 8MiB (.onnx only)")
+    ] = "4MiB",
+    as_json: Annotated[bool, typer.Option("--json", help="print the JSON")] = False,
 ) -> None:
     """Print memory use, cycles and MACs per layer."""
-    raise N64cError("reports are not available in this build")
+    report = load_report(target, calibration, memory)
+    typer.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+def load_report(target: Path, calibration: Path | None, memory: str) -> dict[str, Any]:
+    """The report of a compiled directory, or of compiling an `.onnx` model."""
+    from n64c.api import REPORT_FILE, compile
+
+    if target.is_dir():
+        path = target / REPORT_FILE
+        if not path.is_file():
+            raise InvalidInputError(f"{target}: not an n64c output directory")
+        try:
+            return json.loads(path.read_text())
+        except ValueError as e:
+            raise InvalidInputError(f"{path}: unreadable ({e})") from None
+    if not target.is_file():
+        raise InvalidInputError(f"{target}: no such model file or directory")
+    return compile(target, calibration=calibration, memory=memory).report
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return [line(headers), rule, *(line(r) for r in rows)]
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as plain-text tables."""
+    mem = report["memory"]
+    rdram = mem["rdram"]
+    out = [f"model: {report['model']}", ""]
+    rows = [
+        ["RDRAM weights", str(rdram["weights_bytes"]), ""],
+        ["RDRAM activations", str(rdram["activations_bytes"]), ""],
+        ["RDRAM arena", str(rdram["arena_bytes"]), ""],
+        ["RDRAM CPU scratch", str(rdram["scratch_bytes"]), ""],
+        ["RDRAM CPU constants", str(rdram.get("cpu_constants_bytes", 0)), ""],
+        ["RDRAM total", str(rdram["total_bytes"]), f"{mem['budget']}"],
+        [
+            "DMEM peak",
+            str(mem["dmem"]["peak_bytes"]),
+            str(mem["dmem"]["capacity_bytes"]),
+        ],
+        [
+            "IMEM peak",
+            str(mem["imem"]["peak_bytes"]),
+            str(mem["imem"]["capacity_bytes"]),
+        ],
+    ]
+    out += _table(["memory", "bytes", "budget"], rows)
+    out.append("")
+    layer_rows = [
+        [
+            str(layer["layer"]),
+            str(layer["ucode"]),
+            str(layer["macs"]),
+            str(layer["cycles"]),
+            "-"
+            if layer.get("macs_per_cycle") is None
+            else f"{layer['macs_per_cycle']:.2f}",
+            str(layer.get("dmem_bytes", "")),
+        ]
+        for layer in report["layers"]
+    ]
+    rsp = report["rsp"]
+    mpc = rsp["macs_per_cycle"]
+    layer_rows.append(
+        [
+            "total",
+            f"{rsp['runs']} run(s)",
+            str(rsp["macs"]),
+            str(rsp["cycles"]),
+            "-" if mpc is None else f"{mpc:.2f}",
+            "",
+        ]
+    )
+    out += _table(
+        ["layer", "ucode", "MACs", "cycles", "MACs/cycle", "DMEM"], layer_rows
+    )
+    out.append("")
+    out.append(
+        f"RSP time per inference: {rsp['time_us']} us at 62.5 MHz "
+        f"(peak {rsp['peak_macs_per_cycle']} MACs/cycle)"
+    )
+    if report.get("cpu_ops"):
+        out.append("on the CPU: " + ", ".join(report["cpu_ops"]))
+    return "\n".join(out)
