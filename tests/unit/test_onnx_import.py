@@ -726,6 +726,18 @@ def test_external_data(tmp_path: Path) -> None:
         import_onnx(path)
 
 
+def test_truncated_external_data(tmp_path: Path) -> None:
+    node = helper.make_node("MatMul", ["x", "w"], ["y"])
+    model = make_model([node], {"x": [2, 64]}, ["y"], {"w": weights(64, 32)})
+    path = tmp_path / "ext.onnx"
+    onnx.save(model, str(path), save_as_external_data=True, location="ext.bin",
+              size_threshold=0)  # fmt: skip
+    data = (tmp_path / "ext.bin").read_bytes()
+    (tmp_path / "ext.bin").write_bytes(data[:1000])
+    with pytest.raises(InvalidInputError, match="ext.onnx: .*'w'"):
+        import_onnx(path)
+
+
 def test_external_data_not_loaded_in_memory(tmp_path: Path) -> None:
     node = helper.make_node("MatMul", ["x", "w"], ["y"])
     model = make_model([node], {"x": [2, 64]}, ["y"], {"w": weights(64, 32)})

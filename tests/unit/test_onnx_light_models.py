@@ -24,6 +24,8 @@ from n64c.errors import UnsupportedModelError
 from n64c.frontend.onnx import import_onnx, import_onnx_model
 from n64c.sim.float_engine import run_float
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 MODELS = sorted(p.stem for p in DATA.glob("light_*.onnx"))
 
