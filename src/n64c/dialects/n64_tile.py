@@ -44,6 +44,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     SymbolRefAttr,
     TensorType,
+    UnitAttr,
     i16,
     i64,
 )
@@ -383,7 +384,9 @@ class DmaInOp(DmaOpBase):
     """DMA from RDRAM `src` at `offset + sum(strides * indices)` into the DMEM
     buffer `dst` (into its next slot if `dst` is a ring): `rows` rows of
     `bytes` bytes, `row_stride` bytes apart in RDRAM. Asynchronous: the data
-    may be used after an `n64.dma_wait` with the same `tag`.
+    may be used after an `n64.dma_wait` with the same `tag`. With the unit
+    attribute `skip_last` the transfer is not made in the last iteration of
+    its enclosing loops (a prefetch with nothing left to fetch).
 
     Example:
 
@@ -399,6 +402,7 @@ class DmaInOp(DmaOpBase):
     src = operand_def(RdramType)
     dst = operand_def(DmemType)
     indices = var_operand_def(IndexType)
+    skip_last = opt_prop_def(UnitAttr)
 
     assembly_format = (
         "$src `[` $indices `]` `->` $dst attr-dict `:` type($src) `->` type($dst)"
@@ -416,11 +420,12 @@ class DmaInOp(DmaOpBase):
         rows: int = 1,
         row_stride: int | None = None,
         tag: int = 0,
+        skip_last: bool = False,
     ) -> None:
-        super().__init__(
-            operands=[src, dst, indices],
-            properties=self.make_props(offset, strides, nbytes, rows, row_stride, tag),
-        )
+        props = self.make_props(offset, strides, nbytes, rows, row_stride, tag)
+        if skip_last:
+            props["skip_last"] = UnitAttr()
+        super().__init__(operands=[src, dst, indices], properties=props)
 
     def dmem_operand(self) -> SSAValue:
         return self.dst
@@ -524,14 +529,14 @@ class TileMatmulOp(IRDLOperation):
     The first chunk (`chunk == 0`) starts the accumulator chain; the last
     (`chunk == chunks-1`) adds the bias, requantises
     `clamp(sat16(acc >> shift), clamp_lo, clamp_hi)` and stores the 8 results
-    into `out`. `consts` holds the vector `[16384, 1, clamp_lo, clamp_hi, 0, 0,
-    0, 0]` the RSP code multiplies and compares with. With `chunks = 1` every
+    into `out` at byte `16 * group`. `consts` holds the vector
+    `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` the RSP code multiplies and compares with. With `chunks = 1` every
     tile is both first and last.
 
     Example:
 
     ```mlir
-    n64.tile_matmul %x, %w, %y, %k [%c] {rows = 64 : i64, chunks = 1 : i64,
+    n64.tile_matmul %x, %w, %y, %k [%c, %g] {rows = 64 : i64, chunks = 1 : i64,
         clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
         : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
     ```
@@ -544,6 +549,7 @@ class TileMatmulOp(IRDLOperation):
     out = operand_def(DmemType)
     consts = operand_def(DmemType)
     chunk = operand_def(IndexType)
+    group = operand_def(IndexType)
     rows = prop_def(IntegerAttr[I64])
     chunks = prop_def(IntegerAttr[I64])
     clamp_lo = prop_def(IntegerAttr[I64])
@@ -551,7 +557,8 @@ class TileMatmulOp(IRDLOperation):
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
-        "$x `,` $w `,` $out `,` $consts `[` $chunk `]` attr-dict `:` type($x) `,` "
+        "$x `,` $w `,` $out `,` $consts `[` $chunk `,` $group `]` attr-dict `:` "
+        "type($x) `,` "
         "type($w) `,` type($out) `,` type($consts)"
     )
 
@@ -562,6 +569,7 @@ class TileMatmulOp(IRDLOperation):
         out: SSAValue,
         consts: SSAValue,
         chunk: SSAValue,
+        group: SSAValue,
         *,
         rows: int,
         chunks: int,
@@ -569,7 +577,7 @@ class TileMatmulOp(IRDLOperation):
         clamp_hi: int = 32767,
     ) -> None:
         super().__init__(
-            operands=[x, w, out, consts, chunk],
+            operands=[x, w, out, consts, chunk, group],
             properties={
                 "rows": _i64(rows),
                 "chunks": _i64(chunks),

@@ -42,6 +42,7 @@ from n64c.frontend.onnx_graph import NONDETERMINISTIC_OPS, OnnxGraph, prepare_gr
 from n64c.frontend.onnx_loader import (
     DEFAULT_DOMAINS,
     check_model,
+    inline_functions,
     load_model_file,
     split_large_initializers,
     upgrade_opset,
@@ -70,6 +71,7 @@ def _import(model: onnx.ModelProto, where: str) -> ModuleOp:
     skeleton, large = split_large_initializers(model, where)
     check_model(skeleton, where)
     try:
+        skeleton = inline_functions(skeleton, where)
         graph = prepare_graph(upgrade_opset(skeleton), large)
     except N64cError:
         # An unsupported operator often breaks the upgrade or shape inference;

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 from google.protobuf.message import DecodeError
-from onnx import helper, numpy_helper, version_converter
+from onnx import helper, inliner, numpy_helper, version_converter
 from onnx.external_data_helper import (
     ExternalDataInfo,
     load_external_data_for_model,
@@ -149,6 +149,19 @@ def _sparse_to_array(sparse: onnx.SparseTensorProto) -> np.ndarray:
         indices = np.ravel_multi_index(tuple(indices.T), shape)
     dense[indices.reshape(-1)] = values.reshape(-1)
     return dense.reshape(shape)
+
+
+def inline_functions(model: onnx.ModelProto, where: str = "model") -> onnx.ModelProto:
+    """Inline the model's local functions (PyTorch's exporter wraps modules
+    in them), so their bodies translate like any other nodes."""
+    if not model.functions:
+        return model
+    try:
+        return inliner.inline_local_functions(model)
+    except Exception as e:  # the inliner raises plain C++ errors
+        raise InvalidInputError(
+            f"{where}: cannot inline the model's local functions: {_one_line(e)}"
+        ) from None
 
 
 def check_model(model: onnx.ModelProto, where: str = "model") -> None:

@@ -118,6 +118,16 @@ def _const_index(value: SSAValue) -> int | None:
     return None
 
 
+def _enclosing_loops(op: Operation) -> list[scf.ForOp]:
+    loops: list[scf.ForOp] = []
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, TileKernelOp):
+        if isinstance(parent, scf.ForOp):
+            loops.append(parent)
+        parent = parent.parent_op()
+    return loops
+
+
 def trip_count(loop: scf.ForOp) -> int:
     lb, ub, step = (_const_index(v) for v in (loop.lb, loop.ub, loop.step))
     if lb is None or ub is None or step is None:
@@ -174,7 +184,7 @@ class _KernelLowering:
     kernel: TileKernelOp
     base: GprType
     offsets: dict[SSAValue, int] = field(default_factory=dict)
-    accesses: dict[Operation, Access] = field(default_factory=dict)
+    accesses: dict[tuple[Operation, str], Access] = field(default_factory=dict)
     inits: dict[scf.ForOp, list[Access]] = field(default_factory=dict)
     rings: dict[SSAValue, _Ring] = field(default_factory=dict)
     consts: dict[SSAValue, VregType] = field(default_factory=dict)
@@ -199,10 +209,10 @@ class _KernelLowering:
         for arg, offset in zip(self.kernel.body.block.args, rdram, strict=True):
             self.offsets[arg] = offset
         for op in self.kernel.body.walk():
-            access: Access | None = None
+            found: dict[str, Access] = {}
             if isinstance(op, DmaInOp | DmaOutOp):
                 region = op.src if isinstance(op, DmaInOp) else op.dst
-                access = _affine(
+                found["rdram"] = _affine(
                     list(op.indices),
                     op.get_strides(),
                     self.offsets[region] + op.offset.value.data,
@@ -210,17 +220,22 @@ class _KernelLowering:
                 )
             elif isinstance(op, TileMatmulOp):
                 rows = op.rows.value.data
-                access = _affine([op.chunk], [2 * rows], self.dmem_offset(op.x), False)
-            if access is not None:
-                self.accesses[op] = access
+                found["x"] = _affine(
+                    [op.chunk], [2 * rows], self.dmem_offset(op.x), False
+                )
+                found["out"] = _affine(
+                    [op.group], [16], self.dmem_offset(op.out), False
+                )
+            for which, access in found.items():
+                self.accesses[(op, which)] = access
                 outer = access.outermost
                 if outer is not None:
                     self.inits.setdefault(outer, []).append(access)
 
     # -------------------------------------------------------------- emit
-    def pointer(self, op: Operation) -> GprType:
+    def pointer(self, op: Operation, which: str) -> GprType:
         """The register holding the op's current address."""
-        access = self.accesses[op]
+        access = self.accesses[(op, which)]
         if access.reg is not None:
             return access.reg
         reg = self.em.gpr()
@@ -300,7 +315,25 @@ class _KernelLowering:
 
     def dma(self, op: DmaInOp | DmaOutOp) -> None:
         em = self.em
-        rdram = self.pointer(op)
+        skip = ""
+        if isinstance(op, DmaInOp) and op.skip_last is not None:
+            counters = [
+                self.counters[loop]
+                for loop in _enclosing_loops(op)
+                if loop in self.counters
+            ]
+            if not counters:
+                return  # its only execution is the last one
+            skip = em.label("skip_dma")
+            flag = em.gpr()
+            em.addi(flag, counters[0][0], -1)
+            for counter, _trips in counters[1:]:
+                tmp = em.gpr()
+                em.addi(tmp, counter, -1)
+                em.emit(rsp.OrOp(em.value(flag), em.value(tmp), rd=flag))
+            em.emit(rsp.BeqOp(em.value(flag), em.value(em.zero), skip))
+            em.emit(rsp.NopOp())
+        rdram = self.pointer(op, "rdram")
         dmem_value = op.dst if isinstance(op, DmaInOp) else op.src
         ring = self.rings.get(dmem_value)
         if ring is not None:
@@ -314,6 +347,15 @@ class _KernelLowering:
         em.dma(dmem, rdram, length, to_rdram=isinstance(op, DmaOutOp))
         if ring is not None:
             em.xori(ring.write, ring.write, ring.toggle)
+        if skip:
+            em.place_label(skip)
+
+    def _address(self, op: Operation, which: str) -> tuple[GprType, int]:
+        """(base register, offset) of one of the op's addresses."""
+        access = self.accesses[(op, which)]
+        if access.terms:
+            return self.pointer(op, which), 0
+        return self.em.zero, access.const
 
     def _chunk_test(self, op: TileMatmulOp, which: str) -> tuple[bool | None, str]:
         """Whether the chunk is the first/last: static True/False, or None
@@ -342,11 +384,7 @@ class _KernelLowering:
         ring = self.rings[op.w]
         k = self.consts[op.consts]
         sink = em.vreg()
-        access = self.accesses[op]
-        if access.terms:
-            x_base, x_offset = self.pointer(op), 0
-        else:
-            x_base, x_offset = em.zero, access.const
+        x_base, x_offset = self._address(op, "x")
 
         first, skip_first = self._chunk_test(op, "first")
         if first is None:
@@ -386,7 +424,7 @@ class _KernelLowering:
                 em.vop(rsp.VgeOp, y, y, k, 8 + 2)
             if op.clamp_hi.value.data < 32767:
                 em.vop(rsp.VltOp, y, y, k, 8 + 3)
-            em.sqv(y, em.zero, self.dmem_offset(op.out))
+            em.sqv(y, *self._address(op, "out"))
         if last is None:
             em.place_label(skip_last)
         em.xori(ring.read, ring.read, ring.toggle)

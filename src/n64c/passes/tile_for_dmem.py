@@ -10,10 +10,11 @@ for m in rows:                                 (batch rows of x)
   dma_in x[m] -> x
   for g in groups of 8 output channels:
     for c in chunks of the inputs:
-      dma_in tile t+1 -> ring                   (its slot was freed by t-1)
+      dma_in tile t+1 -> ring                   (slot freed by t-1; skip_last)
       dma_wait keep=1                           (all but t+1 done: t is in)
-      tile_matmul x, ring, y [c]                (first chunk starts, last requantises)
-    dma_out y -> y[m, g]
+      tile_matmul x, ring, y [c, g]             (first chunk starts, last requantises)
+    dma_out y -> y[m, g]                        (8 results; or, when the whole
+  dma_out y -> y[m]                              output row fits DMEM, per row)
 dma_wait
 ```
 
@@ -22,10 +23,10 @@ zero rows and columns (and `mult = 1`, zero bias for padded channels), so
 padded inputs never contribute and padded outputs are computed but ignored.
 Activations live in RDRAM with rows padded to a multiple of 8 elements.
 
-The weights of a layer are packed into `(groups * chunks + 1)` tiles of
-`48 + 16 * rows` int16 values; the extra last tile repeats tile 0, so the
-prefetch of "tile t+1" is always a valid read and wraps around to the next
-row of `x`. `plan_gemm_tiles` picks the chunk size: the largest that fits
+The weights of a layer are packed into `groups * chunks` tiles of
+`48 + 16 * rows` bytes; with several rows of `x` an extra last tile repeats
+tile 0, so the prefetch of "tile t+1" wraps around to the next row. The very
+last prefetch is skipped (`skip_last`). `plan_gemm_tiles` picks the chunk size: the largest that fits
 the x buffer, the ring and the small buffers into DMEM.
 """
 
@@ -71,8 +72,6 @@ PARAM_BYTES = 16
 """DMEM bytes 0..15 hold the invocation parameters (the RDRAM base word)."""
 MAX_ROWS = 128
 """Largest chunk: the chunk's MAC code is unrolled in IMEM."""
-SMALL_BUFFERS = 16 + 16
-"""Per layer: the output vector and the constant vector."""
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -90,6 +89,9 @@ class GemmTiling:
     """Input rows per chunk (a multiple of 8)."""
     chunks: int
     """Chunks per group of 8 output channels."""
+    whole_rows: bool = False
+    """Whether a whole output row is collected in DMEM (one DMA out per row)
+    rather than 8 results at a time."""
 
     @property
     def k_padded(self) -> int:
@@ -126,12 +128,18 @@ class GemmTiling:
 
     @property
     def weights_bytes(self) -> int:
-        return (self.tiles + 1) * self.tile_bytes
+        """The packed tiles, plus a copy of tile 0 when several rows of x
+        wrap the prefetch around."""
+        return (self.tiles + (self.m > 1)) * self.tile_bytes
+
+    @property
+    def y_buffer_bytes(self) -> int:
+        return self.y_row_bytes if self.whole_rows else 16
 
     @property
     def dmem_bytes(self) -> int:
         """Working set of the kernel (without the shared parameter block)."""
-        return self.x_buffer_bytes + 2 * self.tile_bytes + SMALL_BUFFERS
+        return self.x_buffer_bytes + 2 * self.tile_bytes + 16 + self.y_buffer_bytes
 
     @property
     def macs(self) -> int:
@@ -141,7 +149,8 @@ class GemmTiling:
 def plan_gemm_tiles(
     m: int, k: int, n: int, layer: str, dmem_bytes: int = DMEM_BYTES
 ) -> GemmTiling:
-    """The tiling with the fewest chunks whose working set fits DMEM.
+    """The tiling with the fewest chunks whose working set fits DMEM; the
+    output row is collected in DMEM when it fits too.
 
     Raises `BudgetError` naming the layer when even 8-row chunks do not fit
     (the input row alone is then too large for DMEM).
@@ -153,7 +162,8 @@ def plan_gemm_tiles(
         rows = round_up(math.ceil(k_padded / chunks), 8)
         tiling = GemmTiling(m, k, n, rows, chunks)
         if tiling.dmem_bytes <= available:
-            return tiling
+            whole = GemmTiling(m, k, n, rows, chunks, whole_rows=True)
+            return whole if whole.dmem_bytes <= available else tiling
         if rows == 8:
             raise BudgetError(
                 f"layer {layer}: the Gemm with K={k} needs {tiling.dmem_bytes} bytes "
@@ -169,8 +179,8 @@ def pack_gemm_weights(
     """The layer's weight tiles as int16, in the order the kernel reads them.
 
     Tile `(g, c)`: `bias_hi[8] bias_lo[8] mult[8]` for channels `8g..8g+7`,
-    then `w[c*rows + r, 8g..8g+7]` for `r < rows`; a copy of tile 0 follows
-    the last tile.
+    then `w[c*rows + r, 8g..8g+7]` for `r < rows`; when `m > 1` a copy of
+    tile 0 follows the last tile.
     """
     k, n = tiling.k, tiling.n
     rows, chunks, groups = tiling.rows, tiling.chunks, tiling.groups
@@ -194,7 +204,9 @@ def pack_gemm_weights(
         ],
         axis=2,
     ).reshape(groups * chunks, -1)
-    return np.concatenate([tiles, tiles[:1]], axis=0).reshape(-1)
+    if tiling.m > 1:
+        tiles = np.concatenate([tiles, tiles[:1]], axis=0)
+    return tiles.reshape(-1)
 
 
 def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
@@ -250,7 +262,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     xr, yr, wr = body.args
     xb = DmemAllocOp("x", DmemType(tiling.x_buffer_bytes))
     wb = DmemAllocOp("w", DmemType(tb, 2))
-    yb = DmemAllocOp("y", DmemType(16))
+    yb = DmemAllocOp("y", DmemType(tiling.y_buffer_bytes))
     kb = DmemAllocOp("k", DmemType(16), [16384, 1, lo, hi, 0, 0, 0, 0])
     body.add_ops([xb, wb, yb, kb])
     consts = _index_constants(body, [0, 1, m, tiling.groups, tiling.chunks])
@@ -284,6 +296,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 strides=[tiling.chunks * tb, tb],
                 nbytes=tb,
                 tag=0,
+                skip_last=True,
             ),
             DmaWaitOp(0, keep=1),
             TileMatmulOp(
@@ -292,6 +305,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 yb.result,
                 kb.result,
                 iv_c,
+                iv_g if tiling.whole_rows else c0,
                 rows=tiling.rows,
                 chunks=tiling.chunks,
                 clamp_lo=lo,
@@ -300,22 +314,21 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
             scf.YieldOp(),
         ]
     )
-    group.add_ops(
-        [
-            chunk_loop,
-            DmaOutOp(
-                yb.result,
-                yr,
-                [iv_m, iv_g],
-                offset=0,
-                strides=[tiling.y_row_bytes, 16],
-                nbytes=16,
-                tag=1,
-            ),
-            scf.YieldOp(),
-        ]
+    y_out = DmaOutOp(
+        yb.result,
+        yr,
+        [iv_m] if tiling.whole_rows else [iv_m, iv_g],
+        offset=0,
+        strides=[tiling.y_row_bytes] if tiling.whole_rows else [tiling.y_row_bytes, 16],
+        nbytes=tiling.y_buffer_bytes,
+        tag=1,
     )
-    row.add_ops([group_loop, scf.YieldOp()])
+    if tiling.whole_rows:
+        group.add_ops([chunk_loop, scf.YieldOp()])
+        row.add_ops([group_loop, y_out, scf.YieldOp()])
+    else:
+        group.add_ops([chunk_loop, y_out, scf.YieldOp()])
+        row.add_ops([group_loop, scf.YieldOp()])
     body.add_ops([row_loop, DmaWaitOp(1)])
 
     kernel = TileKernelOp(

@@ -42,7 +42,7 @@ func.func @rows_not_multiple_of_8(%c: index) {
   %w = n64.dmem_alloc "w" : !n64.dmem<1072 x 2>
   %y = n64.dmem_alloc "y" : !n64.dmem<16>
   %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
-  n64.tile_matmul %x, %w, %y, %k[%c] {rows = 12 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<64>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 12 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<64>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
   func.return
 }
 // CHECK: n64.tile_matmul: rows must be a positive multiple of 8, not 12
@@ -54,7 +54,7 @@ func.func @weight_slot_too_small(%c: index) {
   %w = n64.dmem_alloc "w" : !n64.dmem<512 x 2>
   %y = n64.dmem_alloc "y" : !n64.dmem<16>
   %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
-  n64.tile_matmul %x, %w, %y, %k[%c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<512 x 2>, !n64.dmem<16>, !n64.dmem<16>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<512 x 2>, !n64.dmem<16>, !n64.dmem<16>
   func.return
 }
 // CHECK: n64.tile_matmul: weight slot of 512 bytes is smaller than a tile of 64 rows (1072)
@@ -66,7 +66,7 @@ func.func @consts_disagree_with_clamp(%c: index) {
   %w = n64.dmem_alloc "w" : !n64.dmem<1072 x 2>
   %y = n64.dmem_alloc "y" : !n64.dmem<16>
   %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, -5, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
-  n64.tile_matmul %x, %w, %y, %k[%c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
   func.return
 }
 // CHECK: n64.tile_matmul: consts must start with [16384, 1, clamp_lo, clamp_hi], got [16384, 1, -5, 32767]

@@ -4,8 +4,8 @@
 
 // The kernel becomes an n64.rsp_invoke of a nested ucode module on virtual
 // registers: read the RDRAM base, prefetch, loop over the 2 groups (prefetch
-// the next tile, wait for all but it, 16 MACs, bias, requantise, clamp at 0, store,
-// DMA the 8 results out), wait for the DMA, break.
+// the next tile, wait for all but it, 16 MACs, bias, requantise, clamp at 0, store 8
+// results in the row buffer), DMA the row out, wait for the DMA, break.
 func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   %w = n64.constant dense<3> : tensor<12x10xi16>
   %b = n64.constant dense<100> : tensor<10xi32>
@@ -13,7 +13,7 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   func.return %y : tensor<1x10xi16>
 }
 
-// CHECK:       %y = n64.rsp_invoke @ucode0(%x) {n64.layer_macs = array<i64: 120>, n64.layer_cycles = array<i64: {{[0-9]+}}>, layers = ["gemm0"], input_offsets = array<i64: 912>, output_offsets = array<i64: 944>, base_slot = 0 : i64, macs = 120 : i64, cycles = {{[0-9]+}} : i64} : (tensor<1x12xi16>) -> tensor<1x10xi16>
+// CHECK:       %y = n64.rsp_invoke @ucode0(%x) {n64.layer_macs = array<i64: 120>, n64.layer_cycles = array<i64: {{[0-9]+}}>, layers = ["gemm0"], input_offsets = array<i64: 608>, output_offsets = array<i64: 640>, base_slot = 0 : i64, macs = 120 : i64, cycles = {{[0-9]+}} : i64} : (tensor<1x12xi16>) -> tensor<1x10xi16>
 // CHECK:       builtin.module @ucode0 {
 // CHECK-NEXT:    rsp.section "text" {
 // CHECK:           %[[BASE:.*]] = rsp.lw %0, 0 : (!rsp.reg<zero>) -> !rsp.reg<j_0>
@@ -23,11 +23,15 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:      rsp.mtc0 {{.*}}, COP0_DMA_READ
 // CHECK:           rsp.addi %0, 2 {comment = "loop counter"}
 // CHECK-NEXT:      rsp.label "ucode0_loop_3"
-// CHECK-NEXT:      rsp.label "ucode0_dma_full_4"
+// CHECK-NEXT:      %[[LAST:.*]] = rsp.addi %{{.*}}, -1
+// CHECK-NEXT:      rsp.beq %[[LAST]], %0, "ucode0_skip_dma_4"
+// CHECK-NEXT:      rsp.nop
+// CHECK-NEXT:      rsp.label "ucode0_dma_full_5"
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_READ
 // CHECK-NEXT:      %{{.*}} = rsp.xori
-// CHECK-NEXT:      rsp.label "ucode0_dma_full_5"
+// CHECK-NEXT:      rsp.label "ucode0_skip_dma_4"
+// CHECK-NEXT:      rsp.label "ucode0_dma_full_6"
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.vmudh %{{.*}}, e0 : (!rsp.vreg<vj_{{[0-9]+}}>, !rsp.vreg<vj_{{[0-9]+}}>) -> !rsp.vreg<vj_[[ACC:[0-9]+]]>
 // CHECK-COUNT-15:  rsp.vmadh %{{.*}} -> !rsp.vreg<vj_[[ACC]]>
@@ -38,13 +42,15 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:      rsp.vmudn
 // CHECK-NEXT:      rsp.vmadh
 // CHECK-NEXT:      rsp.vge %{{.*}}, e2
-// CHECK-NEXT:      rsp.sqv %{{.*}}, %0, 0, 672
+// CHECK-NEXT:      rsp.sqv %{{.*}}, %{{.*}}, 0, 0
 // CHECK-NEXT:      rsp.xori %{{.*}}, 304
-// CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_WRITE
-// CHECK:           rsp.addi %{{.*}}, -1
+// CHECK-NEXT:      rsp.addi %{{.*}}, 304
+// CHECK-NEXT:      rsp.addi %{{.*}}, 16
+// CHECK-NEXT:      rsp.addi %{{.*}}, -1
 // CHECK-NEXT:      rsp.bne %{{.*}}, %0, "ucode0_loop_3"
 // CHECK-NEXT:      rsp.nop
-// CHECK-NEXT:      rsp.label "ucode0_dma_busy_7"
+// CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_WRITE
+// CHECK:           rsp.label "ucode0_dma_busy_{{[0-9]+}}"
 // CHECK:           rsp.break
 // CHECK:         rsp.section "data" {
 // CHECK-NEXT:      rsp.word 0

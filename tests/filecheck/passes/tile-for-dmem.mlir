@@ -1,7 +1,7 @@
 // RUN: n64-opt %s -p tile-for-dmem --split-input-file | filecheck %s
 
 // A Gemm with K=12, N=10 (not multiples of 8): padded to 16 inputs and two
-// groups of 8 outputs; one chunk of 16 rows; the weight tiles go through a
+// groups of 8 outputs, collected in one 32-byte row buffer; one chunk of 16 rows; the weight tiles go through a
 // two-slot ring, prefetched one tile ahead (the wait leaves the newest
 // transfer in flight).
 func.func @small(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
@@ -12,23 +12,23 @@ func.func @small(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 }
 // CHECK-LABEL: func.func @small
 // CHECK-NOT:     n64.constant
-// CHECK:         %y = n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 1, 12, 10, 16, 1>, macs = 120 : i64, weights = dense<"0x{{[0-9A-F]+}}"> : tensor<456xi16>} : (tensor<1x12xi16>) -> tensor<1x10xi16> {
-// CHECK-NEXT:    ^bb0(%0: !n64.rdram<32>, %1: !n64.rdram<32>, %2: !n64.rdram<912>):
+// CHECK:         %y = n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 1, 12, 10, 16, 1>, macs = 120 : i64, weights = dense<"0x{{[0-9A-F]+}}"> : tensor<304xi16>} : (tensor<1x12xi16>) -> tensor<1x10xi16> {
+// CHECK-NEXT:    ^bb0(%0: !n64.rdram<32>, %1: !n64.rdram<32>, %2: !n64.rdram<608>):
 // CHECK-NEXT:      %3 = n64.dmem_alloc "x" : !n64.dmem<32>
 // CHECK-NEXT:      %4 = n64.dmem_alloc "w" : !n64.dmem<304 x 2>
-// CHECK-NEXT:      %5 = n64.dmem_alloc "y" : !n64.dmem<16>
+// CHECK-NEXT:      %5 = n64.dmem_alloc "y" : !n64.dmem<32>
 // CHECK-NEXT:      %6 = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
 // CHECK:           n64.dma_in %2[] -> %4 {offset = 0 : i64, strides = array<i64>, bytes = 304 : i64
 // CHECK-NEXT:      scf.for %10 = %7 to %8 step %8 {
 // CHECK-NEXT:        n64.dma_in %0[%10] -> %3 {offset = 0 : i64, strides = array<i64: 32>, bytes = 32 : i64
 // CHECK-NEXT:        scf.for %11 = %7 to %9 step %8 {
 // CHECK-NEXT:          scf.for %12 = %7 to %8 step %8 {
-// CHECK-NEXT:            n64.dma_in %2[%11, %12] -> %4 {offset = 304 : i64, strides = array<i64: 304, 304>, bytes = 304 : i64
+// CHECK-NEXT:            n64.dma_in %2[%11, %12] -> %4 {offset = 304 : i64, strides = array<i64: 304, 304>, bytes = 304 : i64, {{.*}}, skip_last}
 // CHECK-NEXT:            n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
-// CHECK-NEXT:            n64.tile_matmul %3, %4, %5, %6[%12] {rows = 16 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
+// CHECK-NEXT:            n64.tile_matmul %3, %4, %5, %6[%12, %11] {rows = 16 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
 // CHECK-NEXT:          }
-// CHECK-NEXT:          n64.dma_out %5 -> %1[%10, %11] {offset = 0 : i64, strides = array<i64: 32, 16>, bytes = 16 : i64
 // CHECK-NEXT:        }
+// CHECK-NEXT:        n64.dma_out %5 -> %1[%10] {offset = 0 : i64, strides = array<i64: 32>, bytes = 32 : i64
 // CHECK-NEXT:      }
 // CHECK-NEXT:      n64.dma_wait {tag = 1 : i64}
 // CHECK-NEXT:    }
@@ -43,7 +43,7 @@ func.func @long(%x: tensor<2x1000xi16>) -> tensor<2x3xi16> {
   func.return %y : tensor<2x3xi16>
 }
 // CHECK-LABEL: func.func @long
-// CHECK:         n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 2, 1000, 3, 56, 18>, macs = 6000 : i64
+// CHECK:         n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 2, 1000, 3, 56, 18>, macs = 6000 : i64, weights = dense<"0x{{[0-9A-F]+}}"> : tensor<8968xi16>}
 // CHECK:         n64.dmem_alloc "x" : !n64.dmem<2016>
 // CHECK-NEXT:    n64.dmem_alloc "w" : !n64.dmem<944 x 2>
 // CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}

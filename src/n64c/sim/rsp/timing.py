@@ -234,6 +234,8 @@ class CycleModel:
         self.base = 0  # trace index of the first entry of the current chunk
         self.taken: dict[int, int] = {}
         self.events: dict[int, list[tuple[int, int, int]]] = {}
+        # (first OpInfo id, length, branch target, entry state) -> deltas, exit state
+        self.memo: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     # ---------------------------------------------------------- internals
     def _bubble(self, n: int) -> None:
@@ -323,25 +325,14 @@ class CycleModel:
                 self.single_issue = True
 
     # ------------------------------------------------------------- public
-    def feed(
-        self,
-        trace: list[OpInfo],
-        taken: dict[int, int],
-        events: dict[int, list[tuple[int, int, int]]],
-    ) -> None:
-        """Consume the next chunk of the run record.
-
-        ``trace`` holds the OpInfo of each executed instruction; ``taken`` and
-        ``events`` are keyed by global trace index (the chunk starts at the
-        number of entries fed before).
-        """
-        self.taken.update(taken)
-        for k, v in events.items():
-            self.events.setdefault(k, []).extend(v)
-        index = self.base
+    def _run(self, trace: list[OpInfo], start: int, stop: int, index: int) -> None:
+        """Issue ``trace[start:stop]`` instruction by instruction; ``index`` is
+        the global run-record index of ``trace[start]``."""
         pending = self.pending
         finish = self._finish_group
-        for info in trace:
+        taken = self.taken
+        for k in range(start, stop):
+            info = trace[k]
             if pending is not None:
                 op0, i0 = pending
                 pending = None
@@ -371,11 +362,7 @@ class CycleModel:
                     i0,
                     i0,
                 )
-            if (
-                not self.single_issue
-                and not info.branch
-                and index - 1 not in self.taken
-            ):
+            if not self.single_issue and not info.branch and index - 1 not in taken:
                 pending = (info, index)
             else:
                 finish(
@@ -391,10 +378,71 @@ class CycleModel:
                 )
             index += 1
         self.pending = pending
-        self.base = index
+
+    def feed(
+        self,
+        trace: list[OpInfo],
+        taken: dict[int, int],
+        events: dict[int, list[tuple[int, int, int]]],
+    ) -> None:
+        """Consume the next chunk of the run record.
+
+        ``trace`` holds the OpInfo of each executed instruction; ``taken`` and
+        ``events`` are keyed by global trace index (the chunk starts at the
+        number of entries fed before).
+
+        Straight-line segments that end with a taken branch's delay slot and
+        contain no DMA event are memoised: the same segment entered in the
+        same pipeline state always costs the same, so loops are costed once
+        per distinct entry state rather than once per iteration.
+        """
+        self.taken.update(taken)
+        for k, v in events.items():
+            self.events.setdefault(k, []).extend(v)
+        base = self.base
+        end = base + len(trace)
+        memo = self.memo
+        all_events = self.events
+        pos = base
+        for t in taken:  # global indices, increasing
+            seg_end = t + 2  # through the delay slot
+            if seg_end > end or t < pos:
+                break
+            if (
+                self.pending is not None
+                or (t + 1) in self.taken
+                or (all_events and any(i in all_events for i in range(pos, seg_end)))
+            ):
+                self._run(trace, pos - base, seg_end - base, pos)
+                pos = seg_end
+                continue
+            state = (self.h0, self.h1, self.h2, self.single_issue)
+            key = (id(trace[pos - base]), seg_end - pos, taken[t], state)
+            hit = memo.get(key)
+            if hit is None:
+                before = (self.clocks, self.groups, self.dual, self.stalls)
+                self._run(trace, pos - base, seg_end - base, pos)
+                if self.pending is None:
+                    memo[key] = (
+                        self.clocks - before[0],
+                        self.groups - before[1],
+                        self.dual - before[2],
+                        self.stalls - before[3],
+                        (self.h0, self.h1, self.h2, self.single_issue),
+                    )
+            else:
+                d_clocks, d_groups, d_dual, d_stalls, exit_state = hit
+                self.clocks += d_clocks
+                self.groups += d_groups
+                self.dual += d_dual
+                self.stalls += d_stalls
+                self.h0, self.h1, self.h2, self.single_issue = exit_state
+            pos = seg_end
+        self._run(trace, pos - base, end - base, pos)
+        self.base = end
         # forget taken branches that can no longer matter
         if len(self.taken) > 4096:
-            self.taken = {k: v for k, v in self.taken.items() if k >= index - 2}
+            self.taken = {k: v for k, v in self.taken.items() if k >= end - 2}
 
     def finish(self) -> CycleReport:
         """Close the run: issue the open group and wait for DMA in flight."""

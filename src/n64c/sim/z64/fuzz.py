@@ -81,12 +81,26 @@ def _as_bytes(data: object) -> bytes:
     return array.astype(np.uint8, copy=False).tobytes()
 
 
-def simulate_program(program: RandomProgram, imem: bytes) -> tuple[bytes, bytes]:
-    """Final (DMEM, RDRAM) of the simulator."""
+def _variants(program: RandomProgram) -> tuple[tuple[bytes, bytes], ...]:
+    return program.variants or ((program.dmem, program.rdram),)
+
+
+def simulate_program(program: RandomProgram, imem: bytes) -> list[tuple[bytes, bytes]]:
+    """Final (DMEM, RDRAM) of the simulator for each start image of the
+    program; several images run as one batch, in lockstep."""
     from n64c.sim.rsp import simulate
 
-    result = simulate(imem, program.dmem, program.rdram, max_instructions=200_000)
-    return _as_bytes(result.dmem), _as_bytes(result.rdram)
+    variants = _variants(program)
+    if len(variants) == 1:
+        result = simulate(imem, program.dmem, program.rdram, max_instructions=200_000)
+        return [(_as_bytes(result.dmem), _as_bytes(result.rdram))]
+    dmem = np.stack([np.frombuffer(d, dtype=np.uint8) for d, _ in variants])
+    rdram = np.stack([np.frombuffer(r, dtype=np.uint8) for _, r in variants])
+    result = simulate(imem, dmem, rdram, max_instructions=200_000)
+    out_dmem, out_rdram = np.asarray(result.dmem), np.asarray(result.rdram)
+    return [
+        (out_dmem[i].tobytes(), out_rdram[i].tobytes()) for i in range(len(variants))
+    ]
 
 
 def _state_differences(
@@ -156,34 +170,54 @@ def check_programs(
             ready.append((program, assemble(program)))
         except N64cError as error:
             mismatches.append(Mismatch(program, "assembler", [str(error)]))
-    references = run_z64_many(
-        [Z64Job(imem, program.dmem, program.rdram) for program, imem in ready],
-        timeout_per_job,
+    results = iter(
+        run_z64_many(
+            [
+                Z64Job(imem, dmem, rdram)
+                for program, imem in ready
+                for dmem, rdram in _variants(program)
+            ],
+            timeout_per_job,
+        )
     )
-    for (program, imem), reference in zip(ready, references, strict=True):
-        if not isinstance(reference, Z64Result):
-            mismatches.append(Mismatch(program, "z64", [str(reference)], imem))
+    for program, imem in ready:
+        references = [next(results) for _ in _variants(program)]
+        failed = [r for r in references if not isinstance(r, Z64Result)]
+        if failed:
+            mismatches.append(Mismatch(program, "z64", [str(failed[0])], imem))
             continue
         try:
-            sim = simulate_program(program, imem)
+            sims = simulate_program(program, imem)
         except N64cError as error:
             mismatches.append(Mismatch(program, "simulator", [str(error)], imem))
             continue
-        ref = (reference.dmem, reference.rdram)
-        if sim != ref:
-            differences = _state_differences(program, sim, ref)
+        differences: list[str] = []
+        for index, (sim, reference) in enumerate(zip(sims, references, strict=True)):
+            assert isinstance(reference, Z64Result)
+            ref = (reference.dmem, reference.rdram)
+            if sim != ref:
+                where = f"start image {index}: " if len(references) > 1 else ""
+                differences += [
+                    where + d for d in _state_differences(program, sim, ref)
+                ]
+        if differences:
             mismatches.append(Mismatch(program, "state", differences, imem))
     return mismatches
 
 
 def check_seeds(
-    seeds: Iterable[int], *, chunk: int = 250, timeout_per_job: float = 10.0
+    seeds: Iterable[int],
+    *,
+    chunk: int = 250,
+    batch: int = 1,
+    timeout_per_job: float = 10.0,
 ) -> Iterator[tuple[int, list[Mismatch]]]:
     """Check the programs of `seeds` in chunks; yields (programs checked in
-    the chunk, its mismatches) per chunk."""
+    the chunk, its mismatches) per chunk. With `batch` > 1 every program
+    runs on that many start images, as one simulator batch."""
     pending: list[RandomProgram] = []
     for seed in seeds:
-        pending.append(generate(seed))
+        pending.append(generate(seed, batch=batch))
         if len(pending) >= chunk:
             yield len(pending), check_programs(pending, timeout_per_job=timeout_per_job)
             pending = []

@@ -100,11 +100,23 @@ class RandomProgram:
     dmem: bytes
     rdram: bytes
     body: tuple[str, ...] = field(default=())
+    #: Every (DMEM, RDRAM) start image; the first is (dmem, rdram). With
+    #: more than one, control flow and addresses are the same for all of
+    #: them (the simulator can run them as one batch).
+    variants: tuple[tuple[bytes, bytes], ...] = field(default=())
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, *, include_vmulu: bool) -> None:
+    def __init__(
+        self, rng: random.Random, *, include_vmulu: bool, uniform_control: bool
+    ) -> None:
         self.rng = rng
+        # GPRs whose value may depend on data other than the GPR seeds
+        # (scalar loads, mfc2, cfc2): with `uniform_control`, branches
+        # never test them.
+        self.tainted: set[str] = set()
+        self.in_body = False
+        self.uniform_control = uniform_control
         self.lines: list[str] = []
         self.body: list[str] = []
         self.labels = 0
@@ -129,6 +141,24 @@ class _Builder:
         if r < 0.4:
             return self.rng.choice(self.hot_gprs)
         return self.rng.choice(_WRITABLE)
+
+    def write(self, reg: str, tainted: bool) -> str:
+        """Record a GPR write; in a branch body taint only accumulates."""
+        if reg != "zero":
+            if tainted:
+                self.tainted.add(reg)
+            elif not self.in_body:
+                self.tainted.discard(reg)
+        return reg
+
+    def condition_gpr(self) -> str:
+        if not self.uniform_control:
+            return self.gpr()
+        for _ in range(8):
+            reg = self.gpr()
+            if reg not in self.tainted:
+                return reg
+        return "zero"
 
     def vreg(self) -> str:
         if self.rng.random() < 0.4:
@@ -182,19 +212,23 @@ class _Builder:
 
     def scalar_alu(self) -> list[str]:
         kind = self.rng.randrange(6)
-        d = self.dest()
+        d, a, b = self.dest(), self.gpr(), self.gpr()
+        self.write(
+            d,
+            kind != 5 and (a in self.tainted or (kind in (0, 2) and b in self.tainted)),
+        )
         if kind == 0:
-            return [f"{self.rng.choice(_R_ALU)} {d}, {self.gpr()}, {self.gpr()}"]
+            return [f"{self.rng.choice(_R_ALU)} {d}, {a}, {b}"]
         if kind == 1:
             shift = self.rng.randrange(32)
-            return [f"{self.rng.choice(_SHIFTS)} {d}, {self.gpr()}, {shift}"]
+            return [f"{self.rng.choice(_SHIFTS)} {d}, {a}, {shift}"]
         if kind == 2:
-            return [f"{self.rng.choice(_VAR_SHIFTS)} {d}, {self.gpr()}, {self.gpr()}"]
+            return [f"{self.rng.choice(_VAR_SHIFTS)} {d}, {a}, {b}"]
         if kind == 3:
-            return [f"{self.rng.choice(_I_SIGNED)} {d}, {self.gpr()}, {self.imm16()}"]
+            return [f"{self.rng.choice(_I_SIGNED)} {d}, {a}, {self.imm16()}"]
         if kind == 4:
             imm = self.rng.randrange(0x10000)
-            return [f"{self.rng.choice(_I_UNSIGNED)} {d}, {self.gpr()}, 0x{imm:X}"]
+            return [f"{self.rng.choice(_I_UNSIGNED)} {d}, {a}, 0x{imm:X}"]
         return [f"lui {d}, 0x{self.rng.randrange(0x10000):X}"]
 
     def cop2_move(self) -> list[str]:
@@ -202,12 +236,12 @@ class _Builder:
         kind = self.rng.randrange(5)
         lane = f"{self.vreg()}.e{self.rng.randrange(8)}"
         if kind == 0:
-            return [f"mfc2 {self.dest()}, {lane}"]
+            return [f"mfc2 {self.write(self.dest(), True)}, {lane}"]
         if kind == 1:
             return [f"mtc2 {self.gpr()}, {lane}"]
         ctrl = self.rng.choice(("COP2_CTRL_VCO", "COP2_CTRL_VCC", "COP2_CTRL_VCE"))
         if kind < 4:
-            return [f"cfc2 {self.dest()}, {ctrl}"]
+            return [f"cfc2 {self.write(self.dest(), True)}, {ctrl}"]
         return [f"ctc2 {self.gpr()}, {ctrl}"]
 
     def scalar_memory(self) -> list[str]:
@@ -215,7 +249,7 @@ class _Builder:
         if self.rng.random() < 0.5:
             op, size = self.rng.choice(_SLOADS)
             base, offset = self.address(size, 0, aligned)
-            return [f"{op} {self.dest()}, {offset}({base})"]
+            return [f"{op} {self.write(self.dest(), True)}, {offset}({base})"]
         op, size = self.rng.choice(_SSTORES)
         base, offset = self.address(size, 0, aligned)
         return [f"{op} {self.gpr()}, {offset}({base})"]
@@ -242,6 +276,7 @@ class _Builder:
             dmem |= self.rng.randrange(8)
             dram |= self.rng.randrange(8)
         reg = self.rng.choice(_WRITABLE[1:])  # not $zero
+        self.write(reg, False)  # it ends as DMA_BUSY = 0
         wait = self.label()
         direction = self.rng.choice(("COP0_DMA_READ", "COP0_DMA_WRITE"))
         return [
@@ -270,7 +305,7 @@ class _Builder:
     def branch(self) -> list[str]:
         target = self.label()
         kind = self.rng.randrange(8)
-        rs, rt = self.gpr(), self.gpr()
+        rs, rt = self.condition_gpr(), self.condition_gpr()
         if kind == 0:
             head = f"beq {rs}, {rs if self.rng.random() < 0.3 else rt}, {target}"
         elif kind == 1:
@@ -280,13 +315,19 @@ class _Builder:
             head = f"{op} {rs}, {target}"
         elif kind == 6:
             # z64 lacks bltzal; bgezal on ra itself is unpredictable on MIPS.
-            rs = self.rng.choice([r for r in GPR_NAMES if r != "ra"])
+            rs = rs if rs != "ra" else "zero"
             head = f"bgezal {rs}, {target}"
+            self.write("ra", False)
         else:
-            head = f"{self.rng.choice(('j', 'jal'))} {target}"
+            op = self.rng.choice(("j", "jal"))
+            head = f"{op} {target}"
+            if op == "jal":
+                self.write("ra", False)
+        self.in_body = True
         lines = [head, *self.simple()]  # the delay slot
         for _ in range(self.rng.randrange(0, 6)):
             lines += self.simple()
+        self.in_body = False
         lines.append(f"{target}:")
         return lines
 
@@ -364,12 +405,29 @@ def _epilogue() -> list[str]:
 
 
 def generate(
-    seed: int, *, min_body: int = 10, max_body: int = 60, include_vmulu: bool = False
+    seed: int,
+    *,
+    min_body: int = 10,
+    max_body: int = 60,
+    include_vmulu: bool = False,
+    batch: int = 1,
 ) -> RandomProgram:
-    """The random program of `seed` (same seed, same program)."""
+    """The random program of `seed` (same seed, same program).
+
+    With `batch` > 1 the program gets that many start images
+    (`RandomProgram.variants`) that share the GPR seeds; branches then only
+    test registers that do not depend on other data, so every variant
+    follows the same path (as the simulator's batch mode requires).
+    """
     rng = random.Random(seed)
     dmem, rdram = _seed_images(rng)
-    builder = _Builder(rng, include_vmulu=include_vmulu)
+    variants = [(dmem, rdram)]
+    gpr_start, gpr_size = DMEM_LAYOUT["gpr_seed"]
+    for _ in range(batch - 1):
+        other, other_rdram = _seed_images(rng)
+        shared = other[:gpr_start] + dmem[gpr_start : gpr_start + gpr_size]
+        variants.append((shared + other[gpr_start + gpr_size :], other_rdram))
+    builder = _Builder(rng, include_vmulu=include_vmulu, uniform_control=batch > 1)
     prologue = _prologue(builder)
     body: list[str] = []
     target = rng.randrange(min_body, max_body + 1)
@@ -388,7 +446,8 @@ def generate(
         "# epilogue",
         *_indent(_epilogue()),
     ]
-    return RandomProgram(seed, "\n".join(lines) + "\n", dmem, rdram, tuple(body))
+    text = "\n".join(lines) + "\n"
+    return RandomProgram(seed, text, dmem, rdram, tuple(body), tuple(variants))
 
 
 def _indent(lines: list[str]) -> list[str]:
