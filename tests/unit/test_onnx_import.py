@@ -773,3 +773,34 @@ def test_sparse_initializer() -> None:
     x = weights(2, 4)
     (got,) = run_float(module, {"x": x}).values()
     assert np.allclose(got, x @ dense)
+
+
+def test_local_functions_are_inlined() -> None:
+    """PyTorch's exporter wraps modules in model-local functions."""
+    block = helper.make_function(
+        "local",
+        "LinearRelu",
+        ["x", "w"],
+        ["y"],
+        [
+            helper.make_node("MatMul", ["x", "w"], ["m"]),
+            helper.make_node("Relu", ["m"], ["y"]),
+        ],
+        [helper.make_opsetid("", 17)],
+    )
+    nodes = [
+        helper.make_node("LinearRelu", ["x", "w1"], ["h"], domain="local", name="b1"),
+        helper.make_node("LinearRelu", ["h", "w2"], ["y"], domain="local", name="b2"),
+    ]
+    model = make_model(
+        nodes, {"x": [2, 4]}, ["y"], {"w1": weights(4, 5), "w2": weights(5, 3)}
+    )
+    model.opset_import.append(helper.make_opsetid("local", 1))
+    model.functions.append(block)
+    module = check_against_ort(model)
+    assert [op for op in ops_of(module) if op != "n64.constant"] == [
+        "n64.matmul",
+        "n64.relu",
+        "n64.matmul",
+        "n64.relu",
+    ]
