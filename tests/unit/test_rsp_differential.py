@@ -18,6 +18,10 @@ from n64c.sim.z64.fuzz import Mismatch, check_programs, check_seeds
 PROGRAMS = 3000
 CHUNKS = 12
 PER_CHUNK = PROGRAMS // CHUNKS
+# Programs run in the simulator's batch mode (4 start images each).
+BATCH_PROGRAMS = 400
+BATCH = 4
+BATCH_SEED_BASE = 1_000_000
 
 
 def _fail_with(mismatches: list[Mismatch], checked: int) -> None:
@@ -42,6 +46,29 @@ def test_simulator_matches_z64_on_random_programs(chunk: int) -> None:
     assert checked == PER_CHUNK
     if mismatches:
         _fail_with(mismatches, checked)
+
+
+@pytest.mark.slow
+def test_simulator_batch_mode_matches_z64_on_random_programs() -> None:
+    seeds = range(BATCH_SEED_BASE, BATCH_SEED_BASE + BATCH_PROGRAMS)
+    checked = 0
+    mismatches: list[Mismatch] = []
+    for count, found in check_seeds(seeds, batch=BATCH):
+        checked += count
+        mismatches += found
+    assert checked == BATCH_PROGRAMS
+    if mismatches:
+        _fail_with(mismatches, checked)
+
+
+def test_batch_variants_share_only_the_gpr_seeds() -> None:
+    program = randprog.generate(5, batch=3)
+    assert len(program.variants) == 3
+    assert program.variants[0] == (program.dmem, program.rdram)
+    start, size = randprog.DMEM_LAYOUT["gpr_seed"]
+    gprs = {d[start : start + size] for d, _ in program.variants}
+    vregs = {d[:start] for d, _ in program.variants}
+    assert len(gprs) == 1 and len(vregs) == 3
 
 
 def test_generator_is_reproducible_and_varied() -> None:
@@ -78,12 +105,14 @@ def test_harness_reports_a_difference(monkeypatch: pytest.MonkeyPatch) -> None:
     final state and the mismatch names it."""
     real = fuzz.simulate_program
 
-    def corrupted(program: randprog.RandomProgram, imem: bytes) -> tuple[bytes, bytes]:
-        dmem, rdram = real(program, imem)
+    def corrupted(
+        program: randprog.RandomProgram, imem: bytes
+    ) -> list[tuple[bytes, bytes]]:
+        [(dmem, rdram)] = real(program, imem)
         out = bytearray(dmem)
         offset = randprog.DMEM_LAYOUT["vreg_out"][0] + 16 * 5 + 2  # $v05 lane 1
         out[offset] ^= 0x40
-        return bytes(out), rdram
+        return [(bytes(out), rdram)]
 
     monkeypatch.setattr(fuzz, "simulate_program", corrupted)
     mismatches = check_programs([randprog.generate(11)])
