@@ -12,6 +12,8 @@ from rsp_words import (
     addiu,
     beq,
     bne,
+    jal,
+    jr,
     lw,
     mfc0,
     mtc0,
@@ -151,3 +153,98 @@ def test_third_dma_waits_for_a_free_queue_slot() -> None:
         program(*one, *start, *start, *start, BREAK), rdram=bytes(0x1000)
     ).timing
     assert report.dma_wait_cycles == 7 + per - 13
+
+
+class _NoMemo(dict):
+    def __setitem__(self, key: object, value: object) -> None:
+        return None
+
+
+def test_loop_memoisation_gives_the_same_count(monkeypatch) -> None:
+    """Loops are costed per distinct entry state; the totals must equal
+    costing every iteration."""
+    from n64c.sim.rsp import timing
+
+    body = [
+        vload("qv", 1, 0, "s0"),
+        vop("vmadh", 4, 1, 1),
+        vop("vmadh", 5, 4, 1, 9),
+        lw("t2", 0, "s0"),
+        addiu("t3", "t2", 1),
+        sw("t3", 16, "s0"),
+        addiu("t0", "t0", -1),
+        bne("t0", "zero", -8),
+        vop("vxor", 6, 5, 4),
+    ]
+    prog = program(
+        addiu("s1", "zero", 3),
+        addiu("s0", "zero", 0x100),
+        addiu("t0", "zero", 40),  # outer loop (index 2)
+        *body,  # inner loop (indices 3-11)
+        dma_read(64),
+        mfc0("t1", 6),
+        addiu("s1", "s1", -1),
+        bne("s1", "zero", -19),
+        NOP,
+        BREAK,
+    )
+    fast = simulate(prog, rdram=bytes(0x1000))
+
+    real_init = timing.CycleModel.__init__
+
+    def init(self: timing.CycleModel) -> None:
+        real_init(self)
+        self.memo = _NoMemo()
+
+    monkeypatch.setattr(timing.CycleModel, "__init__", init)
+    slow = simulate(prog, rdram=bytes(0x1000))
+    assert fast.timing == slow.timing
+    assert fast.instructions == slow.instructions == 3 + 3 * (1 + 40 * 9 + 10)
+
+
+def test_memoised_costs_are_forgotten_when_dma_rewrites_imem(monkeypatch) -> None:
+    """Two overlays at 0x800 complete a loop that starts at 0x7FC, outside the
+    overlay; the second overlay has a vector hazard the first lacks, so the
+    loop's cost must be recomputed although its first instruction is the same."""
+    from n64c.sim.rsp import timing
+
+    def overlay(hazard: bool) -> bytes:
+        return program(
+            vop("vxor", 4, 1 if hazard else 5, 6),  # 0x800
+            addiu("t0", "t0", -1),
+            bne("t0", "zero", -4),  # back to 0x7FC
+            NOP,
+            jr("ra"),
+            NOP,
+            NOP,
+            NOP,
+        )
+
+    rdram = bytearray(0x1000)
+    rdram[0x100 : 0x100 + 32] = overlay(False)
+    rdram[0x200 : 0x200 + 32] = overlay(True)
+
+    def load(dram: int) -> list[int]:
+        return [
+            ori("t0", "zero", 0x1800), mtc0("t0", 0),
+            ori("t0", "zero", dram), mtc0("t0", 1),
+            ori("t0", "zero", 31), mtc0("t0", 2),
+        ]  # fmt: skip
+
+    imem = bytearray(
+        program(load(0x100), jal(0x7F8), NOP, load(0x200), jal(0x7F8), NOP, BREAK)
+    )
+    imem = imem.ljust(0x7F8, b"\0")
+    imem += program(addiu("t0", "zero", 20), vop("vxor", 1, 2, 3))  # 0x7F8, 0x7FC
+    fast = simulate(bytes(imem), rdram=bytes(rdram))
+
+    real_init = timing.CycleModel.__init__
+
+    def init(self: timing.CycleModel) -> None:
+        real_init(self)
+        self.memo = _NoMemo()
+
+    monkeypatch.setattr(timing.CycleModel, "__init__", init)
+    slow = simulate(bytes(imem), rdram=bytes(rdram))
+    assert fast.timing == slow.timing
+    assert slow.timing.stall_cycles >= 20 * 3

@@ -80,6 +80,9 @@ class Machine:
         return self.fed + len(self.trace) - 1
 
     def _imem_written(self, start: int, end: int) -> None:
+        # Cost what ran on the old code, then forget costs memoised for it.
+        self._flush()
+        self.model.memo.clear()
         self._decode_range(start // 4, (end + 3) // 4)
 
     def _flush(self) -> None:

@@ -234,7 +234,8 @@ class CycleModel:
         self.base = 0  # trace index of the first entry of the current chunk
         self.taken: dict[int, int] = {}
         self.events: dict[int, list[tuple[int, int, int]]] = {}
-        # (first OpInfo id, length, branch target, entry state) -> deltas, exit state
+        # (first OpInfo, length, branch target, entry state) -> deltas, exit state.
+        # Valid while IMEM is unchanged: the machine clears it on IMEM writes.
         self.memo: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     # ---------------------------------------------------------- internals
@@ -417,7 +418,7 @@ class CycleModel:
                 pos = seg_end
                 continue
             state = (self.h0, self.h1, self.h2, self.single_issue)
-            key = (id(trace[pos - base]), seg_end - pos, taken[t], state)
+            key = (trace[pos - base], seg_end - pos, taken[t], state)
             hit = memo.get(key)
             if hit is None:
                 before = (self.clocks, self.groups, self.dual, self.stalls)
