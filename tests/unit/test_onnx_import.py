@@ -804,3 +804,10 @@ def test_local_functions_are_inlined() -> None:
         "n64.matmul",
         "n64.relu",
     ]
+
+
+def test_gemm_alpha_goes_to_the_constant_operand() -> None:
+    node = helper.make_node("Gemm", ["a", "b"], ["y"], alpha=0.5)
+    model = make_model([node], {"b": [3, 4]}, ["y"], {"a": weights(2, 3)})
+    module = check_against_ort(model)
+    assert ops_of(module) == ["n64.constant", "n64.gemm"]

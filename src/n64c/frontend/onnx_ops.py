@@ -345,15 +345,14 @@ def _gemm(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     operands are transposed/scaled here, computed ones get n64 ops."""
     alpha = float(attrs.get("alpha", 1.0))
     beta = float(attrs.get("beta", 1.0))
-    a = _gemm_operand(ctx, node.input[0], bool(attrs.get("transA", 0)), 1.0)
-    b_scale = alpha
-    if (
+    # alpha goes to B, unless only A is constant (then no n64.mul is needed).
+    alpha_on_a = (
         alpha != 1.0
-        and ctx.const(node.input[1]) is None
         and ctx.const(node.input[0]) is not None
-    ):
-        a = _gemm_operand(ctx, node.input[0], bool(attrs.get("transA", 0)), alpha)
-        b_scale = 1.0
+        and ctx.const(node.input[1]) is None
+    )
+    a_scale, b_scale = (alpha, 1.0) if alpha_on_a else (1.0, alpha)
+    a = _gemm_operand(ctx, node.input[0], bool(attrs.get("transA", 0)), a_scale)
     b = _gemm_operand(ctx, node.input[1], bool(attrs.get("transB", 0)), b_scale)
     bias: SSAValue | None = None
     c_name = _input(node, 2)
