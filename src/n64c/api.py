@@ -466,23 +466,43 @@ def _dmem_use(module: ModuleOp) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 
 
+def _split_cycles(total: int, estimates: list[int]) -> list[int]:
+    """Share the measured cycles of one RSP run among its layers in
+    proportion to their estimates, summing exactly to `total`."""
+    if not total:
+        return estimates
+    weight = max(1, sum(estimates))
+    shares = [total * e // weight for e in estimates]
+    order = sorted(
+        range(len(estimates)), key=lambda i: -(total * estimates[i] % weight)
+    )
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
 def build_report(cm: CompiledModel) -> dict[str, Any]:
     from n64c.passes.plan_rdram import parse_memory
 
     program = cm.program
-    rsp_report = program.report()
     layout = program.layout
     budget = parse_memory(cm.memory)
     cpu_bytes = cm.sources.cpu_buffer_bytes + cm.sources.cpu_constant_bytes
     arena = (layout.total_size + 15) // 16 * 16
     layers = []
-    for layer in rsp_report["layers"]:
-        entry = dict(layer)
-        entry["dmem_bytes"] = cm.dmem_use.get(layer["layer"], 0)
-        entry["macs_per_cycle"] = (
-            round(layer["macs"] / layer["cycles"], 3) if layer["cycles"] else None
-        )
-        layers.append(entry)
+    for inv in program.invocations:
+        shares = _split_cycles(inv.cycles, list(inv.layer_cycles_estimate))
+        for layer, macs, cycles in zip(inv.layers, inv.layer_macs, shares, strict=True):
+            layers.append(
+                {
+                    "layer": layer,
+                    "ucode": inv.ucode,
+                    "macs": macs,
+                    "cycles": cycles,
+                    "macs_per_cycle": round(macs / cycles, 3) if cycles else None,
+                    "dmem_bytes": cm.dmem_use.get(layer, 0),
+                }
+            )
     cycles = program.cycles
     macs = program.macs
     ucodes = {}
