@@ -466,11 +466,11 @@ def test_identity_dropout_and_cast_disappear() -> None:
         helper.make_node("Identity", ["x"], ["a"]),
         helper.make_node("Dropout", ["a", "ratio"], ["b"]),
         helper.make_node("Cast", ["b"], ["c"], to=FLOAT),
-        helper.make_node("Relu", ["c"], ["y"]),
+        helper.make_node("CastLike", ["c", "like"], ["d"]),
+        helper.make_node("Relu", ["d"], ["y"]),
     ]
-    model = make_model(
-        nodes, {"x": [2, 3]}, ["y"], {"ratio": np.array(0.3, np.float32)}
-    )
+    inits = {"ratio": np.array(0.3, np.float32), "like": np.zeros(1, np.float32)}
+    model = make_model(nodes, {"x": [2, 3]}, ["y"], inits)
     assert ops_of(check_against_ort(model)) == ["n64.relu"]
 
 
