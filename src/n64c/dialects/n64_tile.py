@@ -80,7 +80,7 @@ def _i64(value: int) -> IntegerAttr[I64]:
     return IntegerAttr(value, i64)
 
 
-def _ints(attr: DenseArrayBase) -> tuple[int, ...]:
+def _ints(attr: DenseArrayBase[I64]) -> tuple[int, ...]:
     return tuple(int(v) for v in attr.get_values())
 
 
@@ -356,7 +356,7 @@ class DmaOpBase(IRDLOperation):
         nbytes = self.bytes.value.data
         rows = self.rows.value.data
         row_stride = self.row_stride.value.data
-        if len(self.get_strides()) != len(self.indices):
+        if len(self.get_strides()) != len(self.operands) - 2:
             raise VerifyException(f"{what}: one stride per index expected")
         if nbytes <= 0 or nbytes % 8 or nbytes > DMEM_SIZE:
             raise VerifyException(

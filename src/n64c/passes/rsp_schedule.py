@@ -268,7 +268,7 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
     """The whole section in scheduled order."""
     out: list[Operation] = []
     for body, tail in _blocks(ops):
-        code = [o for o in body if isinstance(o, RspInstruction)]
+        code: list[Operation] = [o for o in body if isinstance(o, RspInstruction)]
         other = [o for o in body if not isinstance(o, RspInstruction)]
         out.extend(other)
         out.extend(schedule_block(code))
