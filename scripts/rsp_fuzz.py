@@ -23,11 +23,11 @@ from n64c.errors import N64cError
 from n64c.sim.z64.fuzz import Mismatch, check_seeds
 
 
-def _check_range(job: tuple[int, int, int]) -> tuple[int, list[Mismatch]]:
-    start, stop, chunk = job
+def _check_range(job: tuple[int, int, int, int]) -> tuple[int, list[Mismatch]]:
+    start, stop, chunk, batch = job
     checked = 0
     found: list[Mismatch] = []
-    for count, mismatches in check_seeds(range(start, stop), chunk=chunk):
+    for count, mismatches in check_seeds(range(start, stop), chunk=chunk, batch=batch):
         checked += count
         found += mismatches
     return checked, found
@@ -39,11 +39,19 @@ def _signature(mismatch: Mismatch) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Differential RSP fuzzing against z64.")
+    parser = argparse.ArgumentParser(
+        description="Differential RSP fuzzing against z64."
+    )
     parser.add_argument("--count", type=int, default=10000, help="number of programs")
     parser.add_argument("--seed", type=int, default=0, help="first seed")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--chunk", type=int, default=250, help="programs per z64 batch")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="start images per program, run as one simulator batch (default 1)",
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("rsp_fuzz_mismatches"), help="report directory"
     )
@@ -51,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     step = max(1, min(args.chunk, -(-args.count // max(args.jobs, 1))))
     ranges = [
-        (s, min(s + step, args.seed + args.count), args.chunk)
+        (s, min(s + step, args.seed + args.count), args.chunk, args.batch)
         for s in range(args.seed, args.seed + args.count, step)
     ]
     began = time.monotonic()

@@ -117,6 +117,7 @@ class _Builder:
         self.tainted: set[str] = set()
         self.in_body = False
         self.uniform_control = uniform_control
+        self.loop_counter = ""  # the GPR a loop body must not write
         self.lines: list[str] = []
         self.body: list[str] = []
         self.labels = 0
@@ -138,9 +139,8 @@ class _Builder:
         r = self.rng.random()
         if r < 0.03:
             return "zero"
-        if r < 0.4:
-            return self.rng.choice(self.hot_gprs)
-        return self.rng.choice(_WRITABLE)
+        pool = self.hot_gprs if r < 0.4 else _WRITABLE
+        return self.rng.choice([g for g in pool if g != self.loop_counter] or ["zero"])
 
     def write(self, reg: str, tainted: bool) -> str:
         """Record a GPR write; in a branch body taint only accumulates."""
@@ -331,12 +331,37 @@ class _Builder:
         lines.append(f"{target}:")
         return lines
 
+    def loop(self) -> list[str]:
+        """A counted loop (1-4 iterations) around a few simple instructions,
+        e.g. a multiply-accumulate chain run several times."""
+        counter = self.rng.choice(_WRITABLE[1:])
+        self.write(counter, False)
+        self.loop_counter = counter
+        top = self.label()
+        self.in_body = True
+        body: list[str] = []
+        for _ in range(self.rng.randrange(1, 5)):
+            body += self.simple()
+        delay = self.simple()
+        self.in_body = False
+        self.loop_counter = ""
+        self.write(counter, False)  # it ends at 0
+        return [
+            f"ori {counter}, zero, {self.rng.randrange(1, 5)}",
+            f"{top}:",
+            *body,
+            f"addiu {counter}, {counter}, -1",
+            f"bgtz {counter}, {top}",
+            *delay,
+        ]
+
     def random_chunk(self) -> list[str]:
         kinds: tuple[Callable[[], list[str]], ...] = (
             self.vector_op, self.vsar, self.vector_memory, self.scalar_alu,
             self.scalar_memory, self.set_base, self.dma, self.branch, self.cop2_move,
+            self.loop,
         )  # fmt: skip
-        weights = (14, 1, 4, 8, 3, 1, 1, 2, 2)
+        weights = (14, 1, 4, 8, 3, 1, 1, 2, 2, 1)
         return self.rng.choices(kinds, weights=weights)[0]()
 
 
