@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 
 import numpy as np
+import pytest
 
 REG = {
     name: i
@@ -209,3 +210,15 @@ def lanes(vpr: np.ndarray, reg: int) -> list[int]:
 
 def ulanes(vpr: np.ndarray, reg: int) -> list[int]:
     return [int(x) for x in vpr[reg]]
+
+
+@pytest.fixture(autouse=True, params=["python-lanes", "numpy"])
+def vector_engine(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Run a test once on each vector-unit engine of single-input runs
+    (autouse in every module that imports it)."""
+    from n64c.sim.rsp import machine
+
+    monkeypatch.setattr(machine, "_PYTHON_LANES", request.param == "python-lanes")
+    return request.param

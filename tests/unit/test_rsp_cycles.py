@@ -20,6 +20,7 @@ from rsp_words import (
     ori,
     program,
     sw,
+    vector_engine,  # noqa: F401 (autouse: both engines)
     vload,
     vop,
 )

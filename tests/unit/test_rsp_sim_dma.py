@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rsp_words import BREAK, NOP, REG, addiu, j, li, mfc0, mtc0, program
+from rsp_words import (
+    BREAK,
+    NOP,
+    REG,
+    addiu,
+    j,
+    li,
+    mfc0,
+    mtc0,
+    program,
+    vector_engine,  # noqa: F401 (autouse: both engines)
+)
 
 from n64c.errors import N64cError
 from n64c.sim.rsp import simulate

@@ -7,7 +7,17 @@ byte names the address it came from.
 from __future__ import annotations
 
 import numpy as np
-from rsp_words import BREAK, addiu, li, mfc2, mtc2, program, vload, vstore
+from rsp_words import (
+    BREAK,
+    addiu,
+    li,
+    mfc2,
+    mtc2,
+    program,
+    vector_engine,  # noqa: F401 (autouse: both engines)
+    vload,
+    vstore,
+)
 
 from n64c.sim.rsp import simulate
 

@@ -21,6 +21,7 @@ from rsp_words import (
     program,
     rtype,
     sw,
+    vector_engine,  # noqa: F401 (autouse: both engines)
 )
 
 from n64c.errors import N64cError

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rsp_words import BREAK, cfc2, dmem_with, halves, lanes, program, ulanes, vload, vop
+from rsp_words import (
+    BREAK,
+    cfc2,
+    dmem_with,
+    halves,
+    lanes,
+    program,
+    ulanes,
+    vector_engine,  # noqa: F401 (autouse: both engines)
+    vload,
+    vop,
+)
 
 from n64c.sim.rsp import simulate
 from n64c.sim.rsp.vector import RCP_TABLE, RSQ_TABLE, selector_lanes

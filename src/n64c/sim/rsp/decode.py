@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from n64c.sim.rsp.dma import Cop0, make_cop0_move
+from n64c.sim.rsp.lanes import (
+    make_lane_load,
+    make_lane_move,
+    make_lane_store,
+    make_lane_vector_op,
+)
 from n64c.sim.rsp.loadstore import make_cop2_move, make_vector_load, make_vector_store
 from n64c.sim.rsp.scalar import make_branch, make_immediate, make_memory, make_special
 from n64c.sim.rsp.state import RspRuntimeError, RspState
@@ -30,16 +36,17 @@ def _decode(st: RspState, cop0: Cop0, word: int, pc: int) -> Op:
         return make_immediate(st, word)
     if opcode == 0x10:
         return make_cop0_move(st, cop0, word)
+    lanes = st.lanes is not None
     if opcode == 0x12:
         if word & (1 << 25):
-            return make_vector_op(st, word)
-        return make_cop2_move(st, word)
+            return make_lane_vector_op(st, word) if lanes else make_vector_op(st, word)
+        return make_lane_move(st, word) if lanes else make_cop2_move(st, word)
     if opcode in (0x20, 0x21, 0x23, 0x24, 0x25, 0x27, 0x28, 0x29, 0x2B):
         return make_memory(st, word)
     if opcode == 0x32:
-        return make_vector_load(st, word)
+        return make_lane_load(st, word) if lanes else make_vector_load(st, word)
     if opcode == 0x3A:
-        return make_vector_store(st, word)
+        return make_lane_store(st, word) if lanes else make_vector_store(st, word)
     raise RspRuntimeError(
         f"unsupported instruction (opcode 0x{opcode:02x}, word 0x{word:08x})"
     )

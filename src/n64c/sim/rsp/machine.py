@@ -13,6 +13,9 @@ from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
 from n64c.sim.rsp.timing import CycleModel, CycleReport, OpInfo, can_dual_issue, op_info
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
+# Single inputs run the vector unit on Python ints (lanes.py), which is
+# several times faster than numpy on one input; batches use numpy.
+_PYTHON_LANES = True
 # Run-record entries handed to the cycle model at a time.
 TRACE_CHUNK = 1 << 16
 
@@ -209,9 +212,11 @@ def simulate(
         r = np.zeros((n, rdram_size), dtype=np.uint8)
     elif r.shape[0] != n:
         r = np.repeat(r, n, axis=0)
-    st = RspState(n, d, r, bytes(imem))
+    st = RspState(n, d, r, bytes(imem), python_lanes=n == 1 and _PYTHON_LANES)
     machine = Machine(st)
     pc, count = machine.run(max_instructions)
+    if st.lanes is not None:
+        st.lanes.store_into(st)
     report = machine.model.finish()
     return _result(st, pc, count, report, batched)
 

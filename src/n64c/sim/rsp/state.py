@@ -73,9 +73,26 @@ class RspState:
     """Registers and memories of B RSPs running in lockstep."""
 
     def __init__(
-        self, batch: int, dmem: np.ndarray, rdram: np.ndarray, imem: bytes
+        self,
+        batch: int,
+        dmem: np.ndarray,
+        rdram: np.ndarray,
+        imem: bytes,
+        python_lanes: bool = False,
     ) -> None:
+        from n64c.sim.rsp.lanes import LaneState
+
         self.batch = batch
+        # Single inputs may run the vector unit on Python ints (lanes.py);
+        # DMEM is then a bytearray that the numpy view `dmem` shares.
+        self.lanes: LaneState | None = None
+        self.dmem_buf: bytearray | None = None
+        if python_lanes:
+            if batch != 1:
+                raise ValueError("the Python-int vector unit runs a single input")
+            self.lanes = LaneState()
+            self.dmem_buf = bytearray(dmem.tobytes())
+            dmem = np.frombuffer(self.dmem_buf, dtype=np.uint8).reshape(1, -1)
         self.vb = np.zeros((32, batch, 16), dtype=np.uint8)
         self.v = self.vb.view(">i2")
         self.v64 = np.zeros((32, batch, 8), dtype=np.int64)
