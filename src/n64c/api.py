@@ -391,7 +391,8 @@ def compile(  # noqa: A001 - the public name of the API
     step("clean-up")
     N64CleanupPass().apply(ctx, module)
     step("quantize")
-    quantize_int16(module, calibration, percentile)
+    calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
+    quantize_int16(module, calib, percentile)
     quantized = module.clone()
     step("tile")
     TileForDmemPass().apply(ctx, module)

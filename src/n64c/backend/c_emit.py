@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from xdsl.dialects import func
@@ -92,7 +93,7 @@ def _ctype(value: SSAValue) -> str:
     raise UnsupportedModelError(f"the C back end has no type for {element}")
 
 
-def _ints(attr: object) -> list[int]:
+def _ints(attr: Any) -> list[int]:
     assert isinstance(attr, DenseArrayBase)
     return [int(v) for v in attr.get_values()]
 
@@ -493,7 +494,7 @@ class _Emitter:
         shape = _shape(op.result)
         ctype = _ctype(op.result)
         count = int(np.prod(shape)) if shape else 1
-        values = list(attr.get_values())
+        values: list[Any] = list(attr.get_values())
         if len(values) == 1 and count > 1:
             values = values * count
         name = self.fresh("const")
@@ -746,7 +747,7 @@ class _Emitter:
             ok = False
         tail_set: set[Operation] = set()
         if ok:
-            frontier = [s for s in sources if s is not None]
+            frontier: list[Operation] = [s for s in sources if s is not None]
             while frontier:
                 op = frontier.pop()
                 if op in tail_set:
