@@ -11,7 +11,7 @@ import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from n64c.backend.gemm_layer import qgemm_module
+from n64c.backend.gemm_layer import qeltwise_module, qgemm_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
 from n64c.errors import BudgetError, InvalidInputError
 from n64c.frontend.onnx import import_onnx
@@ -178,3 +178,31 @@ def test_imem_budget() -> None:
     module = qgemm_module(np.ones((64, 8), np.int16), None, np.full(8, 16))
     with pytest.raises(BudgetError, match="bytes of IMEM"):
         lower(module, imem=512)
+
+
+@pytest.mark.parametrize(
+    ("kind", "shape", "params"),
+    [
+        ("add", (3, 13), {"ka": 2, "kb": 0, "shift": 3, "clamp": (0, 32767)}),
+        ("add", (1, 2000), {"ka": 14, "kb": 14, "shift": 16}),
+        ("rescale", (2, 5, 7), {"ka": 3, "shift": 16}),
+        ("rescale", (1, 64), {"ka": 0, "shift": 2, "clamp": (-100, 100)}),
+        ("clamp", (4, 9), {"clamp": (-5, 7)}),
+    ],
+)
+def test_eltwise_matches_golden_and_z64(
+    kind: str, shape: tuple[int, ...], params: dict
+) -> None:
+    module = qeltwise_module(kind, shape, **params)
+    golden_module = module.clone()
+    program = build_rsp_program(lower(module), measure=False)
+    rng = np.random.default_rng(len(shape) * 100 + shape[-1])
+    names = ["a", "b"] if kind == "add" else ["a"]
+    inputs = {
+        n: rng.uniform(-40.0, 40.0, (4, *shape)).astype(np.float32) for n in names
+    }
+    golden = run_int_raw(golden_module, inputs)["output"][0]
+    np.testing.assert_array_equal(run_rsp_program(program, inputs)["output"], golden)
+    small = {n: v[:2] for n, v in inputs.items()}
+    real = run_rsp_program(program, small, engine="z64")["output"]
+    np.testing.assert_array_equal(real, golden[:2])

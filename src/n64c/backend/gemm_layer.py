@@ -1,4 +1,5 @@
-"""Single quantised Gemm layers as modules, for tests and benchmarks.
+"""Single quantised layers (Gemm, element-wise) as modules, for tests and
+benchmarks.
 
 `qgemm_module` builds the quantised graph of one layer
 `y = clamp(sat16((x.w + b) >> s), lo, hi)` the way `quantize-int16` would
@@ -15,7 +16,14 @@ from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, TensorType, f
 from xdsl.ir import Block, Region
 
 from n64c.dialects.n64_graph import ConstantOp
-from n64c.dialects.n64_quant import DequantizeOp, QGemmOp, QuantizeOp
+from n64c.dialects.n64_quant import (
+    DequantizeOp,
+    QAddOp,
+    QClampOp,
+    QGemmOp,
+    QRescaleOp,
+    QuantizeOp,
+)
 
 
 def qgemm_module(
@@ -56,5 +64,42 @@ def qgemm_module(
         Region(block),
     )
     fn.attributes["n64.input_names"] = ArrayAttr([StringAttr("input")])
+    fn.attributes["n64.output_names"] = ArrayAttr([StringAttr("output")])
+    return ModuleOp([fn])
+
+
+def qeltwise_module(
+    kind: str,
+    shape: tuple[int, ...],
+    *,
+    ka: int = 0,
+    kb: int = 0,
+    shift: int = 2,
+    clamp: tuple[int, int] = (-32768, 32767),
+    in_frac: int = 10,
+) -> ModuleOp:
+    """`@main` around one element-wise int16 op on tensors of `shape`:
+    `add` (inputs `a`, `b`), `rescale` or `clamp` (input `a`)."""
+    names = ["a", "b"] if kind == "add" else ["a"]
+    typ = TensorType(f32, list(shape))
+    block = Block(arg_types=[typ] * len(names))
+    quants = [QuantizeOp(arg, in_frac) for arg in block.args]
+    block.add_ops(quants)
+    values = [q.results[0] for q in quants]
+    if kind == "add":
+        op = QAddOp(
+            values[0], values[1], ka, kb, shift, in_frac + ka - shift, shape, clamp
+        )
+        out_frac = in_frac + ka - shift
+    elif kind == "rescale":
+        op = QRescaleOp(values[0], ka, shift, in_frac + ka - shift, clamp)
+        out_frac = in_frac + ka - shift
+    else:
+        op = QClampOp(values[0], in_frac, clamp)
+        out_frac = in_frac
+    deq = DequantizeOp(op.results[0], out_frac)
+    block.add_ops([op, deq, func.ReturnOp(deq.results[0])])
+    fn = func.FuncOp("main", ([typ] * len(names), [typ]), Region(block))
+    fn.attributes["n64.input_names"] = ArrayAttr([StringAttr(n) for n in names])
     fn.attributes["n64.output_names"] = ArrayAttr([StringAttr("output")])
     return ModuleOp([fn])

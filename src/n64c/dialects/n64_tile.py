@@ -698,6 +698,100 @@ class RspInvokeOp(IRDLOperation):
             )
 
 
+ELTWISE_KINDS = ("add", "rescale", "clamp")
+
+
+@irdl_op_definition
+class TileEltwiseOp(IRDLOperation):
+    """An element-wise int16 op on `vectors` vectors (8 elements each) at the
+    start of DMEM buffers, on the RSP vector unit; `out` may be an input.
+
+    * `add` (`inputs` a, b): `clamp(sat16((a*2^ka + b*2^kb + 2^(s-1)) >> s))`
+    * `rescale` (a): `clamp(sat16((a*2^ka + 2^(s-1)) >> s))`
+    * `clamp` (a): `clamp(a)`
+
+    `consts` holds two vectors: `[16384, 1, clamp_lo, clamp_hi, 2^ka, 2^kb,
+    2^rb, 2^(16-s)]` and eight times `2^ra`, with `ra + rb = s - 1`,
+    `ra <= 14`: the rounding constant is `2^ra * 2^rb`.
+
+    Example:
+
+    ```mlir
+    n64.tile_eltwise "add" %a, %b -> %a, %k {vectors = 8 : i64, clamp_lo = 0 : i64,
+        clamp_hi = 32767 : i64} : (!n64.dmem<128>, !n64.dmem<128>) -> !n64.dmem<128>,
+        !n64.dmem<32>
+    ```
+    """
+
+    name = "n64.tile_eltwise"
+
+    kind = prop_def(StringAttr)
+    inputs = var_operand_def(DmemType)
+    out = operand_def(DmemType)
+    consts = operand_def(DmemType)
+    vectors = prop_def(IntegerAttr[I64])
+    clamp_lo = prop_def(IntegerAttr[I64])
+    clamp_hi = prop_def(IntegerAttr[I64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$kind $inputs `->` $out `,` $consts attr-dict `:` `(` type($inputs) `)` "
+        "`->` type($out) `,` type($consts)"
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        inputs: Sequence[SSAValue],
+        out: SSAValue,
+        consts: SSAValue,
+        *,
+        vectors: int,
+        clamp_lo: int = -32768,
+        clamp_hi: int = 32767,
+    ) -> None:
+        super().__init__(
+            operands=[inputs, out, consts],
+            properties={
+                "kind": StringAttr(kind),
+                "vectors": _i64(vectors),
+                "clamp_lo": _i64(clamp_lo),
+                "clamp_hi": _i64(clamp_hi),
+            },
+        )
+
+    def verify_(self) -> None:
+        kind = self.kind.data
+        if kind not in ELTWISE_KINDS:
+            raise VerifyException(
+                f"n64.tile_eltwise: kind must be one of {', '.join(ELTWISE_KINDS)}"
+            )
+        if len(self.inputs) != (2 if kind == "add" else 1):
+            raise VerifyException(
+                f"n64.tile_eltwise {kind!r}: wrong number of inputs ({len(self.inputs)})"
+            )
+        vectors = self.vectors.value.data
+        lo, hi = self.clamp_lo.value.data, self.clamp_hi.value.data
+        if not -32768 <= lo <= hi <= 32767:
+            raise VerifyException(
+                f"n64.tile_eltwise: clamp [{lo}, {hi}] is not an int16 range"
+            )
+        for value in (*self.inputs, self.out):
+            typ = value.type
+            assert isinstance(typ, DmemType)
+            if vectors < 1 or 16 * vectors > typ.size.data:
+                raise VerifyException(
+                    f"n64.tile_eltwise: {vectors} vectors do not fit a "
+                    f"{typ.size.data}-byte buffer"
+                )
+        consts = self.consts.type
+        assert isinstance(consts, DmemType)
+        if consts.size.data < 32:
+            raise VerifyException(
+                "n64.tile_eltwise: consts needs two vectors (32 bytes)"
+            )
+
+
 TILE_OPS: list[type[IRDLOperation]] = [
     RspInvokeOp,
     TileKernelOp,
@@ -706,6 +800,7 @@ TILE_OPS: list[type[IRDLOperation]] = [
     DmaOutOp,
     DmaWaitOp,
     TileMatmulOp,
+    TileEltwiseOp,
 ]
 TILE_ATTRS: list[type[ParametrizedAttribute]] = [RdramType, DmemType]
 
@@ -720,5 +815,6 @@ __all__ = [
     "DmaOutOp",
     "DmaWaitOp",
     "TileMatmulOp",
+    "TileEltwiseOp",
     "RspInvokeOp",
 ]

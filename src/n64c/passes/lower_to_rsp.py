@@ -62,6 +62,7 @@ from n64c.dialects.n64_tile import (
     DmaWaitOp,
     DmemAllocOp,
     RspInvokeOp,
+    TileEltwiseOp,
     TileKernelOp,
     TileMatmulOp,
 )
@@ -188,6 +189,7 @@ class _KernelLowering:
     inits: dict[scf.ForOp, list[Access]] = field(default_factory=dict)
     rings: dict[SSAValue, _Ring] = field(default_factory=dict)
     consts: dict[SSAValue, VregType] = field(default_factory=dict)
+    consts2: dict[SSAValue, VregType] = field(default_factory=dict)
     counters: dict[scf.ForOp, tuple[GprType, int]] = field(default_factory=dict)
 
     def dmem_offset(self, buffer: SSAValue) -> int:
@@ -262,6 +264,10 @@ class _KernelLowering:
                 reg = em.vreg()
                 em.lqv(reg, em.zero, self.dmem_offset(op.result))
                 self.consts[op.result] = reg
+                if op.dmem_type.size.data >= 32:
+                    second = em.vreg()
+                    em.lqv(second, em.zero, self.dmem_offset(op.result) + 16)
+                    self.consts2[op.result] = second
         self.block(self.kernel.body.block)
 
     def block(self, block: Block) -> None:
@@ -277,6 +283,8 @@ class _KernelLowering:
                     self.em.wait_dma_idle()
             elif isinstance(op, TileMatmulOp):
                 self.matmul(op)
+            elif isinstance(op, TileEltwiseOp):
+                self.eltwise(op)
             elif isinstance(op, DmemAllocOp | arith.ConstantOp | scf.YieldOp):
                 continue
             else:
@@ -349,6 +357,61 @@ class _KernelLowering:
             em.xori(ring.write, ring.write, ring.toggle)
         if skip:
             em.place_label(skip)
+
+    def eltwise(self, op: TileEltwiseOp) -> None:
+        """A loop over the vectors, unrolled by up to 4."""
+        em = self.em
+        kind = op.kind.data
+        vectors = op.vectors.value.data
+        unroll = next(u for u in (4, 2, 1) if vectors % u == 0)
+        k, k2 = self.consts[op.consts], self.consts2[op.consts]
+        lo, hi = op.clamp_lo.value.data, op.clamp_hi.value.data
+        pointers: list[GprType] = []
+        for buf in op.inputs:
+            reg = em.gpr()
+            em.addi(reg, em.zero, self.dmem_offset(buf))
+            pointers.append(reg)
+        out = em.gpr()
+        em.addi(out, em.zero, self.dmem_offset(op.out))
+        trips = vectors // unroll
+        counter = em.gpr()
+        head = em.label("eltwise")
+        if trips > 1:
+            em.li(counter, trips, comment="vector groups")
+            em.place_label(head)
+        sink = em.vreg()
+        for u in range(unroll):
+            values = []
+            for ptr in pointers:
+                reg = em.vreg()
+                em.lqv(reg, ptr, 16 * u)
+                values.append(reg)
+            y = em.vreg()
+            if kind == "clamp":
+                src = values[0]
+            else:
+                em.vop(rsp.VmudhOp, sink, values[0], k, 8 + 4)
+                if kind == "add":
+                    em.vop(rsp.VmadhOp, sink, values[1], k, 8 + 5)
+                em.vop(rsp.VmadhOp, sink, k2, k, 8 + 6)  # + 2^(s-1)
+                hi_part, md_part = em.vreg(), em.vreg()
+                em.vsar(hi_part, ACC_HI)
+                em.vsar(md_part, ACC_MD)
+                em.vop(rsp.VmudnOp, sink, md_part, k, 8 + 7)
+                em.vop(rsp.VmadhOp, y, hi_part, k, 8 + 7)
+                src = y
+            if lo > -32768:
+                em.vop(rsp.VgeOp, y, src, k, 8 + 2)
+                src = y
+            if hi < 32767:
+                em.vop(rsp.VltOp, y, src, k, 8 + 3)
+                src = y
+            em.sqv(src, out, 16 * u)
+        if trips > 1:
+            for ptr in (*pointers, out):
+                em.addi(ptr, ptr, 16 * unroll)
+            em.addi(counter, counter, -1)
+            em.bne(counter, em.zero, head)
 
     def _address(self, op: Operation, which: str) -> tuple[GprType, int]:
         """(base register, offset) of one of the op's addresses."""
@@ -439,7 +502,13 @@ DMA_SETUP = 12
 
 def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     """Analytic estimate: per weight tile the larger of its DMA time and its
-    compute time (they overlap), plus the x row loads."""
+    compute time (they overlap), plus the x row loads; for element-wise
+    kernels the DMA time plus about 10 cycles per vector."""
+    eltwise = kernel.attributes.get("n64.eltwise")
+    if isinstance(eltwise, DenseArrayBase):
+        nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())
+        transfers = -(-nbytes // chunk) * (inputs + 1)
+        return transfers * DMA_SETUP + (inputs + 1) * nbytes // 8 + 10 * nbytes // 16
     tiling = kernel.attributes.get("n64.tiling")
     assert isinstance(tiling, DenseArrayBase)
     m, _k, n, rows, chunks = (int(v) for v in tiling.get_values())

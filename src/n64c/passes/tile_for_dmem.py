@@ -23,6 +23,10 @@ zero rows and columns (and `mult = 1`, zero bias for padded channels), so
 padded inputs never contribute and padded outputs are computed but ignored.
 Activations live in RDRAM with rows padded to a multiple of 8 elements.
 
+Element-wise ops (`n64.qadd` on equal shapes, `n64.qrescale`,
+`n64.qclamp`) become a loop over chunks of the padded tensor: DMA the
+input(s) in, `n64.tile_eltwise` in place, DMA the result out.
+
 The weights of a layer are packed into `groups * chunks` tiles of
 `48 + 16 * rows` bytes; with several rows of `x` an extra last tile repeats
 tile 0, so the prefetch of "tile t+1" wraps around to the next row. The very
@@ -48,12 +52,12 @@ from xdsl.dialects.builtin import (
     i16,
     i64,
 )
-from xdsl.ir import Block, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from n64c.dialects.n64_graph import ConstantOp
-from n64c.dialects.n64_quant import QGemmOp
+from n64c.dialects.n64_quant import QAddOp, QClampOp, QGemmOp, QRescaleOp
 from n64c.dialects.n64_tile import (
     TILE_HEADER_BYTES,
     DmaInOp,
@@ -62,6 +66,7 @@ from n64c.dialects.n64_tile import (
     DmemAllocOp,
     DmemType,
     RdramType,
+    TileEltwiseOp,
     TileKernelOp,
     TileMatmulOp,
 )
@@ -340,18 +345,128 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     return kernel
 
 
-def layer_name(op: QGemmOp, index: int) -> str:
-    """The layer's ONNX node name when the importer kept it, else `gemm<i>`."""
+def layer_name(op: Operation, default: str) -> str:
+    """The layer's ONNX node name when the importer kept it, else `default`."""
     for key in ("n64.name", "name", "onnx.name", "n64.node"):
         attr = op.attributes.get(key)
         if attr is not None and hasattr(attr, "data"):
             return str(attr.data)  # type: ignore[attr-defined]
-    return f"gemm{index}"
+    return default
+
+
+ELTWISE_OPS = (QAddOp, QRescaleOp, QClampOp)
+ELTWISE_KIND: dict[type[Operation], str] = {
+    QAddOp: "add",
+    QRescaleOp: "rescale",
+    QClampOp: "clamp",
+}
+ELTWISE_CHUNK = 1536
+"""Bytes per element-wise chunk (two inputs fit DMEM with room to spare)."""
+
+
+def _same_shapes(op: Operation) -> bool:
+    shapes = {tuple(v.type.get_shape()) for v in (*op.operands, *op.results)}  # type: ignore[attr-defined]
+    return len(shapes) == 1
+
+
+def eltwise_constants(op: Operation) -> list[int]:
+    """The two constant vectors of `n64.tile_eltwise` for a quantised op."""
+    lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
+    ka = kb = 0
+    shift = 16
+    if isinstance(op, QAddOp):
+        ka, kb = op.lhs_mul_log2.value.data, op.rhs_mul_log2.value.data
+        shift = op.shift.value.data
+    elif isinstance(op, QRescaleOp):
+        ka, shift = op.mul_log2.value.data, op.shift.value.data
+    ra = min(shift - 1, 14)
+    rb = shift - 1 - ra
+    first = [16384, 1, lo, hi, 1 << ka, 1 << kb, 1 << rb, 1 << (16 - shift)]
+    return first + [1 << ra] * 8
+
+
+def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKernelOp:
+    """The tile program of one element-wise op: chunks of the padded tensor
+    are loaded, computed in place and written back."""
+    kind = ELTWISE_KIND[type(op)]
+    result = op.results[0]
+    shape = [int(d) for d in result.type.get_shape()]  # type: ignore[attr-defined]
+    cols = shape[-1] if shape else 1
+    rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
+    nbytes = rows * round_up(cols, 8) * 2
+    n_inputs = len(op.operands)
+    chunk = min(nbytes, ELTWISE_CHUNK)
+    if n_inputs * chunk + 32 + PARAM_BYTES > dmem_bytes:
+        chunk = max(16, (dmem_bytes - 32 - PARAM_BYTES) // n_inputs // 16 * 16)
+    full, tail = divmod(nbytes, chunk)
+    lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
+
+    body = Block(arg_types=[RdramType(nbytes)] * (n_inputs + 1))
+    *in_regions, out_region = body.args
+    bufs = [DmemAllocOp(name, DmemType(chunk)) for name in ("a", "b")[:n_inputs]]
+    kb = DmemAllocOp("k", DmemType(32), eltwise_constants(op))
+    body.add_ops([*bufs, kb])
+    consts = _index_constants(body, [0, 1, max(full, 1)])
+
+    def step(block: Block, indices: list[SSAValue], offset: int, size: int) -> None:
+        strides = [chunk] * len(indices)
+        for region, buf in zip(in_regions, bufs, strict=True):
+            block.add_op(
+                DmaInOp(
+                    region,
+                    buf.result,
+                    indices,
+                    offset=offset,
+                    strides=strides,
+                    nbytes=size,
+                    tag=0,
+                )
+            )
+        block.add_ops(
+            [
+                DmaWaitOp(0),
+                TileEltwiseOp(
+                    kind,
+                    [b.result for b in bufs],
+                    bufs[0].result,
+                    kb.result,
+                    vectors=size // 16,
+                    clamp_lo=lo,
+                    clamp_hi=hi,
+                ),
+                DmaOutOp(
+                    bufs[0].result,
+                    out_region,
+                    indices,
+                    offset=offset,
+                    strides=strides,
+                    nbytes=size,
+                    tag=1,
+                ),
+            ]
+        )
+
+    if full:
+        loop, loop_body = _for(consts[0], consts[max(full, 1)], consts[1])
+        step(loop_body, [loop_body.args[0]], 0, chunk)
+        loop_body.add_op(scf.YieldOp())
+        body.add_op(loop)
+    if tail:
+        step(body, [], full * chunk, tail)
+    body.add_op(DmaWaitOp(1))
+    # element-wise kernels count no MACs: MACs/cycle stays a Gemm figure
+    kernel = TileKernelOp(layer, list(op.operands), [result.type], Region(body), 0)
+    kernel.attributes["n64.eltwise"] = DenseArrayBase.from_list(
+        i64, [nbytes, n_inputs, chunk]
+    )
+    return kernel
 
 
 @dataclass(frozen=True)
 class TileForDmemPass(ModulePass):
-    """Tile every `n64.qgemm` into a DMEM tile program (`n64.tile_kernel`).
+    """Tile every `n64.qgemm`, and every `n64.qadd` (equal shapes),
+    `n64.qrescale` and `n64.qclamp`, into a DMEM tile program
+    (`n64.tile_kernel`).
 
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
     about 3488 for an rspq overlay).
@@ -364,8 +479,19 @@ class TileForDmemPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
         for index, gemm in enumerate(gemms):
-            kernel = build_gemm_kernel(gemm, layer_name(gemm, index), self.dmem)
+            kernel = build_gemm_kernel(
+                gemm, layer_name(gemm, f"gemm{index}"), self.dmem
+            )
             Rewriter.replace_op(gemm, kernel)
+        counts: dict[str, int] = {}
+        for elt in [e for e in op.walk() if isinstance(e, ELTWISE_OPS)]:
+            if not _same_shapes(elt):
+                continue  # broadcasting adds stay on the CPU
+            kind = ELTWISE_KIND[type(elt)]
+            index = counts.get(kind, 0)
+            counts[kind] = index + 1
+            name = layer_name(elt, f"{kind}{index}")
+            Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, self.dmem))
         for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
             if not const.result.uses:
                 Rewriter.erase_op(const)

@@ -23,6 +23,14 @@ func.func @main(%x: tensor<1x64xi16>) -> tensor<1x10xi16> {
     }
     n64.dma_wait {tag = 1 : i64}
   }
+  %e = n64.tile_kernel "relu"(%x) {macs = 0 : i64} : (tensor<1x64xi16>) -> tensor<1x64xi16> {
+  ^bb0(%er: !n64.rdram<128>, %eo: !n64.rdram<128>):
+    %ab = n64.dmem_alloc "a" : !n64.dmem<128>
+    %ek = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 1, 1, 2, 1, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384>} : !n64.dmem<32>
+    n64.dma_in %er[] -> %ab {offset = 0 : i64, strides = array<i64>, bytes = 128 : i64, rows = 1 : i64, row_stride = 128 : i64, tag = 0 : i64, skip_last} : !n64.rdram<128> -> !n64.dmem<128>
+    n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
+    n64.tile_eltwise "clamp" %ab -> %ab, %ek {vectors = 8 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : (!n64.dmem<128>) -> !n64.dmem<128>, !n64.dmem<32>
+  }
   %z = n64.rsp_invoke @ucode0(%x) {layers = ["fc"], input_offsets = array<i64: 2144>, output_offsets = array<i64: 2272>, base_slot = 0 : i64, macs = 640 : i64, cycles = 300 : i64} : (tensor<1x64xi16>) -> tensor<1x10xi16>
   func.return %z : tensor<1x10xi16>
 }
@@ -41,5 +49,13 @@ func.func @main(%x: tensor<1x64xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:     n64.dma_out %yb -> %yr[%g] {offset = 0 : i64, strides = array<i64: 16>, bytes = 16 : i64, rows = 1 : i64, row_stride = 16 : i64, tag = 1 : i64} : !n64.dmem<16> -> !n64.rdram<32>
 // CHECK-NEXT:   }
 // CHECK-NEXT:   n64.dma_wait {tag = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-NEXT: %e = n64.tile_kernel "relu"(%x) {macs = 0 : i64} : (tensor<1x64xi16>) -> tensor<1x64xi16> {
+// CHECK-NEXT: ^bb0(%er: !n64.rdram<128>, %eo: !n64.rdram<128>):
+// CHECK-NEXT:   %ab = n64.dmem_alloc "a" : !n64.dmem<128>
+// CHECK-NEXT:   %ek = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 1, 1, 2, 1, 16384, 16384, 16384, 16384, 16384, 16384, 16384, 16384>} : !n64.dmem<32>
+// CHECK-NEXT:   n64.dma_in %er[] -> %ab {offset = 0 : i64, strides = array<i64>, bytes = 128 : i64, rows = 1 : i64, row_stride = 128 : i64, tag = 0 : i64, skip_last} : !n64.rdram<128> -> !n64.dmem<128>
+// CHECK-NEXT:   n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
+// CHECK-NEXT:   n64.tile_eltwise "clamp" %ab -> %ab, %ek {vectors = 8 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : (!n64.dmem<128>) -> !n64.dmem<128>, !n64.dmem<32>
 // CHECK-NEXT: }
 // CHECK-NEXT: %z = n64.rsp_invoke @ucode0(%x) {layers = ["fc"], input_offsets = array<i64: 2144>, output_offsets = array<i64: 2272>, base_slot = 0 : i64, macs = 640 : i64, cycles = 300 : i64} : (tensor<1x64xi16>) -> tensor<1x10xi16>

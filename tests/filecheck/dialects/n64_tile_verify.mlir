@@ -80,3 +80,23 @@ func.func @kernel_arguments(%x: tensor<1x8xi16>) {
   func.return
 }
 // CHECK: n64.tile_kernel 'fc': body has 1 arguments, expected 2 (inputs, outputs, weights)
+
+// -----
+
+func.func @eltwise_inputs() {
+  %a = n64.dmem_alloc "a" : !n64.dmem<64>
+  %k = n64.dmem_alloc "k" : !n64.dmem<32>
+  n64.tile_eltwise "add" %a -> %a, %k {vectors = 4 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64} : (!n64.dmem<64>) -> !n64.dmem<64>, !n64.dmem<32>
+  func.return
+}
+// CHECK: n64.tile_eltwise 'add': wrong number of inputs (1)
+
+// -----
+
+func.func @eltwise_too_many_vectors() {
+  %a = n64.dmem_alloc "a" : !n64.dmem<64>
+  %k = n64.dmem_alloc "k" : !n64.dmem<32>
+  n64.tile_eltwise "clamp" %a -> %a, %k {vectors = 5 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : (!n64.dmem<64>) -> !n64.dmem<64>, !n64.dmem<32>
+  func.return
+}
+// CHECK: n64.tile_eltwise: 5 vectors do not fit a 64-byte buffer

@@ -48,3 +48,37 @@ func.func @long(%x: tensor<2x1000xi16>) -> tensor<2x3xi16> {
 // CHECK-NEXT:    n64.dmem_alloc "w" : !n64.dmem<944 x 2>
 // CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
 
+
+// -----
+
+// An element-wise add of equal shapes: both inputs DMA'd into DMEM, added in
+// place (constants: 2^ka, 2^kb, the rounding 2^(s-1) = 4 * 1, 2^(16-s)),
+// written back; a chunk loop over the 3 padded rows (96 bytes).
+func.func @add(%a: tensor<3x13xi16>, %b: tensor<3x13xi16>) -> tensor<3x13xi16> {
+  %y = n64.qadd %a, %b lhs_mul_log2 2 rhs_mul_log2 0 shift 3 frac_bits 9 clamp(0, 32767) : (tensor<3x13xi16>, tensor<3x13xi16>) -> tensor<3x13xi16>
+  func.return %y : tensor<3x13xi16>
+}
+// CHECK-LABEL: func.func @add
+// CHECK:         %y = n64.tile_kernel "add0"(%a, %b) {n64.eltwise = array<i64: 96, 2, 96>, macs = 0 : i64} : (tensor<3x13xi16>, tensor<3x13xi16>) -> tensor<3x13xi16> {
+// CHECK-NEXT:    ^bb0(%0: !n64.rdram<96>, %1: !n64.rdram<96>, %2: !n64.rdram<96>):
+// CHECK-NEXT:      %3 = n64.dmem_alloc "a" : !n64.dmem<96>
+// CHECK-NEXT:      %4 = n64.dmem_alloc "b" : !n64.dmem<96>
+// CHECK-NEXT:      %5 = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 4, 1, 1, 8192, 4, 4, 4, 4, 4, 4, 4, 4>} : !n64.dmem<32>
+// CHECK:           scf.for %8 = %6 to %7 step %7 {
+// CHECK-NEXT:        n64.dma_in %0[%8] -> %3 {offset = 0 : i64, strides = array<i64: 96>, bytes = 96 : i64
+// CHECK-NEXT:        n64.dma_in %1[%8] -> %4 {offset = 0 : i64, strides = array<i64: 96>, bytes = 96 : i64
+// CHECK-NEXT:        n64.dma_wait {tag = 0 : i64}
+// CHECK-NEXT:        n64.tile_eltwise "add" %3, %4 -> %3, %5 {vectors = 6 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
+// CHECK-NEXT:        n64.dma_out %3 -> %2[%8] {offset = 0 : i64, strides = array<i64: 96>, bytes = 96 : i64
+// CHECK-NEXT:      }
+// CHECK-NEXT:      n64.dma_wait {tag = 1 : i64}
+
+// -----
+
+// A broadcasting add stays on the CPU.
+func.func @broadcast(%a: tensor<3x8xi16>, %b: tensor<1x8xi16>) -> tensor<3x8xi16> {
+  %y = n64.qadd %a, %b lhs_mul_log2 0 rhs_mul_log2 0 shift 2 frac_bits 8 clamp(-32768, 32767) : (tensor<3x8xi16>, tensor<1x8xi16>) -> tensor<3x8xi16>
+  func.return %y : tensor<3x8xi16>
+}
+// CHECK-LABEL: func.func @broadcast
+// CHECK-NEXT:    %y = n64.qadd %a, %b
