@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ from n64c.errors import InvalidInputError
 from n64c.sim.rsp.decode import decode_word
 from n64c.sim.rsp.dma import Cop0
 from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
-from n64c.sim.rsp.timing import CycleModel, CycleReport, OpInfo, can_dual_issue, op_info
+from n64c.sim.rsp.timing import CycleModel, CycleReport, OpInfo, op_info
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 # Single inputs run the vector unit on Python ints (lanes.py), which is
@@ -18,6 +19,9 @@ DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 _PYTHON_LANES = True
 # Run-record entries handed to the cycle model at a time.
 TRACE_CHUNK = 1 << 16
+
+
+_UNDECODED = op_info(0)  # placeholder until a slot first runs
 
 
 def _pc_dependent(word: int) -> bool:
@@ -59,33 +63,39 @@ class Machine:
         self.infos: list[OpInfo] = [None] * (IMEM_SIZE // 4)  # type: ignore[list-item]
         self.model = CycleModel()
         self._decoded: dict[tuple[int, int], object] = {}
+        self._infos_by_word: dict[int, OpInfo] = {}
         self._decode_range(0, IMEM_SIZE // 4)
 
     def _decode_range(self, first: int, last: int) -> None:
-        imem = self.st.imem
-        cache = self._decoded
+        """(Re)load slots: each decodes itself the first time it runs, so a
+        run pays only for the instructions it executes."""
         for i in range(first, last):
-            word = int.from_bytes(imem[4 * i : 4 * i + 4], "big")
+            self.table[i] = self._first_use(i)
+            self.infos[i] = _UNDECODED
+
+    def _first_use(self, i: int) -> Callable[[], object]:
+        def decode_and_run() -> object:
+            word = int.from_bytes(self.st.imem[4 * i : 4 * i + 4], "big")
             # Only branches and jumps depend on their address.
             key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
-            op = cache.get(key)
+            op = self._decoded.get(key)
             if op is None:
-                op = cache[key] = decode_word(self.st, self.cop0, word, 4 * i)
+                op = self._decoded[key] = decode_word(self.st, self.cop0, word, 4 * i)
+            info = self._infos_by_word.get(word)
+            if info is None:
+                info = self._infos_by_word[word] = op_info(word)
             self.table[i] = op
-            # each slot has its own OpInfo: pair_next depends on the neighbour
-            self.infos[i] = op_info(word)
-        for i in range(max(first - 1, 0), last):
-            nxt = self.infos[(i + 1) % (IMEM_SIZE // 4)]
-            self.infos[i].pair_next = can_dual_issue(self.infos[i], nxt)
+            self.infos[i] = info
+            self.trace[-1] = info  # the run loop recorded the placeholder
+            return op()  # type: ignore[operator]
+
+        return decode_and_run
 
     def _current_index(self) -> int:
         """Global run-record index of the instruction being executed."""
         return self.fed + len(self.trace) - 1
 
     def _imem_written(self, start: int, end: int) -> None:
-        # Cost what ran on the old code, then forget costs memoised for it.
-        self._flush()
-        self.model.memo.clear()
         self._decode_range(start // 4, (end + 3) // 4)
 
     def _flush(self) -> None:

@@ -63,7 +63,6 @@ class OpInfo:
         "load",
         "store",
         "branch",
-        "pair_next",
     )
 
     def __init__(self, word: int) -> None:
@@ -80,9 +79,6 @@ class OpInfo:
         self.load = False
         self.store = False
         self.branch = False
-        # Whether this instruction may pair with the one at pc + 4; set by the
-        # machine, which knows the neighbour.
-        self.pair_next = False
 
 
 VCO, VCC, VCE = 1, 2, 4
@@ -234,8 +230,7 @@ class CycleModel:
         self.base = 0  # trace index of the first entry of the current chunk
         self.taken: dict[int, int] = {}
         self.events: dict[int, list[tuple[int, int, int]]] = {}
-        # (first OpInfo, length, branch target, entry state) -> deltas, exit state.
-        # Valid while IMEM is unchanged: the machine clears it on IMEM writes.
+        # (segment's OpInfos, branch target, entry state) -> deltas, exit state
         self.memo: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     # ---------------------------------------------------------- internals
@@ -337,7 +332,8 @@ class CycleModel:
             if pending is not None:
                 op0, i0 = pending
                 pending = None
-                if op0.pair_next and can_dual_issue(op0, info):
+                # op0 is no branch, so `info` is the instruction at op0's pc + 4
+                if can_dual_issue(op0, info):
                     self.dual += 1
                     finish(
                         op0.r_read | info.r_read,
@@ -418,7 +414,9 @@ class CycleModel:
                 pos = seg_end
                 continue
             state = (self.h0, self.h1, self.h2, self.single_issue)
-            key = (trace[pos - base], seg_end - pos, taken[t], state)
+            # OpInfo objects are shared by equal words: the key is the
+            # segment's whole content
+            key = (tuple(trace[pos - base : seg_end - base]), taken[t], state)
             hit = memo.get(key)
             if hit is None:
                 before = (self.clocks, self.groups, self.dual, self.stalls)
