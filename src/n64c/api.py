@@ -28,7 +28,7 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from n64c.errors import InvalidInputError, N64cError
+from n64c.errors import InvalidInputError, N64cError, UnsupportedModelError
 
 ENGINES = ("float", "int", "sim", "z64")
 RSP_CLOCK_HZ = 62_500_000
@@ -405,6 +405,11 @@ def compile(  # noqa: A001 - the public name of the API
     RspAllocateRegistersPass().apply(ctx, module)
     step("schedule")
     RspSchedulePass().apply(ctx, module)
+    if "n64.rdram_layout" not in module.attributes:
+        raise UnsupportedModelError(
+            f"{name}: no layer of the model runs on the RSP, so there is "
+            "nothing to compile for it"
+        )
     step("encode and measure")
     program = build_rsp_program(module)
     compiled = CompiledModel(

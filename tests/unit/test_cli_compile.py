@@ -276,3 +276,19 @@ def test_run_and_report_on_non_output_dir(tmp_path: Path) -> None:
     np.save(x, np.zeros((1, 64), dtype=np.float32))
     code, _, stderr = invoke("run", tmp_path, "--input", x)
     assert code == 1 and "not an n64c output directory" in stderr
+
+
+def test_model_without_rsp_layers(tmp_path: Path) -> None:
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "r",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])],
+    )
+    path = _save(graph, tmp_path / "relu.onnx")
+    code, _, stderr = invoke("compile", path, "-o", tmp_path / "out")
+    assert code == 1
+    assert (
+        stderr.strip()
+        == "error: relu.onnx: no layer of the model runs on the RSP, so there is nothing to compile for it"
+    )
