@@ -292,3 +292,19 @@ def test_model_without_rsp_layers(tmp_path: Path) -> None:
         stderr.strip()
         == "error: relu.onnx: no layer of the model runs on the RSP, so there is nothing to compile for it"
     )
+
+
+def test_progress_lines_on_a_terminal(
+    examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from n64c.tools import cli_compile
+
+    monkeypatch.setattr(cli_compile, "stderr_is_tty", lambda: True)
+    code, _, stderr = invoke(
+        "compile", examples_dir / "mlp_digits.onnx", "-o", tmp_path / "out"
+    )
+    assert code == 0
+    lines = stderr.splitlines()
+    assert lines[0] == f"n64c: [1/{cli_compile.STAGES}] import"
+    assert lines[-1] == f"n64c: [{cli_compile.STAGES}/{cli_compile.STAGES}] emit C"
+    assert len(lines) == cli_compile.STAGES
