@@ -118,8 +118,6 @@ class _Builder:
         self.in_body = False
         self.uniform_control = uniform_control
         self.loop_counter = ""  # the GPR a loop body must not write
-        self.lines: list[str] = []
-        self.body: list[str] = []
         self.labels = 0
         self.base = {name: 0 for name in _BASE_REGS}
         self.multiplies = _MULTIPLIES + (("vmulu",) if include_vmulu else ())
