@@ -241,3 +241,40 @@ def test_emit_is_deterministic(mlp: tuple[CompiledModel, Path]) -> None:
     again = emit_c(cm.program, cm.name)
     assert again.source == (out / "model.c").read_text()
     assert again.header == (out / "model.h").read_text()
+
+
+def test_one_ucode_per_layer_native(examples_dir: Path, tmp_path: Path) -> None:
+    """Three RSP runs per inference (`lower-to-rsp{shared=false}`): one
+    image set per ucode, activations handed from run to run via the CPU."""
+    from xdsl.context import Context
+
+    from n64c.backend.rsp_program import build_rsp_program
+    from n64c.frontend.onnx import import_onnx
+    from n64c.passes.n64_cleanup import N64CleanupPass
+    from n64c.passes.n64_compile import N64CompilePass
+    from n64c.passes.quantize_int16 import quantize_int16
+
+    calib = str(examples_dir / "mlp_digits_calib.npy")
+    module = import_onnx(examples_dir / "mlp_digits.onnx")
+    quantized = module.clone()
+    N64CleanupPass().apply(Context(), quantized)
+    quantize_int16(quantized, calib)
+    N64CompilePass(calibration=calib, shared=False).apply(Context(), module)
+    program = build_rsp_program(module)
+    assert len(program.invocations) == 3
+    cm = CompiledModel("mlp", module, quantized, None, program)
+    out = tmp_path / "out"
+    cm.save(out)
+    for ucode in ("ucode0", "ucode1", "ucode2"):
+        assert (out / f"rsp_model_{ucode}.S").is_file()
+        assert (out / f"rsp_model_{ucode}.imem.bin").read_bytes() == program.ucodes[
+            ucode
+        ].imem
+    _compile("mips-linux-gnu-gcc", MIPS_FLAGS, out)
+    x = np.load(examples_dir / "digits_heldout.npz")["X"][:16].reshape(16, 1, 64)
+    header = (out / "model.h").read_text()
+    xq = quantize(x, _define(header, "N64C_MODEL_INPUT0_FRAC_BITS"))
+    (y,), runs = run_native(out, [xq], quantized=True)
+    assert runs == 3 * 16
+    golden = next(iter(run_int_raw(quantized, {"input": x}).values()))[0]
+    assert np.array_equal(y, golden.reshape(16, -1))
