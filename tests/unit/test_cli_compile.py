@@ -308,3 +308,18 @@ def test_progress_lines_on_a_terminal(
     assert lines[0] == f"n64c: [1/{cli_compile.STAGES}] import"
     assert lines[-1] == f"n64c: [{cli_compile.STAGES}/{cli_compile.STAGES}] emit C"
     assert len(lines) == cli_compile.STAGES
+
+
+def test_api_runs_the_n64_compile_pipeline(examples_dir: Path) -> None:
+    """`n64c.compile` runs the passes of `n64-compile` one by one (to keep
+    the int16 graph and the DMEM use); the final IR must be the same."""
+    from xdsl.context import Context
+
+    from n64c.frontend.onnx import import_onnx
+    from n64c.passes.n64_compile import N64CompilePass
+
+    calib = examples_dir / "cnn_digits_calib.npy"
+    module = import_onnx(examples_dir / "cnn_digits.onnx")
+    N64CompilePass(calibration=str(calib)).apply(Context(), module)
+    compiled = n64c.compile(examples_dir / "cnn_digits.onnx", calibration=calib)
+    assert str(compiled.module) == str(module)
