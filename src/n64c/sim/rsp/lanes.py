@@ -516,7 +516,7 @@ def make_lane_load(st: RspState, word: int) -> Op:
         )
     name, size = LOAD_OPS[sub]
     disp = _offset(word) * size
-    g = st.gpr
+    g: list[Any] = st.gpr
     D = L.v[vt]
     cache: dict[int, Any] = {}
     unpack_from = _PACK.unpack_from
@@ -526,7 +526,7 @@ def make_lane_load(st: RspState, word: int) -> Op:
         whole = name == "lqv" and e == 0
 
         def op_load() -> None:
-            a = (g[base] + disp) & 0xFFF  # type: ignore[operator]
+            a = (g[base] + disp) & 0xFFF
             if whole and not a & 15:
                 D[:] = unpack_from(buf, a)
                 return
@@ -546,7 +546,7 @@ def make_lane_load(st: RspState, word: int) -> Op:
     if name in ("lpv", "luv", "lhv", "lfv"):
 
         def op_lanes() -> None:
-            a = (g[base] + disp) & 0xFFF  # type: ignore[operator]
+            a = (g[base] + disp) & 0xFFF
             plan = cache.get(a & 15)
             if plan is None:
                 plan = cache[a & 15] = load_lanes_plan(name, e, a & 15)
@@ -565,7 +565,7 @@ def make_lane_load(st: RspState, word: int) -> Op:
         return op_lanes
 
     def op_ltv() -> None:
-        a = (g[base] + disp) & 0xFFF  # type: ignore[operator]
+        a = (g[base] + disp) & 0xFFF
         plan = cache.get(a & 15)
         if plan is None:
             plan = cache[a & 15] = list(zip(*ltv_plan(vt, e, a & 15), strict=True))
@@ -594,7 +594,7 @@ def make_lane_store(st: RspState, word: int) -> Op:
         )
     name, size = STORE_OPS[sub]
     disp = _offset(word) * size
-    g = st.gpr
+    g: list[Any] = st.gpr
     T = L.v[vt]
     cache: dict[int, Any] = {}
     pack = _PACK.pack
@@ -603,7 +603,7 @@ def make_lane_store(st: RspState, word: int) -> Op:
     if name == "stv":
 
         def op_stv() -> None:
-            a = (g[base] + disp) & 0xFFF  # type: ignore[operator]
+            a = (g[base] + disp) & 0xFFF
             plan = cache.get(a & 15)
             if plan is None:
                 plan = cache[a & 15] = list(zip(*stv_plan(vt, e, a & 15), strict=True))
@@ -617,7 +617,7 @@ def make_lane_store(st: RspState, word: int) -> Op:
     whole = name == "sqv" and e == 0
 
     def op_store() -> None:
-        a = (g[base] + disp) & 0xFFF  # type: ignore[operator]
+        a = (g[base] + disp) & 0xFFF
         if whole and not a & 15:
             pack_into(buf, a, *T)
             return
@@ -640,7 +640,7 @@ def make_lane_move(st: RspState, word: int) -> Op:
     rt = (word >> 16) & 31
     rd = (word >> 11) & 31
     e = (word >> 7) & 15
-    g = st.gpr
+    g: list[Any] = st.gpr
     pack = _PACK.pack
     unpack_from = _PACK.unpack_from
 

@@ -34,6 +34,7 @@ hardware-tested pipeline model):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from n64c.sim.rsp.dma import EVENT_DMA, EVENT_WAIT_IDLE, EVENT_WAIT_SLOT
 
@@ -231,7 +232,7 @@ class CycleModel:
         self.taken: dict[int, int] = {}
         self.events: dict[int, list[tuple[int, int, int]]] = {}
         # (segment's OpInfos, branch target, entry state) -> deltas, exit state
-        self.memo: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self.memo: dict[tuple[object, ...], Any] = {}
 
     # ---------------------------------------------------------- internals
     def _bubble(self, n: int) -> None:

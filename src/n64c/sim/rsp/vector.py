@@ -13,6 +13,7 @@ The accumulator ``acc`` is a sign-extended 48-bit value per lane.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -24,8 +25,8 @@ LANES = np.arange(8)
 
 # numpy's clip ufunc (one pass, no Python wrapper); np.clip is much slower
 # on small arrays.
-_umath = getattr(np, "_core", None) or np.core  # type: ignore[attr-defined]
-clip = _umath.umath.clip
+_core: Any = getattr(np, "_core", None) or np.core
+clip = _core.umath.clip
 
 
 def selector_lanes(e: int) -> np.ndarray | None:
