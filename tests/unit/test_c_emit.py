@@ -278,3 +278,18 @@ def test_one_ucode_per_layer_native(examples_dir: Path, tmp_path: Path) -> None:
     assert runs == 3 * 16
     golden = next(iter(run_int_raw(quantized, {"input": x}).values()))[0]
     assert np.array_equal(y, golden.reshape(16, -1))
+
+
+def test_cpu_tensors_share_space_by_liveness(cnn: tuple[CompiledModel, Path]) -> None:
+    cm, out = cnn
+    defines = [
+        line.split()
+        for line in (out / "model.c").read_text().splitlines()
+        if line.startswith("#define n64c_t")
+    ]
+    # "#define n64c_tN (n64c_pool_T + OFFSET) /* SIZE */"
+    placed = [(d[2].lstrip("("), int(d[4].rstrip(")")), int(d[6])) for d in defines]
+    total = sum(size * (2 if "int16" in pool else 4) for pool, _off, size in placed)
+    assert cm.sources.cpu_buffer_bytes < total
+    offsets = [(pool, off) for pool, off, _size in placed]
+    assert len(set(offsets)) < len(offsets)

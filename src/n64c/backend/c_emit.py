@@ -803,20 +803,70 @@ class _Emitter:
             if has_q and src is not None:
                 out_q.append(self.buf(src.input))
         in_frac = [_int(o, "frac_bits") for o in head] if has_q else []
+        keep = {*self.ret.operands}
+        for v in self.ret.operands:
+            src = int16_source(v)
+            if src is not None:
+                keep.add(src.input)
+        seq = [o for o in (*head, *body, *tail) if not isinstance(o, g.ConstantOp)]
+        self.plan_pools(seq, keep)
         header = self.header(in_shapes, out_shapes, in_frac, out_frac, has_q)
         source = self.source(head_lines, body_lines, tail_lines, in_q, out_q, has_q)
-        scratch = sum(
-            b.size * _SIZEOF[b.ctype]
-            for v, b in self.buffers.items()
-            if not isinstance(v, BlockArgument)
-            and not isinstance(v.owner, g.ConstantOp)
-        )
+        scratch = sum(size * _SIZEOF[ctype] for ctype, size in self.pool_sizes.items())
         constant_bytes = sum(
             b.size * _SIZEOF[b.ctype]
             for v, b in self.buffers.items()
             if isinstance(v.owner, g.ConstantOp)
         )
         return CSources(header, source, scratch, constant_bytes)
+
+    def plan_pools(self, seq: list[Operation], keep: set[SSAValue]) -> None:
+        """Place the CPU tensors in one static pool per element type, reusing
+        space by liveness over the op sequence `seq` (an op's results never
+        share space with its operands; `keep` lives to the end)."""
+        first: dict[SSAValue, int] = {}
+        last: dict[SSAValue, int] = {}
+        for i, op in enumerate(seq):
+            for v in op.operands:
+                if v in self.buffers:
+                    first.setdefault(v, i)
+                    last[v] = i
+            for v in op.results:
+                if v in self.buffers:
+                    first.setdefault(v, i)
+                    last[v] = max(last.get(v, i), i)
+        values = [
+            v
+            for v, b in self.buffers.items()
+            if not isinstance(v, BlockArgument)
+            and not isinstance(v.owner, g.ConstantOp)
+        ]
+        for v in values:
+            first.setdefault(v, 0)
+            last[v] = len(seq) if v in keep else last.get(v, first[v])
+        self.offsets: dict[SSAValue, int] = {}
+        self.pool_sizes: dict[str, int] = {}
+        placed: dict[str, list[tuple[int, int, int, int]]] = {}
+        for v in sorted(values, key=lambda v: (first[v], -self.buffers[v].size)):
+            b = self.buffers[v]
+            size = (max(b.size, 1) + 7) // 8 * 8
+            busy = sorted(
+                (start, end)
+                for start, end, lo, hi in placed.get(b.ctype, [])
+                if not (hi < first[v] or last[v] < lo)
+            )
+            offset = 0
+            for start, end in busy:
+                if offset + size <= start:
+                    break
+                offset = max(offset, end)
+            placed.setdefault(b.ctype, []).append(
+                (offset, offset + size, first[v], last[v])
+            )
+            self.offsets[v] = offset
+            self.pool_sizes[b.ctype] = max(
+                self.pool_sizes.get(b.ctype, 0), offset + size
+            )
 
     @staticmethod
     def _param_names(stem: str, count: int) -> list[str]:
@@ -994,9 +1044,18 @@ class _Emitter:
             and not isinstance(v.owner, g.ConstantOp)
         ]
         if bufs:
-            p.append("/* Tensors the CPU works on. */")
-        for b in bufs:
-            p.append(f"static {b.ctype} {b.name}[{max(b.size, 1)}];")
+            p.append(
+                "/* Tensors the CPU works on, one pool per element type, space "
+                "reused by liveness. */"
+            )
+        for ctype, size in self.pool_sizes.items():
+            p.append(f"static {ctype} n64c_pool_{ctype}[{size}] N64C_ALIGN(16);")
+        for v, b in self.buffers.items():
+            if v in self.offsets:
+                p.append(
+                    f"#define {b.name} (n64c_pool_{b.ctype} + {self.offsets[v]}) "
+                    f"/* {b.size} */"
+                )
         p.append("")
         p += [
             "int n64c_model_set_weights(const void *blob, uint32_t size)",
