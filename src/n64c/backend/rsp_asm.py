@@ -591,7 +591,12 @@ class _AsmParser:
 
     def check(self, op: Operation, cols: dict[str, int], head: Token) -> None:
         try:
-            op.verify_()
+            # the builder gets operand and result types right by construction;
+            # what remains is the range checks of the fields
+            if isinstance(op, RspOperation):
+                op.verify_fields()
+            else:
+                op.verify_()
         except FieldVerifyException as e:
             raise self.error(str(e), cols.get(e.field, head.col)) from None
         except VerifyException as e:
