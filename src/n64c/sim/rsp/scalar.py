@@ -249,8 +249,24 @@ def make_memory(st: RspState, word: int) -> Op:
     def address() -> int:
         return (uniform(g[rs], "a scalar memory address") + imm) & 0xFFF
 
+    buf = st.dmem_buf  # a single input's DMEM as a bytearray, if any
+    mask = (1 << (8 * size)) - 1
+
     if opcode >= 0x28:  # stores
         shifts = [8 * (size - 1 - i) for i in range(size)]
+
+        if buf is not None:
+
+            def op_store_buf() -> None:
+                a = (g[rs] + imm) & 0xFFF  # type: ignore[operator]
+                data = (g[rt] & mask).to_bytes(size, "big")  # type: ignore[union-attr]
+                if a + size <= 0x1000:
+                    buf[a : a + size] = data
+                else:
+                    for i in range(size):
+                        buf[(a + i) & 0xFFF] = data[i]
+
+            return op_store_buf
 
         def op_store() -> None:
             a = address()
@@ -274,6 +290,22 @@ def make_memory(st: RspState, word: int) -> Op:
     sign_bit = 1 << (8 * size - 1)
     if rt == 0:
         return _nop
+
+    if buf is not None:
+
+        def op_load_buf() -> None:
+            a = (g[rs] + imm) & 0xFFF  # type: ignore[operator]
+            if a + size <= 0x1000:
+                value = int.from_bytes(buf[a : a + size], "big")
+            else:
+                value = int.from_bytes(
+                    bytes(buf[(a + i) & 0xFFF] for i in range(size)), "big"
+                )
+            if signed and value & sign_bit:
+                value = (value - (sign_bit << 1)) & MASK32
+            g[rt] = value
+
+        return op_load_buf
 
     def op_load() -> None:
         a = address()
