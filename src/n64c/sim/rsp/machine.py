@@ -219,7 +219,13 @@ def simulate(
         d = np.repeat(d, n, axis=0)
     if rdram is None:
         # calloc'ed: pages a program never touches cost no memory
-        r = np.zeros((n, rdram_size), dtype=np.uint8)
+        try:
+            r = np.zeros((n, rdram_size), dtype=np.uint8)
+        except MemoryError:
+            raise InvalidInputError(
+                f"no memory for {n} RDRAM images of {rdram_size} bytes; pass "
+                "`rdram` images or a smaller `rdram_size`"
+            ) from None
     elif r.shape[0] != n:
         r = np.repeat(r, n, axis=0)
     st = RspState(n, d, r, bytes(imem), python_lanes=n == 1 and _PYTHON_LANES)
