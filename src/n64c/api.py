@@ -214,7 +214,7 @@ class CompiledModel:
         """Write the output directory: all files or none. The files go to a
         temporary directory beside it, which then replaces it; an existing
         directory is only replaced if it is empty or an earlier n64c output."""
-        directory = Path(directory)
+        directory = Path(directory).resolve()
         check_output_dir(directory)
         files = self.files()
         parent = directory.resolve().parent
