@@ -336,9 +336,35 @@ def check_output_dir(directory: Path) -> None:
         )
 
 
+def _inside(path: Path, directory: Path) -> bool:
+    try:
+        path.relative_to(directory)
+    except ValueError:
+        return False
+    return True
+
+
+def _replace_files(work: Path, directory: Path) -> None:
+    """Move the new files in one by one, then drop the old output's others
+    (used when the directory cannot be swapped: it holds the working
+    directory)."""
+    new = {p.name for p in work.iterdir()}
+    old = set()
+    if is_output_dir(directory):
+        old = set(json.loads((directory / REPORT_FILE).read_text()).get("files", []))
+    for name in sorted(new - {REPORT_FILE}) + [REPORT_FILE]:
+        os.replace(work / name, directory / name)
+    for name in old - new:
+        (directory / name).unlink(missing_ok=True)
+    work.rmdir()
+
+
 def _replace_dir(work: Path, directory: Path) -> None:
     if not directory.exists():
         os.rename(work, directory)
+        return
+    if _inside(Path.cwd().resolve(), directory):
+        _replace_files(work, directory)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=work.parent))
     os.rmdir(old)
