@@ -323,3 +323,21 @@ def test_api_runs_the_n64_compile_pipeline(examples_dir: Path) -> None:
     N64CompilePass(calibration=str(calib)).apply(Context(), module)
     compiled = n64c.compile(examples_dir / "cnn_digits.onnx", calibration=calib)
     assert str(compiled.module) == str(module)
+
+
+def test_compile_into_the_working_directory(
+    compiled: Path, examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    out = tmp_path / "here"
+    shutil.copytree(compiled, out)
+    (out / "rsp_model_old.S").write_text("; from an earlier multi-ucode build\n")
+    report = json.loads((out / "report.json").read_text())
+    report["files"].append("rsp_model_old.S")
+    (out / "report.json").write_text(json.dumps(report))
+    monkeypatch.chdir(out)
+    code, _, stderr = invoke("compile", examples_dir / "mlp_digits.onnx", "-o", ".")
+    assert code == 0, stderr
+    assert {p.name for p in out.iterdir()} == EXPECTED_FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
