@@ -2,7 +2,9 @@
 
 `n64-opt prog.S -t rsp-bin -o prog.bin` writes the big-endian IMEM image;
 `-t "rsp-bin{section=dmem}"` writes the DMEM image (the program's data
-sections) instead. Hosts without binary output (plain `xdsl-opt`) get a hex
+sections) instead. For a compiled model (one nested `builtin.module @ucodeN`
+per ucode), `rsp-bin{ucode=ucode0}` picks the ucode; a module with a single
+program needs no choice. Hosts without binary output (plain `xdsl-opt`) get a hex
 dump of the chosen image through `emit`.
 """
 
@@ -15,7 +17,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
-from n64c.backend.rsp_encode import encode_program
+from n64c.backend.rsp_encode import encode_program, select_program
 from n64c.errors import N64cError
 
 SECTIONS = ("imem", "dmem")
@@ -28,13 +30,14 @@ class RspBinTarget(Target):
     name = "rsp-bin"
 
     section: str = "imem"
+    ucode: str = ""
 
     def __post_init__(self) -> None:
         if self.section not in SECTIONS:
             raise ValueError(f"section must be imem or dmem, not {self.section!r}")
 
     def emit_binary(self, ctx: Context, module: ModuleOp) -> bytes:
-        image = encode_program(module)
+        image = encode_program(select_program(module, self.ucode))
         return image.imem if self.section == "imem" else image.dmem
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:

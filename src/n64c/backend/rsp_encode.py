@@ -81,6 +81,40 @@ def iter_program(module: ModuleOp) -> Iterator[tuple[str, Operation]]:
             yield "text", op
 
 
+def find_programs(module: ModuleOp) -> dict[str, ModuleOp]:
+    """The RSP programs of `module`: the module itself if it holds `rsp` ops
+    (key ""), else its nested `builtin.module @name` of `rsp` ops (a compiled
+    model has one per ucode)."""
+    top = list(module.body.block.ops)
+    if any(isinstance(op, rsp.SectionOp | rsp.RspOperation) for op in top) or not top:
+        return {"": module}
+    programs: dict[str, ModuleOp] = {}
+    for op in top:
+        if isinstance(op, ModuleOp) and op.sym_name is not None:
+            inner = list(op.body.block.ops)
+            if any(isinstance(o, rsp.SectionOp | rsp.RspOperation) for o in inner):
+                programs[op.sym_name.data] = op
+    if not programs:
+        raise N64cError("the module holds no rsp program (lower it with lower-to-rsp)")
+    return programs
+
+
+def select_program(module: ModuleOp, ucode: str = "") -> ModuleOp:
+    """The one program of `module`, or the nested ucode module named `ucode`."""
+    programs = find_programs(module)
+    if ucode:
+        if ucode not in programs:
+            names = ", ".join(n for n in programs if n) or "none"
+            raise N64cError(f"no ucode named {ucode!r} (ucodes: {names})")
+        return programs[ucode]
+    if len(programs) > 1:
+        names = ", ".join(programs)
+        raise N64cError(
+            f"the module has several ucodes ({names}); choose one with ucode=NAME"
+        )
+    return next(iter(programs.values()))
+
+
 # region: layout
 
 
