@@ -466,3 +466,14 @@ def test_immediate_from_label_out_of_range() -> None:
     program = "ori t0, zero, far - 0x2000\n.data\n.space 8\nfar: .word 0\n"
     with pytest.raises(N64cError, match="out of range"):
         encode_program(parse_asm(program))
+
+
+def test_label_before_align_moves_with_it() -> None:
+    """As GNU as (checked with mips-linux-gnu-as): a label right before
+    `.align` gets the aligned address; a trailing `.align` pads the image."""
+    program = ".data\na: .byte 1\nf: .align 2\ng: .byte 7\nh: .byte 1\n.align 1\ni: .half 3\n.align 3\n"
+    image = encode_program(parse_asm(program))
+    assert image.symbols == {"a": 0, "f": 4, "g": 4, "h": 5, "i": 6}
+    assert image.dmem == bytes.fromhex("0100000007010003")
+    image = encode_program(parse_asm(".data\n.byte 1\n.align 3\n"))
+    assert image.dmem == bytes.fromhex("0100000000000000")

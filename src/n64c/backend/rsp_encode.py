@@ -118,7 +118,7 @@ def select_program(module: ModuleOp, ucode: str = "") -> ModuleOp:
 # region: layout
 
 
-def _size_and_alignment(op: Operation, position: int) -> tuple[int, int]:
+def _size_and_alignment(op: Operation) -> tuple[int, int]:
     if isinstance(op, RspInstruction):
         return 4, 4
     if isinstance(op, rsp.WordOp | rsp.HalfOp | rsp.ByteOp):
@@ -126,8 +126,8 @@ def _size_and_alignment(op: Operation, position: int) -> tuple[int, int]:
     if isinstance(op, rsp.SpaceOp):
         return op.size.data, 1
     if isinstance(op, rsp.AlignOp):
-        step = 1 << op.power.data
-        return -position % step, 1
+        # labels right before `.align` move to the aligned address (as in GNU as)
+        return 0, 1 << op.power.data
     raise N64cError(f"{op.name} cannot be part of an RSP program")
 
 
@@ -158,7 +158,7 @@ def _layout(module: ModuleOp) -> _Layout:
             continue
         if isinstance(op, RspInstruction) and section != "text":
             raise N64cError(f"instruction {op.name} in the data section")
-        size, align = _size_and_alignment(op, position)
+        size, align = _size_and_alignment(op)
         aligned = -(-position // align) * align
         if aligned != position:
             for name in pending[section]:
