@@ -159,14 +159,14 @@ def op_info(word: int) -> OpInfo:
                 info.v_read = 1 << vs
             elif rs == 0x02:  # cfc2
                 info.r_write = (1 << rt) & ~1
-                info.vc_use = 1 << min(rd & 3, 2)
+                info.vc_use = 1 << (rd & 3)
             elif rs == 0x04:  # mtc2
                 use(rt)
                 info.v_write = 1 << vs
                 info.vnop_group = True
             elif rs == 0x06:  # ctc2
                 use(rt)
-                info.vc_def = 1 << min(rd & 3, 2)
+                info.vc_def = 1 << (rd & 3)
     elif opcode in (0x20, 0x21, 0x23, 0x24, 0x25, 0x27):
         use(rs)
         info.r_write = (1 << rt) & ~1
