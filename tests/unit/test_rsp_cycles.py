@@ -249,3 +249,13 @@ def test_memoised_costs_are_forgotten_when_dma_rewrites_imem(monkeypatch) -> Non
     slow = simulate(bytes(imem), rdram=bytes(rdram))
     assert fast.timing == slow.timing
     assert slow.timing.stall_cycles >= 20 * 3
+
+
+def test_single_lane_ops_have_a_false_dependency_on_their_lane_field() -> None:
+    # vmov's destination-lane field sits where vs would be; ares counts it as
+    # a read for pairing. lqv $v05 then vmov with lane field 5: no pair.
+    lqv5 = vload("qv", 5, 0, "zero")
+    # [lqv+vmov] [vxor+break]
+    assert cycles(lqv5, vop("vmov", 9, 4, 10, 8), VX, BREAK) == 2
+    # [lqv] [vmov] [vxor+break]
+    assert cycles(lqv5, vop("vmov", 9, 5, 10, 8), VX, BREAK) == 3
