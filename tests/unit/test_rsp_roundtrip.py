@@ -128,14 +128,15 @@ def random_fields(cls: type[RspInstruction], rng: random.Random) -> Fields:
         return {"rt": reg(), "imm": rng.randrange(0x10000)}
     if issubclass(cls, ScalarLoadOp | ScalarStoreOp):
         return {"rt": reg(), "base": reg(), "offset": rng.randrange(-0x8000, 0x8000)}
-    if issubclass(
-        cls, BranchCompareOp | BranchZeroOp | BranchLinkOp | JumpOp | JumpLinkOp
-    ):
+    if issubclass(cls, BranchLinkOp):  # may not test ra, the link register
+        return {"rs": rng.randrange(31), "target": None}
+    if issubclass(cls, BranchCompareOp | BranchZeroOp | JumpOp | JumpLinkOp):
         return {"rs": reg(), "rt": reg(), "target": None}
     if issubclass(cls, JumpRegisterOp):
         return {"rs": reg()}
-    if issubclass(cls, JumpLinkRegisterOp):
-        return {"rs": reg(), "rd": reg()}
+    if issubclass(cls, JumpLinkRegisterOp):  # link and source must differ
+        rs = reg()
+        return {"rs": rs, "rd": (rs + rng.randrange(1, 32)) % 32}
     return {}
 
 

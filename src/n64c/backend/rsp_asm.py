@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from xdsl.backend.register_type import RegisterType
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import VerifyException
@@ -68,6 +67,7 @@ from n64c.dialects.rsp_types import (
     COP0_INDEX_BY_NAME,
     COP2_CTRL_INDEX_BY_NAME,
     GPR_INDEX_BY_NAME,
+    GprType,
     SymbolExprAttr,
 )
 from n64c.errors import AsmError, N64cError
@@ -458,6 +458,8 @@ class _AsmParser:
                 return index
         elif tok.kind in ("reg", "id") and name in GPR_INDEX_BY_NAME:
             return GPR_INDEX_BY_NAME[name]
+        elif tok.kind in ("reg", "id") and name in GPR_ALIASES:
+            return GPR_ALIASES[name]
         if VREG_RE.match(tok.text):
             raise self.error(
                 f"expected a scalar register, found vector register {tok.text}",
@@ -971,6 +973,7 @@ class _AsmParser:
 _BYTE_ELEMENT_MACRO = {str(i): 2 * i for i in range(8)}
 _LANE_ELEMENT_MACRO = {str(i): i for i in range(8)}
 _CTRL_ALIASES = {"$vco": 0, "$vcc": 1, "$vce": 2}
+GPR_ALIASES = {"AT": 1, "s8": 30}  # regdef.h spellings
 
 
 class _TokenStream:
@@ -1067,9 +1070,25 @@ def _walk_asm_ops(module: ModuleOp) -> Iterator[tuple[str, Operation]]:
             yield "text", op
 
 
+def _uses_at(module: ModuleOp) -> bool:
+    for op in module.walk():
+        for value in (*op.operands, *op.results):
+            reg = value.type
+            if isinstance(reg, GprType) and reg.register_name.data == "at":
+                return True
+    return False
+
+
 def print_asm(module: ModuleOp) -> str:
-    """libdragon-syntax assembly for an `rsp` module (registers allocated)."""
-    lines = [ASM_HEADER]
+    """libdragon-syntax assembly for an `rsp` module (registers allocated).
+
+    The header says `.set at`, or `.set noat` when the program itself uses
+    `$at` (the printed code never needs the assembler's temporary).
+    """
+    header = ASM_HEADER
+    if _uses_at(module):
+        header = header.replace(".set at\n", ".set noat\n")
+    lines = [header]
     section: str | None = None
     for name, op in _walk_asm_ops(module):
         if not isinstance(op, RspOperation):
@@ -1085,18 +1104,6 @@ def print_asm(module: ModuleOp) -> str:
             section = name
         lines.append(line + "\n")
     return "".join(lines)
-
-
-def registers_allocated(module: ModuleOp) -> bool:
-    """Whether every register value of the module names a machine register."""
-    for op in module.walk():
-        for value in (*op.operands, *op.results):
-            reg: Any = value.type
-            if isinstance(reg, RegisterType) and not (
-                reg.is_allocated and reg.register_name.data in reg.index_by_name()
-            ):
-                return False
-    return True
 
 
 # endregion

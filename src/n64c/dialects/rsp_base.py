@@ -144,7 +144,8 @@ def reg_name(value: SSAValue | RegisterType) -> str:
             "run register allocation before printing or encoding"
         )
     name = reg.register_name.data
-    return f"${name}" if isinstance(reg, VregType) else name
+    # `at` is no plain name in GNU as (regdef.h spells it AT); `$at` always is
+    return f"${name}" if isinstance(reg, VregType) or name == "at" else name
 
 
 def reg_index(value: SSAValue | RegisterType) -> int:
@@ -560,7 +561,9 @@ class MoveFromVectorOp(RspInstruction, ABC):
         check_range("element", "byte element", self.element.data, 0, 15)
 
     def assembly_args(self) -> Sequence[str]:
-        return (reg_name(self.rt), reg_name(self.vs) + byte_suffix(self.element.data))
+        # rsp.inc's mfc2/mtc2 macros take the GPR by its plain ABI name
+        rt = reg_name(self.rt).removeprefix("$")
+        return (rt, reg_name(self.vs) + byte_suffix(self.element.data))
 
 
 class MoveToVectorOp(RspInstruction, ABC):
@@ -588,7 +591,9 @@ class MoveToVectorOp(RspInstruction, ABC):
         check_range("element", "byte element", self.element.data, 0, 15)
 
     def assembly_args(self) -> Sequence[str]:
-        return (reg_name(self.rt), reg_name(self.vs) + byte_suffix(self.element.data))
+        # rsp.inc's mfc2/mtc2 macros take the GPR by its plain ABI name
+        rt = reg_name(self.rt).removeprefix("$")
+        return (rt, reg_name(self.vs) + byte_suffix(self.element.data))
 
 
 class MoveFromControlOp(RspInstruction, ABC):
@@ -923,6 +928,12 @@ class BranchLinkOp(RspInstruction, ABC):
         super().verify_fields()
         check_target(self.target)
         check_link(self, self.ra)
+        if self.rs.type == RA:
+            raise FieldVerifyException(
+                "rs",
+                f"{self.name} cannot test ra, which it overwrites "
+                "(unpredictable on MIPS; GNU as rejects it)",
+            )
 
     def assembly_args(self) -> Sequence[str]:
         return (reg_name(self.rs), format_target(self.target))
@@ -988,6 +999,16 @@ class JumpLinkRegisterOp(RspInstruction, ABC):
 
     def __init__(self, rs: SSAValue | Operation, *, rd: GprType = RA) -> None:
         super().__init__(operands=[rs], result_types=[rd])
+
+    def verify_fields(self) -> None:
+        super().verify_fields()
+        rd = self.rd.type
+        if isinstance(rd, GprType) and rd.is_allocated and rd == self.rs.type:
+            raise FieldVerifyException(
+                "rd",
+                "jalr needs different source and link registers "
+                "(unpredictable on MIPS; GNU as rejects it)",
+            )
 
     def assembly_args(self) -> Sequence[str]:
         if self.rd.type == RA:
