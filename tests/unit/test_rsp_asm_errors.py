@@ -61,6 +61,9 @@ CASES = [
     ("    addiu t0, t0, 08x", "08x", "invalid number '08x'"),
     ("    addiu t0, t0, 1/0", "/", "division by zero"),
     ("    beq t0, t1, x + 4", "x", "branch target must be a label"),
+    ("    bgezal ra, somewhere", "ra", "rsp.bgezal cannot test ra"),
+    ("    jalr t0, t0", "t0", "jalr needs different source and link registers"),
+    ("    jalr ra", "ra", "jalr needs different source and link registers"),
     ("    .foo 1", ".foo", "unknown directive '.foo'"),
     ("    .set reorder", "reorder", ".set reorder is not supported"),
     ("    .byte 256", "256", ".byte value 256 is out of range [-128, 255]"),
@@ -149,3 +152,15 @@ def test_accepted_syntax_is_not_an_error() -> None:
     """
     module = parse_asm(text)
     module.verify()
+
+
+def test_at_register_spelling_and_header() -> None:
+    from n64c.backend.rsp_asm import print_asm
+
+    text = print_asm(parse_asm("addu $at, AT, $1\nmtc2 at, $v01.e1\nlqv $v01, 0, at\n"))
+    assert "    .set noat\n" in text
+    assert ".set at\n" not in text
+    assert "    addu $at, $at, $at\n" in text
+    assert "    mtc2 at, $v01.e1\n" in text  # rsp.inc's macro wants the plain name
+    assert "    lqv $v01, 0, $at\n" in text
+    assert "    .set at\n" in print_asm(parse_asm("addu t0, t1, t2\n"))

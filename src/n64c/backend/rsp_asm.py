@@ -736,7 +736,7 @@ class _AsmParser:
             self.expect_count(st, (2,), f"{m} rs, label")
             f["rs"] = self.gpr(ops[0])
             f["target"] = self.target(ops[1])
-            cols["target"] = col(1)
+            cols.update(rs=col(0), target=col(1))
         elif issubclass(cls, JumpOp | JumpLinkOp):
             self.expect_count(st, (1,), f"{m} label")
             f["target"] = self.target(ops[0])
@@ -748,6 +748,7 @@ class _AsmParser:
             self.expect_count(st, (1, 2), f"{m} [rd,] rs")
             f["rs"] = self.gpr(ops[-1])
             f["rd"] = self.gpr(ops[0]) if len(ops) == 2 else 31
+            cols["rd"] = col(0)
         else:  # pragma: no cover - every format is listed above
             raise AssertionError(cls)
         return f, cols
