@@ -14,8 +14,11 @@ setup:
 examples: setup
 	$(BIN)/python examples/make_examples.py
 
+DEMO := examples/mlp_digits
 demo: setup
-	$(BIN)/n64c run examples/mlp_digits.onnx --input examples/mlp_digits_input.npy --engine float --reference
+	$(BIN)/n64c compile $(DEMO).onnx -o out/mlp_digits --calibration $(DEMO)_calib.npy
+	$(BIN)/n64c report out/mlp_digits
+	$(BIN)/n64c run $(DEMO).onnx --input $(DEMO)_input.npy --calibration $(DEMO)_calib.npy --engine sim --reference
 
 test: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/lit -sv tests/filecheck

@@ -109,6 +109,50 @@ def compare_summary(ours: np.ndarray, ref: np.ndarray) -> str:
     return ", ".join(parts)
 
 
+def _is_class_scores(value: np.ndarray) -> bool:
+    return (
+        value.ndim >= 1 and value.shape[-1] > 1 and value.size // value.shape[-1] >= 1
+    )
+
+
+def format_output(
+    name: str, value: np.ndarray, engine: str, ref: np.ndarray | None, rows: int = 16
+) -> str:
+    """Human-readable result: a per-sample table of the top class for class
+    scores (beside onnxruntime's when given), else the array itself; then the
+    comparison summary."""
+    lines = [f"{name}: shape {value.shape}, engine {engine}"]
+    if _is_class_scores(value) and value.ndim <= 3:
+        flat = value.reshape(-1, value.shape[-1])
+        flat_ref = None if ref is None else ref.reshape(-1, ref.shape[-1])
+        header = f"  {'sample':>6}  {engine + ' top-1':>14}"
+        if flat_ref is not None:
+            header += f"  {'onnxruntime top-1':>18}"
+        lines.append(header)
+        for i in range(min(rows, flat.shape[0])):
+            k = int(flat[i].argmax())
+            row = f"  {i:>6}  {k:>5} ({flat[i, k]:7.4f})"
+            if flat_ref is not None:
+                kr = int(flat_ref[i].argmax())
+                row += f"  {kr:>9} ({flat_ref[i, kr]:7.4f})"
+                row += "" if k == kr else "  <- differs"
+            lines.append(row)
+        if flat.shape[0] > rows:
+            lines.append(f"  ... {flat.shape[0] - rows} more samples")
+    else:
+        lines.append(
+            np.array2string(value, precision=4, suppress_small=True, threshold=80)
+        )
+        if ref is not None:
+            lines.append("onnxruntime:")
+            lines.append(
+                np.array2string(ref, precision=4, suppress_small=True, threshold=80)
+            )
+    if ref is not None:
+        lines.append(f"  {engine} vs onnxruntime: {compare_summary(value, ref)}")
+    return "\n".join(lines)
+
+
 def run_cli(
     model: Path,
     input_path: Path,
@@ -147,26 +191,11 @@ def run_cli(
         }
         inputs = load_arrays(input_path, names, "input")
         outputs, cycles = run_engine(module, inputs, engine, calibration)
+    ref = run_onnxruntime(model, inputs, arg_shapes) if reference else {}
     for name, value in outputs.items():
-        typer.echo(f"{name} ({engine}): shape {value.shape}")
-        typer.echo(
-            np.array2string(value, precision=4, suppress_small=True, threshold=80)
-        )
+        typer.echo(format_output(name, value, engine, ref.get(name)))
     if cycles is not None:
         typer.echo(f"RSP cycles per inference: {cycles}")
-    if reference:
-        ref = run_onnxruntime(model, inputs, arg_shapes)
-        for name, value in outputs.items():
-            if name in ref:
-                typer.echo(f"{name} (onnxruntime): shape {ref[name].shape}")
-                typer.echo(
-                    np.array2string(
-                        ref[name], precision=4, suppress_small=True, threshold=80
-                    )
-                )
-                typer.echo(
-                    f"{name}: {engine} vs onnxruntime: {compare_summary(value, ref[name])}"
-                )
     if output is not None:
         save_arrays(output, outputs)
         typer.echo(f"wrote {output}")
