@@ -235,3 +235,15 @@ def test_engines_agree_on_random_vector_programs(
             assert other.vco[k] == one.vco and other.vcc[k] == one.vcc
             assert other.vce[k] == one.vce
             assert other.cycles == one.cycles
+
+
+def test_bad_images_are_clear_errors() -> None:
+    prog = program(BREAK)
+    with pytest.raises(N64cError, match="DMEM image has 5000 bytes; at most 4096 fit"):
+        simulate(prog, bytes(5000))
+    with pytest.raises(N64cError, match="must be bytes or a uint8 array"):
+        simulate(prog, np.zeros(16, dtype=np.int16))
+    with pytest.raises(N64cError, match="IMEM image has 4100 bytes"):
+        simulate(bytes(4100))
+    with pytest.raises(N64cError, match="1 or 2 dimensions"):
+        simulate(prog, np.zeros((2, 2, 2), dtype=np.uint8))

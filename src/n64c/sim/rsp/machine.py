@@ -142,7 +142,7 @@ class Machine:
 
 
 def _as_batch(
-    data: bytes | np.ndarray | None, size: int, what: str, batch: int | None
+    data: bytes | np.ndarray | None, size: int, what: str
 ) -> tuple[np.ndarray, bool]:
     """Normalise a memory image to uint8[B?, size]; returns (array, batched)."""
     if data is None:
@@ -196,7 +196,7 @@ def simulate(
         )
     if max_instructions < 1:
         raise InvalidInputError("max_instructions must be positive")
-    d, d_batched = _as_batch(dmem, DMEM_SIZE, "DMEM image", batch)
+    d, d_batched = _as_batch(dmem, DMEM_SIZE, "DMEM image")
     if rdram is None:
         r, r_batched = np.zeros((0, 0), dtype=np.uint8), False
     else:
@@ -205,7 +205,7 @@ def simulate(
             if isinstance(rdram, (bytes, bytearray))
             else np.asarray(rdram).shape[-1]
         )
-        r, r_batched = _as_batch(rdram, r_size, "RDRAM image", batch)
+        r, r_batched = _as_batch(rdram, r_size, "RDRAM image")
     batched = batch is not None or d_batched or r_batched
     sizes = {x.shape[0] for x, b in ((d, d_batched), (r, r_batched)) if b}
     if batch is not None:

@@ -115,10 +115,6 @@ class RspState:
         self.semaphore = 0
         self.signals = 0
 
-    def sync_v64(self, reg: int) -> None:
-        """Refresh the int64 mirror of one register after a byte-level write."""
-        self.v64[reg] = self.v[reg]
-
     def write_v(self, reg: int, lanes: np.ndarray) -> None:
         """Write lanes (any integer array broadcastable to [B, 8]; wrapped to 16 bits)."""
         self.v[reg] = lanes
