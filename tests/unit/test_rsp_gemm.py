@@ -67,6 +67,7 @@ CASES = [
     (3, 64, 17, False, False),
     (1, 1000, 12, True, True),
     (1, 20, 1000, True, False),
+    (2, 300, 200, True, False),
 ]
 
 
@@ -135,6 +136,27 @@ def test_mlp_digits_heldout_bit_exact(examples_dir: Path) -> None:
     assert report["macs"] == 64 * 64 + 64 * 32 + 32 * 10
     assert [layer["layer"] for layer in report["layers"]] == ["gemm0", "gemm1", "gemm2"]
     assert 0 < report["cycles"] < report["macs"]
+
+
+def test_per_layer_ucodes(examples_dir: Path) -> None:
+    """`lower-to-rsp{shared=false}`: one ucode and one RSP run per layer,
+    same results as the shared ucode."""
+    module = import_onnx(examples_dir / "mlp_digits.onnx")
+    calib = str(examples_dir / "mlp_digits_calib.npy")
+    shared = module.clone()
+    N64CompilePass(calibration=calib).apply(Context(), shared)
+    separate = module.clone()
+    N64CompilePass(calibration=calib, shared=False).apply(Context(), separate)
+    one, three = build_rsp_program(shared), build_rsp_program(separate)
+    assert [i.layers for i in one.invocations] == [("gemm0", "gemm1", "gemm2")]
+    assert [i.layers for i in three.invocations] == [("gemm0",), ("gemm1",), ("gemm2",)]
+    assert sorted(three.ucodes) == ["ucode0", "ucode1", "ucode2"]
+    x = np.load(examples_dir / "digits_heldout.npz")["X"][:20].astype(np.float32)
+    x = x.reshape(len(x), 1, -1)
+    np.testing.assert_array_equal(
+        run_rsp_program(one, {"input": x})["probabilities"],
+        run_rsp_program(three, {"input": x})["probabilities"],
+    )
 
 
 def test_program_layout_and_images() -> None:
