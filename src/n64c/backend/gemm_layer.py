@@ -103,3 +103,50 @@ def qeltwise_module(
     fn.attributes["n64.input_names"] = ArrayAttr([StringAttr(n) for n in names])
     fn.attributes["n64.output_names"] = ArrayAttr([StringAttr("output")])
     return ModuleOp([fn])
+
+
+def qmlp_module(
+    sizes: list[int],
+    rng: np.random.Generator,
+    *,
+    relu_between: str = "fused",
+) -> ModuleOp:
+    """A chain of quantised Gemm layers `sizes[0] -> sizes[1] -> ...` with
+    random int16 weights and biases. Between layers the Relu is fused into
+    the Gemm's clamp (`relu_between="fused"`) or a separate `n64.qclamp`
+    (`"separate"`)."""
+    typ = TensorType(f32, [1, sizes[0]])
+    block = Block(arg_types=[typ])
+    quant = QuantizeOp(block.args[0], 12)
+    block.add_op(quant)
+    value = quant.results[0]
+    frac = 12
+    for i, (k, n) in enumerate(zip(sizes, sizes[1:], strict=False)):
+        last = i == len(sizes) - 2
+        w = ConstantOp.from_numpy(rng.integers(-3000, 3000, (k, n)).astype(np.int16))
+        b = ConstantOp.from_numpy(rng.integers(-(1 << 24), 1 << 24, n).astype(np.int32))
+        shifts = [int(s) for s in rng.integers(10, 17, n)]
+        out_frac = 10
+        fused = not last and relu_between == "fused"
+        gemm = QGemmOp(
+            value,
+            w.result,
+            b.result,
+            shifts,
+            [s + out_frac - frac for s in shifts],
+            out_frac,
+            (0, 32767) if fused else (-32768, 32767),
+        )
+        block.add_ops([w, b, gemm])
+        value, frac = gemm.output, out_frac
+        if not last and relu_between == "separate":
+            clamp = QClampOp(value, frac, (0, 32767))
+            block.add_op(clamp)
+            value = clamp.results[0]
+    deq = DequantizeOp(value, frac)
+    block.add_ops([deq, func.ReturnOp(deq.results[0])])
+    out_type = TensorType(f32, [1, sizes[-1]])
+    fn = func.FuncOp("main", ([typ], [out_type]), Region(block))
+    fn.attributes["n64.input_names"] = ArrayAttr([StringAttr("input")])
+    fn.attributes["n64.output_names"] = ArrayAttr([StringAttr("output")])
+    return ModuleOp([fn])

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.dialects.builtin import DenseArrayBase, IntegerAttr, ModuleOp, i64
 from xdsl.passes import ModulePass
 
 from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp
@@ -29,6 +29,10 @@ from n64c.errors import BudgetError
 
 PARAM_BLOCK_BYTES = 16
 DMEM_BYTES = 4096
+FIRST_SLOT = "n64.first_slot"
+"""Ring attribute: the slot (0 or 1) the first transfer fills."""
+DMEM_RANGE = "n64.dmem_range"
+"""Kernel attribute: `[low, high)` bytes of DMEM its working buffers use."""
 
 
 def _align16(value: int) -> int:
@@ -58,15 +62,33 @@ class AllocateDmemPass(ModulePass):
                 f"kernels need {constants_end} bytes of DMEM, "
                 f"{constants_end - self.dmem} bytes over the {self.dmem}-byte budget"
             )
-        for kernel in kernels:
-            cursor = constants_end
-            for buf in kernel.body.walk():
-                if isinstance(buf, DmemAllocOp) and buf.init is None:
-                    buf.offset = IntegerAttr(cursor, i64)
-                    cursor += _align16(buf.dmem_type.total_bytes)
-            if cursor > self.dmem:
+        for index, kernel in enumerate(kernels):
+            buffers = [
+                b
+                for b in kernel.body.walk()
+                if isinstance(b, DmemAllocOp) and b.init is None
+            ]
+            need = sum(_align16(b.dmem_type.total_bytes) for b in buffers)
+            end = constants_end + need
+            if end > self.dmem:
                 raise BudgetError(
                     f"layer {kernel.layer.data}: DMEM working set ends at byte "
-                    f"{cursor}, {cursor - self.dmem} bytes over the "
+                    f"{end}, {end - self.dmem} bytes over the "
                     f"{self.dmem}-byte DMEM budget"
                 )
+            top_down = index % 2 == 1
+            cursor = self.dmem if top_down else constants_end
+            for buf in buffers:
+                size = _align16(buf.dmem_type.total_bytes)
+                if top_down:
+                    cursor -= size
+                    buf.offset = IntegerAttr(cursor, i64)
+                else:
+                    buf.offset = IntegerAttr(cursor, i64)
+                    cursor += size
+                if buf.dmem_type.slots.data == 2:
+                    # fill first the slot away from the previous kernel's buffers
+                    buf.attributes[FIRST_SLOT] = IntegerAttr(int(top_down), i64)
+            low = cursor if top_down else constants_end
+            high = self.dmem if top_down else cursor
+            kernel.attributes[DMEM_RANGE] = DenseArrayBase.from_list(i64, [low, high])

@@ -71,6 +71,8 @@ from n64c.dialects.rsp_types import GprType, VregType
 from n64c.errors import BudgetError, N64cError
 
 IMEM_BYTES = 4096
+HANDOFF_BYTES = 80
+"""IMEM reserved per kernel for prefetching the next kernel's first tile."""
 BASE_SLOT = 0
 """DMEM byte offset of the RDRAM base word the CPU writes."""
 
@@ -162,6 +164,64 @@ def _affine(
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Handoff:
+    """A kernel's first weight transfer, to be made by the kernel before it."""
+
+    op: DmaInOp
+    dmem: int
+    rdram: int
+    length: int
+
+
+def _first_slot(ring: DmemAllocOp) -> int:
+    attr = ring.attributes.get("n64.first_slot")
+    return attr.value.data if isinstance(attr, IntegerAttr) else 0
+
+
+def _dmem_range(kernel: TileKernelOp) -> tuple[int, int] | None:
+    attr = kernel.attributes.get("n64.dmem_range")
+    if not isinstance(attr, DenseArrayBase):
+        return None
+    low, high = (int(v) for v in attr.get_values())
+    return low, high
+
+
+def handoff_of(previous: TileKernelOp, kernel: TileKernelOp) -> Handoff | None:
+    """`kernel`'s first weight transfer when `previous` can make it during its
+    last tile: `kernel` starts with a DMA into its ring, `previous` ends its
+    weight stream with a `skip_last` prefetch, and the slot the transfer
+    fills is clear of every buffer of `previous` (so it cannot disturb the
+    compute still running on them)."""
+    if not any(
+        isinstance(o, DmaInOp) and o.skip_last is not None for o in previous.body.walk()
+    ):
+        return None
+    ops = list(kernel.body.block.ops)
+    first = next((o for o in ops if isinstance(o, DmaInOp)), None)
+    if first is None or first.indices or kernel.rdram_offsets is None:
+        return None
+    ring = first.dst.owner
+    span = _dmem_range(previous)
+    if (
+        not isinstance(ring, DmemAllocOp)
+        or ring.dmem_type.slots.data != 2
+        or ring.offset is None
+        or span is None
+    ):
+        return None
+    size = ring.dmem_type.size.data
+    start = ring.offset.value.data + size * _first_slot(ring)
+    if start < span[1] and span[0] < start + first.bytes.value.data:
+        return None
+    args = list(kernel.body.block.args)
+    region_offset = int(list(kernel.rdram_offsets.get_values())[args.index(first.src)])
+    length = dma_length_word(
+        first.bytes.value.data, first.rows.value.data, first.row_stride.value.data
+    )
+    return Handoff(first, start, region_offset + first.offset.value.data, length)
+
+
 @dataclass
 class _Ring:
     write: GprType
@@ -191,6 +251,15 @@ class _KernelLowering:
     consts: dict[SSAValue, VregType] = field(default_factory=dict)
     consts2: dict[SSAValue, VregType] = field(default_factory=dict)
     counters: dict[scf.ForOp, tuple[GprType, int]] = field(default_factory=dict)
+    handoff: Handoff | None = None
+    """The next kernel's first weight transfer, made by this kernel's last
+    prefetch (see `handoff_of`)."""
+    prefetched: DmaInOp | None = None
+    """This kernel's first weight transfer, already made by the previous one."""
+    followed: bool = False
+    """Whether another kernel runs after this one in the same ucode: its
+    DMA transfers queue behind this kernel's (the engine completes them in
+    order) and it waits before touching DMEM, so the final wait is dropped."""
 
     def dmem_offset(self, buffer: SSAValue) -> int:
         owner = buffer.owner
@@ -254,11 +323,11 @@ class _KernelLowering:
         for op in self.kernel.body.walk():
             if isinstance(op, DmemAllocOp) and op.dmem_type.slots.data == 2:
                 start = self.dmem_offset(op.result)
-                ring = _Ring(
-                    em.gpr(), em.gpr(), start ^ (start + op.dmem_type.size.data)
-                )
-                em.addi(ring.write, em.zero, start)
-                em.addi(ring.read, em.zero, start)
+                size = op.dmem_type.size.data
+                first = start + size * _first_slot(op)
+                ring = _Ring(em.gpr(), em.gpr(), start ^ (start + size))
+                em.addi(ring.write, em.zero, first)
+                em.addi(ring.read, em.zero, first)
                 self.rings[op.result] = ring
             elif isinstance(op, DmemAllocOp) and op.init is not None:
                 reg = em.vreg()
@@ -277,6 +346,8 @@ class _KernelLowering:
             elif isinstance(op, DmaInOp | DmaOutOp):
                 self.dma(op)
             elif isinstance(op, DmaWaitOp):
+                if self.followed and op is self.kernel.body.block.last_op:
+                    continue
                 if op.keep.value.data == 1:
                     self.em.wait_dma_slot()
                 else:
@@ -323,7 +394,13 @@ class _KernelLowering:
 
     def dma(self, op: DmaInOp | DmaOutOp) -> None:
         em = self.em
+        if op is self.prefetched:
+            # made by the previous kernel: only the cursor moves
+            ring = self.rings[op.dst]
+            em.xori(ring.write, ring.write, ring.toggle)
+            return
         skip = ""
+        done = ""
         if isinstance(op, DmaInOp) and op.skip_last is not None:
             counters = [
                 self.counters[loop]
@@ -331,8 +408,11 @@ class _KernelLowering:
                 if loop in self.counters
             ]
             if not counters:
-                return  # its only execution is the last one
-            skip = em.label("skip_dma")
+                # its only execution is the last one
+                if self.handoff is not None:
+                    self._handoff_dma(self.handoff)
+                return
+            skip = em.label("last_dma")
             flag = em.gpr()
             em.addi(flag, counters[0][0], -1)
             for counter, _trips in counters[1:]:
@@ -341,6 +421,8 @@ class _KernelLowering:
                 em.emit(rsp.OrOp(em.value(flag), em.value(tmp), rd=flag))
             em.emit(rsp.BeqOp(em.value(flag), em.value(em.zero), skip))
             em.emit(rsp.NopOp())
+            if self.handoff is not None:
+                done = em.label("dma_done")
         rdram = self.pointer(op, "rdram")
         dmem_value = op.dst if isinstance(op, DmaInOp) else op.src
         ring = self.rings.get(dmem_value)
@@ -355,8 +437,22 @@ class _KernelLowering:
         em.dma(dmem, rdram, length, to_rdram=isinstance(op, DmaOutOp))
         if ring is not None:
             em.xori(ring.write, ring.write, ring.toggle)
-        if skip:
+        if done and self.handoff is not None:
+            em.emit(rsp.JOp(done))
+            em.emit(rsp.NopOp())
             em.place_label(skip)
+            self._handoff_dma(self.handoff)
+            em.place_label(done)
+        elif skip:
+            em.place_label(skip)
+
+    def _handoff_dma(self, handoff: Handoff) -> None:
+        """The next kernel's first weight tile, into its first ring slot."""
+        em = self.em
+        dmem, rdram = em.gpr(), em.gpr()
+        em.addi(dmem, em.zero, handoff.dmem)
+        em.add_const(rdram, self.base, handoff.rdram)
+        em.dma(dmem, rdram, handoff.length, to_rdram=False)
 
     def eltwise(self, op: TileEltwiseOp) -> None:
         """A loop over the vectors, unrolled by up to 4."""
@@ -540,9 +636,20 @@ def _kernel_groups(block: Block) -> list[list[TileKernelOp]]:
     return groups
 
 
-def lower_kernel(em: RspEmitter, kernel: TileKernelOp, base: GprType) -> KernelCode:
+def lower_kernel(
+    em: RspEmitter,
+    kernel: TileKernelOp,
+    base: GprType,
+    handoff: Handoff | None = None,
+    prefetched: DmaInOp | None = None,
+    followed: bool = False,
+) -> KernelCode:
     start = len(em.ops)
-    _KernelLowering(em, kernel, base).lower()
+    lowering = _KernelLowering(em, kernel, base)
+    lowering.handoff = handoff
+    lowering.prefetched = prefetched
+    lowering.followed = followed
+    lowering.lower()
     count = sum(isinstance(o, RspInstruction) for o in em.ops[start:])
     return KernelCode(
         kernel.layer.data, count, kernel.macs.value.data, estimate_kernel_cycles(kernel)
@@ -569,12 +676,26 @@ def _data_section(kernels: Sequence[TileKernelOp]) -> rsp.SectionOp:
 
 
 def _ucode_module(
-    name: str, kernels: Sequence[TileKernelOp]
+    name: str, kernels: Sequence[TileKernelOp], overlap: bool = True
 ) -> tuple[ModuleOp, list[KernelCode]]:
     em = RspEmitter(prefix=f"{name}_")
     base = em.gpr()
     em.lw(base, em.zero, BASE_SLOT)
-    codes = [lower_kernel(em, kernel, base) for kernel in kernels]
+    handoffs = [
+        handoff_of(a, b) if overlap else None
+        for a, b in zip(kernels, kernels[1:], strict=False)
+    ]
+    codes = [
+        lower_kernel(
+            em,
+            kernel,
+            base,
+            handoff=handoffs[i] if i < len(handoffs) else None,
+            prefetched=(h.op if i > 0 and (h := handoffs[i - 1]) else None),
+            followed=overlap and i + 1 < len(kernels),
+        )
+        for i, kernel in enumerate(kernels)
+    ]
     em.emit(rsp.BreakOp())
     em.emit(rsp.NopOp())
     text = rsp.SectionOp("text", em.ops)  # type: ignore[arg-type]
@@ -595,7 +716,8 @@ def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKer
     current: list[TileKernelOp] = []
     used = 12  # lw base, break, nop
     for kernel in kernels:
-        size = _code_bytes([kernel]) - 12
+        # + the hand-off of the next kernel's first tile (about 15 instructions)
+        size = _code_bytes([kernel]) - 12 + HANDOFF_BYTES
         if size + 12 > imem_bytes:
             raise BudgetError(
                 f"layer {kernel.layer.data}: its RSP code needs {size + 12} bytes of "

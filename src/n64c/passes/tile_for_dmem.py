@@ -143,8 +143,9 @@ class GemmTiling:
 
     @property
     def dmem_bytes(self) -> int:
-        """Working set of the kernel (without the shared parameter block)."""
-        return self.x_buffer_bytes + 2 * self.tile_bytes + 16 + self.y_buffer_bytes
+        """Working set of the kernel (without the parameter block and the
+        constants)."""
+        return self.x_buffer_bytes + 2 * self.tile_bytes + self.y_buffer_bytes
 
     @property
     def macs(self) -> int:
@@ -154,8 +155,9 @@ class GemmTiling:
 def plan_gemm_tiles(
     m: int, k: int, n: int, layer: str, dmem_bytes: int = DMEM_BYTES
 ) -> GemmTiling:
-    """The tiling with the fewest chunks whose working set fits DMEM; the
-    output row is collected in DMEM when it fits too.
+    """The tiling with the fewest chunks whose working set fits DMEM
+    (`dmem_bytes`: what the constants of all kernels leave); the output row
+    is collected in DMEM when it fits too.
 
     Raises `BudgetError` naming the layer when even 8-row chunks do not fit
     (the input row alone is then too large for DMEM).
@@ -396,8 +398,8 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
     nbytes = rows * round_up(cols, 8) * 2
     n_inputs = len(op.operands)
     chunk = min(nbytes, ELTWISE_CHUNK)
-    if n_inputs * chunk + 32 + PARAM_BYTES > dmem_bytes:
-        chunk = max(16, (dmem_bytes - 32 - PARAM_BYTES) // n_inputs // 16 * 16)
+    if n_inputs * chunk + PARAM_BYTES > dmem_bytes:
+        chunk = max(16, (dmem_bytes - PARAM_BYTES) // n_inputs // 16 * 16)
     full, tail = divmod(nbytes, chunk)
     lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
 
@@ -478,20 +480,21 @@ class TileForDmemPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
+        eltwise = [
+            e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
+        ]
+        # every kernel's constants stay in DMEM (see allocate-dmem)
+        working = self.dmem - 16 * len(gemms) - 32 * len(eltwise)
         for index, gemm in enumerate(gemms):
-            kernel = build_gemm_kernel(
-                gemm, layer_name(gemm, f"gemm{index}"), self.dmem
-            )
+            kernel = build_gemm_kernel(gemm, layer_name(gemm, f"gemm{index}"), working)
             Rewriter.replace_op(gemm, kernel)
         counts: dict[str, int] = {}
-        for elt in [e for e in op.walk() if isinstance(e, ELTWISE_OPS)]:
-            if not _same_shapes(elt):
-                continue  # broadcasting adds stay on the CPU
+        for elt in eltwise:
             kind = ELTWISE_KIND[type(elt)]
             index = counts.get(kind, 0)
             counts[kind] = index + 1
             name = layer_name(elt, f"{kind}{index}")
-            Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, self.dmem))
+            Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, working))
         for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
             if not const.result.uses:
                 Rewriter.erase_op(const)

@@ -24,13 +24,13 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK:           rsp.addi %0, 2 {comment = "loop counter"}
 // CHECK-NEXT:      rsp.label "ucode0_loop_3"
 // CHECK-NEXT:      %[[LAST:.*]] = rsp.addi %{{.*}}, -1
-// CHECK-NEXT:      rsp.beq %[[LAST]], %0, "ucode0_skip_dma_4"
+// CHECK-NEXT:      rsp.beq %[[LAST]], %0, "ucode0_last_dma_4"
 // CHECK-NEXT:      rsp.nop
 // CHECK-NEXT:      rsp.label "ucode0_dma_full_5"
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_READ
 // CHECK-NEXT:      %{{.*}} = rsp.xori
-// CHECK-NEXT:      rsp.label "ucode0_skip_dma_4"
+// CHECK-NEXT:      rsp.label "ucode0_last_dma_4"
 // CHECK-NEXT:      rsp.label "ucode0_dma_full_6"
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.vmudh %{{.*}}, e0 : (!rsp.vreg<vj_{{[0-9]+}}>, !rsp.vreg<vj_{{[0-9]+}}>) -> !rsp.vreg<vj_[[ACC:[0-9]+]]>
