@@ -37,9 +37,11 @@ class Mismatch:
         return self.program.seed
 
     def report(self) -> str:
+        batch = len(self.program.variants)
+        option = f" --batch {batch}" if batch > 1 else ""
         lines = [
             f"seed {self.seed}: {self.kind} mismatch "
-            f"(reproduce: python -m n64c.sim.z64.randprog --seed {self.seed})",
+            f"(reproduce: python -m n64c.sim.z64.randprog --seed {self.seed}{option})",
             *("  " + d for d in self.differences),
             "--- source ---",
             self.program.text.rstrip(),

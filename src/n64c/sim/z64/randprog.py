@@ -118,6 +118,7 @@ class _Builder:
         self.in_body = False
         self.uniform_control = uniform_control
         self.loop_counter = ""  # the GPR a loop body must not write
+        self.loop_writes: set[str] | None = None  # GPRs written in a loop
         self.labels = 0
         self.base = {name: 0 for name in _BASE_REGS}
         self.multiplies = _MULTIPLIES + (("vmulu",) if include_vmulu else ())
@@ -143,6 +144,8 @@ class _Builder:
     def write(self, reg: str, tainted: bool) -> str:
         """Record a GPR write; in a branch body taint only accumulates."""
         if reg != "zero":
+            if self.loop_writes is not None:
+                self.loop_writes.add(reg)
             if tainted:
                 self.tainted.add(reg)
             elif not self.in_body:
@@ -337,10 +340,15 @@ class _Builder:
         self.loop_counter = counter
         top = self.label()
         self.in_body = True
+        self.loop_writes = set()
         body: list[str] = []
         for _ in range(self.rng.randrange(1, 5)):
             body += self.simple()
         delay = self.simple()
+        # A later iteration sees what an earlier one wrote: rather than
+        # iterate the taint to a fixed point, taint every GPR the loop wrote.
+        self.tainted |= self.loop_writes
+        self.loop_writes = None
         self.in_body = False
         self.loop_counter = ""
         self.write(counter, False)  # it ends at 0
@@ -516,8 +524,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-body", type=int, default=10)
     parser.add_argument("--max-body", type=int, default=60)
+    parser.add_argument(
+        "--batch", type=int, default=1, help="start images (batch mode)"
+    )
     args = parser.parse_args(argv)
-    program = generate(args.seed, min_body=args.min_body, max_body=args.max_body)
+    program = generate(
+        args.seed, min_body=args.min_body, max_body=args.max_body, batch=args.batch
+    )
     print(program.text, end="")
 
 
