@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -39,7 +40,7 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from n64c.dialects.n64_graph import ConstantOp
+from n64c.dialects.n64_graph import ConstantOp, broadcast_shapes
 
 INT16_MIN = -32768
 INT16_MAX = 32767
@@ -136,8 +137,37 @@ def _int_prop(op: object, name: str) -> int:
     return attr.value.data
 
 
+class _FormatConversionOp(IRDLOperation):
+    """Base of `n64.quantize` and `n64.dequantize`: one operand, a result of
+    the same shape in the other element type, and the int16 format."""
+
+    RESULT_ELEMENT: ClassVar[Attribute]
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
+        shape = _shape(SSAValue.get(input))
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(self.RESULT_ELEMENT, shape)],
+            properties={"frac_bits": _i32(frac_bits)},
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
 @irdl_op_definition
-class QuantizeOp(IRDLOperation):
+class QuantizeOp(_FormatConversionOp):
     """Converts float32 to int16 with `frac_bits` fractional bits:
     `q = clamp(floor(x * 2^f + 0.5), -32768, 32767)`, each step in float32.
 
@@ -149,32 +179,14 @@ class QuantizeOp(IRDLOperation):
     """
 
     name = "n64.quantize"
+    RESULT_ELEMENT: ClassVar[Attribute] = i16
 
     input = operand_def(F32Tensor)
     output = result_def(I16Tensor)
-    frac_bits = prop_def(IntegerAttr[I32])
-
-    traits = traits_def(Pure())
-
-    assembly_format = (
-        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
-    )
-
-    def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
-        shape = _shape(SSAValue.get(input))
-        super().__init__(
-            operands=[input],
-            result_types=[TensorType(i16, shape)],
-            properties={"frac_bits": _i32(frac_bits)},
-        )
-
-    def verify_(self) -> None:
-        _check_same_shape(self, self.input, self.output)
-        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
 
 @irdl_op_definition
-class DequantizeOp(IRDLOperation):
+class DequantizeOp(_FormatConversionOp):
     """Converts int16 with `frac_bits` fractional bits to float32:
     `x = q * 2^-f` (exact).
 
@@ -186,28 +198,10 @@ class DequantizeOp(IRDLOperation):
     """
 
     name = "n64.dequantize"
+    RESULT_ELEMENT: ClassVar[Attribute] = f32
 
     input = operand_def(I16Tensor)
     output = result_def(F32Tensor)
-    frac_bits = prop_def(IntegerAttr[I32])
-
-    traits = traits_def(Pure())
-
-    assembly_format = (
-        "$input `frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
-    )
-
-    def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
-        shape = _shape(SSAValue.get(input))
-        super().__init__(
-            operands=[input],
-            result_types=[TensorType(f32, shape)],
-            properties={"frac_bits": _i32(frac_bits)},
-        )
-
-    def verify_(self) -> None:
-        _check_same_shape(self, self.input, self.output)
-        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
 
 class _WeightedOpBase(IRDLOperation, _RequantMixin):
@@ -520,26 +514,16 @@ class QAddOp(IRDLOperation, _RequantMixin):
         _check_shift(self, self.shift.value.data)
         _check_frac_bits(self, "frac_bits", self.out_frac_bits)
         _check_clamp(self, *self.clamp_bounds)
-        expected = broadcast_shapes(_shape(self.lhs), _shape(self.rhs))
-        if expected is None or expected != _shape(self.output):
+        try:
+            expected = broadcast_shapes(_shape(self.lhs), _shape(self.rhs))
+        except ValueError:
+            expected = None
+        if expected != _shape(self.output):
             raise VerifyException(
                 f"{self.name}: operand shapes {list(_shape(self.lhs))} and "
                 f"{list(_shape(self.rhs))} do not broadcast to result shape "
                 f"{list(_shape(self.output))}"
             )
-
-
-def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...] | None:
-    """numpy broadcasting of two static shapes, or None if they do not fit."""
-    rank = max(len(a), len(b))
-    pa = (1,) * (rank - len(a)) + tuple(a)
-    pb = (1,) * (rank - len(b)) + tuple(b)
-    out: list[int] = []
-    for x, y in zip(pa, pb, strict=True):
-        if x != y and 1 not in (x, y):
-            return None
-        out.append(max(x, y) if 0 not in (x, y) else 0)
-    return tuple(out)
 
 
 @irdl_op_definition
@@ -650,8 +634,82 @@ class QClampOp(IRDLOperation, _RequantMixin):
         _check_clamp(self, *self.clamp_bounds)
 
 
+class _QPoolOp(IRDLOperation):
+    """Base of the int16 pools on `input[N,C,H,W]`: the window properties and
+    the format of the result."""
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    kernel = prop_def(DenseArrayBase.constr(i32))
+    strides = prop_def(DenseArrayBase.constr(i32))
+    pads = prop_def(DenseArrayBase.constr(i32))
+    dilations = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    def _init_pool(
+        self,
+        input: SSAValue | Operation,
+        kernel: Sequence[int],
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        properties: dict[str, Attribute],
+    ) -> None:
+        xs = _shape(SSAValue.get(input))
+        out = conv_output_shape(xs, (xs[1], 1, *kernel), strides, pads, dilations)
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, out)],
+            properties={
+                "kernel": _i32_array(kernel),
+                "strides": _i32_array(strides),
+                "pads": _i32_array(pads),
+                "dilations": _i32_array(dilations),
+                **properties,
+            },
+        )
+
+    def verify_(self) -> None:
+        x, y = _shape(self.input), _shape(self.output)
+        kernel = _ints(self.kernel)
+        strides = _ints(self.strides)
+        pads = _ints(self.pads)
+        dilations = _ints(self.dilations)
+        if (
+            len(kernel) != 2
+            or len(strides) != 2
+            or len(dilations) != 2
+            or len(pads) != 4
+        ):
+            raise VerifyException(
+                f"{self.name}: expected 2 kernel sizes, 2 strides, 4 pads, 2 dilations"
+            )
+        if min(kernel) < 1 or min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
+            raise VerifyException(
+                f"{self.name}: kernel, strides and dilations must be >= 1, pads >= 0"
+            )
+        if len(x) != 4:
+            raise VerifyException(f"{self.name}: expected an input [N,C,H,W]")
+        if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
+            raise VerifyException(
+                f"{self.name}: padding must be smaller than the kernel"
+            )
+        expected = conv_output_shape(x, (x[1], 1, *kernel), strides, pads, dilations)
+        if y != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {list(y)}, expected {list(expected)}"
+            )
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+def _ints(attr: DenseArrayBase[IntegerType]) -> tuple[int, ...]:
+    return tuple(int(v) for v in attr.get_values())
+
+
 @irdl_op_definition
-class QMaxPoolOp(IRDLOperation):
+class QMaxPoolOp(_QPoolOp):
     """Max pooling on int16 (NCHW): the exact maximum over each window;
     padding (top, left, bottom, right) never wins. The format is unchanged.
 
@@ -664,16 +722,6 @@ class QMaxPoolOp(IRDLOperation):
     """
 
     name = "n64.qmaxpool"
-
-    input = operand_def(I16Tensor)
-    output = result_def(I16Tensor)
-    kernel = prop_def(DenseArrayBase.constr(i32))
-    strides = prop_def(DenseArrayBase.constr(i32))
-    pads = prop_def(DenseArrayBase.constr(i32))
-    dilations = prop_def(DenseArrayBase.constr(i32))
-    frac_bits = prop_def(IntegerAttr[I32])
-
-    traits = traits_def(Pure())
 
     assembly_format = (
         "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` "
@@ -690,73 +738,13 @@ class QMaxPoolOp(IRDLOperation):
         dilations: Sequence[int],
         frac_bits: int,
     ) -> None:
-        xs = _shape(SSAValue.get(input))
-        c = xs[1]
-        out = conv_output_shape(xs, (c, 1, *kernel), strides, pads, dilations)
-        super().__init__(
-            operands=[input],
-            result_types=[TensorType(i16, out)],
-            properties={
-                "kernel": _i32_array(kernel),
-                "strides": _i32_array(strides),
-                "pads": _i32_array(pads),
-                "dilations": _i32_array(dilations),
-                "frac_bits": _i32(frac_bits),
-            },
+        self._init_pool(
+            input, kernel, strides, pads, dilations, {"frac_bits": _i32(frac_bits)}
         )
-
-    def verify_(self) -> None:
-        _verify_pool(
-            self,
-            self.input,
-            self.output,
-            self.kernel,
-            self.strides,
-            self.pads,
-            self.dilations,
-        )
-        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
-
-
-def _verify_pool(
-    op: Operation,
-    input: SSAValue,
-    output: SSAValue,
-    kernel_attr: DenseArrayBase[IntegerType],
-    strides_attr: DenseArrayBase[IntegerType],
-    pads_attr: DenseArrayBase[IntegerType],
-    dilations_attr: DenseArrayBase[IntegerType],
-) -> None:
-    x, y = _shape(input), _shape(output)
-    kernel = _ints(kernel_attr)
-    strides = _ints(strides_attr)
-    pads = _ints(pads_attr)
-    dilations = _ints(dilations_attr)
-    if len(kernel) != 2 or len(strides) != 2 or len(dilations) != 2 or len(pads) != 4:
-        raise VerifyException(
-            f"{op.name}: expected 2 kernel sizes, 2 strides, 4 pads, 2 dilations"
-        )
-    if min(kernel) < 1 or min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
-        raise VerifyException(
-            f"{op.name}: kernel, strides and dilations must be >= 1, pads >= 0"
-        )
-    if len(x) != 4:
-        raise VerifyException(f"{op.name}: expected an input [N,C,H,W]")
-    if max(pads[0], pads[2]) >= kernel[0] or max(pads[1], pads[3]) >= kernel[1]:
-        raise VerifyException(f"{op.name}: padding must be smaller than the kernel")
-    expected = conv_output_shape(x, (x[1], 1, *kernel), strides, pads, dilations)
-    if y != expected:
-        raise VerifyException(
-            f"{op.name}: result shape {list(y)}, expected {list(expected)}"
-        )
-
-
-def _ints(attr: DenseArrayBase[IntegerType]) -> tuple[int, ...]:
-    return tuple(int(v) for v in attr.get_values())
 
 
 @irdl_op_definition
-class QAvgPoolOp(IRDLOperation):
+class QAvgPoolOp(_QPoolOp):
     """Average pooling on int16 (NCHW; also global average pooling, with the
     whole image as kernel). Per window, zero padding included in the sum:
 
@@ -776,17 +764,8 @@ class QAvgPoolOp(IRDLOperation):
 
     name = "n64.qavgpool"
 
-    input = operand_def(I16Tensor)
-    output = result_def(I16Tensor)
-    kernel = prop_def(DenseArrayBase.constr(i32))
-    strides = prop_def(DenseArrayBase.constr(i32))
-    pads = prop_def(DenseArrayBase.constr(i32))
-    dilations = prop_def(DenseArrayBase.constr(i32))
     multiplier = prop_def(IntegerAttr[I32])
     shift = prop_def(IntegerAttr[I32])
-    frac_bits = prop_def(IntegerAttr[I32])
-
-    traits = traits_def(Pure())
 
     assembly_format = (
         "$input `kernel` $kernel `strides` $strides `pads` $pads `dilations` "
@@ -805,16 +784,13 @@ class QAvgPoolOp(IRDLOperation):
         shift: int,
         frac_bits: int,
     ) -> None:
-        xs = _shape(SSAValue.get(input))
-        out = conv_output_shape(xs, (xs[1], 1, *kernel), strides, pads, dilations)
-        super().__init__(
-            operands=[input],
-            result_types=[TensorType(i16, out)],
-            properties={
-                "kernel": _i32_array(kernel),
-                "strides": _i32_array(strides),
-                "pads": _i32_array(pads),
-                "dilations": _i32_array(dilations),
+        self._init_pool(
+            input,
+            kernel,
+            strides,
+            pads,
+            dilations,
+            {
                 "multiplier": _i32(multiplier),
                 "shift": _i32(shift),
                 "frac_bits": _i32(frac_bits),
@@ -822,21 +798,12 @@ class QAvgPoolOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        _verify_pool(
-            self,
-            self.input,
-            self.output,
-            self.kernel,
-            self.strides,
-            self.pads,
-            self.dilations,
-        )
+        super().verify_()
         _check_shift(self, self.shift.value.data)
         if not 1 <= self.multiplier.value.data <= INT16_MAX:
             raise VerifyException(
                 f"{self.name}: multiplier {self.multiplier.value.data} outside [1, {INT16_MAX}]"
             )
-        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
 
 @irdl_op_definition
