@@ -214,7 +214,7 @@ def handoff_of(previous: TileKernelOp, kernel: TileKernelOp) -> Handoff | None:
     start = ring.offset.value.data + size * _first_slot(ring)
     if start < span[1] and span[0] < start + first.bytes.value.data:
         return None
-    args = list(kernel.body.block.args)
+    args: list[SSAValue] = list(kernel.body.block.args)
     region_offset = int(list(kernel.rdram_offsets.get_values())[args.index(first.src)])
     length = dma_length_word(
         first.bytes.value.data, first.rows.value.data, first.row_stride.value.data
