@@ -200,7 +200,6 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
     nodes = _build(ops)
     remaining = {n.index: n for n in nodes}
     scheduled_preds = {n.index: 0 for n in nodes}
-    order: list[Operation] = []
     issue = _Issue()
 
     ready_set: dict[int, _Node] = {n.index: n for n in nodes if not n.preds}
@@ -210,7 +209,6 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
 
     def place(node: _Node) -> None:
         node.group = issue.group
-        order.append(node.op)
         del remaining[node.index]
         del ready_set[node.index]
         for succ, _lat in node.succs:
@@ -220,11 +218,13 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
         if node.load:
             issue.load_groups.add(issue.group)
 
+    groups: list[list[_Node]] = []
     while remaining:
         candidates = ready()
         first = min(candidates, key=lambda n: (issue.stall(n), -n.priority, n.index))
         issue.group += issue.stall(first)
         place(first)
+        group = [first]
         partners = [
             n
             for n in ready()
@@ -234,8 +234,35 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
             and all(lat == 0 for p, lat in n.preds if p is first)
         ]
         if partners:
-            place(max(partners, key=lambda n: (n.priority, -n.index)))
+            partner = max(partners, key=lambda n: (n.priority, -n.index))
+            place(partner)
+            group.append(partner)
+        groups.append(group)
         issue.group += 1
+    return _serialize(groups)
+
+
+def _serialize(groups: list[list[_Node]]) -> list[Operation]:
+    """The instruction order that makes the RSP form these issue groups.
+
+    The hardware pairs greedily: an instruction left alone may pair with the
+    next one. After a single instruction of one unit, a pair therefore
+    starts with its instruction of the same unit (which cannot pair with
+    the single one), when the two of the pair are independent."""
+    order: list[Operation] = []
+    previous: list[_Node] = []
+    for group in groups:
+        if len(group) == 2 and len(previous) == 1:
+            first, second = group
+            independent = all(p is not first for p, _ in second.preds)
+            if (
+                first.vector != previous[0].vector
+                and independent
+                and _pairable(second, first)
+            ):
+                group = [second, first]
+        order.extend(n.op for n in group)
+        previous = group
     return order
 
 
