@@ -80,7 +80,7 @@ def test_generator_is_reproducible_and_varied() -> None:
     body = "\n".join(line for s in range(40) for line in randprog.generate(s).body)
     for mnemonic in ("vmadh", "vaddc", "vge", "vnxor", "vsar", "lqv", "sdv", "lpv",
                      "suv", "lhu", "sb", "sllv", "COP0_DMA_WRITE", "COP0_DMA_READ",
-                     "bgez", "jal", "lui"):  # fmt: skip
+                     "bgez", "jal", "jalr", "jr", "lui", "mfc2", "mtc2", "ctc2"):  # fmt: skip
         assert re.search(rf"\b{mnemonic}\b", body), mnemonic
 
 

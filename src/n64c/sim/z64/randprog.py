@@ -361,13 +361,36 @@ class _Builder:
             *delay,
         ]
 
+    def call(self) -> list[str]:
+        """A subroutine call through `jal` or `jalr` and back with `jr`."""
+        function, after = self.label(), self.label()
+        if self.rng.random() < 0.5:
+            link, head = "ra", [f"jal {function}"]
+        else:
+            target = self.rng.choice([g for g in _WRITABLE[1:] if g != "ra"])
+            others = [g for g in _WRITABLE[1:] if g != target]
+            link = "ra" if self.rng.random() < 0.5 else self.rng.choice(others)
+            self.write(target, False)
+            head = [f"ori {target}, zero, {function}", f"jalr {link}, {target}"]
+        self.write(link, False)
+        # The body must keep the return address.
+        self.loop_counter = link
+        self.in_body = True
+        lines = [*head, *self.simple(), f"j {after}", *self.simple(), f"{function}:"]
+        for _ in range(self.rng.randrange(0, 5)):
+            lines += self.simple()
+        lines += [f"jr {link}", *self.simple(), f"{after}:"]
+        self.in_body = False
+        self.loop_counter = ""
+        return lines
+
     def random_chunk(self) -> list[str]:
         kinds: tuple[Callable[[], list[str]], ...] = (
             self.vector_op, self.vsar, self.vector_memory, self.scalar_alu,
             self.scalar_memory, self.set_base, self.dma, self.branch, self.cop2_move,
-            self.loop,
+            self.loop, self.call,
         )  # fmt: skip
-        weights = (14, 1, 4, 8, 3, 1, 1, 2, 2, 1)
+        weights = (14, 1, 4, 8, 3, 1, 1, 2, 2, 1, 1)
         return self.rng.choices(kinds, weights=weights)[0]()
 
 
