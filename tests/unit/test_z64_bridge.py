@@ -175,3 +175,16 @@ def test_missing_compiler_names_the_package(
     monkeypatch.setenv("CC", "no-such-compiler-n64c")
     with pytest.raises(Z64UnavailableError, match="apt-get install gcc"):
         z64._build_runner()
+
+
+def test_known_deviations_of_z64_that_random_programs_avoid() -> None:
+    """docs/testing-against-z64.md: z64 lacks bltzal, and its vmulu
+    overflows on -32768 x -32768 (hardware: ACC = 0x000080008000, vd = 0xFFFF)."""
+    with pytest.raises(N64cError, match="unknown opcode"):
+        run_z64(program(0x04100001, NOP, BREAK))  # bltzal zero, +1
+    minus = s16([-32768] * 8)
+    vmulu = 0x4A0208C1  # vmulu $v03, $v01, $v02
+    result = run_z64(
+        program(lqv(1, 0), lqv(2, 16), vmulu, sqv(3, 32), BREAK), minus * 2
+    )
+    assert result.dmem[32:48] == bytes(16)
