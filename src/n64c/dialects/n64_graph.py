@@ -744,16 +744,20 @@ class UnaryOp(IRDLOperation):
     assembly_format = "$x attr-dict `:` type($x)"
 
     def __init__(
+        self, x: SSAValue | Operation, result_type: Attribute | None = None
+    ) -> None:
+        self._init_unary(x, result_type, {})
+
+    def _init_unary(
         self,
         x: SSAValue | Operation,
-        result_type: Attribute | None = None,
-        properties: dict[str, Attribute | None] | None = None,
+        result_type: Attribute | None,
+        properties: dict[str, Attribute | None],
     ) -> None:
+        """Build with `properties`; the result type defaults to the operand's."""
         x = SSAValue.get(x)
         super().__init__(
-            operands=[x],
-            result_types=[result_type or x.type],
-            properties=properties or {},
+            operands=[x], result_types=[result_type or x.type], properties=properties
         )
 
     def verify_(self) -> None:
@@ -773,9 +777,6 @@ class ReluOp(UnaryOp):
 
     name = "n64.relu"
 
-    def __init__(self, x: SSAValue | Operation, result_type: Attribute | None = None):
-        super().__init__(x, result_type)
-
 
 @irdl_op_definition
 class SigmoidOp(UnaryOp):
@@ -790,9 +791,6 @@ class SigmoidOp(UnaryOp):
 
     name = "n64.sigmoid"
 
-    def __init__(self, x: SSAValue | Operation, result_type: Attribute | None = None):
-        super().__init__(x, result_type)
-
 
 @irdl_op_definition
 class TanhOp(UnaryOp):
@@ -806,9 +804,6 @@ class TanhOp(UnaryOp):
     """
 
     name = "n64.tanh"
-
-    def __init__(self, x: SSAValue | Operation, result_type: Attribute | None = None):
-        super().__init__(x, result_type)
 
 
 @irdl_op_definition
@@ -835,7 +830,7 @@ class ClipOp(UnaryOp):
         min: float | None = None,
         max: float | None = None,
     ) -> None:
-        super().__init__(x, result_type, {"min": _f32(min), "max": _f32(max)})
+        self._init_unary(x, result_type, {"min": _f32(min), "max": _f32(max)})
 
     def get_bounds(self) -> tuple[float | None, float | None]:
         lo = None if self.min is None else self.min.value.data
@@ -871,7 +866,7 @@ class LeakyReluOp(UnaryOp):
         *,
         alpha: float = 0.01,
     ) -> None:
-        super().__init__(x, result_type, {"alpha": FloatAttr(float(alpha), f32)})
+        self._init_unary(x, result_type, {"alpha": FloatAttr(float(alpha), f32)})
 
 
 class BinaryOp(IRDLOperation):
@@ -887,14 +882,19 @@ class BinaryOp(IRDLOperation):
     assembly_format = "$a `,` $b attr-dict `:` functional-type(operands, results)"
 
     def __init__(
+        self, a: SSAValue | Operation, b: SSAValue | Operation, result_type: Attribute
+    ) -> None:
+        self._init_binary(a, b, result_type, {})
+
+    def _init_binary(
         self,
         a: SSAValue | Operation,
         b: SSAValue | Operation,
         result_type: Attribute,
-        properties: dict[str, Attribute | None] | None = None,
+        properties: dict[str, Attribute | None],
     ) -> None:
         super().__init__(
-            operands=[a, b], result_types=[result_type], properties=properties or {}
+            operands=[a, b], result_types=[result_type], properties=properties
         )
 
     def verify_(self) -> None:
@@ -928,7 +928,7 @@ class AddOp(BinaryOp, FusedClampOp):
         clamp_min: float | None = None,
         clamp_max: float | None = None,
     ) -> None:
-        super().__init__(a, b, result_type, _clamp_props(clamp_min, clamp_max))
+        self._init_binary(a, b, result_type, _clamp_props(clamp_min, clamp_max))
 
     def verify_(self) -> None:
         self._verify_clamp()
@@ -948,11 +948,6 @@ class SubOp(BinaryOp):
 
     name = "n64.sub"
 
-    def __init__(
-        self, a: SSAValue | Operation, b: SSAValue | Operation, result_type: Attribute
-    ) -> None:
-        super().__init__(a, b, result_type)
-
 
 @irdl_op_definition
 class MulOp(BinaryOp):
@@ -966,11 +961,6 @@ class MulOp(BinaryOp):
     """
 
     name = "n64.mul"
-
-    def __init__(
-        self, a: SSAValue | Operation, b: SSAValue | Operation, result_type: Attribute
-    ) -> None:
-        super().__init__(a, b, result_type)
 
 
 # ---------------------------------------------------------------------------
@@ -994,6 +984,30 @@ class PoolOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
 
     assembly_format = "$x attr-dict `:` functional-type(operands, results)"
+
+    def _init_pool(
+        self,
+        x: SSAValue | Operation,
+        result_type: Attribute,
+        kernel: Sequence[int],
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        ceil_mode: bool,
+        properties: dict[str, Attribute] | None = None,
+    ) -> None:
+        super().__init__(
+            operands=[x],
+            result_types=[result_type],
+            properties={
+                "kernel": _i64_array(kernel),
+                "strides": _i64_array(strides),
+                "pads": _i64_array(pads),
+                "dilations": _i64_array(dilations),
+                "ceil_mode": _bool(ceil_mode),
+                **(properties or {}),
+            },
+        )
 
     def get_kernel(self) -> tuple[int, int]:
         k = _ints(self.kernel)
@@ -1059,17 +1073,7 @@ class MaxPoolOp(PoolOp):
         dilations: Sequence[int] = (1, 1),
         ceil_mode: bool = False,
     ) -> None:
-        super().__init__(
-            operands=[x],
-            result_types=[result_type],
-            properties={
-                "kernel": _i64_array(kernel),
-                "strides": _i64_array(strides),
-                "pads": _i64_array(pads),
-                "dilations": _i64_array(dilations),
-                "ceil_mode": _bool(ceil_mode),
-            },
-        )
+        self._init_pool(x, result_type, kernel, strides, pads, dilations, ceil_mode)
 
 
 @irdl_op_definition
@@ -1103,17 +1107,15 @@ class AvgPoolOp(PoolOp):
         ceil_mode: bool = False,
         count_include_pad: bool = False,
     ) -> None:
-        super().__init__(
-            operands=[x],
-            result_types=[result_type],
-            properties={
-                "kernel": _i64_array(kernel),
-                "strides": _i64_array(strides),
-                "pads": _i64_array(pads),
-                "dilations": _i64_array(dilations),
-                "ceil_mode": _bool(ceil_mode),
-                "count_include_pad": _bool(count_include_pad),
-            },
+        self._init_pool(
+            x,
+            result_type,
+            kernel,
+            strides,
+            pads,
+            dilations,
+            ceil_mode,
+            {"count_include_pad": _bool(count_include_pad)},
         )
 
     def get_count_include_pad(self) -> bool:
@@ -1429,7 +1431,7 @@ class SoftmaxOp(UnaryOp):
         *,
         axis: int = -1,
     ) -> None:
-        super().__init__(x, result_type, {"axis": _i64(axis)})
+        self._init_unary(x, result_type, {"axis": _i64(axis)})
 
     def get_axis(self) -> int:
         """The axis, normalised to `[0, rank)`."""
