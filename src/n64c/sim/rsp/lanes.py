@@ -22,13 +22,12 @@ from typing import Any
 import numpy as np
 
 from n64c.sim.rsp.loadstore import (
-    LOAD_OPS,
-    STORE_OPS,
     load_bytes_plan,
     load_lanes_plan,
     ltv_plan,
     store_plan,
     stv_plan,
+    vector_memory_fields,
 )
 from n64c.sim.rsp.state import RspRuntimeError, RspState
 from n64c.sim.rsp.vector import _UNSUPPORTED, RCP_TABLE, RSQ_TABLE, selector_lanes
@@ -497,25 +496,11 @@ def _divider(
 # ---------------------------------------------------------- loads and stores
 
 
-def _offset(word: int) -> int:
-    off = word & 0x7F
-    return off - 0x80 if off & 0x40 else off
-
-
 def make_lane_load(st: RspState, word: int) -> Op:
     L = st.lanes
     buf = st.dmem_buf
     assert L is not None and buf is not None
-    base = (word >> 21) & 31
-    vt = (word >> 16) & 31
-    sub = (word >> 11) & 31
-    e = (word >> 7) & 15
-    if sub not in LOAD_OPS:
-        raise RspRuntimeError(
-            f"unsupported vector load sub-op {sub} (word 0x{word:08x})"
-        )
-    name, size = LOAD_OPS[sub]
-    disp = _offset(word) * size
+    base, vt, e, name, disp = vector_memory_fields(word, store=False)
     g: list[Any] = st.gpr
     D = L.v[vt]
     cache: dict[int, Any] = {}
@@ -584,16 +569,7 @@ def make_lane_store(st: RspState, word: int) -> Op:
     L = st.lanes
     buf = st.dmem_buf
     assert L is not None and buf is not None
-    base = (word >> 21) & 31
-    vt = (word >> 16) & 31
-    sub = (word >> 11) & 31
-    e = (word >> 7) & 15
-    if sub not in STORE_OPS:
-        raise RspRuntimeError(
-            f"unsupported vector store sub-op {sub} (word 0x{word:08x})"
-        )
-    name, size = STORE_OPS[sub]
-    disp = _offset(word) * size
+    base, vt, e, name, disp = vector_memory_fields(word, store=True)
     g: list[Any] = st.gpr
     T = L.v[vt]
     cache: dict[int, Any] = {}

@@ -259,22 +259,26 @@ def stv_plan(vt: int, e: int, a: int) -> tuple[list[int], list[int], list[int]]:
 # ------------------------------------------------------------------ closures
 
 
-def _offset(word: int) -> int:
+def vector_memory_fields(word: int, store: bool) -> tuple[int, int, int, str, int]:
+    """``(base, vt, element, name, displacement)`` of an LWC2 (or, with
+    ``store``, SWC2) word; raises :class:`RspRuntimeError` for an unknown
+    sub-op."""
+    sub = (word >> 11) & 31
+    table = STORE_OPS if store else LOAD_OPS
+    if sub not in table:
+        kind = "store" if store else "load"
+        raise RspRuntimeError(
+            f"unsupported vector {kind} sub-op {sub} (word 0x{word:08x})"
+        )
+    name, size = table[sub]
     off = word & 0x7F
-    return off - 0x80 if off & 0x40 else off
+    if off & 0x40:
+        off -= 0x80
+    return (word >> 21) & 31, (word >> 16) & 31, (word >> 7) & 15, name, off * size
 
 
 def make_vector_load(st: RspState, word: int) -> Op:
-    base = (word >> 21) & 31
-    vt = (word >> 16) & 31
-    sub = (word >> 11) & 31
-    e = (word >> 7) & 15
-    if sub not in LOAD_OPS:
-        raise RspRuntimeError(
-            f"unsupported vector load sub-op {sub} (word 0x{word:08x})"
-        )
-    name, size = LOAD_OPS[sub]
-    disp = _offset(word) * size
+    base, vt, e, name, disp = vector_memory_fields(word, store=False)
     gpr = st.gpr
     dmem = st.dmem
     cache: dict[int, Any] = {}
@@ -337,16 +341,7 @@ def make_vector_load(st: RspState, word: int) -> Op:
 
 
 def make_vector_store(st: RspState, word: int) -> Op:
-    base = (word >> 21) & 31
-    vt = (word >> 16) & 31
-    sub = (word >> 11) & 31
-    e = (word >> 7) & 15
-    if sub not in STORE_OPS:
-        raise RspRuntimeError(
-            f"unsupported vector store sub-op {sub} (word 0x{word:08x})"
-        )
-    name, size = STORE_OPS[sub]
-    disp = _offset(word) * size
+    base, vt, e, name, disp = vector_memory_fields(word, store=True)
     gpr = st.gpr
     dmem = st.dmem
     cache: dict[int, Any] = {}
