@@ -2,9 +2,10 @@
 
 The float reference engine calls these, and so can any other engine that
 keeps an op on the CPU. They take and return plain arrays (any real dtype;
-the float engine passes float32) and need nothing from the IR: the op's
-properties come in as Python values. Shapes follow the array arguments, so a
-leading axis larger than the IR's static one is simply carried through.
+the float engine passes float32) and need no IR: the op's properties come in
+as Python values (pool output sizes follow `n64_graph.pool_output_shape`).
+Shapes follow the array arguments, so a leading axis larger than the IR's
+static one is simply carried through.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from n64c.dialects.n64_graph import pool_output_shape
 
 _IM2COL_BUDGET = 1 << 24
 """Largest im2col buffer (elements) built at once; larger batches are chunked."""
@@ -116,18 +119,6 @@ def _windows(
     ]
 
 
-def _out_size(
-    size: int, k: int, s: int, pb: int, pe: int, d: int, ceil_mode: bool
-) -> int:
-    span = size + pb + pe - ((k - 1) * d + 1)
-    if not ceil_mode:
-        return span // s + 1
-    count = -(-span // s) + 1
-    if (count - 1) * s >= size + pb:
-        count -= 1
-    return count
-
-
 def _pool_padding(
     x_hw: Sequence[int],
     kernel: Sequence[int],
@@ -138,14 +129,14 @@ def _pool_padding(
 ) -> tuple[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]]:
     """Output size and the (begin, end) padding per spatial axis, including
     the extra end padding a ceil-mode window may reach into."""
-    out: list[int] = []
+    _, _, *out = pool_output_shape(
+        (1, 1, *x_hw), kernel, strides, pads, dilations, ceil_mode
+    )
     widths: list[tuple[int, int]] = []
     for i in range(2):
         size, k, s, d = x_hw[i], kernel[i], strides[i], dilations[i]
         pb, pe = pads[i], pads[i + 2]
-        n = _out_size(size, k, s, pb, pe, d, ceil_mode)
-        needed = (n - 1) * s + (k - 1) * d + 1
-        out.append(n)
+        needed = (out[i] - 1) * s + (k - 1) * d + 1
         widths.append((pb, max(pe, needed - size - pb)))
     return (out[0], out[1]), (widths[0], widths[1])
 
