@@ -42,20 +42,31 @@ batch in axis 0 (in place of a static 1); None when the rule does not know
 the op."""
 
 
-def _static_shape(value: SSAValue) -> tuple[int, ...]:
+def static_shape(value: SSAValue) -> tuple[int, ...]:
     typ = value.type
     assert isinstance(typ, TensorType)
     return typ.get_shape()
 
 
-def _fold_shape(
+def fold_shape(
     x: np.ndarray, static_in: SSAValue, static_out: SSAValue
 ) -> tuple[int, ...]:
     """The result shape of a reshape-like op, keeping a folded batch axis."""
-    target = _static_shape(static_out)
-    if x.shape != _static_shape(static_in):
+    target = static_shape(static_out)
+    if x.shape != static_shape(static_in):
         return (x.shape[0], *target[1:])
     return target
+
+
+def broadcast_folds(op: Operation, batched: Sequence[bool]) -> bool:
+    """Fold rule of a broadcasting element-wise op: its result starts with a
+    static 1 and every batched operand has the result's rank."""
+    out = static_shape(op.results[0])
+    return out[0] == 1 and all(
+        len(static_shape(v)) == len(out)
+        for v, b in zip(op.operands, batched, strict=True)
+        if b
+    )
 
 
 @register_impls
@@ -198,13 +209,13 @@ class FloatFunctions(InterpreterFunctions):
     def run_flatten(
         self, interpreter: Interpreter, op: g.FlattenOp, args: PythonValues
     ) -> PythonValues:
-        return (args[0].reshape(_fold_shape(args[0], op.x, op.result)),)
+        return (args[0].reshape(fold_shape(args[0], op.x, op.result)),)
 
     @impl(g.ReshapeOp)
     def run_reshape(
         self, interpreter: Interpreter, op: g.ReshapeOp, args: PythonValues
     ) -> PythonValues:
-        return (args[0].reshape(_fold_shape(args[0], op.x, op.result)),)
+        return (args[0].reshape(fold_shape(args[0], op.x, op.result)),)
 
     @impl(g.TransposeOp)
     def run_transpose(
@@ -252,19 +263,14 @@ def float_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
     if isinstance(op, g.SoftmaxOp):
         return op.get_axis() != 0
     if isinstance(op, g.MatMulOp):
-        rank = len(_static_shape(op.a))
-        return not batched[1] and rank >= 2 and rank == len(_static_shape(op.result))
+        rank = len(static_shape(op.a))
+        return not batched[1] and rank >= 2 and rank == len(static_shape(op.result))
     if isinstance(op, g.AddOp | g.SubOp | g.MulOp):
-        out = _static_shape(op.result)
-        return out[0] == 1 and all(
-            len(_static_shape(v)) == len(out)
-            for v, b in zip(op.operands, batched, strict=True)
-            if b
-        )
+        return broadcast_folds(op, batched)
     if isinstance(op, g.ConcatOp):
         return op.get_axis() != 0
     if isinstance(op, g.FlattenOp | g.ReshapeOp):
-        return _static_shape(op.result)[:1] == (1,)
+        return static_shape(op.result)[:1] == (1,)
     if isinstance(op, g.TransposeOp):
         return op.get_perm()[0] == 0
     if isinstance(op, g.PadOp):
@@ -291,7 +297,7 @@ def can_fold_batch(
         if not verdict or op.regions:
             return False
         for res in op.results:
-            shape = _static_shape(res) if isinstance(res.type, TensorType) else ()
+            shape = static_shape(res) if isinstance(res.type, TensorType) else ()
             if shape[:1] != (1,):
                 return False
             batched.add(res)
@@ -346,7 +352,7 @@ def prepare_inputs(
     batched: list[bool] = []
     batch: int | None = None
     for name, arg in zip(names, main.args, strict=True):
-        shape = _static_shape(arg)
+        shape = static_shape(arg)
         x = np.asarray(inputs[name], dtype=np.float32)
         if x.shape == shape:
             batched.append(False)
@@ -391,7 +397,7 @@ def run_main(
     if batch is None:
         results = [np.asarray(r) for r in call(arrays)]
     elif all(
-        _static_shape(a)[:1] == (1,)
+        static_shape(a)[:1] == (1,)
         for a, b in zip(main.args, batched, strict=True)
         if b
     ) and can_fold_batch(main, batched, rules):

@@ -33,9 +33,12 @@ from n64c.dialects.n64_quant import INT16_MAX, INT16_MIN
 from n64c.errors import InvalidInputError
 from n64c.sim.float_engine import (
     FloatFunctions,
+    broadcast_folds,
     find_main,
     float_fold_rule,
+    fold_shape,
     run_main,
+    static_shape,
 )
 
 # float64 sums of int16 x int16 products are exact while K * 2^30 < 2^53
@@ -273,20 +276,6 @@ def qavgpool(
 # ---------------------------------------------------------------------------
 
 
-def _static_shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(typ.get_shape())
-
-
-def _reshape_target(x: np.ndarray, op: Operation) -> tuple[int, ...]:
-    """Result shape of a reshape, keeping a batch folded into axis 0."""
-    target = _static_shape(op.results[0])
-    if x.shape != _static_shape(op.operands[0]):
-        return (x.shape[0], *target[1:])
-    return target
-
-
 @register_impls
 class QuantFunctions(InterpreterFunctions):
     """Numpy implementations of the int16 `n64` ops (the golden model)."""
@@ -390,7 +379,7 @@ class QuantFunctions(InterpreterFunctions):
     def run_qreshape(
         self, interpreter: Interpreter, op: q.QReshapeOp, args: PythonValues
     ) -> PythonValues:
-        return (args[0].reshape(_reshape_target(args[0], op)),)
+        return (args[0].reshape(fold_shape(args[0], op.input, op.output)),)
 
     @impl(q.QConcatOp)
     def run_qconcat(
@@ -426,14 +415,9 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
     if isinstance(op, q.QGemmOp | q.QConv2dOp):
         return not any(batched[1:])
     if isinstance(op, q.QAddOp):
-        out = _static_shape(op.output)
-        return out[0] == 1 and all(
-            len(_static_shape(v)) == len(out)
-            for v, b in zip(op.operands, batched, strict=True)
-            if b
-        )
+        return broadcast_folds(op, batched)
     if isinstance(op, q.QReshapeOp):
-        return _static_shape(op.output)[:1] == (1,)
+        return static_shape(op.output)[:1] == (1,)
     if isinstance(op, q.QTransposeOp):
         return op.perm.get_values()[0] == 0
     if isinstance(op, q.QConcatOp):
