@@ -616,28 +616,31 @@ class _Emitter:
                 f"{shifts}, {y} + {b * o * oh * ow});"
             )
 
-    def _pool(self, op: Operation, out: list[str], kind: int, m: int, s: int) -> None:
+    def _pool(
+        self, op: q.QMaxPoolOp | q.QAvgPoolOp, out: list[str], kind: int, m: int, s: int
+    ) -> None:
         self.need("pool")
-        xs, ys = _shape(op.operands[0]), _shape(op.results[0])
+        xs, ys = _shape(op.input), _shape(op.output)
         batch = int(np.prod(xs[:-3]))
         c, h, w = xs[-3:]
         oh, ow = ys[-2:]
-        kh, kw = _ints(op.kernel)  # type: ignore[attr-defined]
-        sh, sw = _ints(op.strides)  # type: ignore[attr-defined]
-        pt, pl, _pb, _pr = _ints(op.pads)  # type: ignore[attr-defined]
-        dh, dw = _ints(op.dilations)  # type: ignore[attr-defined]
+        kh, kw = _ints(op.kernel)
+        sh, sw = _ints(op.strides)
+        pt, pl, _pb, _pr = _ints(op.pads)
+        dh, dw = _ints(op.dilations)
         params = self.fresh("pool")
         self.constants.append(
             f"static const n64c_pool {params} = {{{c}u, {h}u, {w}u, {oh}u, {ow}u, "
             f"{kh}u, {kw}u, {sh}, {sw}, {pt}, {pl}, {dh}, {dw}, {kind}, {m}, {s}}};\n"
         )
-        x, y = self.buf(op.operands[0]), self.buf(op.results[0])
+        x, y = self.buf(op.input), self.buf(op.output)
         for b in range(batch):
             out.append(
                 f"n64c_qpool(&{params}, {x} + {b * c * h * w}, {y} + {b * c * oh * ow});"
             )
 
     def op_qmaxpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QMaxPoolOp)
         self._pool(op, out, 0, 1, 2)
 
     def op_qavgpool(self, op: Operation, out: list[str]) -> None:
