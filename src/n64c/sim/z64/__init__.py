@@ -319,7 +319,8 @@ def _check(job: Z64Job) -> Z64Job:
         raise N64cError(
             f"RDRAM image is {size} bytes; the z64 bridge models {RDRAM_SIZE} bytes"
         )
-    return Z64Job(bytes(job.imem), bytes(job.dmem), job.rdram, job.rdram_size)
+    rdram = None if job.rdram is None else bytes(job.rdram)
+    return Z64Job(bytes(job.imem), bytes(job.dmem), rdram, job.rdram_size)
 
 
 def _job_from_tuple(item: Sequence[bytes]) -> Z64Job:
