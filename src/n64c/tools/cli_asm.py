@@ -13,8 +13,7 @@ from typing import Annotated
 
 import typer
 
-from n64c.errors import InvalidInputError
-from n64c.tools.cli_common import user_errors, write_atomically
+from n64c.tools.cli_common import assemble_file, user_errors, write_atomically
 
 
 def dmem_path_for(output: Path) -> Path:
@@ -36,16 +35,7 @@ def asm_command(
     ] = None,
 ) -> None:
     """Assemble an RSP program into a big-endian IMEM image (and DMEM image)."""
-    from n64c.backend.rsp_asm import parse_asm
-    from n64c.backend.rsp_encode import encode_program
-
-    try:
-        text = program.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InvalidInputError(
-            f"{program}: not UTF-8 text (byte {e.start}); is it a binary image?"
-        ) from None
-    image = encode_program(parse_asm(text, str(program)))
+    image = assemble_file(program)
     write_atomically(output, image.imem)
     if image.dmem:
         write_atomically(dmem or dmem_path_for(output), image.dmem)

@@ -8,11 +8,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from n64c.errors import N64cError
+from n64c.errors import InvalidInputError, N64cError
+
+if TYPE_CHECKING:
+    from n64c.backend.rsp_encode import RspImage
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,6 +62,20 @@ def write_atomically(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def assemble_file(program: Path) -> RspImage:
+    """The IMEM and DMEM images of the RSP assembly file `program`."""
+    from n64c.backend.rsp_asm import parse_asm
+    from n64c.backend.rsp_encode import encode_program
+
+    try:
+        text = program.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(
+            f"{program}: not UTF-8 text (byte {e.start}); is it a binary image?"
+        ) from None
+    return encode_program(parse_asm(text, str(program)))
 
 
 def stderr_is_tty() -> bool:

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from n64c.errors import InvalidInputError
-from n64c.tools.cli_common import user_errors, write_atomically
+from n64c.tools.cli_common import assemble_file, user_errors, write_atomically
 
 ENGINES = ("sim", "z64")
 
@@ -24,16 +24,7 @@ def load_program(program: Path) -> tuple[bytes, bytes]:
     """(IMEM image, DMEM image from the program's data) of a `.S` or `.bin` file."""
     suffix = program.suffix.lower()
     if suffix == ".s":
-        from n64c.backend.rsp_asm import parse_asm
-        from n64c.backend.rsp_encode import encode_program
-
-        try:
-            text = program.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InvalidInputError(
-                f"{program}: not UTF-8 text (byte {e.start}); is it a binary image?"
-            ) from None
-        image = encode_program(parse_asm(text, str(program)))
+        image = assemble_file(program)
         return bytes(image.imem), bytes(image.dmem)
     if suffix == ".bin":
         imem = program.read_bytes()
