@@ -424,7 +424,7 @@ class _Quantizer:
             bias,
             1,
             op.get_clamp(),
-            lambda x, w, b, s, fw, fy, c: QGemmOp(x, w, b, s, fw, fy, c),
+            QGemmOp,
         )
 
     def _matmul(self, op: MatMulOp) -> None:
@@ -440,7 +440,7 @@ class _Quantizer:
             None,
             1,
             op.get_clamp(),
-            lambda x, w, b, s, fw, fy, c: QGemmOp(x, w, b, s, fw, fy, c),
+            QGemmOp,
         )
 
     def _conv2d(self, op: Conv2dOp) -> None:
