@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from xdsl.universe import Universe
 
+from n64c.backend import get_all_targets
 from n64c.dialects import get_all_dialects
 from n64c.passes import get_all_passes
-from n64c.backend import get_all_targets
 
 N64C_UNIVERSE = Universe(
     all_dialects=get_all_dialects(),

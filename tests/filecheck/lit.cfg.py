@@ -1,3 +1,4 @@
+# ruff: noqa: F821  (lit defines `config` before it runs this file)
 import os
 
 import lit.formats
@@ -10,7 +11,9 @@ config.excludes = ["lit.cfg.py", "inputs", "Inputs"]
 
 repo_root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
-config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "inputs")))
+config.substitutions.append(
+    ("%inputs", os.path.join(config.test_source_root, "inputs"))
+)
 
 # Run with the project's virtual environment first on PATH.
 venv_bin = os.path.join(repo_root, ".venv", "bin")
