@@ -8,6 +8,7 @@ simulator) and `z64` (generated RSP code on the real RSP core).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,8 @@ def save_arrays(path: Path, outputs: dict[str, np.ndarray]) -> None:
 
     buf = io.BytesIO()
     if str(path).endswith(".npz"):
-        np.savez(buf, **outputs)
+        arrays: dict[str, Any] = dict(outputs)  # keyword names are output names
+        np.savez(buf, **arrays)
     elif len(outputs) == 1:
         np.save(buf, next(iter(outputs.values())))
     else:
@@ -76,17 +78,19 @@ def run_onnxruntime(
         ) from None
     session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
     out_names = [o.name for o in session.get_outputs()]
+
+    def run(feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+        return [np.asarray(r) for r in session.run(out_names, feed)]
+
     first = next(iter(inputs))
     batched = inputs[first].ndim == len(arg_shapes[first]) + 1
     if not batched:
-        res = session.run(
-            out_names, {k: v.astype(np.float32) for k, v in inputs.items()}
-        )
+        res = run({k: v.astype(np.float32) for k, v in inputs.items()})
         return dict(zip(out_names, res, strict=True))
     per_sample: list[list[np.ndarray]] = []
     for i in range(inputs[first].shape[0]):
         feed = {k: v[i].astype(np.float32) for k, v in inputs.items()}
-        per_sample.append(session.run(out_names, feed))
+        per_sample.append(run(feed))
     return {
         name: np.stack([s[j] for s in per_sample]) for j, name in enumerate(out_names)
     }
