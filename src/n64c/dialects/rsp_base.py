@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 
 from xdsl.backend.assembly_printer import AssemblyPrinter, OneLineAssemblyPrintable
 from xdsl.backend.register_allocatable import (
@@ -433,10 +433,12 @@ class VectorNoOperandOp(RspInstruction, ABC):
         return ()
 
 
-ELEMENT_MODES = ("byte", "lane", "lane_as_byte")
+ElementMode = Literal["byte", "lane", "lane_as_byte"]
+"""What the element field of a vector load/store counts: bytes (`byte`), lanes
+(`lane`), or bytes written as lanes, `.eN` being byte 2N (`lane_as_byte`)."""
 
 
-def vector_mem_element_suffix(mode: str, element: int) -> str | None:
+def vector_mem_element_suffix(mode: ElementMode, element: int) -> str | None:
     """The dot suffix of a load/store element, or None if the dot syntax cannot
     express it (the 4-operand form is printed then)."""
     if element == 0:
@@ -453,7 +455,7 @@ class VectorMemoryOp(RspInstruction, ABC):
 
     SUBOP: ClassVar[int]
     SIZE: ClassVar[int]
-    ELEMENT_MODE: ClassVar[str] = "byte"
+    ELEMENT_MODE: ClassVar[ElementMode] = "byte"
     element = prop_def(IntAttr)
     offset = prop_def(IntAttr)
     CUSTOM_PROPS: ClassVar[tuple[tuple[str, PropKind], ...]] = (

@@ -14,6 +14,7 @@ from n64c.dialects.rsp_base import (
     BranchCompareOp,
     BranchLinkOp,
     BranchZeroOp,
+    ElementMode,
     FixedWordOp,
     ImmediateOp,
     JumpLinkOp,
@@ -764,7 +765,7 @@ class LpvOp(VectorLoadOp):
     name = "rsp.lpv"
     SUBOP: ClassVar[int] = 6
     SIZE: ClassVar[int] = 8
-    ELEMENT_MODE: ClassVar[str] = "lane"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane"
 
 
 @irdl_op_definition
@@ -783,7 +784,7 @@ class LuvOp(VectorLoadOp):
     name = "rsp.luv"
     SUBOP: ClassVar[int] = 7
     SIZE: ClassVar[int] = 8
-    ELEMENT_MODE: ClassVar[str] = "lane"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane"
 
 
 @irdl_op_definition
@@ -838,7 +839,7 @@ class LtvOp(VectorLoadOp):
     name = "rsp.ltv"
     SUBOP: ClassVar[int] = 11
     SIZE: ClassVar[int] = 16
-    ELEMENT_MODE: ClassVar[str] = "lane_as_byte"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane_as_byte"
 
 
 @irdl_op_definition
@@ -965,7 +966,7 @@ class SpvOp(VectorStoreOp):
     name = "rsp.spv"
     SUBOP: ClassVar[int] = 6
     SIZE: ClassVar[int] = 8
-    ELEMENT_MODE: ClassVar[str] = "lane"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane"
 
 
 @irdl_op_definition
@@ -984,7 +985,7 @@ class SuvOp(VectorStoreOp):
     name = "rsp.suv"
     SUBOP: ClassVar[int] = 7
     SIZE: ClassVar[int] = 8
-    ELEMENT_MODE: ClassVar[str] = "lane"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane"
 
 
 @irdl_op_definition
@@ -1039,7 +1040,7 @@ class StvOp(VectorStoreOp):
     name = "rsp.stv"
     SUBOP: ClassVar[int] = 11
     SIZE: ClassVar[int] = 16
-    ELEMENT_MODE: ClassVar[str] = "lane_as_byte"
+    ELEMENT_MODE: ClassVar[ElementMode] = "lane_as_byte"
 
 
 @irdl_op_definition
