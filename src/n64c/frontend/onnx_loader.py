@@ -24,8 +24,6 @@ from onnx.external_data_helper import (
 from n64c.errors import InvalidInputError, UnsupportedModelError
 
 DEFAULT_DOMAINS = ("", "ai.onnx")
-OLDEST_OPSET = 6
-"""The oldest default-domain opset import is tested from."""
 
 _LARGE_ELEMENTS = 1024
 """Float initializers with more elements are kept out of the skeleton."""

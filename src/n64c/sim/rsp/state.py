@@ -64,11 +64,6 @@ def uniform(value: Scalar, what: str) -> int:
     return folded  # type: ignore[return-value]
 
 
-def s32(value: int) -> int:
-    """Interpret an unsigned 32-bit int as signed."""
-    return value - ((value & 0x80000000) << 1)
-
-
 class RspState:
     """Registers and memories of B RSPs running in lockstep."""
 
