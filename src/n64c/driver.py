@@ -8,11 +8,14 @@ simulator) and `z64` (generated RSP code on the real RSP core).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from n64c.errors import InvalidInputError, N64cError
+
+if TYPE_CHECKING:
+    from xdsl.dialects.builtin import ModuleOp
 
 ENGINES = ("float", "int", "sim", "z64")
 
@@ -185,13 +188,13 @@ def run_cli(
         arg_shapes: dict[str, tuple[int, ...]] = {}
     else:
         from n64c.frontend.onnx import import_onnx
+        from n64c.sim.float_engine import find_main, input_names, static_shape
 
         module = import_onnx(model)
-        func = _main_func(module)
-        names = [str(n.data) for n in func.attributes["n64.input_names"].data]  # type: ignore[union-attr]
+        main = find_main(module)
+        names = input_names(main)
         arg_shapes = {
-            n: tuple(t.get_shape())  # type: ignore[attr-defined]
-            for n, t in zip(names, func.function_type.inputs.data, strict=True)
+            n: static_shape(arg) for n, arg in zip(names, main.args, strict=True)
         }
         inputs = load_arrays(input_path, names, "input")
         outputs, cycles = run_engine(module, inputs, engine, calibration)
@@ -205,18 +208,12 @@ def run_cli(
         typer.echo(f"wrote {output}")
 
 
-def _main_func(module):  # type: ignore[no-untyped-def]
-    from xdsl.dialects import func as func_dialect
-
-    for op in module.ops:
-        if isinstance(op, func_dialect.FuncOp):
-            return op
-    raise N64cError("the module has no function to run")
-
-
 def run_engine(
-    module, inputs: dict[str, np.ndarray], engine: str, calibration: Path | None
-) -> tuple[dict[str, np.ndarray], int | None]:  # type: ignore[no-untyped-def]
+    module: ModuleOp,
+    inputs: dict[str, np.ndarray],
+    engine: str,
+    calibration: Path | None,
+) -> tuple[dict[str, np.ndarray], int | None]:
     """Run `module` (as imported) on `engine`; returns outputs and, for `sim`,
     the cycles per inference."""
     if engine == "float":
@@ -224,6 +221,7 @@ def run_engine(
 
         return run_float(module, inputs), None
     if engine == "int":
+        from n64c.api import _context
         from n64c.passes.n64_cleanup import N64CleanupPass
         from n64c.passes.quantize_int16 import quantize_int16
         from n64c.sim.int_engine import run_int
@@ -239,9 +237,3 @@ def run_engine(
         outputs = compiled.run_dict(inputs, engine)
         return outputs, compiled.last_cycles
     raise N64cError(f"engine '{engine}' is not available in this build")
-
-
-def _context():  # type: ignore[no-untyped-def]
-    from n64c.api import _context as api_context
-
-    return api_context()
