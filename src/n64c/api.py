@@ -90,11 +90,9 @@ class CompiledModel:
 
     @property
     def output_names(self) -> list[str]:
-        main = self._main
-        attr = main.attributes.get("n64.output_names")
-        count = len(main.function_type.outputs.data)
-        names = [s.data for s in attr.data] if attr is not None else []  # type: ignore[union-attr]
-        return names if len(names) == count else [f"output{i}" for i in range(count)]
+        from n64c.sim.float_engine import output_names
+
+        return output_names(self._main)
 
     # --- running -------------------------------------------------------------
 

@@ -35,7 +35,6 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     Float32Type,
     IntegerType,
-    StringAttr,
     TensorType,
 )
 from xdsl.ir import BlockArgument, Operation, SSAValue
@@ -45,6 +44,7 @@ from n64c.dialects import n64_graph as g
 from n64c.dialects import n64_quant as q
 from n64c.dialects.n64_tile import RspInvokeOp
 from n64c.errors import UnsupportedModelError
+from n64c.sim.float_engine import find_main, input_names, output_names
 
 RSP_HEADER = Path(__file__).resolve().parent / "host_runtime" / "n64c_rsp.h"
 WEIGHTS_FILE = "weights.bin"
@@ -437,33 +437,18 @@ class _Emitter:
     def __init__(self, program: RspProgram, source_name: str) -> None:
         self.program = program
         self.source_name = source_name
-        main = next(
-            op
-            for op in program.module.ops
-            if isinstance(op, func.FuncOp) and op.sym_name.data == "main"
-        )
+        main = find_main(program.module)
         self.main = main
         self.kernels: list[str] = []
         self.buffers: dict[SSAValue, _Buffer] = {}
         self.constants: list[str] = []
         self.counter = 0
         self.invocations = iter(program.invocations)
-        self.input_names = self._names("n64.input_names", len(main.args), "input")
+        self.input_names = input_names(main)
         ret = main.body.block.last_op
         assert isinstance(ret, func.ReturnOp)
         self.ret = ret
-        self.output_names = self._names("n64.output_names", len(ret.operands), "output")
-
-    def _names(self, key: str, count: int, default: str) -> list[str]:
-        attr = self.main.attributes.get(key)
-        names = (
-            [s.data for s in attr.data if isinstance(s, StringAttr)]  # type: ignore[union-attr]
-            if attr is not None
-            else []
-        )
-        if len(names) != count:
-            names = [f"{default}{i}" for i in range(count)]
-        return names
+        self.output_names = output_names(main)
 
     # --- helpers ----------------------------------------------------------
 
