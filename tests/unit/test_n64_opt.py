@@ -203,3 +203,33 @@ def test_pass_error_under_verify_diagnostics(
         OptWithFailingPass, [str(program), "-p", "over-budget", "--verify-diagnostics"]
     )
     assert capsys.readouterr().out == "DMEM: 5000 bytes needed, 4096 available\n"
+
+
+def _missing_module() -> type:
+    from importlib import import_module
+
+    return import_module("n64c.no_such_module").Missing
+
+
+@pytest.mark.parametrize(
+    ("table", "flag", "kind"),
+    [("all_passes", "-p", "pass"), ("all_targets", "-t", "target")],
+)
+def test_unloadable_pass_or_target_is_one_line(
+    table: str,
+    flag: str,
+    kind: str,
+    program: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from n64c.universe import N64C_UNIVERSE
+
+    monkeypatch.setitem(getattr(N64C_UNIVERSE, table), "broken", _missing_module)
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(program), flag, "broken"])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err == (
+        f"error: {kind} 'broken' failed to load: ModuleNotFoundError: "
+        "No module named 'n64c.no_such_module'\n"
+    )

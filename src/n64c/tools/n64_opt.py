@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from io import StringIO
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TypeVar, cast
 
 import typer
 from xdsl.context import Context
@@ -51,6 +51,26 @@ TEXT_FRONTENDS = ("mlir", "S", "s")
 """Input kinds that are text, so `--split-input-file` can cut them."""
 
 BinaryEmitter = Callable[[Context, ModuleOp], bytes]
+
+T = TypeVar("T")
+
+
+def guarded_loader(kind: str, name: str, factory: Callable[[], T]) -> Callable[[], T]:
+    """`factory`, turning a failure to import its module into an `N64cError`
+    that names the pass or target (one line, no traceback)."""
+
+    def load() -> T:
+        try:
+            return factory()
+        except N64cError:
+            raise
+        except Exception as e:
+            reason = (str(e).strip().splitlines() or [""])[0]
+            raise N64cError(
+                f"{kind} '{name}' failed to load: {type(e).__name__}: {reason}"
+            ) from None
+
+    return load
 
 
 def diagnostic_message(error: BaseException) -> str:
@@ -129,13 +149,14 @@ class N64OptMain(xDSLOptMain):
 
     def register_all_passes(self) -> None:
         super().register_all_passes()
+        # xDSL registers n64c's passes too (entry point); ours get the guard
         for name, factory in N64C_UNIVERSE.all_passes.items():
-            self.available_passes.setdefault(name, factory)
+            self.available_passes[name] = guarded_loader("pass", name, factory)
 
     def register_all_targets(self) -> None:
         super().register_all_targets()
         for name, factory in N64C_UNIVERSE.all_targets.items():
-            self.available_targets.setdefault(name, factory)
+            self.available_targets[name] = guarded_loader("target", name, factory)
 
     def register_all_frontends(self) -> None:
         super().register_all_frontends()
