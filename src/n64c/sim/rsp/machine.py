@@ -38,9 +38,7 @@ class SimResult:
     gpr: np.ndarray  # uint32 [32] or [B, 32]
     vpr: np.ndarray  # uint16 [32, 8] or [B, 32, 8]
     acc: np.ndarray  # int64 [8] or [B, 8]: the 48-bit accumulator, sign-extended
-    vco: (
-        np.ndarray
-    )  # uint16 [] or [B]: as read by cfc2 (bits 0-7 carry, 8-15 not-equal)
+    vco: np.ndarray  # uint16 [] or [B], as cfc2 reads it: bits 0-7 carry, 8-15 ne
     vcc: np.ndarray  # uint16: bits 0-7 compare, 8-15 clip
     vce: np.ndarray  # uint8
     pc: int  # address of the instruction that halted the RSP
