@@ -211,14 +211,33 @@ class CompiledModel:
     def save(self, directory: str | Path) -> Path:
         """Write the output directory: all files or none. The files go to a
         temporary directory beside it, which then replaces it; an existing
-        directory is only replaced if it is empty or an earlier n64c output."""
+        directory is only replaced if it is empty or an earlier n64c output,
+        and files in it that n64c did not write are carried over."""
         directory = Path(directory).resolve()
         check_output_dir(directory)
         files = self.files()
+        clash = [name for name in user_files(directory) if name in files]
+        if clash:
+            raise InvalidInputError(
+                f"{directory}: holds {', '.join(clash)}, which n64c did not write "
+                "but would now overwrite; move it or choose another output directory"
+            )
+        from n64c.tools.cli_common import new_file_mode
+
         parent = directory.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
         try:
+            parent.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
+        except OSError as e:
+            raise N64cError(f"{directory}: cannot write it ({e.strerror})") from None
+        try:
+            # mkdtemp's directory is private; the output gets the usual mode
+            os.chmod(
+                work,
+                directory.stat().st_mode & 0o7777
+                if directory.is_dir()
+                else new_file_mode(0o777),
+            )
             for name, data in files.items():
                 mode = "wb" if isinstance(data, bytes) else "w"
                 with open(work / name, mode) as f:
@@ -322,6 +341,25 @@ def is_output_dir(directory: Path) -> bool:
         return False
 
 
+def _written_files(directory: Path) -> set[str]:
+    """The names an earlier compile wrote into `directory` (its report lists them)."""
+    try:
+        report = json.loads((directory / REPORT_FILE).read_text())
+    except (OSError, ValueError):
+        return set()
+    files = report.get("files", []) if isinstance(report, dict) else []
+    return {str(name) for name in files} | {REPORT_FILE}
+
+
+def user_files(directory: Path) -> list[str]:
+    """The entries of an earlier output `directory` that n64c did not write
+    (the user's own files): a new compile carries them over."""
+    if not is_output_dir(directory):
+        return []
+    written = _written_files(directory)
+    return sorted(p.name for p in directory.iterdir() if p.name not in written)
+
+
 def check_output_dir(directory: Path) -> None:
     """Refuse to replace a file, or a directory that is neither empty nor an
     earlier n64c output."""
@@ -364,6 +402,7 @@ def _replace_dir(work: Path, directory: Path) -> None:
     if _inside(Path.cwd().resolve(), directory):
         _replace_files(work, directory)
         return
+    keep = user_files(directory)
     old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=work.parent))
     os.rmdir(old)
     os.rename(directory, old)
@@ -372,6 +411,8 @@ def _replace_dir(work: Path, directory: Path) -> None:
     except BaseException:
         os.rename(old, directory)
         raise
+    for name in keep:  # the user's own files stay where they were
+        os.rename(old / name, directory / name)
     shutil.rmtree(old, ignore_errors=True)
 
 

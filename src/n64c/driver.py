@@ -173,10 +173,20 @@ def run_cli(
     if engine not in ENGINES:
         raise N64cError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
     model = Path(model)
+    if output is not None:
+        from n64c.tools.cli_common import check_output_file
+
+        inputs = [input_path, model] + ([calibration] if calibration else [])
+        check_output_file(output, *inputs)
     if model.is_dir():
         if reference:
             raise N64cError(
                 "--reference needs the .onnx model, not a compiled directory"
+            )
+        if calibration is not None:
+            raise N64cError(
+                "--calibration applies to an .onnx model; a compiled directory "
+                "is quantised already (compile it again to recalibrate)"
             )
         from n64c.api import CompiledModel
 

@@ -40,5 +40,12 @@ class AsmError(N64cError):
     def __init__(self, message: str, line: int, column: int, source: str = "") -> None:
         where = f"{source}:" if source else ""
         super().__init__(f"{where}{line}:{column}: {message}")
+        self.detail = message
         self.line = line
         self.column = column
+        self.source = source
+
+    def moved_down(self, lines: int) -> AsmError:
+        """The same error for text that starts `lines` lines into its file
+        (a chunk of `--split-input-file`)."""
+        return AsmError(self.detail, self.line + lines, self.column, self.source)

@@ -261,6 +261,9 @@ def test_recompile_replaces_earlier_output(
     out = tmp_path / "out"
     shutil.copytree(compiled, out)
     (out / "stale.txt").write_text("from an older version")
+    report = json.loads((out / "report.json").read_text())
+    report["files"].append("stale.txt")  # an older compile wrote it
+    (out / "report.json").write_text(json.dumps(report))
     code, _, stderr = invoke(
         "compile", examples_dir / "mlp_digits.onnx", "-o", out, "--memory", "8MiB"
     )

@@ -26,6 +26,7 @@ from xdsl.passes import ModulePass
 
 from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp
 from n64c.errors import BudgetError
+from n64c.passes.tile_for_dmem import check_dmem_budget
 
 PARAM_BLOCK_BYTES = 16
 DMEM_BYTES = 4096
@@ -48,6 +49,7 @@ class AllocateDmemPass(ModulePass):
     dmem: int = DMEM_BYTES
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        check_dmem_budget(self.name, self.dmem)
         kernels = [k for k in op.walk() if isinstance(k, TileKernelOp)]
         cursor = PARAM_BLOCK_BYTES
         for kernel in kernels:

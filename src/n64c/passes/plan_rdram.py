@@ -48,15 +48,15 @@ from n64c.errors import BudgetError, InvalidInputError
 MIB = 1 << 20
 
 
-def parse_memory(text: str) -> int:
-    """`4MiB`, `8MiB`, `4`, `8` (MiB) or a byte count."""
-    t = text.strip().lower().replace(" ", "")
+def parse_memory(text: str | int) -> int:
+    """`4MiB`, `8MiB`, `4`, `8` (MiB) or the byte count of one of them."""
+    t = str(text).strip().lower().replace(" ", "")
     for suffix in ("mib", "mb", "m"):
         if t.endswith(suffix):
             t = t[: -len(suffix)]
             break
     else:
-        if t.isdigit() and int(t) > 64:
+        if t.isdigit() and int(t) in (4 * MIB, 8 * MIB):
             return int(t)
     if t not in ("4", "8"):
         raise InvalidInputError(f"memory must be 4MiB or 8MiB, not {text!r}")
@@ -120,7 +120,13 @@ class PlanRdramPass(ModulePass):
     reserve: int = MIB
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        budget = parse_memory(self.memory) - self.reserve
+        memory = parse_memory(self.memory)
+        if not 0 <= self.reserve < memory:
+            raise InvalidInputError(
+                f"plan-rdram: reserve must lie in [0, {memory}) bytes "
+                f"for {self.memory}, not {self.reserve}"
+            )
+        budget = memory - self.reserve
         funcs = [f for f in op.walk() if isinstance(f, func.FuncOp)]
         kernels = [k for k in op.walk() if isinstance(k, TileKernelOp)]
         if not kernels:

@@ -70,7 +70,7 @@ from n64c.dialects.n64_tile import (
     TileKernelOp,
     TileMatmulOp,
 )
-from n64c.errors import BudgetError, UnsupportedModelError
+from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
 
 DMEM_BYTES = 4096
 PARAM_BYTES = 16
@@ -464,6 +464,15 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
     return kernel
 
 
+def check_dmem_budget(pass_name: str, dmem: int) -> None:
+    """A DMEM budget option must be positive and at most the RSP's 4096 bytes."""
+    if not 0 < dmem <= DMEM_BYTES:
+        raise InvalidInputError(
+            f"{pass_name}: dmem must lie in (0, {DMEM_BYTES}] bytes "
+            f"(the RSP's DMEM), not {dmem}"
+        )
+
+
 @dataclass(frozen=True)
 class TileForDmemPass(ModulePass):
     """Tile every `n64.qgemm`, and every `n64.qadd` (equal shapes),
@@ -479,6 +488,7 @@ class TileForDmemPass(ModulePass):
     dmem: int = DMEM_BYTES
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        check_dmem_budget(self.name, self.dmem)
         gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
         eltwise = [
             e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)

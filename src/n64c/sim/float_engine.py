@@ -332,6 +332,24 @@ def output_names(main: func.FuncOp) -> list[str]:
     return _names(main, "n64.output_names", count, "output")
 
 
+def _as_float32(name: str, value: Any) -> np.ndarray:
+    """`value` as a float32 array: real numbers only, all finite."""
+    x = np.asarray(value)
+    if x.dtype.kind not in "fiub":
+        raise InvalidInputError(
+            f"input {name!r} has dtype {x.dtype}; n64c takes real numbers (float32)"
+        )
+    x = x.astype(np.float32)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        where = [int(i) for i in np.argwhere(bad)[0]]
+        raise InvalidInputError(
+            f"input {name!r} holds {int(bad.sum())} NaN or infinite value(s), "
+            f"the first at index {where}"
+        )
+    return x
+
+
 def prepare_inputs(
     main: func.FuncOp, inputs: Mapping[str, Any]
 ) -> tuple[list[np.ndarray], list[bool], int | None]:
@@ -353,10 +371,12 @@ def prepare_inputs(
     batch: int | None = None
     for name, arg in zip(names, main.args, strict=True):
         shape = static_shape(arg)
-        x = np.asarray(inputs[name], dtype=np.float32)
+        x = _as_float32(name, inputs[name])
         if x.shape == shape:
             batched.append(False)
         elif x.ndim == len(shape) + 1 and x.shape[1:] == shape:
+            if x.shape[0] == 0:
+                raise InvalidInputError(f"input {name!r} is an empty batch (0 samples)")
             if batch is not None and x.shape[0] != batch:
                 raise InvalidInputError(
                     f"input {name!r} has batch size {x.shape[0]}, other inputs {batch}"

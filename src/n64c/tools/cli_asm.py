@@ -13,7 +13,12 @@ from typing import Annotated
 
 import typer
 
-from n64c.tools.cli_common import assemble_file, user_errors, write_atomically
+from n64c.tools.cli_common import (
+    assemble_file,
+    check_output_file,
+    user_errors,
+    write_atomically,
+)
 
 
 def dmem_path_for(output: Path) -> Path:
@@ -35,6 +40,8 @@ def asm_command(
     ] = None,
 ) -> None:
     """Assemble an RSP program into a big-endian IMEM image (and DMEM image)."""
+    check_output_file(output, program)
+    check_output_file(dmem or dmem_path_for(output), program)
     image = assemble_file(program)
     write_atomically(output, image.imem)
     if image.dmem:

@@ -48,17 +48,55 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def new_file_mode(base: int = 0o666) -> int:
+    """The permissions `open` (`base` 0o666) or `mkdir` (0o777) give a new
+    file or directory under the umask; `tempfile`'s are private instead."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return base & ~mask
+
+
+def check_output_file(path: Path, *inputs: Path) -> None:
+    """Refuse an output file name that is a directory, lies below a file or
+    names one of the command's `inputs` (writing would destroy it)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidInputError(f"{path}: is a directory; give a file name")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InvalidInputError(f"{path}: {parent} is not a directory")
+            break
+    for source in inputs:
+        if path.exists() and Path(source).exists() and path.samefile(source):
+            raise InvalidInputError(
+                f"{path}: is also the input {source}; writing it would destroy "
+                "the input, choose another output name"
+            )
+
+
 def write_atomically(path: Path, data: bytes | str) -> None:
     """Write `path` through a temporary file, so a failure never leaves a
-    half-written file in place of the user's old one."""
+    half-written file in place of the user's old one. A new file gets the
+    usual permissions (umask), a replaced one keeps its own."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_file(path)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as e:
+        raise N64cError(f"{path}: cannot write it ({e.strerror})") from None
+    try:
+        os.fchmod(
+            fd, path.stat().st_mode & 0o7777 if path.is_file() else new_file_mode()
+        )
         with os.fdopen(fd, mode) as f:
             f.write(data)
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise N64cError(f"{path}: cannot write it ({e.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

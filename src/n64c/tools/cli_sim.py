@@ -15,7 +15,12 @@ from typing import Annotated
 import typer
 
 from n64c.errors import InvalidInputError
-from n64c.tools.cli_common import assemble_file, user_errors, write_atomically
+from n64c.tools.cli_common import (
+    assemble_file,
+    check_output_file,
+    user_errors,
+    write_atomically,
+)
 
 ENGINES = ("sim", "z64")
 
@@ -33,6 +38,11 @@ def load_program(program: Path) -> tuple[bytes, bytes]:
         if len(imem) > 4096:
             raise InvalidInputError(
                 f"{program}: {len(imem)} bytes; IMEM holds at most 4096"
+            )
+        if len(imem) % 4:
+            raise InvalidInputError(
+                f"{program}: {len(imem)} bytes, not a whole number of 4-byte "
+                "instructions; is it an IMEM image?"
             )
         return imem, b""
     raise InvalidInputError(f"{program}: expected an RSP program ending in .S or .bin")
@@ -53,6 +63,8 @@ def sim_command(
         raise InvalidInputError(
             f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}"
         )
+    if dump_dmem is not None:
+        check_output_file(dump_dmem, program, *([dmem] if dmem else []))
     imem, data = load_program(program)
     if dmem is not None:
         data = dmem.read_bytes()

@@ -43,7 +43,7 @@ from xdsl.utils.target import Target
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from n64c import __version__
-from n64c.errors import InvalidInputError, N64cError
+from n64c.errors import AsmError, InvalidInputError, N64cError
 from n64c.tools.cli_common import user_errors, write_atomically
 from n64c.universe import N64C_UNIVERSE
 
@@ -303,7 +303,10 @@ class N64OptMain(xDSLOptMain):
         """One chunk; with the diagnostics flags, errors are printed, not raised."""
         parsed = False
         try:
-            module = self.parse_chunk(chunk, file_extension, offset)
+            try:
+                module = self.parse_chunk(chunk, file_extension, offset)
+            except AsmError as e:  # its lines count from the chunk's start
+                raise e.moved_down(offset) from None
             parsed = True
             if module is not None:
                 self.apply_passes(module)

@@ -1,0 +1,255 @@
+"""User mistakes on the command line and in the Python API: each one is a
+single `error: ...` line (or an `N64cError`), a non-zero exit, no traceback,
+and nothing the user had is overwritten or lost."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner, Result
+
+from n64c.api import CompiledModel
+from n64c.api import compile as compile_model
+from n64c.errors import InvalidInputError, N64cError
+from n64c.passes.plan_rdram import MIB, parse_memory
+from n64c.tools import cli_common
+from n64c.tools.n64_opt import main as n64_opt_main
+from n64c.tools.n64c import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> Result:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def assert_user_error(result: Result, *fragments: str) -> None:
+    """Exit 1 with one `error:` line holding every fragment, no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception
+    )
+    assert result.exit_code == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def opt_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run `n64-opt`; it must fail with exit 1. Returns stderr."""
+    with pytest.raises(SystemExit) as exit_info:
+        n64_opt_main(list(args))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture(scope="module")
+def mlp(examples_dir: Path) -> CompiledModel:
+    return compile_model(
+        examples_dir / "mlp_digits.onnx",
+        calibration=examples_dir / "mlp_digits_calib.npy",
+    )
+
+
+@pytest.fixture(scope="module")
+def compiled_dir(mlp: CompiledModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mlp.save(tmp_path_factory.mktemp("cli_errors") / "out")
+
+
+@pytest.fixture
+def sample(examples_dir: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "x.npy"
+    np.save(path, np.load(examples_dir / "mlp_digits_input.npy")[0])
+    return path
+
+
+# --- inputs of `n64c run` and CompiledModel.run ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("array", "fragment"),
+    [
+        (np.array(["a", "b"]), "dtype <U1"),
+        (np.zeros((1, 64), np.complex64), "dtype complex64"),
+        (np.zeros((0, 1, 64), np.float32), "empty batch"),
+    ],
+)
+def test_run_rejects_inputs_that_are_not_real_numbers(
+    compiled_dir: Path, tmp_path: Path, array: np.ndarray, fragment: str
+) -> None:
+    path = tmp_path / "bad.npy"
+    np.save(path, array)
+    assert_user_error(invoke("run", compiled_dir, "--input", path), fragment)
+
+
+def test_run_rejects_nan_and_names_where(compiled_dir: Path, tmp_path: Path) -> None:
+    x = np.zeros((2, 1, 64), np.float32)
+    x[1, 0, 5] = np.nan
+    path = tmp_path / "nan.npy"
+    np.save(path, x)
+    assert_user_error(invoke("run", compiled_dir, "--input", path), "NaN", "[1, 0, 5]")
+
+
+@pytest.mark.parametrize("engine", ["int", "sim"])
+def test_api_run_rejects_infinity(mlp: CompiledModel, engine: str) -> None:
+    x = np.zeros((1, 64), np.float32)
+    x[0, 0] = np.inf
+    with pytest.raises(InvalidInputError, match="infinite"):
+        mlp.run(x, engine=engine)
+
+
+def test_run_calibration_needs_an_onnx_model(compiled_dir: Path, sample: Path) -> None:
+    result = invoke("run", compiled_dir, "--input", sample, "--calibration", sample)
+    assert_user_error(result, "--calibration applies to an .onnx model")
+
+
+# --- output files --------------------------------------------------------------
+
+
+def test_run_output_below_a_file(compiled_dir: Path, sample: Path) -> None:
+    blocker = sample.parent / "afile"
+    blocker.write_text("keep")
+    result = invoke("run", compiled_dir, "--input", sample, "-o", blocker / "y.npy")
+    assert_user_error(result, "afile is not a directory")
+    assert blocker.read_text() == "keep"
+
+
+def test_run_output_is_a_directory(compiled_dir: Path, sample: Path) -> None:
+    target = sample.parent / "results"
+    target.mkdir()
+    result = invoke("run", compiled_dir, "--input", sample, "-o", target)
+    assert_user_error(result, f"{target}: is a directory")
+    assert list(target.iterdir()) == []
+
+
+def test_run_output_onto_its_input(compiled_dir: Path, sample: Path) -> None:
+    before = sample.read_bytes()
+    result = invoke("run", compiled_dir, "--input", sample, "-o", sample)
+    assert_user_error(result, "is also the input")
+    assert sample.read_bytes() == before
+
+
+def test_outputs_get_the_usual_permissions(
+    compiled_dir: Path, sample: Path, examples_dir: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        out = sample.parent / "y.npy"
+        assert invoke("run", compiled_dir, "--input", sample, "-o", out).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o664)  # a replaced file keeps its mode
+        assert invoke("run", compiled_dir, "--input", sample, "-o", out).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o664
+        directory = sample.parent / "compiled"
+        result = invoke("compile", examples_dir / "mlp_digits.onnx", "-o", directory)
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o755
+    finally:
+        os.umask(old)
+
+
+def test_unwritable_output_names_the_users_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli_common.tempfile, "mkstemp", denied)
+    target = tmp_path / "y.bin"
+    with pytest.raises(N64cError, match=f"{target}: cannot write it"):
+        cli_common.write_atomically(target, b"data")
+
+
+def test_recompile_keeps_files_it_did_not_write(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    model = examples_dir / "mlp_digits.onnx"
+    assert invoke("compile", model, "-o", out).exit_code == 0
+    (out / "NOTES.txt").write_text("mine")
+    (out / "data").mkdir()
+    (out / "data" / "x.npy").write_bytes(b"x")
+    assert invoke("compile", model, "-o", out, "--memory", "8MiB").exit_code == 0
+    assert (out / "NOTES.txt").read_text() == "mine"
+    assert (out / "data" / "x.npy").read_bytes() == b"x"
+    assert '"8MiB"' in (out / "report.json").read_text()
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_recompile_never_overwrites_a_users_file(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    model = examples_dir / "mlp_digits.onnx"
+    assert invoke("compile", model, "-o", out).exit_code == 0
+    report = out / "report.json"
+    report.write_text(report.read_text().replace('"model.c",', ""))
+    (out / "model.c").write_text("my own C")  # a name n64c writes, not listed
+    result = invoke("compile", model, "-o", out)
+    assert_user_error(result, "holds model.c, which n64c did not write")
+    assert (out / "model.c").read_text() == "my own C"
+
+
+# --- n64c asm / n64c sim --------------------------------------------------------
+
+
+ASM = ".text\n  addi $t0, $zero, 1\n  break\n.data\n  .word 1, 2\n"
+
+
+def test_asm_output_onto_its_source(tmp_path: Path) -> None:
+    source = tmp_path / "p.S"
+    source.write_text(ASM)
+    assert_user_error(invoke("asm", source, "-o", source), "is also the input")
+    assert_user_error(
+        invoke("asm", source, "-o", tmp_path / "p.bin", "--dmem", source),
+        "is also the input",
+    )
+    assert source.read_text() == ASM
+
+
+def test_sim_rejects_an_image_of_odd_length(tmp_path: Path) -> None:
+    image = tmp_path / "odd.bin"
+    image.write_bytes(b"\x00\x00\x00\x0d\x00\x00\x00")
+    assert_user_error(invoke("sim", image), "7 bytes", "4-byte instructions")
+
+
+def test_sim_dump_below_a_file(tmp_path: Path) -> None:
+    source = tmp_path / "p.S"
+    source.write_text(ASM)
+    (tmp_path / "afile").write_text("keep")
+    result = invoke("sim", source, "--dump-dmem", tmp_path / "afile" / "d.bin")
+    assert_user_error(result, "afile is not a directory")
+
+
+# --- pass options ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "fragment"),
+    [
+        ("dmem=100000", "dmem must lie in (0, 4096]"),
+        ("dmem=0", "dmem must lie in (0, 4096]"),
+        ("reserve=-1", "reserve must lie in [0, 4194304)"),
+        ("reserve=5000000", "reserve must lie in [0, 4194304)"),
+        ('memory="3000000"', "memory must be 4MiB or 8MiB"),
+    ],
+)
+def test_n64_compile_options_out_of_range(
+    capsys: pytest.CaptureFixture[str], examples_dir: Path, option: str, fragment: str
+) -> None:
+    pipeline = f"n64-compile{{{option}}}"
+    err = opt_error(capsys, str(examples_dir / "mlp_digits.onnx"), "-p", pipeline)
+    assert fragment in err
+
+
+def test_memory_as_a_number() -> None:
+    assert parse_memory(8) == 8 * MIB
+    assert parse_memory(str(4 * MIB)) == 4 * MIB
+    with pytest.raises(InvalidInputError):
+        parse_memory(3 * MIB)
