@@ -473,7 +473,9 @@ def compile(  # noqa: A001 - the public name of the API
     if "n64.rdram_layout" not in module.attributes:
         raise UnsupportedModelError(
             f"{name}: no layer of the model runs on the RSP, so there is "
-            "nothing to compile for it"
+            f"nothing to compile for it (its layers all stay on the CPU: "
+            f"{', '.join(_cpu_layers(module))}; the RSP runs Gemm/MatMul "
+            "layers with constant weights and element-wise ops on them)"
         )
     step("encode and measure")
     program = build_rsp_program(module)
@@ -489,6 +491,16 @@ def compile(  # noqa: A001 - the public name of the API
     step("emit C")
     _ = compiled.sources
     return compiled
+
+
+def _cpu_layers(module: ModuleOp) -> list[str]:
+    """The distinct layer ops of `@main`, in order (no constants, no
+    quantize/dequantize at the boundary)."""
+    from n64c.sim.float_engine import find_main
+
+    boundary = ("func.return", "n64.constant", "n64.quantize", "n64.dequantize")
+    names = [op.name for op in find_main(module).body.block.ops]
+    return list(dict.fromkeys(n for n in names if n not in boundary)) or ["none"]
 
 
 def _import(model: Any) -> tuple[str, ModuleOp]:

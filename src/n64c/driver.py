@@ -22,15 +22,10 @@ ENGINES = ("float", "int", "sim", "z64")
 
 def load_arrays(path: Path, names: list[str], what: str) -> dict[str, np.ndarray]:
     """Read `.npy` (one input) or `.npz` (keyed by input name)."""
+    from n64c.sim.calibration import read_arrays
+
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInputError(f"{path}: no such {what} file")
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as e:
-        raise InvalidInputError(
-            f"{path}: not a readable .npy/.npz file ({e})"
-        ) from None
+    data = read_arrays(path, what)
     if isinstance(data, np.ndarray):
         if len(names) != 1:
             raise InvalidInputError(
@@ -38,14 +33,13 @@ def load_arrays(path: Path, names: list[str], what: str) -> dict[str, np.ndarray
                 f"({', '.join(names)}); give an .npz keyed by input name"
             )
         return {names[0]: data}
-    with data:
-        missing = [n for n in names if n not in data.files]
-        if missing:
-            raise InvalidInputError(
-                f"{path}: no array for input(s) {', '.join(missing)} "
-                f"(the file has: {', '.join(data.files) or 'nothing'})"
-            )
-        return {n: data[n] for n in names}
+    missing = [n for n in names if n not in data]
+    if missing:
+        raise InvalidInputError(
+            f"{path}: no array for input(s) {', '.join(missing)} "
+            f"(the file has: {', '.join(data) or 'nothing'})"
+        )
+    return {n: data[n] for n in names}
 
 
 def save_arrays(path: Path, outputs: dict[str, np.ndarray]) -> None:

@@ -104,9 +104,50 @@ def test_api_run_rejects_infinity(mlp: CompiledModel, engine: str) -> None:
         mlp.run(x, engine=engine)
 
 
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"hello, not numpy\n", "not a readable .npz file (not in numpy's"),
+        (b"PK\x03\x04 truncated", "not a readable .npz file ("),
+        (b"", "not a readable .npz file (not in numpy's"),
+    ],
+)
+def test_run_input_file_that_is_not_numpy(
+    compiled_dir: Path, tmp_path: Path, content: bytes, fragment: str
+) -> None:
+    path = tmp_path / "x.npz"
+    path.write_bytes(content)
+    assert_user_error(invoke("run", compiled_dir, "--input", path), fragment)
+
+
+def test_calibration_as_a_list(examples_dir: Path) -> None:
+    with pytest.raises(InvalidInputError, match=r"has shape \(3,\), expected"):
+        compile_model(examples_dir / "mlp_digits.onnx", calibration=[1.0, 2.0, 3.0])
+
+
 def test_run_calibration_needs_an_onnx_model(compiled_dir: Path, sample: Path) -> None:
     result = invoke("run", compiled_dir, "--input", sample, "--calibration", sample)
     assert_user_error(result, "--calibration applies to an .onnx model")
+
+
+def test_unknown_non_batch_dimension(tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = numpy_helper.from_array(np.ones((16, 4), np.float32), "w")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "dyn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, None])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [w],
+    )
+    path = tmp_path / "dyn.onnx"
+    onnx.save(helper.make_model(graph), path)
+    assert_user_error(
+        invoke("compile", path, "-o", tmp_path / "out"),
+        "input 'x' has an unknown dimension at axis 1",
+    )
 
 
 # --- output files --------------------------------------------------------------

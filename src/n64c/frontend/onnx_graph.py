@@ -116,9 +116,9 @@ def _static_input_shape(value: onnx.ValueInfoProto) -> Shape:
         elif axis == 0:
             dims.append(1)  # symbolic or unknown batch dimension
         else:
-            what = f"symbolic ('{dim.dim_param}')" if dim.dim_param else "unknown"
+            what = f"a symbolic ('{dim.dim_param}')" if dim.dim_param else "an unknown"
             raise UnsupportedModelError(
-                f"input '{value.name}' has a {what} dimension at axis {axis}; "
+                f"input '{value.name}' has {what} dimension at axis {axis}; "
                 "n64c needs static shapes (only the batch dimension may vary)"
             )
     return tuple(dims)

@@ -23,28 +23,47 @@ from n64c.errors import InvalidInputError
 CalibrationData = dict[str, np.ndarray]
 
 
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK"
+
+
+def read_arrays(
+    path: str | Path, what: str = "calibration"
+) -> np.ndarray | CalibrationData:
+    """The array of a `.npy` file or the arrays of a `.npz` archive by name
+    (not checked against a model); `what` names the file's role in errors."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such {what} file")
+    kind = path.suffix.lower() if path.suffix.lower() in (".npy", ".npz") else ""
+    with open(path, "rb") as f:
+        head = f.read(len(NPY_MAGIC))
+    if not head.startswith((NPY_MAGIC, ZIP_MAGIC)):
+        raise InvalidInputError(
+            f"{path}: not a readable {kind or '.npy/.npz'} file (not in numpy's "
+            ".npy or .npz format)"
+        )
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if isinstance(loaded, np.lib.npyio.NpzFile):
+            with loaded:
+                return {name: np.asarray(loaded[name]) for name in loaded.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        raise InvalidInputError(
+            f"{path}: not a readable {kind or '.npy/.npz'} file ({e})"
+        ) from None
+    if not isinstance(loaded, np.ndarray):
+        raise InvalidInputError(f"{path}: not a numpy array file")
+    return loaded
+
+
 def load_calibration_file(path: str | Path) -> np.ndarray | CalibrationData:
     """Read a `.npy` array or a `.npz` archive of arrays (not yet checked
     against a model; see :func:`match_calibration`)."""
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInputError(f"{path}: no such calibration file")
-    suffix = path.suffix.lower()
-    if suffix not in (".npy", ".npz"):
+    if path.is_file() and path.suffix.lower() not in (".npy", ".npz"):
         raise InvalidInputError(f"{path}: calibration data must be a .npy or .npz file")
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
-        raise InvalidInputError(f"{path}: not a readable {suffix} file ({e})") from None
-    if isinstance(loaded, np.lib.npyio.NpzFile):
-        with loaded:
-            try:
-                return {name: np.asarray(loaded[name]) for name in loaded.files}
-            except (ValueError, OSError, zipfile.BadZipFile) as e:
-                raise InvalidInputError(f"{path}: damaged .npz archive ({e})") from None
-    if not isinstance(loaded, np.ndarray):
-        raise InvalidInputError(f"{path}: not a numpy array file")
-    return loaded
+    return read_arrays(path, "calibration")
 
 
 def match_calibration(
@@ -59,6 +78,8 @@ def match_calibration(
     Raises :class:`InvalidInputError` with a message naming the input and the
     expected shape when a name is missing or unknown or a shape does not fit.
     """
+    if not isinstance(data, Mapping):
+        data = np.asarray(data)
     if isinstance(data, np.ndarray):
         if len(input_names) != 1:
             raise InvalidInputError(
