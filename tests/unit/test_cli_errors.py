@@ -268,6 +268,47 @@ def test_sim_dump_below_a_file(tmp_path: Path) -> None:
     assert_user_error(result, "afile is not a directory")
 
 
+def test_asm_and_sim_of_a_program_without_code(tmp_path: Path) -> None:
+    source = tmp_path / "data_only.S"
+    source.write_text(".data\n  .word 1\n")
+    assert_user_error(
+        invoke("asm", source, "-o", tmp_path / "p.bin"), "data_only.S: no instructions"
+    )
+    assert not (tmp_path / "p.bin").exists()
+    assert_user_error(invoke("sim", source), "data_only.S: no instructions")
+
+
+def test_asm_imem_overflow_names_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "long.S"
+    source.write_text(".text\n" + "  nop\n" * 1100 + "  break\n")
+    assert_user_error(
+        invoke("asm", source, "-o", tmp_path / "p.bin"), "long.S: the program's code"
+    )
+
+
+# --- n64-opt inputs ---------------------------------------------------------------
+
+
+def test_n64_opt_binary_file_as_mlir(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "x.mlir"
+    path.write_bytes(b"\x93NUMPY\x01\x00")
+    assert "x.mlir: not UTF-8 text (byte 0)" in opt_error(capsys, str(path))
+
+
+def test_n64_opt_onnx_on_stdin_is_named_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    stdin = io.TextIOWrapper(io.BytesIO(b"not a model"))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    err = opt_error(capsys, "-f", "onnx")
+    assert err.startswith("error: <stdin>: not a valid ONNX model"), err
+
+
 # --- pass options ---------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from n64c.errors import InvalidInputError, N64cError
+from n64c.errors import AsmError, InvalidInputError, N64cError
 
 if TYPE_CHECKING:
     from n64c.backend.rsp_encode import RspImage
@@ -113,7 +113,18 @@ def assemble_file(program: Path) -> RspImage:
         raise InvalidInputError(
             f"{program}: not UTF-8 text (byte {e.start}); is it a binary image?"
         ) from None
-    return encode_program(parse_asm(text, str(program)))
+    module = parse_asm(text, str(program))
+    try:
+        image = encode_program(module)
+    except AsmError:
+        raise  # names the file and line already
+    except N64cError as e:  # a whole-program limit, such as the IMEM size
+        raise type(e)(f"{program}: {e.message}") from None
+    if not image.imem:
+        raise InvalidInputError(
+            f"{program}: no instructions; an RSP program is code ending in `break`"
+        )
+    return image
 
 
 def stderr_is_tty() -> bool:

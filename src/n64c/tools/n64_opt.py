@@ -32,6 +32,7 @@ from typing import IO, TypeVar, cast
 import typer
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.parser import Parser
 from xdsl.utils.arg_spec import parse_spec
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -160,6 +161,7 @@ class N64OptMain(xDSLOptMain):
 
     def register_all_frontends(self) -> None:
         super().register_all_frontends()
+        self.available_frontends["mlir"] = self.parse_mlir
         self.available_frontends["onnx"] = self.parse_onnx
         self.available_frontends["S"] = self.parse_rsp_asm
         self.available_frontends["s"] = self.parse_rsp_asm
@@ -184,20 +186,32 @@ class N64OptMain(xDSLOptMain):
         with tempfile.TemporaryDirectory(prefix="n64-opt-") as tmp:
             path = Path(tmp) / "stdin.onnx"
             path.write_bytes(io.read())
-            return import_onnx(path)
+            try:
+                return import_onnx(path)
+            except N64cError as e:  # name the input, not the temporary file
+                raise type(e)(e.message.replace(str(path), "<stdin>")) from None
+
+    def read_text(self, io: IO[bytes]) -> str:
+        """The input as text; binary input is a one-line error."""
+        try:
+            return io.read().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InvalidInputError(
+                f"{self.get_input_name()}: not UTF-8 text (byte {e.start}); "
+                "is it a binary file?"
+            ) from None
+
+    def parse_mlir(self, io: IO[bytes]) -> ModuleOp:
+        """Parse MLIR text (xDSL's frontend, after the text check)."""
+        return Parser(self.ctx, self.read_text(io), self.get_input_name()).parse_module(
+            not self.args.no_implicit_module
+        )
 
     def parse_rsp_asm(self, io: IO[bytes]) -> ModuleOp:
         """Parse libdragon-syntax RSP assembly into the `rsp` dialect."""
         from n64c.backend.rsp_asm import parse_asm
 
-        source = self.get_input_name()
-        try:
-            text = io.read().decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InvalidInputError(
-                f"{source}: not UTF-8 text (byte {e.start}); is it a binary image?"
-            ) from None
-        return parse_asm(text, source)
+        return parse_asm(self.read_text(io), self.get_input_name())
 
     # --- pipeline and input -------------------------------------------------
 

@@ -59,4 +59,4 @@ vec:    .half 0x7FFF, -1, 3, 4, 5, 6, 7, 8
 // ERR:     error: {{.*}}bad-offset.S:2:15: lqv offset 24 is not a multiple of 16
 // ERR-NOT: Traceback
 
-// BIG: error: the program's code takes 4100 bytes of IMEM, 4 bytes more than the 4096 available
+// BIG: error: {{.*}}too-big.S: the program's code takes 4100 bytes of IMEM, 4 bytes more than the 4096 available
