@@ -73,11 +73,24 @@ def run_onnxruntime(
         raise N64cError(
             "--reference needs onnxruntime (pip install onnxruntime)"
         ) from None
-    session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
+
+    def failed(e: Exception) -> N64cError:
+        reason = " ".join(str(e).split())
+        return N64cError(f"{model_path}: onnxruntime cannot run it ({reason})")
+
+    try:
+        session = ort.InferenceSession(
+            str(model_path), providers=["CPUExecutionProvider"]
+        )
+    except Exception as e:  # onnxruntime's own error types
+        raise failed(e) from None
     out_names = [o.name for o in session.get_outputs()]
 
     def run(feed: dict[str, np.ndarray]) -> list[np.ndarray]:
-        return [np.asarray(r) for r in session.run(out_names, feed)]
+        try:
+            return [np.asarray(r) for r in session.run(out_names, feed)]
+        except Exception as e:  # onnxruntime's own error types
+            raise failed(e) from None
 
     first = next(iter(inputs))
     batched = inputs[first].ndim == len(arg_shapes[first]) + 1

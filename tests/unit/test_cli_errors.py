@@ -130,6 +130,22 @@ def test_run_calibration_needs_an_onnx_model(compiled_dir: Path, sample: Path) -
     assert_user_error(result, "--calibration applies to an .onnx model")
 
 
+def test_reference_when_onnxruntime_refuses_the_model(
+    examples_dir: Path, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import onnxruntime
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(
+            "[ONNXRuntimeError] : 1 : FAIL : Unsupported model IR version"
+        )
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
+    model = examples_dir / "mlp_digits.onnx"
+    result = invoke("run", model, "--input", sample, "--engine", "float", "--reference")
+    assert_user_error(result, "onnxruntime cannot run it", "Unsupported model IR")
+
+
 def test_unknown_non_batch_dimension(tmp_path: Path) -> None:
     import onnx
     from onnx import TensorProto, helper, numpy_helper
