@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
+from n64c import __version__
 from n64c.api import CompiledModel
 from n64c.api import compile as compile_model
 from n64c.errors import InvalidInputError, N64cError
@@ -67,6 +68,11 @@ def sample(examples_dir: Path, tmp_path: Path) -> Path:
     path = tmp_path / "x.npy"
     np.save(path, np.load(examples_dir / "mlp_digits_input.npy")[0])
     return path
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"n64c {__version__}"
 
 
 # --- inputs of `n64c run` and CompiledModel.run ------------------------------

@@ -13,7 +13,15 @@ from n64c.tools.cli_common import user_errors
 @user_errors
 def run_command(
     model: Annotated[Path, typer.Argument(help="ONNX model or compiled directory")],
-    input: Annotated[Path, typer.Option("--input", "-i", help="input .npy or .npz")],
+    input: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            "-i",
+            help=".npy (one model input) or .npz keyed by input name; each "
+            "array of the input's shape, or a batch of them on a leading axis",
+        ),
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="write outputs to .npy/.npz")
     ] = None,
@@ -21,7 +29,8 @@ def run_command(
         str, typer.Option(help="float, int, sim (default) or z64")
     ] = "sim",
     calibration: Annotated[
-        Path | None, typer.Option(help=".npy or .npz calibration data")
+        Path | None,
+        typer.Option(help=".npy or .npz calibration data (.onnx only)"),
     ] = None,
     reference: Annotated[
         bool, typer.Option(help="also run onnxruntime and compare")

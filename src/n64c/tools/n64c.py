@@ -6,8 +6,11 @@ assembles the typer application.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from n64c import __version__
 from n64c.tools import cli_asm, cli_compile, cli_run, cli_sim
 
 app = typer.Typer(
@@ -17,6 +20,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"n64c {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=print_version, is_eager=True, help="print the version"
+        ),
+    ] = False,
+) -> None:
+    """Compile ONNX neural networks for the Nintendo 64 (RSP + VR4300)."""
+
+
 app.command("compile")(cli_compile.compile_command)
 app.command("report")(cli_compile.report_command)
 app.command("run")(cli_run.run_command)
