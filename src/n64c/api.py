@@ -471,11 +471,16 @@ def compile(  # noqa: A001 - the public name of the API
     step("schedule")
     RspSchedulePass().apply(ctx, module)
     if "n64.rdram_layout" not in module.attributes:
+        layers = _cpu_layers(module)
         raise UnsupportedModelError(
             f"{name}: no layer of the model runs on the RSP, so there is "
-            f"nothing to compile for it (its layers all stay on the CPU: "
-            f"{', '.join(_cpu_layers(module))}; the RSP runs Gemm/MatMul "
-            "layers with constant weights and element-wise ops on them)"
+            "nothing to compile for it "
+            + (
+                f"(its layers all stay on the CPU: {', '.join(layers)}; "
+                "docs/rsp-kernels.md lists what runs on the RSP)"
+                if layers
+                else "(it computes nothing from its inputs)"
+            )
         )
     step("encode and measure")
     program = build_rsp_program(module)
@@ -500,7 +505,7 @@ def _cpu_layers(module: ModuleOp) -> list[str]:
 
     boundary = ("func.return", "n64.constant", "n64.quantize", "n64.dequantize")
     names = [op.name for op in find_main(module).body.block.ops]
-    return list(dict.fromkeys(n for n in names if n not in boundary)) or ["none"]
+    return list(dict.fromkeys(n for n in names if n not in boundary))
 
 
 def _import(model: Any) -> tuple[str, ModuleOp]:

@@ -293,7 +293,7 @@ def test_model_without_rsp_layers(tmp_path: Path) -> None:
     assert code == 1
     assert (
         stderr.strip()
-        == "error: relu.onnx: no layer of the model runs on the RSP, so there is nothing to compile for it (its layers all stay on the CPU: n64.relu; the RSP runs Gemm/MatMul layers with constant weights and element-wise ops on them)"
+        == "error: relu.onnx: no layer of the model runs on the RSP, so there is nothing to compile for it (its layers all stay on the CPU: n64.relu; docs/rsp-kernels.md lists what runs on the RSP)"
     )
 
 

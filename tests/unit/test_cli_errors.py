@@ -152,6 +152,25 @@ def test_reference_when_onnxruntime_refuses_the_model(
     assert_user_error(result, "onnxruntime cannot run it", "Unsupported model IR")
 
 
+def test_model_that_computes_nothing(tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "ident",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16])],
+    )
+    path = tmp_path / "ident.onnx"
+    onnx.save(helper.make_model(graph), path)
+    assert_user_error(
+        invoke("compile", path, "-o", tmp_path / "out"),
+        "ident.onnx: no layer of the model runs on the RSP",
+        "(it computes nothing from its inputs)",
+    )
+
+
 def test_unknown_non_batch_dimension(tmp_path: Path) -> None:
     import onnx
     from onnx import TensorProto, helper, numpy_helper

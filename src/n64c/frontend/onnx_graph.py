@@ -116,7 +116,13 @@ def _static_input_shape(value: onnx.ValueInfoProto) -> Shape:
         elif axis == 0:
             dims.append(1)  # symbolic or unknown batch dimension
         else:
-            what = f"a symbolic ('{dim.dim_param}')" if dim.dim_param else "an unknown"
+            what = (
+                f"a symbolic ('{dim.dim_param}')"
+                if dim.dim_param
+                else "a zero-size"
+                if dim.HasField("dim_value")
+                else "an unknown"
+            )
             raise UnsupportedModelError(
                 f"input '{value.name}' has {what} dimension at axis {axis}; "
                 "n64c needs static shapes (only the batch dimension may vary)"
