@@ -191,6 +191,26 @@ def test_unknown_non_batch_dimension(tmp_path: Path) -> None:
     )
 
 
+def test_report_of_a_damaged_or_foreign_report(
+    compiled_dir: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(compiled_dir, out)
+    report = json.loads((out / "report.json").read_text())
+    del report["rsp"]
+    (out / "report.json").write_text(json.dumps(report))
+    assert_user_error(invoke("report", out), "report.json is damaged or incomplete")
+    (out / "report.json").write_text('{"memory": 1}')
+    assert_user_error(invoke("report", out), "not an n64c report")
+    assert_user_error(
+        invoke("report", compiled_dir, "--calibration", out / "report.json"),
+        "--calibration applies to an .onnx model",
+    )
+
+
 # --- output files --------------------------------------------------------------
 
 

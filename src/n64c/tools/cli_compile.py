@@ -71,21 +71,40 @@ def report_command(
 ) -> None:
     """Print memory use, cycles and MACs per layer."""
     report = load_report(target, calibration, memory)
-    typer.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    try:
+        text = format_report(report)
+    except (KeyError, TypeError, ValueError) as e:
+        raise InvalidInputError(
+            f"{target}: report.json is damaged or incomplete ({type(e).__name__}: {e})"
+        ) from None
+    typer.echo(text)
 
 
 def load_report(target: Path, calibration: Path | None, memory: str) -> dict[str, Any]:
     """The report of a compiled directory, or of compiling an `.onnx` model."""
-    from n64c.api import REPORT_FILE, compile
+    from n64c.api import MARKER_KEY, REPORT_FILE, compile
 
     if target.is_dir():
+        if calibration is not None:
+            raise InvalidInputError(
+                "--calibration applies to an .onnx model, not a compiled directory"
+            )
         path = target / REPORT_FILE
         if not path.is_file():
             raise InvalidInputError(f"{target}: not an n64c output directory")
         try:
-            return json.loads(path.read_text())
+            report = json.loads(path.read_text())
         except ValueError as e:
             raise InvalidInputError(f"{path}: unreadable ({e})") from None
+        if not isinstance(report, dict) or MARKER_KEY not in report:
+            raise InvalidInputError(
+                f"{path}: not an n64c report (no {MARKER_KEY}); is {target} "
+                "an n64c output directory?"
+            )
+        return report
     if not target.is_file():
         raise InvalidInputError(f"{target}: no such model file or directory")
     return compile(target, calibration=calibration, memory=memory).report
