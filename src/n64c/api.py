@@ -308,7 +308,9 @@ def parse_module(text: str, source: str) -> ModuleOp:
     try:
         module = Parser(ctx, text, source).parse_module()
     except ParseError as e:
-        raise InvalidInputError(f"{source}: cannot parse the IR ({e})") from None
+        raise InvalidInputError(
+            f"{e.span.get_location()}: cannot parse the IR ({e.msg})"
+        ) from None
     return module
 
 

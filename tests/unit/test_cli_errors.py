@@ -211,6 +211,20 @@ def test_report_of_a_damaged_or_foreign_report(
     )
 
 
+def test_run_on_a_damaged_compiled_directory(
+    compiled_dir: Path, sample: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(compiled_dir, out)
+    (out / "model.mlir").write_text("builtin.module {\n  garbage\n}\n")
+    assert_user_error(
+        invoke("run", out, "--input", sample),
+        "model.mlir:3:1: cannot parse the IR (Operation garbage",
+    )
+
+
 # --- output files --------------------------------------------------------------
 
 
