@@ -327,6 +327,11 @@ def test_asm_output_onto_its_source(tmp_path: Path) -> None:
         "is also the input",
     )
     assert source.read_text() == ASM
+    same = tmp_path / "same.bin"
+    assert_user_error(
+        invoke("asm", source, "-o", same, "--dmem", same), "name the same file"
+    )
+    assert not same.exists()
 
 
 def test_sim_rejects_an_image_of_odd_length(tmp_path: Path) -> None:

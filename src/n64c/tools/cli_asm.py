@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from n64c.errors import InvalidInputError
 from n64c.tools.cli_common import (
     assemble_file,
     check_output_file,
@@ -42,6 +43,10 @@ def asm_command(
     """Assemble an RSP program into a big-endian IMEM image (and DMEM image)."""
     check_output_file(output, program)
     check_output_file(dmem or dmem_path_for(output), program)
+    if dmem is not None and dmem.resolve() == output.resolve():
+        raise InvalidInputError(
+            f"{dmem}: --dmem and -o name the same file; give the DMEM image its own"
+        )
     image = assemble_file(program)
     write_atomically(output, image.imem)
     if image.dmem:
