@@ -304,8 +304,9 @@ def test_progress_lines_on_a_terminal(
 
     monkeypatch.setattr(cli_compile, "stderr_is_tty", lambda: True)
     code, _, stderr = invoke(
-        "compile", examples_dir / "mlp_digits.onnx", "-o", tmp_path / "out"
-    )
+        "compile", examples_dir / "mlp_digits.onnx", "-o", tmp_path / "out",
+        "--calibration", examples_dir / "mlp_digits_calib.npy",
+    )  # fmt: skip
     assert code == 0
     lines = stderr.splitlines()
     assert lines[0] == f"n64c: [1/{cli_compile.STAGES}] import"

@@ -298,6 +298,16 @@ def test_recompile_keeps_files_it_did_not_write(
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
+def test_compile_without_calibration_says_what_it_assumed(
+    examples_dir: Path, tmp_path: Path
+) -> None:
+    model = examples_dir / "mlp_digits.onnx"
+    result = invoke("compile", model, "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: no --calibration: ")
+    assert "[-1, 1]" in result.stderr
+
+
 def test_recompile_never_overwrites_a_users_file(
     examples_dir: Path, tmp_path: Path
 ) -> None:

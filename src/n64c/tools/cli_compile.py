@@ -56,6 +56,14 @@ def compile_command(
         f"wrote {output}: {rsp['runs']} RSP run(s), {rsp['macs']} MACs, "
         f"{rsp['cycles']} RSP cycles per inference"
     )
+    if calibration is None:
+        typer.echo(NO_CALIBRATION_NOTE, err=True)
+
+
+NO_CALIBRATION_NOTE = (
+    "note: no --calibration: the int16 formats assume inputs in [-1, 1] "
+    "(larger inputs saturate); give typical inputs with --calibration"
+)
 
 
 @user_errors
