@@ -420,6 +420,15 @@ def test_n64_compile_options_out_of_range(
     assert fragment in err
 
 
+def test_rdram_overflow_mentions_the_expansion_pak(
+    capsys: pytest.CaptureFixture[str], examples_dir: Path
+) -> None:
+    model = str(examples_dir / "mlp_digits.onnx")
+    err = opt_error(capsys, model, "-p", "n64-compile{reserve=4190000}")
+    assert "exceeded by" in err
+    assert "memory 8MiB (with the Expansion Pak) gives 4198608 bytes" in err
+
+
 def test_memory_as_a_number() -> None:
     assert parse_memory(8) == 8 * MIB
     assert parse_memory(str(4 * MIB)) == 4 * MIB

@@ -119,6 +119,14 @@ class PlanRdramPass(ModulePass):
     memory: str = "4MiB"
     reserve: int = MIB
 
+    def _larger_memory_hint(self, memory: int) -> str:
+        if memory >= 8 * MIB:
+            return ""
+        return (
+            f"; memory 8MiB (with the Expansion Pak) gives {8 * MIB - self.reserve} "
+            "bytes"
+        )
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         memory = parse_memory(self.memory)
         if not 0 <= self.reserve < memory:
@@ -145,6 +153,7 @@ class PlanRdramPass(ModulePass):
                     f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
                     f"{self.reserve}) exceeded by {cursor - budget} bytes at layer "
                     f"{kernel.layer.data}: the weights alone need {cursor} bytes"
+                    + self._larger_memory_hint(memory)
                 )
         weights_end = cursor
 
@@ -188,6 +197,7 @@ class PlanRdramPass(ModulePass):
                 f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
                 f"{self.reserve}) exceeded by {total - budget} bytes: weights "
                 f"{weights_end} bytes, activations {peak} bytes (largest at {layer})"
+                + self._larger_memory_hint(memory)
             )
         for kernel in kernels:
             args = [act_base + offsets[v] for v in kernel.inputs]
