@@ -792,6 +792,241 @@ class TileEltwiseOp(IRDLOperation):
             )
 
 
+WINDOW_FIELDS = (
+    "n",
+    "h",
+    "w",
+    "cp",
+    "oh",
+    "ow",
+    "op",
+    "kh",
+    "kw",
+    "sh",
+    "sw",
+    "dh",
+    "dw",
+    "pt",
+    "pl",
+    "wp",
+    "tile_rows",
+    "slice_blocks",
+    "level",
+)
+"""The geometry of `n64.tile_window`, in the order of its `geometry` array."""
+WINDOW_KINDS = ("conv", "maxpool")
+
+
+class WindowGeometry:
+    """Named view of `n64.tile_window`'s `geometry` (all ints).
+
+    Activations are channels-last (`[N, H, W, C]`, C padded to `cp`, a
+    multiple of 8). `wp` is the zero-padded band width `W + pl + pr`,
+    `tile_rows` the output rows per spatial tile, `slice_blocks` the channel
+    vectors per band slice (`cs = 8 * slice_blocks` channels), `level` the
+    weight chunking of a slice: 0 all taps, 1 one kernel row, 2 one tap.
+    """
+
+    def __init__(self, values: Sequence[int]) -> None:
+        if len(values) != len(WINDOW_FIELDS):
+            raise VerifyException(
+                f"n64.tile_window: geometry needs {len(WINDOW_FIELDS)} values"
+            )
+        self.values = tuple(int(v) for v in values)
+        for name, value in zip(WINDOW_FIELDS, self.values, strict=True):
+            setattr(self, name, value)
+
+    n: int
+    h: int
+    w: int
+    cp: int
+    oh: int
+    ow: int
+    op: int
+    kh: int
+    kw: int
+    sh: int
+    sw: int
+    dh: int
+    dw: int
+    pt: int
+    pl: int
+    wp: int
+    tile_rows: int
+    slice_blocks: int
+    level: int
+
+    @property
+    def cs(self) -> int:
+        """Channels per band slice."""
+        return 8 * self.slice_blocks
+
+    @property
+    def slices(self) -> int:
+        return self.cp // self.cs
+
+    @property
+    def band_rows(self) -> int:
+        return (self.tile_rows - 1) * self.sh + (self.kh - 1) * self.dh + 1
+
+    @property
+    def band_row_bytes(self) -> int:
+        return self.wp * self.cs * 2
+
+    @property
+    def band_bytes(self) -> int:
+        return self.band_rows * self.band_row_bytes
+
+    @property
+    def pixels(self) -> int:
+        """Output pixels per spatial tile."""
+        return self.tile_rows * self.ow
+
+    @property
+    def tiles(self) -> int:
+        """Spatial tiles per image."""
+        return self.oh // self.tile_rows
+
+    @property
+    def groups(self) -> int:
+        return self.op // 8
+
+    @property
+    def chunk_dims(self) -> tuple[int, int]:
+        """(kernel rows, kernel columns) a weight chunk of a slice spans."""
+        return (
+            self.kh if self.level == 0 else 1,
+            self.kw if self.level <= 1 else 1,
+        )
+
+    @property
+    def chunks(self) -> int:
+        """Weight chunks per slice."""
+        ci, cj = self.chunk_dims
+        return (self.kh // ci) * (self.kw // cj)
+
+    @property
+    def chunk_rows(self) -> int:
+        ci, cj = self.chunk_dims
+        return ci * cj * self.cs
+
+    @property
+    def tile_bytes(self) -> int:
+        return TILE_HEADER_BYTES + 16 * self.chunk_rows
+
+    @property
+    def weight_tiles(self) -> int:
+        return self.groups * self.slices * self.chunks
+
+    @property
+    def partial(self) -> bool:
+        """Whether sums are kept in DMEM across weight chunks."""
+        return self.slices * self.chunks > 1
+
+
+@irdl_op_definition
+class TileWindowOp(IRDLOperation):
+    """A sliding-window layer on the RSP over channels-last activations:
+    `conv` (`n64.qconv2d`, output channels on lanes, weights streamed
+    through a two-slot ring while a band of input rows stays in DMEM) or
+    `maxpool` (channels on lanes, `vge` per window element).
+
+    The whole loop nest of the layer (spatial tiles, output-channel groups,
+    channel slices, weight chunks, output pixels) is one op; `lower-to-rsp`
+    writes it. `x`, `y`, `wr` are the kernel's RDRAM regions (input, output,
+    weights blob slice: conv tiles, a copy of tile 0, then one input row of
+    the padding value). `buffers` are, in order: the band, the output
+    buffer, the constants, and for `conv` the weight ring and (when
+    `geometry` needs partial sums) the partial-sum buffer. The constants
+    are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv) or eight times
+    -32768 (maxpool). Geometry fields: `WINDOW_FIELDS`.
+
+    Example:
+
+    ```mlir
+    n64.tile_window "maxpool" %xr, %yr, %wr, %band, %out, %k {geometry = array<i64:
+        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0>,
+        clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
+        : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>,
+          !n64.dmem<256>, !n64.dmem<16>
+    ```
+    """
+
+    name = "n64.tile_window"
+
+    kind = prop_def(StringAttr)
+    x = operand_def(RdramType)
+    y = operand_def(RdramType)
+    wr = operand_def(RdramType)
+    buffers = var_operand_def(DmemType)
+    geometry = prop_def(DenseArrayBase[I64])
+    clamp_lo = prop_def(IntegerAttr[I64])
+    clamp_hi = prop_def(IntegerAttr[I64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$kind $x `,` $y `,` $wr `,` $buffers attr-dict `:` type($x) `,` type($y) "
+        "`,` type($wr) `,` type($buffers)"
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        x: SSAValue,
+        y: SSAValue,
+        wr: SSAValue,
+        buffers: Sequence[SSAValue],
+        geometry: Sequence[int],
+        clamp_lo: int = -32768,
+        clamp_hi: int = 32767,
+    ) -> None:
+        super().__init__(
+            operands=[x, y, wr, buffers],
+            properties={
+                "kind": StringAttr(kind),
+                "geometry": DenseArrayBase.from_list(i64, list(geometry)),
+                "clamp_lo": _i64(clamp_lo),
+                "clamp_hi": _i64(clamp_hi),
+            },
+        )
+
+    @property
+    def geo(self) -> WindowGeometry:
+        return WindowGeometry(_ints(self.geometry))
+
+    def verify_(self) -> None:
+        kind = self.kind.data
+        if kind not in WINDOW_KINDS:
+            raise VerifyException(
+                f"n64.tile_window: kind must be one of {', '.join(WINDOW_KINDS)}"
+            )
+        g = self.geo
+        if min(g.values) < 0 or min(g.n, g.h, g.w, g.oh, g.ow, g.kh, g.kw) < 1:
+            raise VerifyException("n64.tile_window: bad geometry")
+        if g.cp % 8 or g.op % 8 or g.cp % g.cs or g.oh % max(g.tile_rows, 1):
+            raise VerifyException(
+                "n64.tile_window: channels must be padded to 8, slices divide them, "
+                "tile rows divide the output height"
+            )
+        if g.pixels > 256 or g.level not in (0, 1, 2):
+            raise VerifyException(
+                "n64.tile_window: at most 256 pixels per tile, level 0, 1 or 2"
+            )
+        want = (5 if g.partial else 4) if kind == "conv" else 3
+        if len(self.buffers) != want:
+            raise VerifyException(
+                f"n64.tile_window {kind!r}: {want} DMEM buffers expected"
+            )
+        sizes = [b.type.size.data for b in self.buffers]  # type: ignore[attr-defined]
+        out = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+        if sizes[0] < g.band_bytes or sizes[1] < out:
+            raise VerifyException("n64.tile_window: band or output buffer too small")
+        if kind == "conv" and sizes[3] < g.tile_bytes:
+            raise VerifyException("n64.tile_window: weight slot smaller than a tile")
+        if kind == "conv" and g.partial and sizes[4] < 32 * g.pixels:
+            raise VerifyException("n64.tile_window: partial-sum buffer too small")
+
+
 TILE_OPS: list[type[IRDLOperation]] = [
     RspInvokeOp,
     TileKernelOp,
@@ -801,6 +1036,7 @@ TILE_OPS: list[type[IRDLOperation]] = [
     DmaWaitOp,
     TileMatmulOp,
     TileEltwiseOp,
+    TileWindowOp,
 ]
 TILE_ATTRS: list[type[ParametrizedAttribute]] = [RdramType, DmemType]
 
@@ -816,5 +1052,7 @@ __all__ = [
     "DmaWaitOp",
     "TileMatmulOp",
     "TileEltwiseOp",
+    "TileWindowOp",
+    "WindowGeometry",
     "RspInvokeOp",
 ]

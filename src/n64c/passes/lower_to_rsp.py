@@ -54,6 +54,7 @@ from n64c.backend.rsp_emitter import (
     RspEmitter,
     dma_length_word,
 )
+from n64c.backend.window_lowering import WindowLowering
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import (
     TILE_HEADER_BYTES,
@@ -65,10 +66,12 @@ from n64c.dialects.n64_tile import (
     TileEltwiseOp,
     TileKernelOp,
     TileMatmulOp,
+    TileWindowOp,
 )
 from n64c.dialects.rsp_base import RspInstruction
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.errors import BudgetError, N64cError
+from n64c.passes.window_tiles import estimate_window_cycles
 
 IMEM_BYTES = 4096
 HANDOFF_BYTES = 80
@@ -356,6 +359,8 @@ class _KernelLowering:
                 self.matmul(op)
             elif isinstance(op, TileEltwiseOp):
                 self.eltwise(op)
+            elif isinstance(op, TileWindowOp):
+                self.window(op)
             elif isinstance(op, DmemAllocOp | arith.ConstantOp | scf.YieldOp):
                 continue
             else:
@@ -453,6 +458,18 @@ class _KernelLowering:
         em.addi(dmem, em.zero, handoff.dmem)
         em.add_const(rdram, self.base, handoff.rdram)
         em.dma(dmem, rdram, handoff.length, to_rdram=False)
+
+    def window(self, op: TileWindowOp) -> None:
+        """A convolution or max pool (`n64c.backend.window_lowering`)."""
+        ring = op.buffers[3].owner if op.kind.data == "conv" else None
+        WindowLowering(
+            self.em,
+            op,
+            self.base,
+            lambda region: self.offsets[region],
+            self.dmem_offset,
+            _first_slot(ring) if isinstance(ring, DmemAllocOp) else 0,
+        ).lower()
 
     def eltwise(self, op: TileEltwiseOp) -> None:
         """A loop over the vectors, unrolled by up to 4."""
@@ -600,6 +617,9 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     """Analytic estimate: per weight tile the larger of its DMA time and its
     compute time (they overlap), plus the x row loads; for element-wise
     kernels the DMA time plus about 10 cycles per vector."""
+    for op in kernel.body.block.ops:
+        if isinstance(op, TileWindowOp):
+            return estimate_window_cycles(op.kind.data, op.geo)
     eltwise = kernel.attributes.get("n64.eltwise")
     if isinstance(eltwise, DenseArrayBase):
         nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())

@@ -57,7 +57,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from n64c.dialects.n64_graph import ConstantOp
-from n64c.dialects.n64_quant import QAddOp, QClampOp, QGemmOp, QRescaleOp
+from n64c.dialects.n64_quant import QAddOp, QClampOp, QConv2dOp, QGemmOp, QRescaleOp
 from n64c.dialects.n64_tile import (
     TILE_HEADER_BYTES,
     DmaInOp,
@@ -71,6 +71,14 @@ from n64c.dialects.n64_tile import (
     TileMatmulOp,
 )
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
+from n64c.passes.window_tiles import (
+    alias_reshapes,
+    build_conv_kernel,
+    build_maxpool_kernel,
+    cancel_transposes,
+    fold_flatten_into_gemm,
+    window_ops,
+)
 
 DMEM_BYTES = 4096
 PARAM_BYTES = 16
@@ -480,31 +488,50 @@ class TileForDmemPass(ModulePass):
     (`n64.tile_kernel`).
 
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
-    about 3488 for an rspq overlay).
+    about 3488 for an rspq overlay). Option `windows` (default true) also
+    puts `n64.qconv2d` and `n64.qmaxpool` on the RSP (channels-last, see
+    `window_tiles`); with `windows=false` they stay on the CPU.
     """
 
     name = "tile-for-dmem"
 
     dmem: int = DMEM_BYTES
+    windows: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         check_dmem_budget(self.name, self.dmem)
-        gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
+        windows = window_ops(op) if self.windows else []
         eltwise = [
             e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
         ]
+        n_gemms = sum(isinstance(g, QGemmOp) for g in op.walk())
         # every kernel's constants stay in DMEM (see allocate-dmem)
-        working = self.dmem - 16 * len(gemms) - 32 * len(eltwise)
+        working = self.dmem - 16 * (n_gemms + len(windows)) - 32 * len(eltwise)
+        counts: dict[str, int] = {}
+        for window in windows:
+            kind = "conv" if isinstance(window, QConv2dOp) else "maxpool"
+            index = counts.get(kind, 0)
+            counts[kind] = index + 1
+            name = layer_name(window, f"{kind}{index}")
+            if isinstance(window, QConv2dOp):
+                ops = build_conv_kernel(window, name, working)
+            else:
+                ops = build_maxpool_kernel(window, name, working)
+            Rewriter.replace_op(window, ops, [ops[-1].results[0]])
+        cancel_transposes(op)
+        fold_flatten_into_gemm(op)
+        gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
         for index, gemm in enumerate(gemms):
             kernel = build_gemm_kernel(gemm, layer_name(gemm, f"gemm{index}"), working)
             Rewriter.replace_op(gemm, kernel)
-        counts: dict[str, int] = {}
+        counts = {}
         for elt in eltwise:
             kind = ELTWISE_KIND[type(elt)]
             index = counts.get(kind, 0)
             counts[kind] = index + 1
             name = layer_name(elt, f"{kind}{index}")
             Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, working))
+        alias_reshapes(op)
         for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
             if not const.result.uses:
                 Rewriter.erase_op(const)

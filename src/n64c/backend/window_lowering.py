@@ -1,0 +1,445 @@
+"""RSP code for `n64.tile_window` (convolution and max pooling), used by
+`lower-to-rsp`.
+
+Both kernels keep a *band* of channels-last input rows in DMEM: at the
+start the whole band buffer is filled with the padding value (0 for conv,
+-32768 for max pooling), so the left/right padding columns, which no DMA
+writes, read as padding; each band row is one DMA from the input image or,
+for rows outside the image (top/bottom padding), from the pad row stored
+after the layer's weights. A spatial tile of `tile_rows` output rows is
+computed from one band; pixel addresses are pointers bumped by the stride.
+
+Conv (output channels on lanes, 8 per group): for each group and each
+weight chunk (the tile waits in the ring while the next one is fetched),
+every pixel of the tile runs the chunk's MAC chain
+
+```
+lqv   X, tap_offset + 16*b(px)        8 input channels of one tap
+lqv   W, 48 + 16*row(ring)            8 output channels' weights of one input channel
+vmadh ACC, W, X.eJ                    (vmudh for the first)
+```
+
+then, with one chunk per group, adds the bias, requantises and clamps as
+the Gemm kernel does and stores 8 results. With several chunks the 32-bit
+sum goes to DMEM between chunks (`vsar` HI and MD) and comes back exactly:
+`ACC = HI << 32 + u(MD) << 16` is four `vmadh HI, 16384` and four
+`vmadn MD, 16384`; a final loop per group adds the bias, requantises and
+zeroes the sums for the next group.
+
+Max pooling (channels on lanes): per pixel and channel vector, `lqv` the
+first window element, then `lqv` + `vge` (the exact int16 maximum) for the
+others, `sqv` the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import SSAValue
+
+from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
+from n64c.dialects import rsp
+from n64c.dialects.n64_tile import TILE_HEADER_BYTES, TileWindowOp, WindowGeometry
+from n64c.dialects.rsp_types import GprType, VregType
+
+LQV_MAX = 1008
+
+
+class WindowLowering:
+    """Writes one `n64.tile_window` with an `RspEmitter`."""
+
+    def __init__(
+        self,
+        em: RspEmitter,
+        op: TileWindowOp,
+        base: GprType,
+        rdram_offset: Callable[[SSAValue], int],
+        dmem_offset: Callable[[SSAValue], int],
+        first_slot: int,
+    ) -> None:
+        self.em = em
+        self.op = op
+        self.g: WindowGeometry = op.geo
+        self.base = base
+        self.kind = op.kind.data
+        self.x_off = rdram_offset(op.x)
+        self.y_off = rdram_offset(op.y)
+        self.w_off = rdram_offset(op.wr)
+        offsets = [dmem_offset(b) for b in op.buffers]
+        self.band, self.out, self.consts = offsets[:3]
+        self.ring = offsets[3] if self.kind == "conv" else 0
+        self.partial = offsets[4] if self.kind == "conv" and self.g.partial else 0
+        self.first_slot = first_slot
+        self.lo = op.clamp_lo.value.data
+        self.hi = op.clamp_hi.value.data
+
+    # ------------------------------------------------------------ helpers
+    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
+        """`body` `trips` times: a down-counter and a backward `bne`."""
+        em = self.em
+        if trips <= 0:
+            return
+        if trips == 1:
+            body()
+            return
+        counter = em.gpr()
+        em.li(counter, trips, comment=hint)
+        head = em.label(hint)
+        em.place_label(head)
+        body()
+        em.addi(counter, counter, -1)
+        em.bne(counter, em.zero, head)
+
+    def copy(self, src: GprType, delta: int = 0) -> GprType:
+        reg = self.em.gpr()
+        self.em.add_const(reg, src, delta)
+        return reg
+
+    def bump(self, reg: GprType, delta: int) -> None:
+        if delta:
+            self.em.add_const(reg, reg, delta)
+
+    def fill(self, start: int, nbytes: int, value: VregType) -> None:
+        """Store `value` over `nbytes` of DMEM from `start` (16-byte steps)."""
+        em = self.em
+        vectors = nbytes // 16
+        unroll = next(u for u in (4, 2, 1) if vectors % u == 0)
+        ptr = em.gpr()
+        em.addi(ptr, em.zero, start)
+
+        def body() -> None:
+            for u in range(unroll):
+                em.sqv(value, ptr, 16 * u)
+            em.addi(ptr, ptr, 16 * unroll)
+
+        self.counted(vectors // unroll, body, "fill")
+
+    def tap_offset(self, i: int, j: int) -> int:
+        g = self.g
+        return i * g.dh * g.band_row_bytes + j * g.dw * g.cs * 2
+
+    def load_band(self, row: GprType, ih0: GprType) -> None:
+        """DMA the band: row `r` is input row `ih0 + r` from `row + r * W*cp*2`,
+        or the pad row when that input row is outside the image."""
+        em, g = self.em, self.g
+        ih = self.copy(ih0)
+        src = self.copy(row)
+        dst = em.gpr()
+        em.addi(dst, em.zero, self.band + g.pl * g.cs * 2)
+        if g.slices == 1:
+            length = dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
+        else:
+            length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
+
+        def body() -> None:
+            inside, use = em.gpr(), em.gpr()
+            em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
+            em.add_const(use, self.base, self.w_off + self.fill_offset)
+            pad = em.label("pad_row")
+            em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), pad))
+            em.emit(rsp.NopOp())
+            em.addi(use, src, 0)
+            em.place_label(pad)
+            em.dma(dst, use, length, to_rdram=False)
+            em.addi(ih, ih, 1)
+            self.bump(src, g.w * g.cp * 2)
+            em.addi(dst, dst, g.band_row_bytes)
+
+        self.counted(g.band_rows, body, "band")
+        em.wait_dma_idle()
+
+    @property
+    def fill_offset(self) -> int:
+        """Byte offset of the pad row in the layer's weights region."""
+        g = self.g
+        return (g.weight_tiles + 1) * g.tile_bytes if self.kind == "conv" else 0
+
+    def far(
+        self, reg: GprType, offset: int, cache: dict[int, GprType]
+    ) -> tuple[GprType, int]:
+        """(base, offset) for an `lqv` at `reg + offset` with offsets beyond
+        the instruction's range served from extra base registers."""
+        if -1024 <= offset <= LQV_MAX:
+            return reg, offset
+        window = (offset + 1024) // 2048
+        if window not in cache:
+            cache[window] = self.copy(reg, 2048 * window)
+        return cache[window], offset - 2048 * window
+
+    # ------------------------------------------------------------- entry
+    def lower(self) -> None:
+        em, g = self.em, self.g
+        # an earlier kernel's transfers may still read or write DMEM
+        em.wait_dma_idle()
+        k = em.vreg()
+        em.lqv(k, em.zero, self.consts)
+        self.k = k
+        if self.kind == "conv":
+            zero = em.vreg()
+            em.vop(rsp.VxorOp, zero, k, k)
+            self.zero = zero
+            self.fill(self.band, g.band_bytes, zero)
+            if g.partial:
+                self.fill(self.partial, 32 * g.pixels, zero)
+        else:
+            self.fill(self.band, g.band_bytes, k)
+        x_img = self.copy(self.base, self.x_off)
+        y_img = self.copy(self.base, self.y_off)
+        if self.kind == "conv":
+            size = g.tile_bytes
+            start = self.ring + size * self.first_slot
+            self.ring_write, self.ring_read = em.gpr(), em.gpr()
+            em.addi(self.ring_write, em.zero, start)
+            em.addi(self.ring_read, em.zero, start)
+            self.toggle = self.ring ^ (self.ring + size)
+            first = self.copy(self.base, self.w_off)
+            em.dma(self.ring_write, first, dma_length_word(size, 1, size), False)
+            em.xori(self.ring_write, self.ring_write, self.toggle)
+        in_row = g.w * g.cp * 2
+
+        def image() -> None:
+            ih = em.gpr()
+            em.li(ih, -g.pt)
+            row = self.copy(x_img, -g.pt * in_row)
+            y_tile = self.copy(y_img)
+
+            def tile() -> None:
+                if self.kind == "conv":
+                    self.conv_tile(row, ih, y_tile)
+                else:
+                    self.pool_tile(row, ih, y_tile)
+                em.addi(ih, ih, g.tile_rows * g.sh)
+                self.bump(row, g.tile_rows * g.sh * in_row)
+                self.bump(y_tile, g.pixels * g.op * 2)
+
+            self.counted(g.tiles, tile, "tile")
+            self.bump(x_img, g.h * in_row)
+            self.bump(y_img, g.oh * g.ow * g.op * 2)
+
+        self.counted(g.n, image, "image")
+        em.wait_dma_idle()
+
+    # --------------------------------------------------------------- pool
+    def pool_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:
+        em, g = self.em, self.g
+        src = self.copy(row)
+        dst = self.copy(y_tile)
+        taps = [(i, j) for i in range(g.kh) for j in range(g.kw)]
+        length = dma_length_word(g.cs * 2, g.pixels, g.cp * 2)
+
+        def one_slice() -> None:
+            self.load_band(src, ih)
+            px_row = em.gpr()
+            em.addi(px_row, em.zero, self.band)
+            po = em.gpr()
+            em.addi(po, em.zero, self.out)
+
+            def out_row() -> None:
+                px = self.copy(px_row)
+
+                def pixel() -> None:
+                    cache: dict[int, GprType] = {}
+                    for cb in range(g.slice_blocks):
+                        y = em.vreg()
+                        for n, (i, j) in enumerate(taps):
+                            reg, off = self.far(
+                                px, self.tap_offset(i, j) + 16 * cb, cache
+                            )
+                            if n == 0:
+                                em.lqv(y, reg, off)
+                                continue
+                            x = em.vreg()
+                            em.lqv(x, reg, off)
+                            em.vop(rsp.VgeOp, y, y, x)
+                        em.sqv(y, po, 16 * cb)
+                    em.addi(px, px, g.sw * g.cs * 2)
+                    em.addi(po, po, g.cs * 2)
+
+                self.counted(g.ow, pixel, "pixel")
+                self.bump(px_row, g.sh * g.band_row_bytes)
+
+            self.counted(g.tile_rows, out_row, "out_row")
+            out = em.gpr()
+            em.addi(out, em.zero, self.out)
+            em.dma(out, dst, length, to_rdram=True)
+            em.addi(src, src, g.cs * 2)
+            em.addi(dst, dst, g.cs * 2)
+
+        self.counted(g.slices, one_slice, "slice")
+
+    # --------------------------------------------------------------- conv
+    def conv_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:
+        em, g = self.em, self.g
+        self.w_next = self.copy(self.base, self.w_off + g.tile_bytes)
+        if g.slices == 1:
+            self.load_band(row, ih)
+        y_group = self.copy(y_tile)
+        out_length = dma_length_word(16, g.pixels, g.op * 2)
+
+        def group() -> None:
+            src = self.copy(row)
+
+            def one_slice() -> None:
+                if g.slices > 1:
+                    self.load_band(src, ih)
+                self.chunks()
+                em.addi(src, src, g.cs * 2)
+
+            self.counted(g.slices, one_slice, "slice")
+            if g.partial:
+                self.requant_loop()
+            out = em.gpr()
+            em.addi(out, em.zero, self.out)
+            em.dma(out, y_group, out_length, to_rdram=True)
+            em.addi(y_group, y_group, 16)
+
+        self.counted(g.groups, group, "group")
+
+    def chunks(self) -> None:
+        em, g = self.em, self.g
+        ci, cj = g.chunk_dims
+        chunk_row = em.gpr()
+        em.addi(chunk_row, em.zero, self.band)
+
+        def kernel_row() -> None:
+            chunk = self.copy(chunk_row)
+
+            def kernel_col() -> None:
+                self.chunk(chunk)
+                em.addi(chunk, chunk, cj * g.dw * g.cs * 2 if cj == 1 else 0)
+
+            self.counted(g.kw // cj, kernel_col, "kernel_col")
+            self.bump(chunk_row, ci * g.dh * g.band_row_bytes if ci == 1 else 0)
+
+        self.counted(g.kh // ci, kernel_row, "kernel_row")
+
+    def chunk(self, band_ptr: GprType) -> None:
+        """Prefetch the next weight tile, wait for this one, run every pixel."""
+        em, g = self.em, self.g
+        size = g.tile_bytes
+        em.dma(self.ring_write, self.w_next, dma_length_word(size, 1, size), False)
+        em.xori(self.ring_write, self.ring_write, self.toggle)
+        self.bump(self.w_next, size)
+        em.wait_dma_slot()
+        ci, cj = g.chunk_dims
+        blocks = [
+            (self.tap_offset(i, j) + 16 * cb)
+            for i in range(ci)
+            for j in range(cj)
+            for cb in range(g.slice_blocks)
+        ]
+        w_bases: dict[int, GprType] = {}
+        for row in range(8 * len(blocks)):  # weight base registers, set once
+            self.far(self.ring_read, TILE_HEADER_BYTES + 16 * row, w_bases)
+        header: tuple[VregType, VregType, VregType] | None = None
+        if not g.partial:
+            header = (em.vreg(), em.vreg(), em.vreg())
+            for n, reg in enumerate(header):
+                em.lqv(reg, self.ring_read, 16 * n)
+        px_row = self.copy(band_ptr)
+        po = em.gpr()
+        em.addi(po, em.zero, self.out)
+        pp = em.gpr()
+        em.addi(pp, em.zero, self.partial)
+
+        def out_row() -> None:
+            px = self.copy(px_row)
+
+            def pixel() -> None:
+                self.mac_chain(px, blocks, w_bases, header, po, pp)
+                em.addi(px, px, g.sw * g.cs * 2)
+                em.addi(po, po, 16)
+                if g.partial:
+                    em.addi(pp, pp, 32)
+
+            self.counted(g.ow, pixel, "pixel")
+            self.bump(px_row, g.sh * g.band_row_bytes)
+
+        self.counted(g.tile_rows, out_row, "out_row")
+        em.xori(self.ring_read, self.ring_read, self.toggle)
+
+    def restore(self, sink: VregType, ptr: GprType) -> None:
+        """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]."""
+        em, k = self.em, self.k
+        hi, md = em.vreg(), em.vreg()
+        em.lqv(hi, ptr, 0)
+        em.lqv(md, ptr, 16)
+        for n in range(4):
+            em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 0)
+        for _ in range(4):
+            em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
+
+    def requantise(
+        self, sink: VregType, bias_hi: VregType, bias_lo: VregType, mult: VregType
+    ) -> VregType:
+        em, k = self.em, self.k
+        em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
+        em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+        hi, md, y = em.vreg(), em.vreg(), em.vreg()
+        em.vsar(hi, ACC_HI)
+        em.vsar(md, ACC_MD)
+        em.vop(rsp.VmudnOp, sink, md, mult)
+        em.vop(rsp.VmadhOp, y, hi, mult)
+        if self.lo > -32768:
+            em.vop(rsp.VgeOp, y, y, k, 8 + 2)
+        if self.hi < 32767:
+            em.vop(rsp.VltOp, y, y, k, 8 + 3)
+        return y
+
+    def mac_chain(
+        self,
+        px: GprType,
+        blocks: list[int],
+        w_bases: dict[int, GprType],
+        header: tuple[VregType, VregType, VregType] | None,
+        po: GprType,
+        pp: GprType,
+    ) -> None:
+        em = self.em
+        sink = em.vreg()
+        started = False
+        if header is None:
+            self.restore(sink, pp)
+            started = True
+        x_bases: dict[int, GprType] = {}
+        for b, x_offset in enumerate(blocks):
+            x = em.vreg()
+            em.lqv(x, *self.far(px, x_offset, x_bases))
+            for j in range(8):
+                offset = TILE_HEADER_BYTES + 16 * (8 * b + j)
+                w = em.vreg()
+                em.lqv(w, *self.far(self.ring_read, offset, w_bases))
+                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x, 8 + j)
+                started = True
+        if header is None:
+            hi, md = em.vreg(), em.vreg()
+            em.vsar(hi, ACC_HI)
+            em.vsar(md, ACC_MD)
+            em.sqv(hi, pp, 0)
+            em.sqv(md, pp, 16)
+            return
+        em.sqv(self.requantise(sink, *header), po, 0)
+
+    def requant_loop(self) -> None:
+        """Bias, requantisation and clamp of a group's saved sums (read from
+        the last tile's header, still in the ring); the sums are zeroed."""
+        em, g = self.em, self.g
+        last = em.gpr()
+        em.xori(last, self.ring_read, self.toggle)
+        header = (em.vreg(), em.vreg(), em.vreg())
+        for n, reg in enumerate(header):
+            em.lqv(reg, last, 16 * n)
+        po, pp = em.gpr(), em.gpr()
+        em.addi(po, em.zero, self.out)
+        em.addi(pp, em.zero, self.partial)
+
+        def pixel() -> None:
+            sink = em.vreg()
+            self.restore(sink, pp)
+            em.sqv(self.requantise(sink, *header), po, 0)
+            em.sqv(self.zero, pp, 0)
+            em.sqv(self.zero, pp, 16)
+            em.addi(po, po, 16)
+            em.addi(pp, pp, 32)
+
+        self.counted(g.pixels, pixel, "requant")

@@ -1,0 +1,466 @@
+"""Tiling of sliding-window layers (`n64.qconv2d`, `n64.qmaxpool`) for the RSP.
+
+Used by `tile-for-dmem`. The RSP kernels work on channels-last
+activations: a layer's input `x[N,C,H,W]` becomes `qtranspose(x) [N,H,W,C]`
+(in the arena: one row of `C` channels, padded to a multiple of 8, per
+pixel), the kernel writes `y[N,OH,OW,O]`, and a `qtranspose` turns it back
+into NCHW for the rest of the graph. Back-to-back transposes between two
+RSP layers cancel (`cancel_transposes`), and a Flatten of a channels-last
+result feeding a Gemm is folded into a row permutation of the Gemm's weights
+(`fold_flatten_into_gemm`), so a CNN's conv, pool and Gemm layers share one
+RSP run with no CPU work in between.
+
+Layer geometry (`WindowGeometry`, see `n64.tile_window`): a spatial tile is
+`tile_rows` whole output rows (at most 256 pixels); its *band* of input rows
+(zero- or -32768-padded left and right, out-of-image rows filled from a pad
+row in the weights blob) stays in DMEM. When the band of all channels does
+not fit, channels are cut into slices of `8 * slice_blocks` channels and
+the band holds one slice. Conv weights are tiles of 8 output channels by
+one chunk of a slice (all taps, one kernel row or one tap: `level`),
+`48 + 16 * rows` bytes like Gemm tiles, streamed through a two-slot ring;
+each tile is used for every pixel of the spatial tile (weight reuse). With
+more than one chunk per group, the 32-bit sums live in DMEM between chunks.
+`plan_conv` / `plan_maxpool` pick the geometry with the lowest estimated
+cycle count that fits DMEM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    ModuleOp,
+    TensorType,
+    i16,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from n64c.dialects.n64_graph import ConstantOp
+from n64c.dialects.n64_quant import (
+    QConv2dOp,
+    QGemmOp,
+    QMaxPoolOp,
+    QReshapeOp,
+    QTransposeOp,
+)
+from n64c.dialects.n64_tile import (
+    WINDOW_FIELDS,
+    DmemAllocOp,
+    DmemType,
+    RdramType,
+    TileKernelOp,
+    TileWindowOp,
+    WindowGeometry,
+)
+from n64c.errors import BudgetError, UnsupportedModelError
+
+PARAM_BYTES = 16
+MAX_CHUNK_ROWS = 256
+"""Largest weight chunk (its MAC chain is unrolled in IMEM)."""
+MAX_PIXELS = 256
+"""Output pixels per spatial tile (rows of one output DMA)."""
+TO_NHWC = (0, 2, 3, 1)
+TO_NCHW = (0, 3, 1, 2)
+DMA_SETUP = 12
+
+
+def round_up(value: int, multiple: int) -> int:
+    return (value + multiple - 1) // multiple * multiple
+
+
+def _divisors_desc(value: int) -> list[int]:
+    return [d for d in range(value, 0, -1) if value % d == 0]
+
+
+def _geometry(**fields: int) -> WindowGeometry:
+    return WindowGeometry([fields[name] for name in WINDOW_FIELDS])
+
+
+def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
+    """Working set of a window kernel (without the constants)."""
+    if kind == "maxpool":
+        return g.band_bytes + 2 * g.cs * g.pixels
+    partial = 32 * g.pixels if g.partial else 0
+    return g.band_bytes + 2 * g.tile_bytes + 16 * g.pixels + partial
+
+
+def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
+    """Analytic cycle estimate of a window kernel (for packing reports and
+    for choosing the geometry; the simulator measures the real number)."""
+    tiles = g.n * g.tiles
+    band_loads = 1 if g.slices == 1 or kind == "maxpool" else g.groups
+    band = band_loads * g.slices * g.band_rows * (DMA_SETUP + 24 + g.w * g.cs // 4)
+    taps = g.kh * g.kw
+    if kind == "maxpool":
+        per_pixel = g.slice_blocks * (2 * taps + 2) + 6
+        return tiles * (band + g.slices * (g.pixels * per_pixel + 40))
+    rows = g.chunk_rows
+    per_pixel = rows * 9 // 8 + (18 if g.partial else 16)
+    chunk = max(DMA_SETUP + g.tile_bytes // 8, g.pixels * per_pixel + 16)
+    requant = g.pixels * 18 if g.partial else 0
+    per_group = g.slices * g.chunks * chunk + requant + 30
+    return tiles * (band + g.groups * per_group)
+
+
+def _out_size(size: int, k: int, s: int, d: int, p0: int, p1: int) -> int:
+    return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
+
+
+def plan_window(
+    kind: str,
+    x_shape: Sequence[int],
+    out_channels: int,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    layer: str,
+    dmem_bytes: int,
+) -> WindowGeometry:
+    """The cheapest geometry (estimated cycles) whose working set fits
+    `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
+    when none does."""
+    n, c, h, w = (int(v) for v in x_shape)
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    pt, pl, pb, pr = pads
+    oh = _out_size(h, kh, sh, dh, pt, pb)
+    ow = _out_size(w, kw, sw, dw, pl, pr)
+    cp = round_up(c, 8)
+    opad = round_up(out_channels, 8) if kind == "conv" else cp
+    available = dmem_bytes - PARAM_BYTES
+    if ow > MAX_PIXELS:
+        raise BudgetError(
+            f"layer {layer}: output rows of {ow} pixels are wider than the "
+            f"{MAX_PIXELS} pixels of an RSP tile"
+        )
+    best: tuple[int, WindowGeometry] | None = None
+    smallest = 0
+    blocks = [b for b in _divisors_desc(cp // 8) if kind == "conv" or b <= 4]
+    levels = (0, 1, 2) if kind == "conv" else (0,)
+    for slice_blocks in blocks:
+        for level in levels:
+            for rows in _divisors_desc(oh):
+                if rows * ow > MAX_PIXELS:
+                    continue
+                geo = _geometry(
+                    n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
+                    sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
+                    tile_rows=rows, slice_blocks=slice_blocks, level=level,
+                )  # fmt: skip
+                if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
+                    break
+                need = window_dmem_bytes(kind, geo)
+                smallest = need if not smallest else min(smallest, need)
+                if need > available:
+                    continue
+                cost = estimate_window_cycles(kind, geo)
+                if best is None or cost < best[0]:
+                    best = (cost, geo)
+                break
+    if best is None:
+        over = f", {smallest - available} bytes over" if smallest else ""
+        raise BudgetError(
+            f"layer {layer}: the {kind} needs at least {smallest} bytes of DMEM "
+            f"for one output row{over} the {available} bytes available"
+        )
+    return best[1]
+
+
+def pack_conv_weights(
+    w: np.ndarray,
+    bias: np.ndarray | None,
+    shifts: Sequence[int],
+    group: int,
+    channels: int,
+    g: WindowGeometry,
+) -> np.ndarray:
+    """Conv weight tiles (int16, in the order the kernel reads them), a copy
+    of tile 0, then a zero pad row of `W * cp` values.
+
+    Tile `(group g8, slice s, chunk)`: `bias_hi[8] bias_lo[8] mult[8]` for
+    output channels `8 g8 .. 8 g8 + 7`, then per tap of the chunk (row-major)
+    and per input channel of the slice one row of 8 weights. Grouped
+    convolutions are expanded to dense weights (zero outside each group).
+    """
+    o, cg, kh, kw = w.shape
+    og = o // group
+    dense = np.zeros((g.op, g.cp, kh, kw), dtype=np.int16)
+    for grp in range(group):
+        dense[grp * og : (grp + 1) * og, grp * cg : (grp + 1) * cg] = w[
+            grp * og : (grp + 1) * og
+        ]
+    b = np.zeros(g.op, dtype=np.int64)
+    if bias is not None:
+        b[:o] = np.asarray(bias, dtype=np.int64)
+    s = np.full(g.op, 16, dtype=np.int64)
+    s[:o] = np.asarray(shifts, dtype=np.int64)
+    header = np.stack([b >> 14, b & 0x3FFF, np.left_shift(1, 16 - s)]).astype(np.int16)
+    ci, cj = g.chunk_dims
+    tiles: list[np.ndarray] = []
+    for g8 in range(g.groups):
+        chans = slice(8 * g8, 8 * g8 + 8)
+        for sl in range(g.slices):
+            cs = slice(sl * g.cs, (sl + 1) * g.cs)
+            for i0 in range(0, kh, ci):
+                for j0 in range(0, kw, cj):
+                    part = dense[chans, cs, i0 : i0 + ci, j0 : j0 + cj]  # [8,cs,ci,cj]
+                    rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)
+                    tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
+    tiles.append(tiles[0])
+    fill = np.zeros(g.w * g.cp, dtype=np.int16)
+    return np.concatenate([*tiles, fill])
+
+
+def _weights_attr(values: np.ndarray) -> DenseIntOrFPElementsAttr:
+    return DenseIntOrFPElementsAttr(
+        TensorType(i16, [values.size]),
+        BytesAttr(np.ascontiguousarray(values, dtype="<i2").tobytes()),
+    )
+
+
+def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
+    owner = value.owner
+    if not isinstance(owner, ConstantOp):
+        raise UnsupportedModelError(
+            f"layer {layer}: the convolution {what} must be a constant to run on the RSP"
+        )
+    return owner.to_numpy()
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    typ = value.type
+    assert isinstance(typ, TensorType)
+    return tuple(int(d) for d in typ.get_shape())
+
+
+def _window_kernel(
+    kind: str,
+    layer: str,
+    x: SSAValue,
+    out_type: TensorType,
+    g: WindowGeometry,
+    weights: np.ndarray,
+    macs: int,
+    clamp: tuple[int, int],
+) -> TileKernelOp:
+    body = Block(
+        arg_types=[
+            RdramType(g.n * g.h * g.w * g.cp * 2),
+            RdramType(g.n * g.oh * g.ow * g.op * 2),
+            RdramType(2 * weights.size),
+        ]
+    )
+    xr, yr, wr = body.args
+    out_bytes = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+    allocs = [
+        DmemAllocOp("band", DmemType(g.band_bytes)),
+        DmemAllocOp("out", DmemType(out_bytes)),
+        DmemAllocOp(
+            "k",
+            DmemType(16),
+            [16384, 1, clamp[0], clamp[1], 0, 0, 0, 0]
+            if kind == "conv"
+            else [-32768] * 8,
+        ),
+    ]
+    if kind == "conv":
+        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
+        if g.partial:
+            allocs.append(DmemAllocOp("partial", DmemType(32 * g.pixels)))
+    body.add_ops(allocs)
+    body.add_op(
+        TileWindowOp(
+            kind, xr, yr, wr, [a.result for a in allocs], g.values, clamp[0], clamp[1]
+        )
+    )
+    return TileKernelOp(
+        layer, [x], [out_type], Region(body), macs, _weights_attr(weights)
+    )
+
+
+def _nhwc(value: SSAValue, frac_bits: int) -> QTransposeOp:
+    return QTransposeOp(value, TO_NHWC, frac_bits)
+
+
+def conv_input_frac(op: QConv2dOp) -> int:
+    shifts = [int(v) for v in op.shifts.get_values()]
+    w_frac = [int(v) for v in op.w_frac_bits.get_values()]
+    return shifts[0] - w_frac[0] + op.frac_bits.value.data
+
+
+def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operation]:
+    """`qtranspose` to NHWC, the conv's `n64.tile_kernel`, `qtranspose` back."""
+    w = _constant(op.w, "weights", layer)
+    bias = None if op.bias is None else _constant(op.bias, "bias", layer)
+    xs = _shape(op.x)
+    o, cg, kh, kw = w.shape
+    ys = _shape(op.output)
+    pads = [int(v) for v in op.pads.get_values()]
+    g = plan_window(
+        "conv",
+        xs,
+        o,
+        (kh, kw),
+        [int(v) for v in op.strides.get_values()],
+        pads,
+        [int(v) for v in op.dilations.get_values()],
+        layer,
+        dmem_bytes,
+    )
+    packed = pack_conv_weights(
+        w,
+        bias,
+        [int(v) for v in op.shifts.get_values()],
+        op.group.value.data,
+        xs[1],
+        g,
+    )
+    frac = op.frac_bits.value.data
+    t_in = _nhwc(op.x, conv_input_frac(op))
+    macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
+    kernel = _window_kernel(
+        "conv",
+        layer,
+        t_in.output,
+        TensorType(i16, [ys[0], ys[2], ys[3], ys[1]]),
+        g,
+        packed,
+        macs,
+        op.clamp_bounds,
+    )
+    return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
+
+
+def build_maxpool_kernel(
+    op: QMaxPoolOp, layer: str, dmem_bytes: int
+) -> list[Operation]:
+    """`qtranspose` to NHWC, the pool's `n64.tile_kernel`, `qtranspose` back."""
+    xs = _shape(op.input)
+    ys = _shape(op.output)
+    g = plan_window(
+        "maxpool",
+        xs,
+        xs[1],
+        [int(v) for v in op.kernel.get_values()],
+        [int(v) for v in op.strides.get_values()],
+        [int(v) for v in op.pads.get_values()],
+        [int(v) for v in op.dilations.get_values()],
+        layer,
+        dmem_bytes,
+    )
+    frac = op.frac_bits.value.data
+    fill = np.full(g.w * g.cp, -32768, dtype=np.int16)
+    t_in = _nhwc(op.input, frac)
+    kernel = _window_kernel(
+        "maxpool",
+        layer,
+        t_in.output,
+        TensorType(i16, [ys[0], ys[2], ys[3], ys[1]]),
+        g,
+        fill,
+        0,
+        (-32768, 32767),
+    )
+    return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
+
+
+def _perm(op: QTransposeOp) -> tuple[int, ...]:
+    return tuple(int(v) for v in op.perm.get_values())
+
+
+def cancel_transposes(module: ModuleOp) -> None:
+    """`qtranspose(qtranspose(a, p), q)` with `p` then `q` the identity is `a`."""
+    for second in [t for t in module.walk() if isinstance(t, QTransposeOp)]:
+        first = second.input.owner
+        if not isinstance(first, QTransposeOp):
+            continue
+        p, q = _perm(first), _perm(second)
+        if tuple(p[i] for i in q) != tuple(range(len(p))):
+            continue
+        second.output.replace_all_uses_with(first.input)
+        Rewriter.erase_op(second)
+        if not first.output.uses:
+            Rewriter.erase_op(first)
+
+
+def fold_flatten_into_gemm(module: ModuleOp) -> None:
+    """`qgemm(qreshape(qtranspose(y, NCHW)), w)` with `y` channels-last, one
+    image and constant `w` becomes `qgemm(qreshape(y), w')` where `w'` has
+    its rows in channels-last order: the Gemm reads the RSP's layout."""
+    for reshape in [r for r in module.walk() if isinstance(r, QReshapeOp)]:
+        back = reshape.input.owner
+        if not isinstance(back, QTransposeOp) or _perm(back) != TO_NCHW:
+            continue
+        n, c, h, w = _shape(back.output)
+        out = _shape(reshape.output)
+        users = [u.operation for u in reshape.output.uses]
+        if n != 1 or out != (1, c * h * w) or not users:
+            continue
+        if not all(
+            isinstance(u, QGemmOp)
+            and u.x is reshape.output
+            and isinstance(u.w.owner, ConstantOp)
+            for u in users
+        ):
+            continue
+        flat = QReshapeOp(back.input, out, reshape.frac_bits.value.data)
+        Rewriter.insert_op(flat, InsertPoint.before(reshape))
+        # row (h*W + w)*C + c of the new weights is row (c*H + h)*W + w
+        order = np.arange(c * h * w).reshape(c, h, w).transpose(1, 2, 0).reshape(-1)
+        for gemm in users:
+            assert isinstance(gemm, QGemmOp) and isinstance(gemm.w.owner, ConstantOp)
+            weights = gemm.w.owner.to_numpy()[order]
+            const = ConstantOp.from_numpy(np.ascontiguousarray(weights))
+            Rewriter.insert_op(const, InsertPoint.before(gemm))
+            gemm.operands = [flat.output, const.result, *gemm.operands[2:]]
+        Rewriter.erase_op(reshape)
+        if not back.output.uses:
+            Rewriter.erase_op(back)
+
+
+def window_ops(module: ModuleOp) -> list[QConv2dOp | QMaxPoolOp]:
+    """The sliding-window ops `tile-for-dmem` puts on the RSP (rank-4, constant
+    conv weights and bias)."""
+    found: list[QConv2dOp | QMaxPoolOp] = []
+    for op in module.walk():
+        if isinstance(op, QMaxPoolOp) or (
+            isinstance(op, QConv2dOp)
+            and isinstance(op.w.owner, ConstantOp)
+            and (op.bias is None or isinstance(op.bias.owner, ConstantOp))
+        ):
+            found.append(op)
+    return found
+
+
+def _padded_layout(shape: Sequence[int]) -> tuple[int, int]:
+    """(rows, padded columns) of a tensor in the arena."""
+    cols = shape[-1] if shape else 1
+    rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    return rows, round_up(cols, 8)
+
+
+def alias_reshapes(module: ModuleOp) -> None:
+    """A tile kernel reading `qreshape(v)` reads `v` itself when both have
+    the same bytes in the arena (last dimensions multiples of 8: no row
+    padding), so the reshape costs nothing and no CPU op splits the RSP run."""
+    for kernel in [k for k in module.walk() if isinstance(k, TileKernelOp)]:
+        for index, value in enumerate(kernel.inputs):
+            reshape = value.owner
+            if not isinstance(reshape, QReshapeOp):
+                continue
+            src, dst = _shape(reshape.input), _shape(reshape.output)
+            if src[-1] % 8 or dst[-1] % 8:
+                continue
+            kernel.operands = [
+                *kernel.operands[:index],
+                reshape.input,
+                *kernel.operands[index + 1 :],
+            ]
+            if not reshape.output.uses:
+                Rewriter.erase_op(reshape)
