@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -128,7 +129,8 @@ def test_run_input_file_that_is_not_numpy(
 
 def test_calibration_as_a_list(examples_dir: Path) -> None:
     with pytest.raises(InvalidInputError, match=r"has shape \(3,\), expected"):
-        compile_model(examples_dir / "mlp_digits.onnx", calibration=[1.0, 2.0, 3.0])
+        not_an_array: Any = [1.0, 2.0, 3.0]  # a plain list, as users pass
+        compile_model(examples_dir / "mlp_digits.onnx", calibration=not_an_array)
 
 
 def test_run_calibration_needs_an_onnx_model(compiled_dir: Path, sample: Path) -> None:
