@@ -89,6 +89,8 @@ CONV_CASES = [
     ((1, 40, 6, 6), 20, (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 1, False, 1),
     ((1, 24, 5, 5), 11, (5, 5), (1, 1), (2, 2, 2, 2), (1, 1), 1, True, 0),
     ((1, 96, 3, 3), 10, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 2, False, 0),
+    ((1, 20, 9, 7), 20, (5, 5), (2, 1), (2, 2, 2, 2), (1, 1), 20, False, 1),
+    ((1, 4, 6, 6), 8, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 4, True, 0),
 ]
 
 
@@ -115,16 +117,21 @@ def test_random_conv_matches_golden_and_z64(
 
 def test_conv_cases_cover_every_code_path() -> None:
     """The cases above exercise one chunk per group, partial sums across
-    chunks, channel slices and chunk levels 0 and 1."""
+    chunks, channel slices, chunk levels 0 and 1, several spatial tiles and
+    the depthwise (lane by lane) kernel."""
     seen = set()
-    for x_shape, o, kernel, strides, pads, dilations, *_ in CONV_CASES:
-        g = plan_window("conv", x_shape, o, kernel, strides, pads, dilations, "l", 4064)
+    for x_shape, o, kernel, strides, pads, dilations, group, *_ in CONV_CASES:
+        depthwise = group == x_shape[1] == o
+        g = plan_window(
+            "conv", x_shape, o, kernel, strides, pads, dilations, "l", 4064, depthwise
+        )
+        seen.add(("depthwise", g.depthwise))
         seen.add(("partial", g.partial))
         seen.add(("sliced", g.slices > 1))
         seen.add(("level", g.level))
         seen.add(("tiled", g.tiles > 1))
     assert {("partial", True), ("partial", False), ("sliced", True)} <= seen
-    assert {("level", 0), ("level", 1), ("tiled", True)} <= seen
+    assert {("level", 0), ("level", 1), ("tiled", True), ("depthwise", 1)} <= seen
 
 
 POOL_CASES = [

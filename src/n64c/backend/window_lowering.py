@@ -276,16 +276,23 @@ class WindowLowering:
         y_group = self.copy(y_tile)
         out_length = dma_length_word(16, g.pixels, g.op * 2)
 
+        own_slice = self.copy(row) if g.depthwise else None
+
         def group() -> None:
-            src = self.copy(row)
-
-            def one_slice() -> None:
-                if g.slices > 1:
-                    self.load_band(src, ih)
+            if own_slice is not None:  # depthwise: this group's 8 channels
+                self.load_band(own_slice, ih)
                 self.chunks()
-                em.addi(src, src, g.cs * 2)
+                em.addi(own_slice, own_slice, 16)
+            else:
+                src = self.copy(row)
 
-            self.counted(g.slices, one_slice, "slice")
+                def one_slice() -> None:
+                    if g.slices > 1:
+                        self.load_band(src, ih)
+                    self.chunks()
+                    em.addi(src, src, g.cs * 2)
+
+                self.counted(g.slices, one_slice, "slice")
             if g.partial:
                 self.requant_loop()
             out = em.gpr()
@@ -329,7 +336,7 @@ class WindowLowering:
             for cb in range(g.slice_blocks)
         ]
         w_bases: dict[int, GprType] = {}
-        for row in range(8 * len(blocks)):  # weight base registers, set once
+        for row in range(g.chunk_rows):  # weight base registers, set once
             self.far(self.ring_read, TILE_HEADER_BYTES + 16 * row, w_bases)
         header: tuple[VregType, VregType, VregType] | None = None
         if not g.partial:
@@ -402,10 +409,21 @@ class WindowLowering:
             self.restore(sink, pp)
             started = True
         x_bases: dict[int, GprType] = {}
+        g = self.g
         for b, x_offset in enumerate(blocks):
             x = em.vreg()
             em.lqv(x, *self.far(px, x_offset, x_bases))
+            if g.depthwise:  # lane by lane: channel o times its own input
+                w = em.vreg()
+                offset = TILE_HEADER_BYTES + 16 * b
+                em.lqv(w, *self.far(self.ring_read, offset, w_bases))
+                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x)
+                started = True
+                continue
             for j in range(8):
+                channel = 8 * (b % g.slice_blocks) + j
+                if g.slices == 1 and channel >= g.c:
+                    continue  # a padded input channel: its weights are zero
                 offset = TILE_HEADER_BYTES + 16 * (8 * b + j)
                 w = em.vreg()
                 em.lqv(w, *self.far(self.ring_read, offset, w_bases))

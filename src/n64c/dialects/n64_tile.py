@@ -812,6 +812,8 @@ WINDOW_FIELDS = (
     "tile_rows",
     "slice_blocks",
     "level",
+    "c",
+    "depthwise",
 )
 """The geometry of `n64.tile_window`, in the order of its `geometry` array."""
 WINDOW_KINDS = ("conv", "maxpool")
@@ -825,6 +827,12 @@ class WindowGeometry:
     `tile_rows` the output rows per spatial tile, `slice_blocks` the channel
     vectors per band slice (`cs = 8 * slice_blocks` channels), `level` the
     weight chunking of a slice: 0 all taps, 1 one kernel row, 2 one tap.
+    `c` is the number of real input channels (MACs of padded channels are
+    skipped when all channels are in one slice). `depthwise` (1 for a conv
+    with one input channel per output channel, `group == C == O`): each
+    group of 8 output channels reads only its own 8 input channels, the
+    band holds that slice, and a tile row is one tap's 8 weights,
+    multiplied lane by lane.
     """
 
     def __init__(self, values: Sequence[int]) -> None:
@@ -855,6 +863,8 @@ class WindowGeometry:
     tile_rows: int
     slice_blocks: int
     level: int
+    c: int
+    depthwise: int
 
     @property
     def cs(self) -> int:
@@ -908,7 +918,7 @@ class WindowGeometry:
     @property
     def chunk_rows(self) -> int:
         ci, cj = self.chunk_dims
-        return ci * cj * self.cs
+        return ci * cj * (1 if self.depthwise else self.cs)
 
     @property
     def tile_bytes(self) -> int:
@@ -916,12 +926,17 @@ class WindowGeometry:
 
     @property
     def weight_tiles(self) -> int:
-        return self.groups * self.slices * self.chunks
+        return self.groups * self.slices_per_group * self.chunks
+
+    @property
+    def slices_per_group(self) -> int:
+        """Band slices one group of output channels reads."""
+        return 1 if self.depthwise else self.slices
 
     @property
     def partial(self) -> bool:
         """Whether sums are kept in DMEM across weight chunks."""
-        return self.slices * self.chunks > 1
+        return self.slices_per_group * self.chunks > 1
 
 
 @irdl_op_definition
@@ -945,7 +960,7 @@ class TileWindowOp(IRDLOperation):
 
     ```mlir
     n64.tile_window "maxpool" %xr, %yr, %wr, %band, %out, %k {geometry = array<i64:
-        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0>,
+        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0>,
         clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
         : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>,
           !n64.dmem<256>, !n64.dmem<16>
@@ -1007,6 +1022,11 @@ class TileWindowOp(IRDLOperation):
             raise VerifyException(
                 "n64.tile_window: channels must be padded to 8, slices divide them, "
                 "tile rows divide the output height"
+            )
+        if g.depthwise and (g.slice_blocks != 1 or g.op != g.cp):
+            raise VerifyException(
+                "n64.tile_window: a depthwise conv has one-block slices, as many "
+                "outputs as inputs"
             )
         if g.pixels > 256 or g.level not in (0, 1, 2):
             raise VerifyException(

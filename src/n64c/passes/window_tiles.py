@@ -92,17 +92,26 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     """Analytic cycle estimate of a window kernel (for packing reports and
     for choosing the geometry; the simulator measures the real number)."""
     tiles = g.n * g.tiles
-    band_loads = 1 if g.slices == 1 or kind == "maxpool" else g.groups
-    band = band_loads * g.slices * g.band_rows * (DMA_SETUP + 24 + g.w * g.cs // 4)
+    if kind == "maxpool" or g.slices == 1:
+        loads = g.slices
+    else:
+        loads = g.groups * g.slices_per_group
+    band = loads * g.band_rows * (DMA_SETUP + 24 + g.w * g.cs // 4)
     taps = g.kh * g.kw
     if kind == "maxpool":
         per_pixel = g.slice_blocks * (2 * taps + 2) + 6
         return tiles * (band + g.slices * (g.pixels * per_pixel + 40))
-    rows = g.chunk_rows
-    per_pixel = rows * 9 // 8 + (18 if g.partial else 16)
+    ci, cj = g.chunk_dims
+    if g.depthwise:
+        issue = 2 * ci * cj  # an x and a weight load per vmadh
+    elif g.slices == 1:
+        issue = ci * cj * (min(g.c, 8) + 1) * g.slice_blocks  # padded lanes skipped
+    else:
+        issue = g.chunk_rows * 9 // 8
+    per_pixel = issue + (18 if g.partial else 16)
     chunk = max(DMA_SETUP + g.tile_bytes // 8, g.pixels * per_pixel + 16)
     requant = g.pixels * 18 if g.partial else 0
-    per_group = g.slices * g.chunks * chunk + requant + 30
+    per_group = g.slices_per_group * g.chunks * chunk + requant + 30
     return tiles * (band + g.groups * per_group)
 
 
@@ -120,6 +129,7 @@ def plan_window(
     dilations: Sequence[int],
     layer: str,
     dmem_bytes: int,
+    depthwise: bool = False,
 ) -> WindowGeometry:
     """The cheapest geometry (estimated cycles) whose working set fits
     `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
@@ -142,6 +152,8 @@ def plan_window(
     best: tuple[int, WindowGeometry] | None = None
     smallest = 0
     blocks = [b for b in _divisors_desc(cp // 8) if kind == "conv" or b <= 4]
+    if depthwise:
+        blocks = [1]
     levels = (0, 1, 2) if kind == "conv" else (0,)
     for slice_blocks in blocks:
         for level in levels:
@@ -152,6 +164,7 @@ def plan_window(
                     n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
                     sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
                     tile_rows=rows, slice_blocks=slice_blocks, level=level,
+                    c=c, depthwise=int(depthwise),
                 )  # fmt: skip
                 if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                     break
@@ -203,6 +216,17 @@ def pack_conv_weights(
     header = np.stack([b >> 14, b & 0x3FFF, np.left_shift(1, 16 - s)]).astype(np.int16)
     ci, cj = g.chunk_dims
     tiles: list[np.ndarray] = []
+    if g.depthwise:  # one row of 8 channel weights per tap
+        taps = np.zeros((g.op, kh, kw), dtype=np.int16)
+        taps[:o] = w[:, 0]
+        for g8 in range(g.groups):
+            chans = slice(8 * g8, 8 * g8 + 8)
+            for i0 in range(0, kh, ci):
+                for j0 in range(0, kw, cj):
+                    rows = taps[chans, i0 : i0 + ci, j0 : j0 + cj].reshape(8, -1).T
+                    tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
+        tiles.append(tiles[0])
+        return np.concatenate([*tiles, np.zeros(g.w * g.cp, dtype=np.int16)])
     for g8 in range(g.groups):
         chans = slice(8 * g8, 8 * g8 + 8)
         for sl in range(g.slices):
@@ -302,6 +326,7 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
     o, cg, kh, kw = w.shape
     ys = _shape(op.output)
     pads = [int(v) for v in op.pads.get_values()]
+    group = op.group.value.data
     g = plan_window(
         "conv",
         xs,
@@ -312,6 +337,7 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
         [int(v) for v in op.dilations.get_values()],
         layer,
         dmem_bytes,
+        depthwise=cg == 1 and group == xs[1] == o,
     )
     packed = pack_conv_weights(
         w,

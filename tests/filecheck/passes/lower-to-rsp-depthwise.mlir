@@ -1,0 +1,19 @@
+// RUN: n64-opt %s -p tile-for-dmem,allocate-dmem,plan-rdram,lower-to-rsp | filecheck %s
+
+// A depthwise 3x3 conv (group = C = O = 8): one 8-channel slice per group
+// in the band, and per pixel one lane-by-lane vmudh/vmadh per tap (no
+// broadcast element): 9 multiply-accumulates, then the requantisation.
+func.func @dw(%x: tensor<1x8x5x5xi16>) -> tensor<1x8x5x5xi16> {
+  %w = n64.constant dense<3> : tensor<8x1x3x3xi16>
+  %b = n64.constant dense<8> : tensor<8xi32>
+  %y = n64.qconv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 8 shifts [4, 4, 4, 4, 4, 4, 4, 4] w_frac_bits [2, 2, 2, 2, 2, 2, 2, 2] frac_bits 10 clamp(-32768, 32767) : (tensor<1x8x5x5xi16>, tensor<8x1x3x3xi16>, tensor<8xi32>) -> tensor<1x8x5x5xi16>
+  func.return %y : tensor<1x8x5x5xi16>
+}
+
+// CHECK:       rsp.label "ucode0_pixel_{{[0-9]+}}"
+// CHECK:       rsp.vmudh %{{.*}}, %{{.*}}, v
+// CHECK-COUNT-8: rsp.vmadh %{{.*}}, %{{.*}}, v
+// CHECK-NOT:   rsp.vmadh %{{.*}}, %{{.*}}, v
+// CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e0
+// CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e1
+// CHECK-NEXT:  rsp.vsar COP2_ACC_HI
