@@ -120,3 +120,11 @@ def test_rdram_can_be_a_numpy_array() -> None:
     res = simulate(program(dma(0, 0x10, length(8)), BREAK), rdram=rdram)
     assert res.dmem[:8].tobytes() == RDRAM[0x10:0x18]
     assert res.rdram.shape == (1 << 16,)
+
+
+def test_dma_outside_rdram_names_the_instruction() -> None:
+    words = dma(0, 0xFF8, length(16))
+    # the length write (mtc0 to c2) is the last word of the DMA sequence
+    pc = 4 * (len(words) - 1)
+    with pytest.raises(N64cError, match=rf"^at IMEM 0x{pc:03x}: DMA of 1 x 16 bytes"):
+        simulate(program(words, BREAK), rdram=bytes(0x1000))

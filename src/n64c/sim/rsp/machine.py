@@ -126,7 +126,13 @@ class Machine:
             i = pc >> 2
             append(infos[i])
             count += 1
-            r = table[i]()  # type: ignore[operator]
+            try:
+                r = table[i]()  # type: ignore[operator]
+            except RspRuntimeError as error:
+                if error.message.startswith("at IMEM 0x"):
+                    raise
+                # DMA past RDRAM, RDP registers, ...: say which instruction
+                raise RspRuntimeError(f"at IMEM 0x{pc:03x}: {error.message}") from None
             if r is None:
                 pc = npc
                 npc = (npc + 4) & 0xFFC
