@@ -436,3 +436,12 @@ def test_memory_as_a_number() -> None:
     assert parse_memory(str(4 * MIB)) == 4 * MIB
     with pytest.raises(InvalidInputError):
         parse_memory(3 * MIB)
+
+
+def test_sim_z64_timeout_option(tmp_path: Path) -> None:
+    source = tmp_path / "spin.S"
+    source.write_text(".text\nspin:\n  j spin\n  nop\n")
+    result = invoke("sim", source, "--engine", "z64", "--timeout", "0.5")
+    assert_user_error(result, "0.5 s", "endless loop")
+    assert_user_error(invoke("sim", source, "--timeout", "0"), "--timeout 0.0")
+    assert_user_error(invoke("sim", source, "--timeout", "nan"), "--timeout nan")

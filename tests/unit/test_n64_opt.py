@@ -233,3 +233,25 @@ def test_unloadable_pass_or_target_is_one_line(
         f"error: {kind} 'broken' failed to load: ModuleNotFoundError: "
         "No module named 'n64c.no_such_module'\n"
     )
+
+
+def test_percentile_accepts_an_integer() -> None:
+    from xdsl.utils.arg_spec import parse_spec
+
+    from n64c.passes.n64_compile import N64CompilePass
+    from n64c.passes.quantize_int16 import QuantizeInt16Pass
+
+    spec = parse_spec("quantize-int16{percentile=99}")
+    assert QuantizeInt16Pass.from_pass_spec(spec).percentile == 99
+    spec = parse_spec("n64-compile{percentile=99.5}")
+    assert N64CompilePass.from_pass_spec(spec).percentile == 99.5
+
+
+def test_percentile_out_of_range_names_the_range(
+    examples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(examples_dir / "mlp_digits.onnx")
+    with pytest.raises(SystemExit) as exit_info:
+        main([model, "-p", "quantize-int16{percentile=200}"])
+    assert exit_info.value.code == 1
+    assert "percentile 200.0 must lie in (0, 100]" in capsys.readouterr().err

@@ -40,7 +40,7 @@ class N64CompilePass(ModulePass):
     name = "n64-compile"
 
     calibration: str | None = None
-    percentile: float = 100.0
+    percentile: float | int = 100.0
     dmem: int = DMEM_BYTES
     memory: str = "4MiB"
     reserve: int = MIB
@@ -50,7 +50,7 @@ class N64CompilePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         N64CleanupPass().apply(ctx, op)
         QuantizeInt16Pass(
-            calibration=self.calibration, percentile=self.percentile
+            calibration=self.calibration, percentile=float(self.percentile)
         ).apply(ctx, op)
         TileForDmemPass(dmem=self.dmem).apply(ctx, op)
         AllocateDmemPass(dmem=self.dmem).apply(ctx, op)

@@ -732,8 +732,9 @@ class QuantizeInt16Pass(ModulePass):
     calibration: str | None = None
     """Path of a `.npy` / `.npz` calibration file; none: a synthetic batch."""
 
-    percentile: float = 100.0
-    """Statistic of |x| per tensor that sets its format (100: the maximum)."""
+    percentile: float | int = 100.0
+    """Statistic of |x| per tensor that sets its format (100: the maximum).
+    An int is accepted too (`percentile=99` in a pass pipeline)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        quantize_int16(op, self.calibration, self.percentile)
+        quantize_int16(op, self.calibration, float(self.percentile))

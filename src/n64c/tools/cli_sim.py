@@ -3,8 +3,10 @@
 PROGRAM is libdragon-syntax assembly (`.S`, assembled first; its `.data`
 section is the initial DMEM) or a big-endian IMEM image (`.bin`). `--dmem`
 gives the initial DMEM image instead. The simulator engine prints the cycle
-count of the cycle model and the number of executed instructions; the `z64`
-engine runs the program on the mupen64plus-rsp-z64 core (no cycle count).
+count of the cycle model and the number of executed instructions and stops
+after `--max-instructions`; the `z64` engine runs the program on the
+mupen64plus-rsp-z64 core (no cycle count, no instruction count) and stops
+after `--timeout` seconds of wall-clock time.
 """
 
 from __future__ import annotations
@@ -55,13 +57,27 @@ def sim_command(
     dump_dmem: Annotated[Path | None, typer.Option(help="write final DMEM")] = None,
     engine: Annotated[str, typer.Option(help="sim or z64")] = "sim",
     max_instructions: Annotated[
-        int, typer.Option(help="stop with an error after this many instructions")
+        int,
+        typer.Option(
+            help="sim engine: stop with an error after this many instructions"
+        ),
     ] = 20_000_000,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="z64 engine: stop with an error after this many seconds "
+            "(the core counts no instructions)"
+        ),
+    ] = 10.0,
 ) -> None:
     """Run an RSP program on the simulator or the real RSP core."""
     if engine not in ENGINES:
         raise InvalidInputError(
             f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}"
+        )
+    if not timeout > 0 or timeout == float("inf"):
+        raise InvalidInputError(
+            f"--timeout {timeout}: expected a positive number of seconds"
         )
     if dump_dmem is not None:
         check_output_file(dump_dmem, program, *([dmem] if dmem else []))
@@ -82,7 +98,7 @@ def sim_command(
     else:
         from n64c.sim.z64 import run_z64
 
-        final = bytes(run_z64(imem, data).dmem)
+        final = bytes(run_z64(imem, data, timeout=timeout).dmem)
         typer.echo("z64: halted at break")
     if dump_dmem is not None:
         write_atomically(dump_dmem, final)
