@@ -10,17 +10,23 @@ and runs a batch of samples through ``n64c_model_run`` or
     >>> outs = run_native("out/", [x], quantized=True)   # doctest: +SKIP
 
 `build_native` compiles with the host ``gcc`` (``-std=c99 -Wall -Wextra
--Werror``); `run_native` takes the inputs of each sample (float32, or int16
+-Werror``) into a given directory, or into a temporary one that is removed
+when the Python process exits; `native_build` is the same as a context
+manager whose directory goes at the end of the ``with`` block. `run_native`
+takes the inputs of each sample (float32, or int16
 for `quantized`) with a leading batch axis and returns the outputs likewise.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +38,21 @@ DRIVER_SOURCES = ("n64c_host_rsp.c", "n64c_host_main.c")
 CFLAGS = ("-std=c99", "-O2", "-Wall", "-Wextra", "-Werror")
 
 
+@functools.cache
+def _process_build_root() -> Path:
+    """One temporary directory per process for builds without a build
+    directory, removed when the interpreter exits."""
+    root = Path(tempfile.mkdtemp(prefix="n64c-native-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root
+
+
 def build_native(outdir: Path, build_dir: Path | None = None) -> Path:
-    """Compile `outdir/model.c` with the host runtime; returns the program."""
+    """Compile `outdir/model.c` with the host runtime; returns the program.
+
+    Without `build_dir` the program goes to a temporary directory that is
+    removed when the Python process exits (see `native_build` for a shorter
+    life)."""
     outdir = Path(outdir)
     if not (outdir / "model.c").is_file() or not (outdir / "model.h").is_file():
         raise N64cError(f"{outdir}: no model.c / model.h (run n64c compile first)")
@@ -41,10 +60,13 @@ def build_native(outdir: Path, build_dir: Path | None = None) -> Path:
     gcc = shutil.which(compiler)
     if gcc is None:
         raise N64cError(f"{compiler} was not found; it builds the native model")
-    build = (
-        Path(build_dir) if build_dir else Path(tempfile.mkdtemp(prefix="n64c-native-"))
-    )
-    build.mkdir(parents=True, exist_ok=True)
+    if build_dir is None:
+        root = _process_build_root()
+        root.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(dir=root))
+    else:
+        build = Path(build_dir)
+        build.mkdir(parents=True, exist_ok=True)
     exe = build / "n64c_host_run"
     command = [
         gcc,
@@ -61,6 +83,14 @@ def build_native(outdir: Path, build_dir: Path | None = None) -> Path:
     if built.returncode != 0:
         raise N64cError("building the native model failed: " + built.stderr.strip())
     return exe
+
+
+@contextmanager
+def native_build(outdir: Path) -> Iterator[Path]:
+    """`build_native` into a temporary directory that is removed when the
+    ``with`` block ends; yields the program."""
+    with tempfile.TemporaryDirectory(prefix="n64c-native-") as tmp:
+        yield build_native(outdir, Path(tmp))
 
 
 def _runner_environment() -> dict[str, str]:
@@ -91,7 +121,8 @@ def run_native(
     `output_shapes` is given) and the number of RSP runs made."""
     outdir = Path(outdir)
     if exe is None:
-        exe = build_native(outdir)
+        with native_build(outdir) as built:
+            return run_native(outdir, inputs, quantized, output_shapes, built, timeout)
     dtype = np.int16 if quantized else np.float32
     batch = int(inputs[0].shape[0])
     flat = [np.ascontiguousarray(x, dtype=dtype).reshape(batch, -1) for x in inputs]
