@@ -117,8 +117,8 @@ def test_random_conv_matches_golden_and_z64(
 
 def test_conv_cases_cover_every_code_path() -> None:
     """The cases above exercise one chunk per group, partial sums across
-    chunks, channel slices, chunk levels 0 and 1, several spatial tiles and
-    the depthwise (lane by lane) kernel."""
+    chunks, channel slices, chunk levels 0 and 1, several spatial tiles, the
+    depthwise (lane by lane) kernel, and weights resident or streamed."""
     seen = set()
     for x_shape, o, kernel, strides, pads, dilations, group, *_ in CONV_CASES:
         depthwise = group == x_shape[1] == o
@@ -126,12 +126,14 @@ def test_conv_cases_cover_every_code_path() -> None:
             "conv", x_shape, o, kernel, strides, pads, dilations, "l", 4064, depthwise
         )
         seen.add(("depthwise", g.depthwise))
+        seen.add(("resident", g.resident))
         seen.add(("partial", g.partial))
         seen.add(("sliced", g.slices > 1))
         seen.add(("level", g.level))
         seen.add(("tiled", g.tiles > 1))
     assert {("partial", True), ("partial", False), ("sliced", True)} <= seen
     assert {("level", 0), ("level", 1), ("tiled", True), ("depthwise", 1)} <= seen
+    assert {("resident", 0), ("resident", 1)} <= seen
 
 
 POOL_CASES = [

@@ -185,7 +185,16 @@ class WindowLowering:
             self.fill(self.band, g.band_bytes, k)
         x_img = self.copy(self.base, self.x_off)
         y_img = self.copy(self.base, self.y_off)
-        if self.kind == "conv":
+        if self.kind == "conv" and g.resident:
+            # every weight tile stays in DMEM: one transfer, before any band
+            # load (whose wait covers it)
+            self.ring_read = em.gpr()
+            total = g.weight_tiles * g.tile_bytes
+            first = self.copy(self.base, self.w_off)
+            dmem = em.gpr()
+            em.addi(dmem, em.zero, self.ring)
+            em.dma(dmem, first, dma_length_word(total, 1, total), False)
+        elif self.kind == "conv":
             size = g.tile_bytes
             start = self.ring + size * self.first_slot
             self.ring_write, self.ring_read = em.gpr(), em.gpr()
@@ -270,8 +279,11 @@ class WindowLowering:
     # --------------------------------------------------------------- conv
     def conv_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:
         em, g = self.em, self.g
-        self.w_next = self.copy(self.base, self.w_off + g.tile_bytes)
-        if g.slices == 1:
+        if g.resident:
+            em.addi(self.ring_read, em.zero, self.ring)
+        else:
+            self.w_next = self.copy(self.base, self.w_off + g.tile_bytes)
+        if g.slices == 1 and not g.depthwise:
             self.load_band(row, ih)
         y_group = self.copy(y_tile)
         out_length = dma_length_word(16, g.pixels, g.op * 2)
@@ -324,10 +336,11 @@ class WindowLowering:
         """Prefetch the next weight tile, wait for this one, run every pixel."""
         em, g = self.em, self.g
         size = g.tile_bytes
-        em.dma(self.ring_write, self.w_next, dma_length_word(size, 1, size), False)
-        em.xori(self.ring_write, self.ring_write, self.toggle)
-        self.bump(self.w_next, size)
-        em.wait_dma_slot()
+        if not g.resident:
+            em.dma(self.ring_write, self.w_next, dma_length_word(size, 1, size), False)
+            em.xori(self.ring_write, self.ring_write, self.toggle)
+            self.bump(self.w_next, size)
+            em.wait_dma_slot()
         ci, cj = g.chunk_dims
         blocks = [
             (self.tap_offset(i, j) + 16 * cb)
@@ -363,7 +376,10 @@ class WindowLowering:
             self.bump(px_row, g.sh * g.band_row_bytes)
 
         self.counted(g.tile_rows, out_row, "out_row")
-        em.xori(self.ring_read, self.ring_read, self.toggle)
+        if g.resident:
+            self.bump(self.ring_read, size)
+        else:
+            em.xori(self.ring_read, self.ring_read, self.toggle)
 
     def restore(self, sink: VregType, ptr: GprType) -> None:
         """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]."""
@@ -443,7 +459,10 @@ class WindowLowering:
         the last tile's header, still in the ring); the sums are zeroed."""
         em, g = self.em, self.g
         last = em.gpr()
-        em.xori(last, self.ring_read, self.toggle)
+        if g.resident:
+            em.add_const(last, self.ring_read, -g.tile_bytes)
+        else:
+            em.xori(last, self.ring_read, self.toggle)
         header = (em.vreg(), em.vreg(), em.vreg())
         for n, reg in enumerate(header):
             em.lqv(reg, last, 16 * n)

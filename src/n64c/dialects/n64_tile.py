@@ -814,6 +814,7 @@ WINDOW_FIELDS = (
     "level",
     "c",
     "depthwise",
+    "resident",
 )
 """The geometry of `n64.tile_window`, in the order of its `geometry` array."""
 WINDOW_KINDS = ("conv", "maxpool")
@@ -832,7 +833,9 @@ class WindowGeometry:
     with one input channel per output channel, `group == C == O`): each
     group of 8 output channels reads only its own 8 input channels, the
     band holds that slice, and a tile row is one tap's 8 weights,
-    multiplied lane by lane.
+    multiplied lane by lane. `resident` (1): all weight tiles of the layer
+    stay in DMEM (one buffer, loaded once) instead of streaming through a
+    two-slot ring.
     """
 
     def __init__(self, values: Sequence[int]) -> None:
@@ -865,6 +868,7 @@ class WindowGeometry:
     level: int
     c: int
     depthwise: int
+    resident: int
 
     @property
     def cs(self) -> int:
@@ -951,7 +955,8 @@ class TileWindowOp(IRDLOperation):
     writes it. `x`, `y`, `wr` are the kernel's RDRAM regions (input, output,
     weights blob slice: conv tiles, a copy of tile 0, then one input row of
     the padding value). `buffers` are, in order: the band, the output
-    buffer, the constants, and for `conv` the weight ring and (when
+    buffer, the constants, and for `conv` the weight ring (or, when
+    `resident`, one buffer of all weight tiles) and (when
     `geometry` needs partial sums) the partial-sum buffer. The constants
     are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv) or eight times
     -32768 (maxpool). Geometry fields: `WINDOW_FIELDS`.
@@ -960,7 +965,7 @@ class TileWindowOp(IRDLOperation):
 
     ```mlir
     n64.tile_window "maxpool" %xr, %yr, %wr, %band, %out, %k {geometry = array<i64:
-        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0>,
+        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0>,
         clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
         : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>,
           !n64.dmem<256>, !n64.dmem<16>
@@ -1041,7 +1046,9 @@ class TileWindowOp(IRDLOperation):
         out = g.pixels * (16 if kind == "conv" else 2 * g.cs)
         if sizes[0] < g.band_bytes or sizes[1] < out:
             raise VerifyException("n64.tile_window: band or output buffer too small")
-        if kind == "conv" and sizes[3] < g.tile_bytes:
+        if kind == "conv" and sizes[3] < g.tile_bytes * (
+            g.weight_tiles if g.resident else 1
+        ):
             raise VerifyException("n64.tile_window: weight slot smaller than a tile")
         if kind == "conv" and g.partial and sizes[4] < 32 * g.pixels:
             raise VerifyException("n64.tile_window: partial-sum buffer too small")

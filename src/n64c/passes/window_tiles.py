@@ -85,7 +85,8 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     if kind == "maxpool":
         return g.band_bytes + 2 * g.cs * g.pixels
     partial = 32 * g.pixels if g.partial else 0
-    return g.band_bytes + 2 * g.tile_bytes + 16 * g.pixels + partial
+    weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
+    return g.band_bytes + weights + 16 * g.pixels + partial
 
 
 def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
@@ -109,10 +110,13 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     else:
         issue = g.chunk_rows * 9 // 8
     per_pixel = issue + (18 if g.partial else 16)
-    chunk = max(DMA_SETUP + g.tile_bytes // 8, g.pixels * per_pixel + 16)
+    chunk = g.pixels * per_pixel + 16
+    if not g.resident:
+        chunk = max(DMA_SETUP + g.tile_bytes // 8, chunk)
     requant = g.pixels * 18 if g.partial else 0
     per_group = g.slices_per_group * g.chunks * chunk + requant + 30
-    return tiles * (band + g.groups * per_group)
+    once = (g.weight_tiles if g.resident else 1) * g.tile_bytes // 8
+    return once + tiles * (band + g.groups * per_group)
 
 
 def _out_size(size: int, k: int, s: int, d: int, p0: int, p1: int) -> int:
@@ -155,27 +159,30 @@ def plan_window(
     if depthwise:
         blocks = [1]
     levels = (0, 1, 2) if kind == "conv" else (0,)
-    for slice_blocks in blocks:
-        for level in levels:
-            for rows in _divisors_desc(oh):
-                if rows * ow > MAX_PIXELS:
-                    continue
-                geo = _geometry(
-                    n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
-                    sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
-                    tile_rows=rows, slice_blocks=slice_blocks, level=level,
-                    c=c, depthwise=int(depthwise),
-                )  # fmt: skip
-                if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
-                    break
-                need = window_dmem_bytes(kind, geo)
-                smallest = need if not smallest else min(smallest, need)
-                if need > available:
-                    continue
-                cost = estimate_window_cycles(kind, geo)
-                if best is None or cost < best[0]:
-                    best = (cost, geo)
+    for slice_blocks, level, resident in (
+        (b, lv, r) for b in blocks for lv in levels for r in (1, 0)
+    ):
+        if resident and kind == "maxpool":
+            continue
+        for rows in _divisors_desc(oh):
+            if rows * ow > MAX_PIXELS:
+                continue
+            geo = _geometry(
+                n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
+                sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
+                tile_rows=rows, slice_blocks=slice_blocks, level=level,
+                c=c, depthwise=int(depthwise), resident=resident,
+            )  # fmt: skip
+            if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                 break
+            need = window_dmem_bytes(kind, geo)
+            smallest = need if not smallest else min(smallest, need)
+            if need > available:
+                continue
+            cost = estimate_window_cycles(kind, geo)
+            if best is None or cost < best[0]:
+                best = (cost, geo)
+            break
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
@@ -293,7 +300,9 @@ def _window_kernel(
             else [-32768] * 8,
         ),
     ]
-    if kind == "conv":
+    if kind == "conv" and g.resident:
+        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
+    elif kind == "conv":
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
         if g.partial:
             allocs.append(DmemAllocOp("partial", DmemType(32 * g.pixels)))
