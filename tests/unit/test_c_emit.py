@@ -15,7 +15,6 @@ import n64c
 from n64c.api import CompiledModel
 from n64c.backend.c_emit import _KERNELS, emit_c
 from n64c.backend.host_runtime import build_native, run_native
-from n64c.errors import UnsupportedModelError
 from n64c.sim.int_engine import quantize, run_int, run_int_raw
 
 HOST_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
@@ -212,29 +211,6 @@ def test_c_quantize_is_the_golden_rounding(frac_bits: int, tmp_path: Path) -> No
     with np.errstate(invalid="ignore", over="ignore"):
         golden = quantize(values, frac_bits)
     assert np.array_equal(ours, golden)
-
-
-def test_unsupported_cpu_op_is_reported(tmp_path: Path) -> None:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    w = numpy_helper.from_array(np.eye(8, dtype=np.float32), "w")
-    graph = helper.make_graph(
-        [
-            helper.make_node("Gemm", ["x", "w"], ["h"]),
-            helper.make_node("Sigmoid", ["h"], ["y"]),
-        ],
-        "sig",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])],
-        [w],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path = tmp_path / "sig.onnx"
-    onnx.save(model, path)
-    with pytest.raises(UnsupportedModelError, match="n64.sigmoid stays on the CPU"):
-        n64c.compile(path)
 
 
 def test_emit_is_deterministic(mlp: tuple[CompiledModel, Path]) -> None:

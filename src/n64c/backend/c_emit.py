@@ -12,8 +12,11 @@ into two C99 sources:
   as byte arrays, one C statement per op of ``@main``: int16 kernels for the
   ops left on the CPU, packing of tensors into the arena (big-endian, rows
   padded to 8 elements) around each RSP run, quantisation at the boundary
-  with exactly the golden model's rounding, float softmax; and, behind
-  ``#ifdef N64``, the driver for libdragon.
+  with exactly the golden model's rounding, float32 kernels (numpy
+  semantics) for the graph ops `quantize-int16` leaves in float; and,
+  behind ``#ifdef N64``, the driver for libdragon. ``docs/c-api.md`` lists
+  the ops that have a kernel; any other op raises
+  :class:`UnsupportedModelError` naming it and its place in ``@main``.
 
 The portable part uses only C99 and `<stdint.h>`, `<string.h>`, `<stdio.h>`,
 `<math.h>`; it builds without warnings with ``gcc -std=c99 -Wall -Wextra``
@@ -91,6 +94,15 @@ def _ctype(value: SSAValue) -> str:
     if isinstance(element, IntegerType) and element.width.data in (16, 32):
         return f"int{element.width.data}_t"
     raise UnsupportedModelError(f"the C back end has no type for {element}")
+
+
+def _count(value: SSAValue) -> int:
+    return int(np.prod(_shape(value)))
+
+
+def _bound(value: float | None, unbounded: str) -> str:
+    """A clamp bound as a C float; `unbounded` (an infinity) when absent."""
+    return unbounded if value is None else _float_literal(value)
 
 
 def _ints(attr: Any) -> list[int]:
@@ -222,11 +234,12 @@ static void n64c_softmax(const float *x, float *y, uint32_t outer, uint32_t len,
 }
 """,
     "relu": """\
+/* numpy's maximum(x, 0): NaN and -0.0 pass through. */
 static void n64c_relu(const float *x, float *y, uint32_t n)
 {
     uint32_t i;
     for (i = 0; i < n; i++)
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 """,
     "pack": """\
@@ -415,6 +428,284 @@ static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
         y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
 }
 """,
+    # --- float kernels for the ops that stay in float on the CPU: numpy's
+    # float32 semantics, every step in float (see docs/c-api.md) ---
+    "clampf": """\
+/* y = min(max(x, lo), hi), as numpy's clip (NaN stays NaN); in place is fine. */
+static void n64c_clampf(const float *x, float *y, uint32_t n, float lo, float hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        float v = x[i] < lo ? lo : x[i];
+        y[i] = v > hi ? hi : v;
+    }
+}
+""",
+    "leaky_relu": """\
+static void n64c_leaky_relu(const float *x, float *y, uint32_t n, float alpha)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = x[i] >= 0.0f ? x[i] : x[i] * alpha;
+}
+""",
+    "sigmoid": """\
+/* 0.5 * (tanh(0.5 * x) + 1): the float engine's form, which never overflows. */
+static void n64c_sigmoid(const float *x, float *y, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = 0.5f * (tanhf(0.5f * x[i]) + 1.0f);
+}
+""",
+    "tanh": """\
+static void n64c_tanh(const float *x, float *y, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = tanhf(x[i]);
+}
+""",
+    "binaryf": """\
+/* y = a + b (kind 0), a - b (1) or a * b (2) with numpy broadcasting: the
+ * stride tables map y's flat index into each operand (null: same shape). */
+static void n64c_binaryf(const float *a, const float *b, float *y, uint32_t n,
+                         uint32_t rank, const uint32_t *shape, const uint32_t *sa,
+                         const uint32_t *sb, int kind)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        float u = a[sa != 0 ? n64c_bcast(i, rank, shape, sa) : i];
+        float v = b[sb != 0 ? n64c_bcast(i, rank, shape, sb) : i];
+        y[i] = kind == 0 ? u + v : kind == 1 ? u - v : u * v;
+    }
+}
+""",
+    "padf": """\
+/* ONNX Pad. Along axis d, output coordinate o reads coordinate
+ * o - before[d] of the input cropped to `size[d]` elements from `crop[d]`;
+ * outside it mode 0 gives `value`, mode 1 reflects (numpy's "reflect"),
+ * mode 2 repeats the edge. `strides` are the uncropped input's. */
+static void n64c_padf(const float *x, float *y, uint32_t n, uint32_t rank,
+                      const uint32_t *out_shape, const uint32_t *size,
+                      const uint32_t *strides, const int32_t *before,
+                      const uint32_t *crop, int mode, float value)
+{
+    uint32_t i, d;
+    for (i = 0; i < n; i++) {
+        uint32_t flat = i, index = 0;
+        int inside = 1;
+        for (d = rank; d-- > 0;) {
+            int32_t s = (int32_t)size[d];
+            int32_t j = (int32_t)(flat % out_shape[d]) - before[d];
+            flat /= out_shape[d];
+            if (j < 0 || j >= s) {
+                if (mode == 0) {
+                    inside = 0;
+                    break;
+                } else if (mode == 2 || s == 1) {
+                    j = j < 0 ? 0 : s - 1;
+                } else {
+                    int32_t period = 2 * (s - 1);
+                    j = j % period;
+                    if (j < 0) j += period;
+                    if (j >= s) j = period - j;
+                }
+            }
+            index += ((uint32_t)j + crop[d]) * strides[d];
+        }
+        y[i] = inside ? x[index] : value;
+    }
+}
+""",
+    "transposef": """\
+/* y = transpose(x): `src_strides[d]` is the input stride of output axis d. */
+static void n64c_transposef(const float *x, float *y, uint32_t n, uint32_t rank,
+                            const uint32_t *out_shape, const uint32_t *src_strides)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
+}
+""",
+    "concat": """\
+/* One input of a concatenation (any element type): `outer` blocks of
+ * `part` bytes, block o going to y + o * row + offset. */
+static void n64c_concat_part(uint8_t *y, const uint8_t *x, uint32_t outer,
+                             uint32_t part, uint32_t row, uint32_t offset)
+{
+    uint32_t o;
+    for (o = 0; o < outer; o++)
+        memcpy(y + (size_t)o * row + offset, x + (size_t)o * part, part);
+}
+""",
+    "sumf": """\
+/* Sum of n floats in numpy's pairwise order (float accumulators): plain
+ * below 8 terms, eight running sums up to 128, halves above. */
+static float n64c_sumf(const float *x, uint32_t n, uint32_t stride)
+{
+    uint32_t i, j;
+    if (n < 8) {
+        float s = -0.0f;
+        for (i = 0; i < n; i++)
+            s += x[(size_t)i * stride];
+        return s;
+    }
+    if (n <= 128) {
+        float r[8], s;
+        for (j = 0; j < 8; j++)
+            r[j] = x[(size_t)j * stride];
+        for (i = 8; i < n - n % 8; i += 8)
+            for (j = 0; j < 8; j++)
+                r[j] += x[(size_t)(i + j) * stride];
+        s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++)
+            s += x[(size_t)i * stride];
+        return s;
+    }
+    i = n / 2;
+    i -= i % 8;
+    return n64c_sumf(x, i, stride) + n64c_sumf(x + (size_t)i * stride, n - i, stride);
+}
+""",
+    "global_avgpool": """\
+/* The mean of each of `outer` runs of `inner` floats. */
+static void n64c_global_avgpool(const float *x, float *y, uint32_t outer,
+                                uint32_t inner)
+{
+    uint32_t o;
+    for (o = 0; o < outer; o++)
+        y[o] = n64c_sumf(x + (size_t)o * inner, inner, 1) / (float)inner;
+}
+""",
+    "poolf": """\
+/* Float pooling on [C,H,W]. kind 0 = max: padding never wins, NaN does, a
+ * window wholly in padding gives -inf. kind 1 = average: the sum over input
+ * pixels divided by their count, or (include_pad) by the count of positions
+ * inside the explicit padding; the overhang of a ceil-mode window never
+ * counts. */
+typedef struct n64c_fpool {
+    uint32_t c, h, w, oh, ow, kh, kw;
+    int32_t sh, sw, pt, pl, pb, pr, dh, dw, kind, include_pad;
+} n64c_fpool;
+
+static void n64c_poolf(const n64c_fpool *p, const float *x, float *y)
+{
+    uint32_t c, oy, ox, i, j;
+    for (c = 0; c < p->c; c++) {
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                float best = -INFINITY, sum = 0.0f;
+                int32_t count = 0;
+                for (i = 0; i < p->kh; i++) {
+                    int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                    int in_y = iy >= 0 && iy < (int32_t)p->h;
+                    int pad_y = iy >= -p->pt && iy < (int32_t)p->h + p->pb;
+                    for (j = 0; j < p->kw; j++) {
+                        int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                        int in_x = ix >= 0 && ix < (int32_t)p->w;
+                        int pad_x = ix >= -p->pl && ix < (int32_t)p->w + p->pr;
+                        if (in_y && in_x) {
+                            float v = x[(c * p->h + (uint32_t)iy) * p->w + (uint32_t)ix];
+                            if (v > best || v != v) best = v;
+                            sum += v;
+                        }
+                        if (p->include_pad ? pad_y && pad_x : in_y && in_x) count++;
+                    }
+                }
+                y[(c * p->oh + oy) * p->ow + ox] =
+                    p->kind == 0 ? best : sum / (float)count;
+            }
+        }
+    }
+}
+""",
+    "gemmf": """\
+/* y[m,n] = sum_k a[m,k] b[k,n] (in k order), then + bias[m*bm + n*bn] when
+ * there is a bias (numpy adds it after the product). */
+static void n64c_gemmf(const float *a, const float *b, const float *bias,
+                       uint32_t bm, uint32_t bn, float *y, uint32_t m_count,
+                       uint32_t k_count, uint32_t n_count)
+{
+    uint32_t m, k, n;
+    for (m = 0; m < m_count; m++) {
+        for (n = 0; n < n_count; n++) {
+            float acc = 0.0f;
+            for (k = 0; k < k_count; k++)
+                acc += a[m * k_count + k] * b[k * n_count + n];
+            y[m * n_count + n] = bias != 0 ? acc + bias[m * bm + n * bn] : acc;
+        }
+    }
+}
+""",
+    "matmulf": """\
+/* numpy matmul: `batch` products [m,k] x [k,n], operand t at a + a_off[t]
+ * and b + b_off[t] (broadcast batch axes repeat offsets). */
+static void n64c_matmulf(const float *a, const float *b, float *y, uint32_t batch,
+                         const uint32_t *a_off, const uint32_t *b_off,
+                         uint32_t m, uint32_t k, uint32_t n)
+{
+    uint32_t t;
+    for (t = 0; t < batch; t++)
+        n64c_gemmf(a + a_off[t], b + b_off[t], 0, 0, 0, y + (size_t)t * m * n,
+                   m, k, n);
+}
+""",
+    "conv2df": """\
+/* Float conv on one image [C,H,W], weights [O,C/g,KH,KW], zero padding;
+ * the bias is added after the sum, as numpy does. */
+typedef struct n64c_fconv {
+    uint32_t c, h, w, o, oh, ow, kh, kw, group;
+    int32_t sh, sw, pt, pl, dh, dw;
+} n64c_fconv;
+
+static void n64c_conv2df(const n64c_fconv *p, const float *x, const float *w,
+                         const float *b, float *y)
+{
+    uint32_t cg = p->c / p->group, og = p->o / p->group;
+    uint32_t o, oy, ox, c, i, j;
+    for (o = 0; o < p->o; o++) {
+        uint32_t c0 = (o / og) * cg;
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                float acc = 0.0f;
+                for (c = 0; c < cg; c++) {
+                    for (i = 0; i < p->kh; i++) {
+                        int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                        if (iy < 0 || iy >= (int32_t)p->h) continue;
+                        for (j = 0; j < p->kw; j++) {
+                            int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                            if (ix < 0 || ix >= (int32_t)p->w) continue;
+                            acc += x[((c0 + c) * p->h + (uint32_t)iy) * p->w + (uint32_t)ix]
+                                 * w[((o * cg + c) * p->kh + i) * p->kw + j];
+                        }
+                    }
+                }
+                y[(o * p->oh + oy) * p->ow + ox] = b != 0 ? acc + b[o] : acc;
+            }
+        }
+    }
+}
+""",
+    "batchnormf": """\
+/* Inference batch norm over axis 1 of [outer, channels, inner]:
+ * y = (x - mean) * (scale / sqrt(var + eps)) + bias, in that order. */
+static void n64c_batchnormf(const float *x, const float *scale, const float *bias,
+                            const float *mean, const float *var, float eps,
+                            float *y, uint32_t outer, uint32_t channels,
+                            uint32_t inner)
+{
+    uint32_t o, c, i;
+    for (o = 0; o < outer; o++) {
+        for (c = 0; c < channels; c++) {
+            float inv = scale[c] / sqrtf(var[c] + eps);
+            size_t base = ((size_t)o * channels + c) * inner;
+            for (i = 0; i < inner; i++)
+                y[base + i] = (x[base + i] - mean[c]) * inv + bias[c];
+        }
+    }
+}
+""",
 }
 
 _KERNEL_DEPS: dict[str, tuple[str, ...]] = {
@@ -425,6 +716,10 @@ _KERNEL_DEPS: dict[str, tuple[str, ...]] = {
     "qadd": ("requant", "wrap32", "bcast"),
     "qrescale": ("requant", "wrap32"),
     "transpose": ("bcast",),
+    "binaryf": ("bcast",),
+    "transposef": ("bcast",),
+    "global_avgpool": ("sumf",),
+    "matmulf": ("gemmf",),
 }
 
 
@@ -510,9 +805,34 @@ class _Emitter:
         handler = _HANDLERS.get(type(op))
         if handler is None:
             raise UnsupportedModelError(
-                f"{op.name} stays on the CPU but the C back end has no kernel for it"
+                f"{op.name} ({self.describe(op)}) stays on the CPU but the C back "
+                "end has no kernel for it; docs/c-api.md lists the ops it has "
+                "kernels for"
             )
         handler(self, op, out)
+
+    def describe(self, op: Operation) -> str:
+        """Where `op` is: its layer name when the importer kept one, its
+        index among the ops of @main, its result types and the model
+        outputs it computes."""
+        ops = list(self.main.body.block.ops)
+        parts: list[str] = []
+        for key in ("n64.name", "name", "onnx.name"):
+            attr = op.attributes.get(key)
+            if attr is not None and hasattr(attr, "data"):
+                parts.append(f"node {str(attr.data)!r}")  # type: ignore[attr-defined]
+                break
+        parts.append(f"op {ops.index(op) + 1} of {len(ops)} in @main")
+        if op.results:
+            parts.append("result " + ", ".join(str(r.type) for r in op.results))
+        outputs = [
+            self.output_names[i]
+            for i, v in enumerate(self.ret.operands)
+            if v.owner is op
+        ]
+        if outputs:
+            parts.append("model output " + ", ".join(repr(n) for n in outputs))
+        return "; ".join(parts)
 
     def op_quantize(self, op: Operation, out: list[str]) -> None:
         assert isinstance(op, q.QuantizeOp)
@@ -692,6 +1012,240 @@ class _Emitter:
             f"{self.small_table('uint32_t', src)});"
         )
 
+    # --- float ops (the graph ops quantize-int16 leaves in float) ----------
+
+    def _clamp_after(self, y: str, n: int, op: g.FusedClampOp, out: list[str]) -> None:
+        lo, hi = op.get_clamp()
+        if lo is None and hi is None:
+            return
+        self.need("clampf")
+        out.append(
+            f"n64c_clampf({y}, {y}, {n}u, {_bound(lo, '-INFINITY')}, "
+            f"{_bound(hi, 'INFINITY')});"
+        )
+
+    def op_clip(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.ClipOp)
+        self.need("clampf")
+        lo, hi = op.get_bounds()
+        n = _count(op.results[0])
+        out.append(
+            f"n64c_clampf({self.buf(op.operands[0])}, {self.buf(op.results[0])}, "
+            f"{n}u, {_bound(lo, '-INFINITY')}, {_bound(hi, 'INFINITY')});"
+        )
+
+    def op_leaky_relu(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.LeakyReluOp)
+        self.need("leaky_relu")
+        alpha = _float_literal(op.alpha.value.data)
+        out.append(
+            f"n64c_leaky_relu({self.buf(op.operands[0])}, {self.buf(op.results[0])}, "
+            f"{_count(op.results[0])}u, {alpha});"
+        )
+
+    def _unary(self, kernel: str, op: Operation, out: list[str]) -> None:
+        self.need(kernel)
+        out.append(
+            f"n64c_{kernel}({self.buf(op.operands[0])}, {self.buf(op.results[0])}, "
+            f"{_count(op.results[0])}u);"
+        )
+
+    def op_sigmoid(self, op: Operation, out: list[str]) -> None:
+        self._unary("sigmoid", op, out)
+
+    def op_tanh(self, op: Operation, out: list[str]) -> None:
+        self._unary("tanh", op, out)
+
+    def op_binary(self, op: Operation, out: list[str]) -> None:
+        kind = {g.AddOp: 0, g.SubOp: 1, g.MulOp: 2}[type(op)]
+        self.need("binaryf")
+        ys = _shape(op.results[0])
+        shape = list(ys) or [1]
+        tables: list[str] = []
+        for v in op.operands[:2]:
+            if _shape(v) == ys:
+                tables.append("0")
+            else:
+                strides = self._bcast_strides(_shape(v), shape)
+                tables.append(self.small_table("uint32_t", strides))
+        y = self.buf(op.results[0])
+        n = int(np.prod(shape))
+        out.append(
+            f"n64c_binaryf({self.buf(op.operands[0])}, {self.buf(op.operands[1])}, "
+            f"{y}, {n}u, {len(shape)}u, {self.small_table('uint32_t', shape)}, "
+            f"{tables[0]}, {tables[1]}, {kind});"
+        )
+        if isinstance(op, g.AddOp):
+            self._clamp_after(y, n, op, out)
+
+    def op_pad(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.PadOp)
+        self.need("padf")
+        xs, ys = _shape(op.x), _shape(op.result)
+        rank = len(xs)
+        pads = op.get_pads()
+        begins, ends = pads[:rank], pads[rank:]
+        crop = [max(-b, 0) for b in begins]
+        size = [xs[d] - crop[d] - max(-ends[d], 0) for d in range(rank)]
+        before = [max(b, 0) for b in begins]
+        strides = [int(np.prod(xs[d + 1 :])) for d in range(rank)]
+        mode = {"constant": 0, "reflect": 1, "edge": 2}[op.mode.data]
+        out.append(
+            f"n64c_padf({self.buf(op.x)}, {self.buf(op.result)}, {_count(op.result)}u, "
+            f"{rank}u, {self.small_table('uint32_t', list(ys))}, "
+            f"{self.small_table('uint32_t', size)}, "
+            f"{self.small_table('uint32_t', strides)}, "
+            f"{self.small_table('int32_t', before)}, "
+            f"{self.small_table('uint32_t', crop)}, {mode}, "
+            f"{_float_literal(op.value.value.data)});"
+        )
+
+    def op_transpose(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.TransposeOp)
+        self.need("transposef")
+        xs, ys = _shape(op.x), _shape(op.result)
+        in_strides = [int(np.prod(xs[d + 1 :])) for d in range(len(xs))]
+        src = [in_strides[p] for p in op.get_perm()]
+        out.append(
+            f"n64c_transposef({self.buf(op.x)}, {self.buf(op.result)}, "
+            f"{int(np.prod(ys))}u, {len(ys)}u, {self.small_table('uint32_t', list(ys))}, "
+            f"{self.small_table('uint32_t', src)});"
+        )
+
+    def op_concat(self, op: Operation, out: list[str]) -> None:
+        """`n64.concat` and `n64.qconcat` (the same copies for any type)."""
+        assert isinstance(op, g.ConcatOp | q.QConcatOp)
+        self.need("concat")
+        ys = _shape(op.results[0])
+        axis = int(op.axis.value.data)
+        axis = axis + len(ys) if axis < 0 else axis
+        size = _SIZEOF[_ctype(op.results[0])]
+        outer = int(np.prod(ys[:axis]))
+        row = int(np.prod(ys[axis:])) * size
+        y = self.buf(op.results[0])
+        offset = 0
+        for v in op.operands:
+            part = int(np.prod(_shape(v)[axis:])) * size
+            out.append(
+                f"n64c_concat_part((uint8_t *){y}, (const uint8_t *){self.buf(v)}, "
+                f"{outer}u, {part}u, {row}u, {offset}u);"
+            )
+            offset += part
+
+    def op_fpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.MaxPoolOp | g.AvgPoolOp)
+        self.need("poolf")
+        xs, ys = _shape(op.x), _shape(op.result)
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        oh, ow = ys[-2:]
+        kh, kw = op.get_kernel()
+        sh, sw = op.get_strides()
+        pt, pl, pb, pr = op.get_pads()
+        dh, dw = op.get_dilations()
+        kind = 0 if isinstance(op, g.MaxPoolOp) else 1
+        include = int(isinstance(op, g.AvgPoolOp) and op.get_count_include_pad())
+        params = self.fresh("fpool")
+        self.constants.append(
+            f"static const n64c_fpool {params} = {{{c}u, {h}u, {w}u, {oh}u, {ow}u, "
+            f"{kh}u, {kw}u, {sh}, {sw}, {pt}, {pl}, {pb}, {pr}, {dh}, {dw}, {kind}, "
+            f"{include}}};\n"
+        )
+        x, y = self.buf(op.x), self.buf(op.result)
+        for b in range(batch):
+            out.append(
+                f"n64c_poolf(&{params}, {x} + {b * c * h * w}, {y} + {b * c * oh * ow});"
+            )
+
+    def op_global_avgpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.GlobalAvgPoolOp)
+        self.need("global_avgpool")
+        xs = _shape(op.x)
+        outer, inner = int(np.prod(xs[:2])), int(np.prod(xs[2:]))
+        out.append(
+            f"n64c_global_avgpool({self.buf(op.x)}, {self.buf(op.results[0])}, "
+            f"{outer}u, {inner}u);"
+        )
+
+    def op_gemm(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.GemmOp)
+        self.need("gemmf")
+        m, k = _shape(op.a)
+        n = _shape(op.b)[1]
+        bias, bm, bn = "0", 0, 0
+        if op.bias is not None:
+            bias = self.buf(op.bias)
+            bm, bn = self._bcast_strides(_shape(op.bias), [m, n])
+        y = self.buf(op.result)
+        out.append(
+            f"n64c_gemmf({self.buf(op.a)}, {self.buf(op.b)}, {bias}, {bm}u, {bn}u, "
+            f"{y}, {m}u, {k}u, {n}u);"
+        )
+        self._clamp_after(y, m * n, op, out)
+
+    def op_matmul(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.MatMulOp)
+        self.need("matmulf")
+        a_shape, b_shape = _shape(op.a), _shape(op.b)
+        a2 = (1, *a_shape) if len(a_shape) == 1 else a_shape
+        b2 = (*b_shape, 1) if len(b_shape) == 1 else b_shape
+        m, k = a2[-2:]
+        n = b2[-1]
+        batch = np.broadcast_shapes(a2[:-2], b2[:-2])
+
+        def offsets(lead: tuple[int, ...], step: int) -> list[int]:
+            index = np.arange(int(np.prod(lead)), dtype=np.int64).reshape(lead)
+            return [int(i) * step for i in np.broadcast_to(index, batch).ravel()]
+
+        a_off = offsets(a2[:-2], m * k)
+        b_off = offsets(b2[:-2], k * n)
+        y = self.buf(op.result)
+        out.append(
+            f"n64c_matmulf({self.buf(op.a)}, {self.buf(op.b)}, {y}, {len(a_off)}u, "
+            f"{self.small_table('uint32_t', a_off)}, "
+            f"{self.small_table('uint32_t', b_off)}, {m}u, {k}u, {n}u);"
+        )
+        self._clamp_after(y, len(a_off) * m * n, op, out)
+
+    def op_conv2d(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.Conv2dOp)
+        self.need("conv2df")
+        xs, ws, ys = _shape(op.x), _shape(op.w), _shape(op.result)
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        o, _cg, kh, kw = ws
+        oh, ow = ys[-2:]
+        sh, sw = _ints(op.strides)
+        pt, pl, _pb, _pr = _ints(op.pads)
+        dh, dw = _ints(op.dilations)
+        params = self.fresh("fconv")
+        self.constants.append(
+            f"static const n64c_fconv {params} = {{{c}u, {h}u, {w}u, {o}u, {oh}u, "
+            f"{ow}u, {kh}u, {kw}u, {_int(op, 'group')}u, {sh}, {sw}, {pt}, {pl}, "
+            f"{dh}, {dw}}};\n"
+        )
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        x, y, wt = self.buf(op.x), self.buf(op.result), self.buf(op.w)
+        for b in range(batch):
+            out.append(
+                f"n64c_conv2df(&{params}, {x} + {b * c * h * w}, {wt}, {bias}, "
+                f"{y} + {b * o * oh * ow});"
+            )
+        self._clamp_after(y, int(np.prod(ys)), op, out)
+
+    def op_batchnorm(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, g.BatchNormOp)
+        self.need("batchnormf")
+        xs = _shape(op.x)
+        outer, channels = xs[0], xs[1]
+        inner = int(np.prod(xs[2:]))
+        eps = _float_literal(op.epsilon.value.data)
+        out.append(
+            f"n64c_batchnormf({self.buf(op.x)}, {self.buf(op.scale)}, "
+            f"{self.buf(op.bias)}, {self.buf(op.mean)}, {self.buf(op.var)}, {eps}, "
+            f"{self.buf(op.result)}, {outer}u, {channels}u, {inner}u);"
+        )
+
     def op_invoke(self, op: Operation, out: list[str]) -> None:
         assert isinstance(op, RspInvokeOp)
         inv = next(self.invocations)
@@ -731,20 +1285,22 @@ class _Emitter:
             else:
                 ok = False
         sources = [int16_source(v) for v in self.ret.operands]
-        if any(s is None for s in sources):
-            ok = False
+        if any(
+            s is None or _count(s.results[0]) != _count(v)
+            for s, v in zip(sources, self.ret.operands, strict=True)
+        ):
+            ok = False  # an output is not its int16 tensor in another format
         tail_set: set[Operation] = set()
         if ok:
-            frontier: list[Operation] = [s for s in sources if s is not None]
-            while frontier:
-                op = frontier.pop()
-                if op in tail_set:
-                    continue
-                tail_set.add(op)
-                for res in op.results:
-                    for use in res.uses:
-                        if use.operation is not self.ret:
-                            frontier.append(use.operation)
+            roots = [s for s in sources if s is not None]
+            tail_set = self._downstream(roots)
+            # each output's int16 tensor must come out of the forward pass:
+            # no output's dequantize may lie below another one's
+            below = self._downstream(
+                [u.operation for s in roots for u in s.results[0].uses]
+            )
+            if any(s in below for s in roots):
+                ok = False
         head_set = set(head) if ok else set()
         body = [o for o in ops if o not in head_set and o not in tail_set]
         tail = [o for o in ops if o in tail_set]
@@ -756,6 +1312,22 @@ class _Emitter:
         if not ok:
             return [], ops, [], False
         return [o for o in ops if o in head_set], body, tail, True
+
+    def _downstream(self, starts: Sequence[Operation]) -> set[Operation]:
+        """`starts` and every op that uses their results, transitively
+        (the return excluded)."""
+        found: set[Operation] = set()
+        frontier = [op for op in starts if op is not self.ret]
+        while frontier:
+            op = frontier.pop()
+            if op in found:
+                continue
+            found.add(op)
+            for res in op.results:
+                for use in res.uses:
+                    if use.operation is not self.ret:
+                        frontier.append(use.operation)
+        return found
 
     # --- output -------------------------------------------------------------
 
@@ -1074,25 +1646,39 @@ class _Emitter:
             "    return N64C_OK;",
             "}",
             "",
-            "/* Everything between the quantised inputs and the int16 outputs. */",
-            "static int n64c_forward(void)",
-            "{",
+        ]
+        ready = [
             "    int status = N64C_OK;",
             "    if (!n64c_weights_ready && N64C_MODEL_WEIGHTS_SIZE > 0)",
             "        return N64C_ERR_NO_WEIGHTS;",
         ]
-        p += ["    " + line for line in body]
-        p += ["    return status;", "}", ""]
+        if has_q:
+            p += [
+                "/* Everything between the quantised inputs and the int16 outputs. */",
+                "static int n64c_forward(void)",
+                "{",
+                *ready,
+            ]
+            p += ["    " + line for line in body]
+            p += ["    return status;", "}", ""]
         sig = self._signature("const float", "float", n_in, n_out)
         in_names = self._param_names("input", n_in)
         out_names = self._param_names("output", n_out)
-        p += [f"int n64c_model_run({sig})", "{", "    int status;"]
-        p += ["    " + line for line in head]
-        p += [
-            "    status = n64c_forward();",
-            "    if (status != N64C_OK)",
-            "        return status;",
-        ]
+        p += [f"int n64c_model_run({sig})", "{"]
+        if has_q:
+            p += ["    int status;"]
+            p += ["    " + line for line in head]
+            p += [
+                "    status = n64c_forward();",
+                "    if (status != N64C_OK)",
+                "        return status;",
+            ]
+        else:
+            # no int16 entry point: the whole graph runs here, reading the
+            # float inputs directly
+            p += ready
+            p += ["    " + line for line in (*head, *body)]
+            p += ["    if (status != N64C_OK)", "        return status;"]
         p += ["    " + line for line in tail]
         for i, v in enumerate(self.ret.operands):
             src = self.buf(v)
@@ -1183,6 +1769,24 @@ _HANDLERS: dict[type[Operation], Callable[[_Emitter, Operation, list[str]], None
     q.DequantizeOp: _Emitter.op_dequantize,
     g.SoftmaxOp: _Emitter.op_softmax,
     g.ReluOp: _Emitter.op_relu,
+    g.ClipOp: _Emitter.op_clip,
+    g.LeakyReluOp: _Emitter.op_leaky_relu,
+    g.SigmoidOp: _Emitter.op_sigmoid,
+    g.TanhOp: _Emitter.op_tanh,
+    g.AddOp: _Emitter.op_binary,
+    g.SubOp: _Emitter.op_binary,
+    g.MulOp: _Emitter.op_binary,
+    g.PadOp: _Emitter.op_pad,
+    g.TransposeOp: _Emitter.op_transpose,
+    g.ConcatOp: _Emitter.op_concat,
+    q.QConcatOp: _Emitter.op_concat,
+    g.MaxPoolOp: _Emitter.op_fpool,
+    g.AvgPoolOp: _Emitter.op_fpool,
+    g.GlobalAvgPoolOp: _Emitter.op_global_avgpool,
+    g.GemmOp: _Emitter.op_gemm,
+    g.MatMulOp: _Emitter.op_matmul,
+    g.Conv2dOp: _Emitter.op_conv2d,
+    g.BatchNormOp: _Emitter.op_batchnorm,
     g.ReshapeOp: _Emitter.op_copy,
     g.FlattenOp: _Emitter.op_copy,
     q.QReshapeOp: _Emitter.op_copy,

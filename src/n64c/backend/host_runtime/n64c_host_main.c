@@ -23,8 +23,10 @@ int main(int argc, char **argv)
 {
     const float *in_f[N64C_MODEL_NUM_INPUTS];
     float *out_f[N64C_MODEL_NUM_OUTPUTS];
+#if N64C_MODEL_HAS_RUN_Q
     const int16_t *in_q[N64C_MODEL_NUM_INPUTS];
     int16_t *out_q[N64C_MODEL_NUM_OUTPUTS];
+#endif
     size_t elem, in_total = 0, out_total = 0;
     unsigned char *in_buf, *out_buf;
     long count, s;
@@ -69,13 +71,17 @@ int main(int argc, char **argv)
         }
         for (i = 0; i < N64C_MODEL_NUM_INPUTS; i++) {
             in_f[i] = (const float *)(const void *)(in_buf + off);
+#if N64C_MODEL_HAS_RUN_Q
             in_q[i] = (const int16_t *)(const void *)(in_buf + off);
+#endif
             off += input_sizes[i] * elem;
         }
         off = 0;
         for (i = 0; i < N64C_MODEL_NUM_OUTPUTS; i++) {
             out_f[i] = (float *)(void *)(out_buf + off);
+#if N64C_MODEL_HAS_RUN_Q
             out_q[i] = (int16_t *)(void *)(out_buf + off);
+#endif
             off += output_sizes[i] * elem;
         }
 #if N64C_MODEL_HAS_RUN_Q
