@@ -38,6 +38,13 @@ from n64c.sim.int_engine import quantize, run_int, run_int_raw
 
 HOST_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror"]
 MIPS_FLAGS = ["-march=vr4300", "-mabi=32", "-EB", "-Wall", "-Werror"]
+FLAG_SETS = (
+    ("gcc", HOST_FLAGS),
+    ("gcc", [*HOST_FLAGS, "-O2", "-pedantic"]),
+    ("mips-linux-gnu-gcc", MIPS_FLAGS),
+    ("mips-linux-gnu-gcc", [*MIPS_FLAGS, "-O2", "-Wextra"]),
+)
+"""The builds `test_c_emit.py` checks the digits models with."""
 RTOL, ATOL = 1e-5, 1e-6
 """The documented agreement of the inexact float kernels (docs/c-api.md)."""
 BATCH = 6
@@ -79,10 +86,7 @@ def _weights(name: str, k: int, n: int, seed: int) -> onnx.TensorProto:
 def _build(model: onnx.ModelProto, out: Path) -> CompiledModel:
     cm = compile_model(model)
     cm.save(out)
-    for compiler, flags in (
-        ("gcc", [*HOST_FLAGS, "-O2", "-pedantic"]),
-        ("mips-linux-gnu-gcc", [*MIPS_FLAGS, "-O2", "-Wextra"]),
-    ):
+    for compiler, flags in FLAG_SETS:
         done = subprocess.run(
             [compiler, *flags, "-c", str(out / "model.c"), "-o", str(out / "m.o")],
             capture_output=True,
@@ -378,10 +382,7 @@ def test_every_kernel_builds_without_warnings(tmp_path: Path) -> None:
         "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n"
         "#include <string.h>\n" + "\n".join(_KERNELS.values())
     )
-    for compiler, flags in (
-        ("gcc", [*HOST_FLAGS, "-O2", "-pedantic"]),
-        ("mips-linux-gnu-gcc", [*MIPS_FLAGS, "-O2", "-Wextra"]),
-    ):
+    for compiler, flags in FLAG_SETS:
         done = subprocess.run(
             [compiler, *flags, "-Wno-unused-function", "-c", str(source),
              "-o", str(tmp_path / "k.o")],
