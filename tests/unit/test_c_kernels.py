@@ -261,7 +261,14 @@ def test_matmul_gemm_conv_in_float(tmp_path: Path) -> None:
         helper.make_node("Reshape", ["h2", "shape_w"], ["cw"]),
         helper.make_node("Conv", ["cx", "cw", "cb"], ["c"], pads=[1, 1, 0, 0]),
         helper.make_node("Relu", ["c"], ["conv"]),
-    ]
+        helper.make_node("Gemm", ["x", "w3"], ["h3"]),
+        helper.make_node("Reshape", ["h3", "shape_wg"], ["gw"]),
+        helper.make_node("Conv", ["cx", "gw"], ["conv_grouped"], group=2,
+                         strides=[2, 2], dilations=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Reshape", ["s", "shape_v"], ["v"]),
+        helper.make_node("Reshape", ["hh", "shape_col"], ["col"]),
+        helper.make_node("MatMul", ["v", "col"], ["matmul_vec"]),
+    ]  # fmt: skip
     inits = [
         _weights("w", 8, 32, 5),
         _weights("w2", 8, 24, 6),
@@ -274,10 +281,14 @@ def test_matmul_gemm_conv_in_float(tmp_path: Path) -> None:
         _const("shape_x", [1, 2, 4, 4]),
         _const("shape_w", [3, 2, 2, 2]),
         _const("cb", [0.1, -0.2, 0.3]),
+        _weights("w3", 8, 8, 16),
+        _const("shape_wg", [2, 1, 2, 2]),
+        _const("shape_v", [32]),
+        _const("shape_col", [32, 1]),
     ]
     outputs = {
         "matmul": [4, 4], "matmul_batched": [2, 2, 4], "gemm": [4, 3],
-        "conv": [1, 3, 4, 3],
+        "conv": [1, 3, 4, 3], "conv_grouped": [1, 2, 2, 2], "matmul_vec": [1],
     }  # fmt: skip
     model = _model(nodes, {"x": [1, 8]}, outputs, inits)
     cm, native = _check(model, tmp_path / "out", [], list(outputs))
