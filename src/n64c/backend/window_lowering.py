@@ -10,7 +10,8 @@ after the layer's weights. A spatial tile of `tile_rows` output rows is
 computed from one band; pixel addresses are pointers bumped by the stride.
 
 Conv (output channels on lanes, 8 per group): for each group and each
-weight chunk (the tile waits in the ring while the next one is fetched),
+weight chunk (resident weights: the chunk's tile in the weights buffer;
+streamed: the tile waits in the ring while the next one is fetched),
 every pixel of the tile runs the chunk's MAC chain
 
 ```

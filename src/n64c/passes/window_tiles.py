@@ -17,8 +17,9 @@ row in the weights blob) stays in DMEM. When the band of all channels does
 not fit, channels are cut into slices of `8 * slice_blocks` channels and
 the band holds one slice. Conv weights are tiles of 8 output channels by
 one chunk of a slice (all taps, one kernel row or one tap: `level`),
-`48 + 16 * rows` bytes like Gemm tiles, streamed through a two-slot ring;
-each tile is used for every pixel of the spatial tile (weight reuse). With
+`48 + 16 * rows` bytes like Gemm tiles, all resident in DMEM when they fit
+beside the band, else streamed through a two-slot ring; each tile is used
+for every pixel of the spatial tile (weight reuse). With
 more than one chunk per group, the 32-bit sums live in DMEM between chunks.
 `plan_conv` / `plan_maxpool` pick the geometry with the lowest estimated
 cycle count that fits DMEM.
