@@ -13,9 +13,9 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 import n64c
-from n64c.backend.conv_layer import qconv_module, qmaxpool_module
+from n64c.backend.conv_layer import qavgpool_module, qconv_module, qmaxpool_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
-from n64c.dialects.n64_quant import QConv2dOp, QMaxPoolOp
+from n64c.dialects.n64_quant import QAvgPoolOp, QConv2dOp, QMaxPoolOp
 from n64c.dialects.n64_tile import TileWindowOp
 from n64c.errors import BudgetError
 from n64c.passes.allocate_dmem import AllocateDmemPass
@@ -69,7 +69,7 @@ def random_conv(
 def check(module: ModuleOp, x: np.ndarray, z64: int) -> None:
     golden = run_int_raw(module, {"input": x})["output"][0]
     lowered = lower(module.clone())
-    leftover = (QConv2dOp, QMaxPoolOp, TileWindowOp)
+    leftover = (QConv2dOp, QMaxPoolOp, QAvgPoolOp, TileWindowOp)
     assert not any(isinstance(o, leftover) for o in lowered.walk())
     program = build_rsp_program(lowered, measure=False)
     sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
@@ -159,6 +159,31 @@ def test_maxpool_matches_golden_and_z64(
     )
     # large negative values too: padding (-32768) must never win
     x = rng.uniform(-40.0, 8.0, (3, *x_shape)).astype(np.float32)
+    check(module, x, 1)
+
+
+# (x shape, kernel, strides, pads, multiplier, shift): a global average pool
+# (7x7 window, the whole image) and strided / padded windows.
+AVG_CASES = [
+    ((1, 12, 7, 7), (7, 7), (1, 1), (0, 0, 0, 0), 21399, 20 - 4),
+    ((2, 5, 6, 9), (2, 3), (2, 2), (1, 1, 1, 0), 32767, 16),
+    ((1, 33, 5, 5), (3, 3), (1, 1), (1, 1, 1, 1), 7282, 16),
+]
+
+
+@pytest.mark.parametrize(("x_shape", "kernel", "strides", "pads", "m", "s"), AVG_CASES)
+def test_avgpool_matches_golden_and_z64(
+    x_shape: tuple[int, int, int, int],
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    m: int,
+    s: int,
+) -> None:
+    rng = np.random.default_rng(sum(x_shape) + m)
+    module = qavgpool_module(x_shape, kernel, m, s, strides=strides, pads=pads)
+    # full-scale values: sums overflow 16 bits, results saturate
+    x = rng.uniform(-32.0, 32.0, (3, *x_shape)).astype(np.float32)
     check(module, x, 1)
 
 

@@ -2,7 +2,7 @@
 tests and benchmarks.
 
 Like `gemm_layer.qgemm_module`: a float input quantised at entry, one
-`n64.qconv2d` or `n64.qmaxpool`, the int16 result dequantised at the exit,
+`n64.qconv2d`, `n64.qmaxpool` or `n64.qavgpool`, the int16 result dequantised at the exit,
 so the golden model (`run_int_raw`) and the RSP pipeline can both run it.
 """
 
@@ -16,7 +16,13 @@ from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, TensorType, f
 from xdsl.ir import Block, Operation, Region
 
 from n64c.dialects.n64_graph import ConstantOp
-from n64c.dialects.n64_quant import DequantizeOp, QConv2dOp, QMaxPoolOp, QuantizeOp
+from n64c.dialects.n64_quant import (
+    DequantizeOp,
+    QAvgPoolOp,
+    QConv2dOp,
+    QMaxPoolOp,
+    QuantizeOp,
+)
 
 
 def _module(
@@ -91,3 +97,26 @@ def qmaxpool_module(
     pool = QMaxPoolOp(quant.results[0], kernel, strides, pads, dilations, frac)
     block.add_ops([quant, pool])
     return _module(x_shape, [quant], pool, frac)
+
+
+def qavgpool_module(
+    x_shape: Sequence[int],
+    kernel: Sequence[int],
+    multiplier: int,
+    shift: int,
+    *,
+    strides: Sequence[int] = (1, 1),
+    pads: Sequence[int] = (0, 0, 0, 0),
+    dilations: Sequence[int] = (1, 1),
+    in_frac: int = 10,
+) -> ModuleOp:
+    """`@main(x: f32[N,C,H,W])` around one `n64.qavgpool`
+    (`y = sat16((multiplier * sum(window) + 2^(shift-1)) >> shift)`)."""
+    block = Block(arg_types=[TensorType(f32, list(x_shape))])
+    quant = QuantizeOp(block.args[0], in_frac)
+    out_frac = in_frac
+    pool = QAvgPoolOp(
+        quant.results[0], kernel, strides, pads, dilations, multiplier, shift, out_frac
+    )
+    block.add_ops([quant, pool])
+    return _module(x_shape, [quant], pool, out_frac)

@@ -29,7 +29,10 @@ zeroes the sums for the next group.
 
 Max pooling (channels on lanes): per pixel and channel vector, `lqv` the
 first window element, then `lqv` + `vge` (the exact int16 maximum) for the
-others, `sqv` the result.
+others, `sqv` the result. Average pooling: `vmudh`/`vmadh` of each window
+element with the multiplier, `vmadh` of the rounding constant
+`2^ra * 2^rb = 2^(s-1)`, then the Gemm shift sequence (`vsar`, `vmudn`,
+`vmadh` with `2^(16-s)`).
 """
 
 from __future__ import annotations
@@ -175,15 +178,18 @@ class WindowLowering:
         k = em.vreg()
         em.lqv(k, em.zero, self.consts)
         self.k = k
-        if self.kind == "conv":
+        if self.kind == "maxpool":
+            self.fill(self.band, g.band_bytes, k)
+        else:
             zero = em.vreg()
             em.vop(rsp.VxorOp, zero, k, k)
             self.zero = zero
             self.fill(self.band, g.band_bytes, zero)
-            if g.partial:
+            if self.kind == "conv" and g.partial:
                 self.fill(self.partial, 32 * g.pixels, zero)
-        else:
-            self.fill(self.band, g.band_bytes, k)
+            if self.kind == "avgpool":
+                self.k2 = em.vreg()
+                em.lqv(self.k2, em.zero, self.consts + 16)
         x_img = self.copy(self.base, self.x_off)
         y_img = self.copy(self.base, self.y_off)
         if self.kind == "conv" and g.resident:
@@ -250,18 +256,11 @@ class WindowLowering:
                 def pixel() -> None:
                     cache: dict[int, GprType] = {}
                     for cb in range(g.slice_blocks):
-                        y = em.vreg()
-                        for n, (i, j) in enumerate(taps):
-                            reg, off = self.far(
-                                px, self.tap_offset(i, j) + 16 * cb, cache
-                            )
-                            if n == 0:
-                                em.lqv(y, reg, off)
-                                continue
-                            x = em.vreg()
-                            em.lqv(x, reg, off)
-                            em.vop(rsp.VgeOp, y, y, x)
-                        em.sqv(y, po, 16 * cb)
+                        loads = []
+                        for i, j in taps:
+                            offset = self.tap_offset(i, j) + 16 * cb
+                            loads.append(self.far(px, offset, cache))
+                        em.sqv(self.pool_vector(loads), po, 16 * cb)
                     em.addi(px, px, g.sw * g.cs * 2)
                     em.addi(po, po, g.cs * 2)
 
@@ -276,6 +275,31 @@ class WindowLowering:
             em.addi(dst, dst, g.cs * 2)
 
         self.counted(g.slices, one_slice, "slice")
+
+    def pool_vector(self, loads: list[tuple[GprType, int]]) -> VregType:
+        """One channel vector of a pooled pixel from its window elements."""
+        em, k = self.em, self.k
+        if self.kind == "maxpool":
+            y = em.vreg()
+            em.lqv(y, *loads[0])
+            for address in loads[1:]:
+                x = em.vreg()
+                em.lqv(x, *address)
+                em.vop(rsp.VgeOp, y, y, x)
+            return y
+        # avgpool: acc = m * sum + 2^(s-1), y = sat16(acc >> s)
+        sink = em.vreg()
+        for n, address in enumerate(loads):
+            x = em.vreg()
+            em.lqv(x, *address)
+            em.vop(rsp.VmadhOp if n else rsp.VmudhOp, sink, x, k, 8 + 4)
+        em.vop(rsp.VmadhOp, sink, self.k2, k, 8 + 5)
+        hi, md, y = em.vreg(), em.vreg(), em.vreg()
+        em.vsar(hi, ACC_HI)
+        em.vsar(md, ACC_MD)
+        em.vop(rsp.VmudnOp, sink, md, k, 8 + 6)
+        em.vop(rsp.VmadhOp, y, hi, k, 8 + 6)
+        return y
 
     # --------------------------------------------------------------- conv
     def conv_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:

@@ -817,7 +817,7 @@ WINDOW_FIELDS = (
     "resident",
 )
 """The geometry of `n64.tile_window`, in the order of its `geometry` array."""
-WINDOW_KINDS = ("conv", "maxpool")
+WINDOW_KINDS = ("conv", "maxpool", "avgpool")
 
 
 class WindowGeometry:
@@ -947,8 +947,10 @@ class WindowGeometry:
 class TileWindowOp(IRDLOperation):
     """A sliding-window layer on the RSP over channels-last activations:
     `conv` (`n64.qconv2d`, output channels on lanes, weights streamed
-    through a two-slot ring while a band of input rows stays in DMEM) or
-    `maxpool` (channels on lanes, `vge` per window element).
+    through a two-slot ring while a band of input rows stays in DMEM),
+    `maxpool` (channels on lanes, `vge` per window element) or `avgpool`
+    (`n64.qavgpool`: channels on lanes, `vmadh` of each window element with
+    the multiplier, the rounding constant, the shift).
 
     The whole loop nest of the layer (spatial tiles, output-channel groups,
     channel slices, weight chunks, output pixels) is one op; `lower-to-rsp`
@@ -958,8 +960,9 @@ class TileWindowOp(IRDLOperation):
     buffer, the constants, and for `conv` the weight ring (or, when
     `resident`, one buffer of all weight tiles) and (when
     `geometry` needs partial sums) the partial-sum buffer. The constants
-    are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv) or eight times
-    -32768 (maxpool). Geometry fields: `WINDOW_FIELDS`.
+    are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv), eight times
+    -32768 (maxpool) or two vectors `[16384, 1, 0, 0, m, 2^rb, 2^(16-s), 0]`
+    and eight times `2^ra` with `ra + rb = s - 1` (avgpool). Geometry fields: `WINDOW_FIELDS`.
 
     Example:
 
@@ -1044,6 +1047,8 @@ class TileWindowOp(IRDLOperation):
             )
         sizes = [b.type.size.data for b in self.buffers]  # type: ignore[attr-defined]
         out = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+        if kind == "avgpool" and sizes[2] < 32:
+            raise VerifyException("n64.tile_window: avgpool needs two constant vectors")
         if sizes[0] < g.band_bytes or sizes[1] < out:
             raise VerifyException("n64.tile_window: band or output buffer too small")
         if kind == "conv" and sizes[3] < g.tile_bytes * (

@@ -57,7 +57,15 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from n64c.dialects.n64_graph import ConstantOp
-from n64c.dialects.n64_quant import QAddOp, QClampOp, QConv2dOp, QGemmOp, QRescaleOp
+from n64c.dialects.n64_quant import (
+    QAddOp,
+    QAvgPoolOp,
+    QClampOp,
+    QConv2dOp,
+    QGemmOp,
+    QMaxPoolOp,
+    QRescaleOp,
+)
 from n64c.dialects.n64_tile import (
     TILE_HEADER_BYTES,
     DmaInOp,
@@ -74,7 +82,7 @@ from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
 from n64c.passes.window_tiles import (
     alias_reshapes,
     build_conv_kernel,
-    build_maxpool_kernel,
+    build_pool_kernel,
     cancel_transposes,
     fold_flatten_into_gemm,
     window_ops,
@@ -489,7 +497,7 @@ class TileForDmemPass(ModulePass):
 
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
     about 3488 for an rspq overlay). Option `windows` (default true) also
-    puts `n64.qconv2d` and `n64.qmaxpool` on the RSP (channels-last, see
+    puts `n64.qconv2d`, `n64.qmaxpool` and `n64.qavgpool` on the RSP (channels-last, see
     `window_tiles`); with `windows=false` they stay on the CPU.
     """
 
@@ -506,17 +514,24 @@ class TileForDmemPass(ModulePass):
         ]
         n_gemms = sum(isinstance(g, QGemmOp) for g in op.walk())
         # every kernel's constants stay in DMEM (see allocate-dmem)
-        working = self.dmem - 16 * (n_gemms + len(windows)) - 32 * len(eltwise)
+        n_avg = sum(isinstance(w, QAvgPoolOp) for w in windows)
+        working = self.dmem - 16 * (n_gemms + len(windows) + n_avg) - 32 * len(eltwise)
         counts: dict[str, int] = {}
         for window in windows:
-            kind = "conv" if isinstance(window, QConv2dOp) else "maxpool"
+            kind = (
+                "conv"
+                if isinstance(window, QConv2dOp)
+                else "maxpool"
+                if isinstance(window, QMaxPoolOp)
+                else "avgpool"
+            )
             index = counts.get(kind, 0)
             counts[kind] = index + 1
             name = layer_name(window, f"{kind}{index}")
             if isinstance(window, QConv2dOp):
                 ops = build_conv_kernel(window, name, working)
             else:
-                ops = build_maxpool_kernel(window, name, working)
+                ops = build_pool_kernel(window, name, working)
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
         cancel_transposes(op)
         fold_flatten_into_gemm(op)

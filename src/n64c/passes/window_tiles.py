@@ -33,6 +33,7 @@ import numpy as np
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    IntegerAttr,
     ModuleOp,
     TensorType,
     i16,
@@ -42,6 +43,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
+    QAvgPoolOp,
     QConv2dOp,
     QGemmOp,
     QMaxPoolOp,
@@ -83,7 +85,7 @@ def _geometry(**fields: int) -> WindowGeometry:
 
 def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     """Working set of a window kernel (without the constants)."""
-    if kind == "maxpool":
+    if kind != "conv":
         return g.band_bytes + 2 * g.cs * g.pixels
     partial = 32 * g.pixels if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
@@ -94,14 +96,14 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     """Analytic cycle estimate of a window kernel (for packing reports and
     for choosing the geometry; the simulator measures the real number)."""
     tiles = g.n * g.tiles
-    if kind == "maxpool" or g.slices == 1:
+    if kind != "conv" or g.slices == 1:
         loads = g.slices
     else:
         loads = g.groups * g.slices_per_group
     band = loads * g.band_rows * (DMA_SETUP + 24 + g.w * g.cs // 4)
     taps = g.kh * g.kw
-    if kind == "maxpool":
-        per_pixel = g.slice_blocks * (2 * taps + 2) + 6
+    if kind != "conv":
+        per_pixel = g.slice_blocks * (2 * taps + 10) + 6
         return tiles * (band + g.slices * (g.pixels * per_pixel + 40))
     ci, cj = g.chunk_dims
     if g.depthwise:
@@ -163,7 +165,7 @@ def plan_window(
     for slice_blocks, level, resident in (
         (b, lv, r) for b in blocks for lv in levels for r in (1, 0)
     ):
-        if resident and kind == "maxpool":
+        if resident and kind != "conv":
             continue
         for rows in _divisors_desc(oh):
             if rows * ow > MAX_PIXELS:
@@ -280,6 +282,7 @@ def _window_kernel(
     weights: np.ndarray,
     macs: int,
     clamp: tuple[int, int],
+    consts: list[int] | None = None,
 ) -> TileKernelOp:
     body = Block(
         arg_types=[
@@ -290,16 +293,16 @@ def _window_kernel(
     )
     xr, yr, wr = body.args
     out_bytes = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+    if consts is None:
+        consts = (
+            [16384, 1, clamp[0], clamp[1], 0, 0, 0, 0]
+            if kind == "conv"
+            else [-32768] * 8
+        )
     allocs = [
         DmemAllocOp("band", DmemType(g.band_bytes)),
         DmemAllocOp("out", DmemType(out_bytes)),
-        DmemAllocOp(
-            "k",
-            DmemType(16),
-            [16384, 1, clamp[0], clamp[1], 0, 0, 0, 0]
-            if kind == "conv"
-            else [-32768] * 8,
-        ),
+        DmemAllocOp("k", DmemType(2 * len(consts)), consts),
     ]
     if kind == "conv" and g.resident:
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
@@ -373,14 +376,27 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 
 
-def build_maxpool_kernel(
-    op: QMaxPoolOp, layer: str, dmem_bytes: int
+MAX_POOL_TAPS = 256
+"""Largest pooling window on the RSP (its code is unrolled per tap)."""
+
+
+def avgpool_constants(multiplier: int, shift: int) -> list[int]:
+    """The two constant vectors of an `avgpool` window kernel."""
+    ra = min(shift - 1, 14)
+    rb = shift - 1 - ra
+    first = [16384, 1, 0, 0, multiplier, 1 << rb, 1 << (16 - shift), 0]
+    return first + [1 << ra] * 8
+
+
+def build_pool_kernel(
+    op: QMaxPoolOp | QAvgPoolOp, layer: str, dmem_bytes: int
 ) -> list[Operation]:
     """`qtranspose` to NHWC, the pool's `n64.tile_kernel`, `qtranspose` back."""
+    kind = "maxpool" if isinstance(op, QMaxPoolOp) else "avgpool"
     xs = _shape(op.input)
     ys = _shape(op.output)
     g = plan_window(
-        "maxpool",
+        kind,
         xs,
         xs[1],
         [int(v) for v in op.kernel.get_values()],
@@ -391,10 +407,18 @@ def build_maxpool_kernel(
         dmem_bytes,
     )
     frac = op.frac_bits.value.data
-    fill = np.full(g.w * g.cp, -32768, dtype=np.int16)
-    t_in = _nhwc(op.input, frac)
+    consts = None
+    pad = -32768
+    if isinstance(op, QAvgPoolOp):
+        consts = avgpool_constants(op.multiplier.value.data, op.shift.value.data)
+        pad = 0
+        in_frac = _source_frac(op.input, frac)
+    else:
+        in_frac = frac
+    fill = np.full(g.w * g.cp, pad, dtype=np.int16)
+    t_in = _nhwc(op.input, in_frac)
     kernel = _window_kernel(
-        "maxpool",
+        kind,
         layer,
         t_in.output,
         TensorType(i16, [ys[0], ys[2], ys[3], ys[1]]),
@@ -402,8 +426,16 @@ def build_maxpool_kernel(
         fill,
         0,
         (-32768, 32767),
+        consts,
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
+
+
+def _source_frac(value: SSAValue, default: int) -> int:
+    """The format of an int16 value: its producer's `frac_bits` (`default`
+    when it has none, e.g. a function argument)."""
+    attr = getattr(value.owner, "frac_bits", None)
+    return attr.value.data if isinstance(attr, IntegerAttr) else default
 
 
 def _perm(op: QTransposeOp) -> tuple[int, ...]:
@@ -460,25 +492,25 @@ def fold_flatten_into_gemm(module: ModuleOp) -> None:
             Rewriter.erase_op(back)
 
 
-def window_ops(module: ModuleOp) -> list[QConv2dOp | QMaxPoolOp]:
+def _pool_taps(op: QMaxPoolOp | QAvgPoolOp) -> int:
+    kh, kw = (int(v) for v in op.kernel.get_values())
+    return kh * kw
+
+
+def window_ops(module: ModuleOp) -> list[QConv2dOp | QMaxPoolOp | QAvgPoolOp]:
     """The sliding-window ops `tile-for-dmem` puts on the RSP (rank-4, constant
     conv weights and bias)."""
-    found: list[QConv2dOp | QMaxPoolOp] = []
+    found: list[QConv2dOp | QMaxPoolOp | QAvgPoolOp] = []
     for op in module.walk():
-        if isinstance(op, QMaxPoolOp) or (
+        if (
+            isinstance(op, QMaxPoolOp | QAvgPoolOp) and _pool_taps(op) <= MAX_POOL_TAPS
+        ) or (
             isinstance(op, QConv2dOp)
             and isinstance(op.w.owner, ConstantOp)
             and (op.bias is None or isinstance(op.bias.owner, ConstantOp))
         ):
             found.append(op)
     return found
-
-
-def _padded_layout(shape: Sequence[int]) -> tuple[int, int]:
-    """(rows, padded columns) of a tensor in the arena."""
-    cols = shape[-1] if shape else 1
-    rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
-    return rows, round_up(cols, 8)
 
 
 def alias_reshapes(module: ModuleOp) -> None:
