@@ -10,12 +10,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, TensorType, f32
+from xdsl.ir import Block, Region, SSAValue
 
 import n64c
 from n64c.backend.conv_layer import qavgpool_module, qconv_module, qmaxpool_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
-from n64c.dialects.n64_quant import QAvgPoolOp, QConv2dOp, QMaxPoolOp
+from n64c.dialects.n64_graph import ConstantOp
+from n64c.dialects.n64_quant import (
+    DequantizeOp,
+    QAddOp,
+    QAvgPoolOp,
+    QClampOp,
+    QConv2dOp,
+    QMaxPoolOp,
+    QuantizeOp,
+)
 from n64c.dialects.n64_tile import TileWindowOp
 from n64c.errors import BudgetError
 from n64c.passes.allocate_dmem import AllocateDmemPass
@@ -200,6 +211,57 @@ def test_cnn_example_one_rsp_run_bit_exact(examples_dir: Path) -> None:
     heldout = np.load(examples_dir / "digits_heldout.npz")["X"].astype(np.float32)
     x = heldout.reshape(len(heldout), *cm.input_shapes[0])
     np.testing.assert_array_equal(cm.run(x, engine="sim"), cm.run(x, engine="int"))
+
+
+def residual_block(rng: np.random.Generator, shape: tuple[int, ...]) -> ModuleOp:
+    """conv -> Relu (a separate qclamp) -> conv -> residual add."""
+    c = shape[1]
+    block = Block(arg_types=[TensorType(f32, list(shape))])
+    quant = QuantizeOp(block.args[0], 12)
+    block.add_op(quant)
+
+    def conv(value: SSAValue, frac: int) -> SSAValue:
+        w = ConstantOp.from_numpy(
+            rng.integers(-3000, 3000, (c, c, 3, 3)).astype(np.int16)
+        )
+        b = ConstantOp.from_numpy(rng.integers(-(1 << 20), 1 << 20, c).astype(np.int32))
+        op = QConv2dOp(
+            value, w.result, b.result, (1, 1), (1, 1, 1, 1), (1, 1), 1,
+            [14] * c, [14 + 10 - frac] * c, 10,
+        )  # fmt: skip
+        block.add_ops([w, b, op])
+        return op.output
+
+    first = conv(quant.results[0], 12)
+    relu = QClampOp(first, 10, (0, 32767))
+    block.add_op(relu)
+    second = conv(relu.results[0], 10)
+    add = QAddOp(second, relu.results[0], 0, 0, 2, 8, shape, (-32768, 32767))
+    deq = DequantizeOp(add.results[0], 8)
+    block.add_ops([add, deq, func.ReturnOp(deq.results[0])])
+    typ = TensorType(f32, list(shape))
+    fn = func.FuncOp("main", ([typ], [typ]), Region(block))
+    fn.attributes["n64.input_names"] = ArrayAttr([StringAttr("input")])
+    fn.attributes["n64.output_names"] = ArrayAttr([StringAttr("output")])
+    return ModuleOp([fn])
+
+
+def test_residual_block_is_one_rsp_run() -> None:
+    """Element-wise ops between RSP conv layers run channels-last too: only
+    the entry and exit transposes are left for the CPU."""
+    rng = np.random.default_rng(7)
+    module = residual_block(rng, (1, 8, 6, 6))
+    x = rng.uniform(-4.0, 4.0, (3, 1, 8, 6, 6)).astype(np.float32)
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    program = build_rsp_program(lower(module.clone()), measure=False)
+    assert [i.layers for i in program.invocations] == [
+        ("conv0", "clamp0", "conv1", "add0")
+    ]
+    assert [o.name for o in program.cpu_ops].count("n64.qtranspose") == 2
+    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
+    np.testing.assert_array_equal(sim, golden)
+    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
+    np.testing.assert_array_equal(real, golden[:1])
 
 
 def test_conv_too_wide_for_dmem_names_layer() -> None:

@@ -85,6 +85,7 @@ from n64c.passes.window_tiles import (
     build_pool_kernel,
     cancel_transposes,
     fold_flatten_into_gemm,
+    sink_transposes,
     window_ops,
 )
 
@@ -533,8 +534,13 @@ class TileForDmemPass(ModulePass):
             else:
                 ops = build_pool_kernel(window, name, working)
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
+        sink_transposes(op)
         cancel_transposes(op)
         fold_flatten_into_gemm(op)
+        # (sink_transposes replaced element-wise ops by channels-last copies)
+        eltwise = [
+            e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
+        ]
         gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
         for index, gemm in enumerate(gemms):
             kernel = build_gemm_kernel(gemm, layer_name(gemm, f"gemm{index}"), working)

@@ -5,7 +5,8 @@ activations: a layer's input `x[N,C,H,W]` becomes `qtranspose(x) [N,H,W,C]`
 (in the arena: one row of `C` channels, padded to a multiple of 8, per
 pixel), the kernel writes `y[N,OH,OW,O]`, and a `qtranspose` turns it back
 into NCHW for the rest of the graph. Back-to-back transposes between two
-RSP layers cancel (`cancel_transposes`), and a Flatten of a channels-last
+RSP layers cancel (`cancel_transposes`; element-wise ops between them run
+channels-last too, `sink_transposes`), and a Flatten of a channels-last
 result feeding a Gemm is folded into a row permutation of the Gemm's weights
 (`fold_flatten_into_gemm`), so a CNN's conv, pool and Gemm layers share one
 RSP run with no CPU work in between.
@@ -43,10 +44,13 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
+    QAddOp,
     QAvgPoolOp,
+    QClampOp,
     QConv2dOp,
     QGemmOp,
     QMaxPoolOp,
+    QRescaleOp,
     QReshapeOp,
     QTransposeOp,
 )
@@ -455,6 +459,36 @@ def cancel_transposes(module: ModuleOp) -> None:
         Rewriter.erase_op(second)
         if not first.output.uses:
             Rewriter.erase_op(first)
+
+
+def sink_transposes(module: ModuleOp) -> None:
+    """An element-wise op (`n64.qadd` of equal shapes, `n64.qclamp`,
+    `n64.qrescale`) whose operands all come channels-last through
+    `qtranspose(., NCHW)` runs channels-last, with one transpose after it:
+    a Relu or a residual add between two RSP layers then needs no CPU
+    transposes (the pairs cancel)."""
+    for op in [
+        o for o in module.walk() if isinstance(o, QAddOp | QClampOp | QRescaleOp)
+    ]:
+        owners = [v.owner for v in op.operands]
+        if (
+            not all(isinstance(t, QTransposeOp) and _perm(t) == TO_NCHW for t in owners)
+            or len({_shape(v) for v in (*op.operands, *op.results)}) != 1
+        ):
+            continue
+        inputs = [t.input for t in owners]  # type: ignore[union-attr]
+        moved = op.create(
+            operands=inputs,
+            result_types=[inputs[0].type],
+            properties=dict(op.properties),
+            attributes=dict(op.attributes),
+        )
+        frac = op.frac_bits.value.data
+        Rewriter.replace_op(op, [moved, QTransposeOp(moved.results[0], TO_NCHW, frac)])
+        for t in owners:
+            assert isinstance(t, QTransposeOp)
+            if not t.output.uses:
+                Rewriter.erase_op(t)
 
 
 def fold_flatten_into_gemm(module: ModuleOp) -> None:
