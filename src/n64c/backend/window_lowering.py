@@ -47,6 +47,8 @@ from n64c.dialects.n64_tile import TILE_HEADER_BYTES, TileWindowOp, WindowGeomet
 from n64c.dialects.rsp_types import GprType, VregType
 
 LQV_MAX = 1008
+HELD_ROWS = 12
+"""Chains of at most this many weight rows keep them in registers."""
 
 
 class WindowLowering:
@@ -376,6 +378,14 @@ class WindowLowering:
         w_bases: dict[int, GprType] = {}
         for row in range(g.chunk_rows):  # weight base registers, set once
             self.far(self.ring_read, TILE_HEADER_BYTES + 16 * row, w_bases)
+        # a short chain keeps its weight rows in registers for every pixel
+        rows = self.chain_rows(len(blocks))
+        held: dict[int, VregType] = {}
+        if sum(len(r) for r in rows) <= HELD_ROWS:
+            for row, _element in (u for r in rows for u in r):
+                held[row] = em.vreg()
+                offset = TILE_HEADER_BYTES + 16 * row
+                em.lqv(held[row], *self.far(self.ring_read, offset, w_bases))
         header: tuple[VregType, VregType, VregType] | None = None
         if not g.partial:
             header = (em.vreg(), em.vreg(), em.vreg())
@@ -391,7 +401,7 @@ class WindowLowering:
             px = self.copy(px_row)
 
             def pixel() -> None:
-                self.mac_chain(px, blocks, w_bases, header, po, pp)
+                self.mac_chain(px, blocks, rows, w_bases, held, header, po, pp)
                 em.addi(px, px, g.sw * g.cs * 2)
                 em.addi(po, po, 16)
                 if g.partial:
@@ -434,11 +444,30 @@ class WindowLowering:
             em.vop(rsp.VltOp, y, y, k, 8 + 3)
         return y
 
+    def chain_rows(self, blocks: int) -> list[list[tuple[int, int]]]:
+        """Per x vector of the chain, its (weight row, element) pairs:
+        lane by lane (element 0) for depthwise, else one row per input
+        channel broadcast from lane `8 + j`, padded channels left out when
+        all channels are in one slice (their weights are zero)."""
+        g = self.g
+        if g.depthwise:
+            return [[(b, 0)] for b in range(blocks)]
+        return [
+            [
+                (8 * b + j, 8 + j)
+                for j in range(8)
+                if not (g.slices == 1 and 8 * (b % g.slice_blocks) + j >= g.c)
+            ]
+            for b in range(blocks)
+        ]
+
     def mac_chain(
         self,
         px: GprType,
         blocks: list[int],
+        rows: list[list[tuple[int, int]]],
         w_bases: dict[int, GprType],
+        held: dict[int, VregType],
         header: tuple[VregType, VregType, VregType] | None,
         po: GprType,
         pp: GprType,
@@ -450,25 +479,16 @@ class WindowLowering:
             self.restore(sink, pp)
             started = True
         x_bases: dict[int, GprType] = {}
-        g = self.g
-        for b, x_offset in enumerate(blocks):
+        for x_offset, uses in zip(blocks, rows, strict=True):
             x = em.vreg()
             em.lqv(x, *self.far(px, x_offset, x_bases))
-            if g.depthwise:  # lane by lane: channel o times its own input
-                w = em.vreg()
-                offset = TILE_HEADER_BYTES + 16 * b
-                em.lqv(w, *self.far(self.ring_read, offset, w_bases))
-                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x)
-                started = True
-                continue
-            for j in range(8):
-                channel = 8 * (b % g.slice_blocks) + j
-                if g.slices == 1 and channel >= g.c:
-                    continue  # a padded input channel: its weights are zero
-                offset = TILE_HEADER_BYTES + 16 * (8 * b + j)
-                w = em.vreg()
-                em.lqv(w, *self.far(self.ring_read, offset, w_bases))
-                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x, 8 + j)
+            for row, element in uses:
+                w = held.get(row)
+                if w is None:
+                    w = em.vreg()
+                    offset = TILE_HEADER_BYTES + 16 * row
+                    em.lqv(w, *self.far(self.ring_read, offset, w_bases))
+                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x, element)
                 started = True
         if header is None:
             hi, md = em.vreg(), em.vreg()
