@@ -27,7 +27,7 @@ from n64c.dialects.n64_quant import (
     QMaxPoolOp,
     QuantizeOp,
 )
-from n64c.dialects.n64_tile import TileWindowOp
+from n64c.dialects.n64_tile import RspInvokeOp, TileWindowOp
 from n64c.errors import BudgetError
 from n64c.passes.allocate_dmem import AllocateDmemPass
 from n64c.passes.lower_to_rsp import LowerToRspPass
@@ -264,10 +264,25 @@ def test_residual_block_is_one_rsp_run() -> None:
     np.testing.assert_array_equal(real, golden[:1])
 
 
-def test_conv_too_wide_for_dmem_names_layer() -> None:
+def test_conv_too_wide_for_dmem_stays_on_cpu() -> None:
+    """A band of input rows wider than DMEM: the planner names the layer,
+    and `tile-for-dmem` leaves the layer on the CPU."""
+    with pytest.raises(BudgetError, match="layer conv0: the conv needs"):
+        plan_window(
+            "conv",
+            (1, 64, 4, 60),
+            8,
+            (3, 3),
+            (1, 1),
+            (1, 1, 1, 1),
+            (1, 1),
+            "conv0",
+            4064,
+        )
     rng = np.random.default_rng(0)
     module = random_conv(
         rng, (1, 64, 4, 60), 8, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, False
     )
-    with pytest.raises(BudgetError, match="layer conv0: the conv needs"):
-        TileForDmemPass().apply(Context(), module)
+    lowered = lower(module.clone())
+    assert any(isinstance(o, QConv2dOp) for o in lowered.walk())
+    assert not any(isinstance(o, RspInvokeOp) for o in lowered.walk())

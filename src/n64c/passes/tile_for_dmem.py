@@ -499,7 +499,8 @@ class TileForDmemPass(ModulePass):
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
     about 3488 for an rspq overlay). Option `windows` (default true) also
     puts `n64.qconv2d`, `n64.qmaxpool` and `n64.qavgpool` on the RSP (channels-last, see
-    `window_tiles`); with `windows=false` they stay on the CPU.
+    `window_tiles`); with `windows=false` they stay on the CPU, as does a
+    layer whose band of input rows does not fit DMEM.
     """
 
     name = "tile-for-dmem"
@@ -529,10 +530,13 @@ class TileForDmemPass(ModulePass):
             index = counts.get(kind, 0)
             counts[kind] = index + 1
             name = layer_name(window, f"{kind}{index}")
-            if isinstance(window, QConv2dOp):
-                ops = build_conv_kernel(window, name, working)
-            else:
-                ops = build_pool_kernel(window, name, working)
+            try:
+                if isinstance(window, QConv2dOp):
+                    ops = build_conv_kernel(window, name, working)
+                else:
+                    ops = build_pool_kernel(window, name, working)
+            except BudgetError:
+                continue  # too wide for DMEM (no width tiling): stays on the CPU
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
         sink_transposes(op)
         cancel_transposes(op)
