@@ -264,25 +264,32 @@ def test_residual_block_is_one_rsp_run() -> None:
     np.testing.assert_array_equal(real, golden[:1])
 
 
-def test_conv_too_wide_for_dmem_stays_on_cpu() -> None:
-    """A band of input rows wider than DMEM: the planner names the layer,
-    and `tile-for-dmem` leaves the layer on the CPU."""
-    with pytest.raises(BudgetError, match="layer conv0: the conv needs"):
-        plan_window(
-            "conv",
-            (1, 64, 4, 60),
-            8,
-            (3, 3),
-            (1, 1),
-            (1, 1, 1, 1),
-            (1, 1),
-            "conv0",
-            4064,
-        )
-    rng = np.random.default_rng(0)
+def test_wide_images_use_column_tiles() -> None:
+    """Bands of whole rows too wide for DMEM: one output row per tile, fewer
+    columns, the band's columns from the column table (edges padded)."""
+    rng = np.random.default_rng(3)
     module = random_conv(
-        rng, (1, 64, 4, 60), 8, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, False
+        rng, (1, 64, 4, 60), 8, (3, 3), (1, 2), (1, 1, 1, 1), (1, 1), 1, True
     )
+    g = plan_window(
+        "conv", (1, 64, 4, 60), 8, (3, 3), (1, 2), (1, 1, 1, 1), (1, 1), "l", 4064
+    )
+    assert g.col_tiles > 1 and g.tile_rows == 1
+    x = rng.uniform(-8.0, 8.0, (2, 1, 64, 4, 60)).astype(np.float32)
+    check(module, x, 1)
+    pool = qmaxpool_module((1, 40, 5, 90), (3, 3), strides=(1, 1), pads=(1, 1, 1, 1))
+    x = rng.uniform(-40.0, 8.0, (2, 1, 40, 5, 90)).astype(np.float32)
+    check(pool, x, 1)
+
+
+def test_conv_too_large_for_dmem_stays_on_cpu() -> None:
+    """A window whose band does not fit DMEM even for one output pixel: the
+    planner names the layer and `tile-for-dmem` leaves it on the CPU."""
+    shape, kernel, dil = (1, 8, 40, 40), (15, 15), (2, 2)
+    with pytest.raises(BudgetError, match="layer conv0: the conv needs"):
+        plan_window("conv", shape, 8, kernel, (1, 1), (0, 0, 0, 0), dil, "conv0", 4064)
+    rng = np.random.default_rng(0)
+    module = random_conv(rng, shape, 8, kernel, (1, 1), (0, 0, 0, 0), dil, 1, False)
     lowered = lower(module.clone())
     assert any(isinstance(o, QConv2dOp) for o in lowered.walk())
     assert not any(isinstance(o, RspInvokeOp) for o in lowered.walk())

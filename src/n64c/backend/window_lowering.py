@@ -41,7 +41,15 @@ from collections.abc import Callable
 
 from xdsl.ir import SSAValue
 
-from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
+from n64c.backend.rsp_emitter import (
+    ACC_HI,
+    ACC_MD,
+    COP0_DMA_RAMADDR,
+    COP0_DMA_READ,
+    COP0_DMA_SPADDR,
+    RspEmitter,
+    dma_length_word,
+)
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import TILE_HEADER_BYTES, TileWindowOp, WindowGeometry
 from n64c.dialects.rsp_types import GprType, VregType
@@ -76,6 +84,8 @@ class WindowLowering:
         self.ring = offsets[3] if self.kind == "conv" else 0
         self.partial = offsets[4] if self.kind == "conv" and self.g.partial else 0
         self.first_slot = first_slot
+        self.table_buffer = offsets[-1] if self.g.col_tiles > 1 else 0
+        self.table: GprType | None = None
         self.lo = op.clamp_lo.value.data
         self.hi = op.clamp_hi.value.data
 
@@ -126,27 +136,47 @@ class WindowLowering:
 
     def load_band(self, row: GprType, ih0: GprType) -> None:
         """DMA the band: row `r` is input row `ih0 + r` from `row + r * W*cp*2`,
-        or the pad row when that input row is outside the image."""
+        or the pad row when that input row is outside the image. With column
+        tiles, the columns, their place in the band and the length word come
+        from the column table (`self.table`)."""
         em, g = self.em, self.g
         ih = self.copy(ih0)
         src = self.copy(row)
         dst = em.gpr()
-        em.addi(dst, em.zero, self.band + g.pl * g.cs * 2)
-        if g.slices == 1:
+        pad_src = self.copy(self.base, self.w_off + self.fill_offset)
+        length: int | GprType
+        if self.table is not None:
+            em.lw(dst, self.table, 0)
+            em.add_const(dst, dst, self.band)
+            column = em.gpr()
+            em.lw(column, self.table, 4)
+            for reg in (src, pad_src):
+                em.emit(rsp.AddOp(em.value(reg), em.value(column), rd=reg))
+            length = em.gpr()
+            em.lw(length, self.table, 8)
+        elif g.slices == 1:
+            em.addi(dst, em.zero, self.band + g.pl * g.cs * 2)
             length = dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
         else:
+            em.addi(dst, em.zero, self.band + g.pl * g.cs * 2)
             length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
 
         def body() -> None:
             inside, use = em.gpr(), em.gpr()
             em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
-            em.add_const(use, self.base, self.w_off + self.fill_offset)
+            em.addi(use, pad_src, 0)
             pad = em.label("pad_row")
             em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), pad))
             em.emit(rsp.NopOp())
             em.addi(use, src, 0)
             em.place_label(pad)
-            em.dma(dst, use, length, to_rdram=False)
+            if isinstance(length, int):
+                em.dma(dst, use, length, to_rdram=False)
+            else:
+                em.wait_dma_slot()
+                em.mtc0(dst, COP0_DMA_SPADDR)
+                em.mtc0(use, COP0_DMA_RAMADDR)
+                em.mtc0(length, COP0_DMA_READ)
             em.addi(ih, ih, 1)
             self.bump(src, g.w * g.cp * 2)
             em.addi(dst, dst, g.band_row_bytes)
@@ -159,6 +189,11 @@ class WindowLowering:
         """Byte offset of the pad row in the layer's weights region."""
         g = self.g
         return (g.weight_tiles + 1) * g.tile_bytes if self.kind == "conv" else 0
+
+    @property
+    def table_offset(self) -> int:
+        """Byte offset of the column table in the layer's weights region."""
+        return self.fill_offset + self.g.w * self.g.cp * 2
 
     def far(
         self, reg: GprType, offset: int, cache: dict[int, GprType]
@@ -180,12 +215,25 @@ class WindowLowering:
         k = em.vreg()
         em.lqv(k, em.zero, self.consts)
         self.k = k
+        if g.col_tiles > 1:  # the column table, from the weights blob
+            self.table = em.gpr()
+            em.addi(self.table, em.zero, self.table_buffer)
+            table_src = self.copy(self.base, self.w_off + self.table_offset)
+            em.dma(
+                self.table,
+                table_src,
+                dma_length_word(g.table_bytes, 1, g.table_bytes),
+                False,
+            )
+            em.wait_dma_idle()
+        self.pad = k
         if self.kind == "maxpool":
             self.fill(self.band, g.band_bytes, k)
         else:
             zero = em.vreg()
             em.vop(rsp.VxorOp, zero, k, k)
             self.zero = zero
+            self.pad = zero
             self.fill(self.band, g.band_bytes, zero)
             if self.kind == "conv" and g.partial:
                 self.fill(self.partial, 32 * g.pixels, zero)
@@ -221,16 +269,25 @@ class WindowLowering:
             row = self.copy(x_img, -g.pt * in_row)
             y_tile = self.copy(y_img)
 
-            def tile() -> None:
+            def column_tile() -> None:
+                if self.table is not None:  # a fresh band: padding everywhere
+                    self.fill(self.band, g.band_bytes, self.pad)
                 if self.kind == "conv":
                     self.conv_tile(row, ih, y_tile)
                 else:
                     self.pool_tile(row, ih, y_tile)
+                self.bump(y_tile, g.pixels * g.op * 2)
+                if self.table is not None:
+                    em.addi(self.table, self.table, 12)
+
+            def tile() -> None:
+                if self.table is not None:
+                    em.addi(self.table, em.zero, self.table_buffer)
+                self.counted(g.col_tiles, column_tile, "column_tile")
                 em.addi(ih, ih, g.tile_rows * g.sh)
                 self.bump(row, g.tile_rows * g.sh * in_row)
-                self.bump(y_tile, g.pixels * g.op * 2)
 
-            self.counted(g.tiles, tile, "tile")
+            self.counted(g.oh // g.tile_rows, tile, "tile")
             self.bump(x_img, g.h * in_row)
             self.bump(y_img, g.oh * g.ow * g.op * 2)
 
@@ -266,7 +323,7 @@ class WindowLowering:
                     em.addi(px, px, g.sw * g.cs * 2)
                     em.addi(po, po, g.cs * 2)
 
-                self.counted(g.ow, pixel, "pixel")
+                self.counted(g.tile_cols, pixel, "pixel")
                 self.bump(px_row, g.sh * g.band_row_bytes)
 
             self.counted(g.tile_rows, out_row, "out_row")
@@ -407,7 +464,7 @@ class WindowLowering:
                 if g.partial:
                     em.addi(pp, pp, 32)
 
-            self.counted(g.ow, pixel, "pixel")
+            self.counted(g.tile_cols, pixel, "pixel")
             self.bump(px_row, g.sh * g.band_row_bytes)
 
         self.counted(g.tile_rows, out_row, "out_row")

@@ -815,6 +815,7 @@ WINDOW_FIELDS = (
     "c",
     "depthwise",
     "resident",
+    "tile_cols",
 )
 """The geometry of `n64.tile_window`, in the order of its `geometry` array."""
 WINDOW_KINDS = ("conv", "maxpool", "avgpool")
@@ -835,7 +836,10 @@ class WindowGeometry:
     band holds that slice, and a tile row is one tap's 8 weights,
     multiplied lane by lane. `resident` (1): all weight tiles of the layer
     stay in DMEM (one buffer, loaded once) instead of streaming through a
-    two-slot ring.
+    two-slot ring. `tile_cols` is the output columns per spatial tile: the
+    whole output width, or fewer for images too wide for DMEM (then one
+    output row per tile, a band `wp` pixels wide, and a table in the
+    weights blob giving each column tile's band columns inside the image).
     """
 
     def __init__(self, values: Sequence[int]) -> None:
@@ -869,6 +873,7 @@ class WindowGeometry:
     c: int
     depthwise: int
     resident: int
+    tile_cols: int
 
     @property
     def cs(self) -> int:
@@ -894,12 +899,22 @@ class WindowGeometry:
     @property
     def pixels(self) -> int:
         """Output pixels per spatial tile."""
-        return self.tile_rows * self.ow
+        return self.tile_rows * self.tile_cols
+
+    @property
+    def col_tiles(self) -> int:
+        """Column tiles per row of spatial tiles."""
+        return self.ow // self.tile_cols
 
     @property
     def tiles(self) -> int:
         """Spatial tiles per image."""
-        return self.oh // self.tile_rows
+        return self.oh // self.tile_rows * self.col_tiles
+
+    @property
+    def table_bytes(self) -> int:
+        """Bytes of the column-tile table (0 without column tiles)."""
+        return 0 if self.col_tiles == 1 else (12 * self.col_tiles + 15) // 16 * 16
 
     @property
     def groups(self) -> int:
@@ -959,7 +974,8 @@ class TileWindowOp(IRDLOperation):
     the padding value). `buffers` are, in order: the band, the output
     buffer, the constants, and for `conv` the weight ring (or, when
     `resident`, one buffer of all weight tiles) and (when
-    `geometry` needs partial sums) the partial-sum buffer. The constants
+    `geometry` needs partial sums) the partial-sum buffer, and last, with
+    column tiles, the column-tile table. The constants
     are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv), eight times
     -32768 (maxpool) or two vectors `[16384, 1, 0, 0, m, 2^rb, 2^(16-s), 0]`
     and eight times `2^ra` with `ra + rb = s - 1` (avgpool). Geometry fields: `WINDOW_FIELDS`.
@@ -968,7 +984,7 @@ class TileWindowOp(IRDLOperation):
 
     ```mlir
     n64.tile_window "maxpool" %xr, %yr, %wr, %band, %out, %k {geometry = array<i64:
-        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0>,
+        1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>,
         clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
         : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>,
           !n64.dmem<256>, !n64.dmem<16>
@@ -1041,6 +1057,12 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: at most 256 pixels per tile, level 0, 1 or 2"
             )
         want = (5 if g.partial else 4) if kind == "conv" else 3
+        want += g.col_tiles > 1
+        if g.col_tiles > 1 and g.tile_rows != 1 or g.ow % max(g.tile_cols, 1):
+            raise VerifyException(
+                "n64.tile_window: column tiles divide the output width and hold "
+                "one output row"
+            )
         if len(self.buffers) != want:
             raise VerifyException(
                 f"n64.tile_window {kind!r}: {want} DMEM buffers expected"

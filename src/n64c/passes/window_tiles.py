@@ -42,6 +42,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from n64c.backend.rsp_emitter import dma_length_word
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     QAddOp,
@@ -90,10 +91,10 @@ def _geometry(**fields: int) -> WindowGeometry:
 def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     """Working set of a window kernel (without the constants)."""
     if kind != "conv":
-        return g.band_bytes + 2 * g.cs * g.pixels
+        return g.band_bytes + 2 * g.cs * g.pixels + g.table_bytes
     partial = 32 * g.pixels if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
-    return g.band_bytes + weights + 16 * g.pixels + partial
+    return g.band_bytes + weights + 16 * g.pixels + partial + g.table_bytes
 
 
 def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
@@ -104,7 +105,9 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
         loads = g.slices
     else:
         loads = g.groups * g.slices_per_group
-    band = loads * g.band_rows * (DMA_SETUP + 24 + g.w * g.cs // 4)
+    band = loads * g.band_rows * (DMA_SETUP + 24 + g.wp * g.cs // 4)
+    if g.col_tiles > 1:
+        band += g.band_bytes // 16  # the band is refilled with padding
     taps = g.kh * g.kw
     if kind != "conv":
         per_pixel = g.slice_blocks * (2 * taps + 10) + 6
@@ -155,20 +158,14 @@ def plan_window(
     cp = round_up(c, 8)
     opad = round_up(out_channels, 8) if kind == "conv" else cp
     available = dmem_bytes - PARAM_BYTES
-    if ow > MAX_PIXELS:
-        raise BudgetError(
-            f"layer {layer}: output rows of {ow} pixels are wider than the "
-            f"{MAX_PIXELS} pixels of an RSP tile"
-        )
     best: tuple[int, WindowGeometry] | None = None
     smallest = 0
     blocks = [b for b in _divisors_desc(cp // 8) if kind == "conv" or b <= 4]
     if depthwise:
         blocks = [1]
     levels = (0, 1, 2) if kind == "conv" else (0,)
-    for slice_blocks, level, resident in (
-        (b, lv, r) for b in blocks for lv in levels for r in (1, 0)
-    ):
+    candidates = [(b, lv, r) for b in blocks for lv in levels for r in (1, 0)]
+    for slice_blocks, level, resident in candidates:
         if resident and kind != "conv":
             continue
         for rows in _divisors_desc(oh):
@@ -178,7 +175,7 @@ def plan_window(
                 n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
                 sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
                 tile_rows=rows, slice_blocks=slice_blocks, level=level,
-                c=c, depthwise=int(depthwise), resident=resident,
+                c=c, depthwise=int(depthwise), resident=resident, tile_cols=ow,
             )  # fmt: skip
             if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                 break
@@ -190,6 +187,32 @@ def plan_window(
             if best is None or cost < best[0]:
                 best = (cost, geo)
             break
+    if best is None:  # too wide: tiles of one output row and fewer columns
+        for slice_blocks, level, resident in candidates:
+            if resident and kind != "conv":
+                continue
+            for cols in _divisors_desc(ow):
+                if cols > MAX_PIXELS:
+                    continue
+                geo = _geometry(
+                    n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
+                    sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl,
+                    wp=(cols - 1) * sw + (kw - 1) * dw + 1,
+                    tile_rows=1, slice_blocks=slice_blocks, level=level,
+                    c=c, depthwise=int(depthwise), resident=resident, tile_cols=cols,
+                )  # fmt: skip
+                if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
+                    break
+                if any(n_valid < 1 for *_, n_valid in _column_tiles(geo)):
+                    continue
+                need = window_dmem_bytes(kind, geo)
+                smallest = need if not smallest else min(smallest, need)
+                if need > available:
+                    continue
+                cost = estimate_window_cycles(kind, geo)
+                if best is None or cost < best[0]:
+                    best = (cost, geo)
+                break
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
@@ -197,6 +220,32 @@ def plan_window(
             f"for one output row{over} the {available} bytes available"
         )
     return best[1]
+
+
+def _column_tiles(g: WindowGeometry) -> list[tuple[int, int, int]]:
+    """Per column tile: (band byte of the first image column, image column
+    of it, image columns in the band)."""
+    out = []
+    for ct in range(g.col_tiles):
+        c0 = ct * g.tile_cols * g.sw - g.pl
+        lo, hi = max(0, c0), min(g.w, c0 + g.wp)
+        out.append(((lo - c0) * g.cs * 2, lo, hi - lo))
+    return out
+
+
+def column_table(g: WindowGeometry) -> np.ndarray:
+    """The column-tile table (int16 halves of big-endian words): per column
+    tile the band byte offset, the image row byte offset and the DMA length
+    word of the columns inside the image."""
+    if g.col_tiles == 1:
+        return np.zeros(0, dtype=np.int16)
+    words: list[int] = []
+    for dst, col, count in _column_tiles(g):
+        words += [dst, col * g.cp * 2, dma_length_word(g.cs * 2, count, g.cp * 2)]
+    table = np.zeros(g.table_bytes // 2, dtype=np.uint16)
+    for i, v in enumerate(words):
+        table[2 * i], table[2 * i + 1] = (v >> 16) & 0xFFFF, v & 0xFFFF
+    return table.view(np.int16)
 
 
 def pack_conv_weights(
@@ -240,7 +289,8 @@ def pack_conv_weights(
                     rows = taps[chans, i0 : i0 + ci, j0 : j0 + cj].reshape(8, -1).T
                     tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
         tiles.append(tiles[0])
-        return np.concatenate([*tiles, np.zeros(g.w * g.cp, dtype=np.int16)])
+        fill = np.zeros(g.w * g.cp, dtype=np.int16)
+        return np.concatenate([*tiles, fill, column_table(g)])
     for g8 in range(g.groups):
         chans = slice(8 * g8, 8 * g8 + 8)
         for sl in range(g.slices):
@@ -252,7 +302,7 @@ def pack_conv_weights(
                     tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
     tiles.append(tiles[0])
     fill = np.zeros(g.w * g.cp, dtype=np.int16)
-    return np.concatenate([*tiles, fill])
+    return np.concatenate([*tiles, fill, column_table(g)])
 
 
 def _weights_attr(values: np.ndarray) -> DenseIntOrFPElementsAttr:
@@ -308,12 +358,14 @@ def _window_kernel(
         DmemAllocOp("out", DmemType(out_bytes)),
         DmemAllocOp("k", DmemType(2 * len(consts)), consts),
     ]
+    table = [DmemAllocOp("cols", DmemType(g.table_bytes))] if g.table_bytes else []
     if kind == "conv" and g.resident:
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
     elif kind == "conv":
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
         if g.partial:
             allocs.append(DmemAllocOp("partial", DmemType(32 * g.pixels)))
+    allocs += table
     body.add_ops(allocs)
     body.add_op(
         TileWindowOp(
@@ -419,7 +471,7 @@ def build_pool_kernel(
         in_frac = _source_frac(op.input, frac)
     else:
         in_frac = frac
-    fill = np.full(g.w * g.cp, pad, dtype=np.int16)
+    fill = np.concatenate([np.full(g.w * g.cp, pad, dtype=np.int16), column_table(g)])
     t_in = _nhwc(op.input, in_frac)
     kernel = _window_kernel(
         kind,
