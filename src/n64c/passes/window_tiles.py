@@ -160,7 +160,12 @@ def plan_window(
     available = dmem_bytes - PARAM_BYTES
     best: tuple[int, WindowGeometry] | None = None
     smallest = 0
-    blocks = [b for b in _divisors_desc(cp // 8) if kind == "conv" or b <= 4]
+    # pool code is unrolled over window elements and channel vectors (IMEM)
+    blocks = [
+        b
+        for b in _divisors_desc(cp // 8)
+        if kind == "conv" or b == 1 or (b <= 4 and b * kh * kw <= MAX_POOL_TAPS)
+    ]
     if depthwise:
         blocks = [1]
     levels = (0, 1, 2) if kind == "conv" else (0,)
