@@ -31,6 +31,7 @@ with `bias = bias_hi * 16384 + bias_lo`, `0 <= bias_lo < 16384`, and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects.builtin import (
     I16,
@@ -348,8 +349,11 @@ class DmaOpBase(IRDLOperation):
     def get_strides(self) -> tuple[int, ...]:
         return _ints(self.strides)
 
+    DMEM_OPERAND: ClassVar[str]
+    """The name of the operand that is the DMEM buffer (`dst` or `src`)."""
+
     def dmem_operand(self) -> SSAValue:
-        raise NotImplementedError
+        return getattr(self, self.DMEM_OPERAND)
 
     def verify_(self) -> None:
         what = self.name
@@ -398,6 +402,7 @@ class DmaInOp(DmaOpBase):
     """
 
     name = "n64.dma_in"
+    DMEM_OPERAND: ClassVar[str] = "dst"
 
     src = operand_def(RdramType)
     dst = operand_def(DmemType)
@@ -427,9 +432,6 @@ class DmaInOp(DmaOpBase):
             props["skip_last"] = UnitAttr()
         super().__init__(operands=[src, dst, indices], properties=props)
 
-    def dmem_operand(self) -> SSAValue:
-        return self.dst
-
 
 @irdl_op_definition
 class DmaOutOp(DmaOpBase):
@@ -446,6 +448,7 @@ class DmaOutOp(DmaOpBase):
     """
 
     name = "n64.dma_out"
+    DMEM_OPERAND: ClassVar[str] = "src"
 
     src = operand_def(DmemType)
     dst = operand_def(RdramType)
@@ -472,9 +475,6 @@ class DmaOutOp(DmaOpBase):
             operands=[src, dst, indices],
             properties=self.make_props(offset, strides, nbytes, rows, row_stride, tag),
         )
-
-    def dmem_operand(self) -> SSAValue:
-        return self.src
 
 
 @irdl_op_definition

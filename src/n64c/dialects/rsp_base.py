@@ -260,7 +260,7 @@ class RspOperation(
     @abstractmethod
     def assembly_args(self) -> Sequence[str]:
         """The operands as written in libdragon syntax."""
-        raise NotImplementedError()
+        ...
 
     def assembly_line(self) -> str | None:
         return AssemblyPrinter.assembly_line(
