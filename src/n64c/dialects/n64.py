@@ -36,6 +36,25 @@ from n64c.dialects.n64_graph import (
     TanhOp,
     TransposeOp,
 )
+from n64c.dialects.n64_graph_index import INDEX_OPS, GatherOp, SliceOp
+from n64c.dialects.n64_graph_math import (
+    MATH_OPS,
+    AbsOp,
+    DivOp,
+    EluOp,
+    ExpOp,
+    LogSoftmaxOp,
+    LrnOp,
+    SeluOp,
+    SoftplusOp,
+)
+from n64c.dialects.n64_graph_window import (
+    WINDOW_OPS,
+    AvgPool3dOp,
+    Conv3dOp,
+    ConvTranspose2dOp,
+    MaxPool3dOp,
+)
 from n64c.dialects.n64_quant import QUANT_OPS
 from n64c.dialects.n64_tile import TILE_ATTRS, TILE_OPS
 
@@ -43,6 +62,9 @@ N64 = Dialect(
     "n64",
     [
         *GRAPH_OPS,
+        *MATH_OPS,
+        *INDEX_OPS,
+        *WINDOW_OPS,
         *QUANT_OPS,
         *TILE_OPS,
     ],
@@ -55,7 +77,24 @@ N64 = Dialect(
 __all__ = [
     "N64",
     "GRAPH_OPS",
+    "INDEX_OPS",
+    "MATH_OPS",
     "QUANT_OPS",
+    "WINDOW_OPS",
+    "AbsOp",
+    "AvgPool3dOp",
+    "Conv3dOp",
+    "ConvTranspose2dOp",
+    "DivOp",
+    "EluOp",
+    "ExpOp",
+    "GatherOp",
+    "LogSoftmaxOp",
+    "LrnOp",
+    "MaxPool3dOp",
+    "SeluOp",
+    "SliceOp",
+    "SoftplusOp",
     "AddOp",
     "AvgPoolOp",
     "BatchNormOp",

@@ -45,6 +45,25 @@ from n64c.dialects.n64_graph import (
     TransposeOp,
     f32_tensor,
 )
+from n64c.dialects.n64_graph_index import GatherOp, SliceOp
+from n64c.dialects.n64_graph_math import (
+    SELU_ALPHA,
+    SELU_GAMMA,
+    AbsOp,
+    DivOp,
+    EluOp,
+    ExpOp,
+    LogSoftmaxOp,
+    LrnOp,
+    SeluOp,
+    SoftplusOp,
+)
+from n64c.dialects.n64_graph_window import (
+    AvgPool3dOp,
+    Conv3dOp,
+    ConvTranspose2dOp,
+    MaxPool3dOp,
+)
 from n64c.frontend.onnx_graph import OnnxGraph, Shape
 
 
@@ -195,13 +214,13 @@ def _window_attrs(
     return strides, pads, dilations
 
 
-def _spatial_rank(ctx: Context, node: onnx.NodeProto, what: str) -> int:
-    rank = len(ctx.shape(node.input[0]))
-    if rank == 3:
-        return 1
-    if rank == 4:
-        return 2
-    raise NotSupported(f"{rank - 2}-D {what} (only 1-D and 2-D)")
+def _spatial_rank(ctx: Context, node: onnx.NodeProto, what: str, most: int = 3) -> int:
+    """The number of spatial axes of the node's first input: 1 to `most`."""
+    spatial = len(ctx.shape(node.input[0])) - 2
+    if 1 <= spatial <= most:
+        return spatial
+    known = ", ".join(f"{r}-D" for r in range(1, most))
+    raise NotSupported(f"{spatial}-D {what} (only {known} and {most}-D)")
 
 
 def _to_2d(
@@ -242,10 +261,13 @@ def _cast(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
 # -------------------------------------------------------------- element-wise
 
 
-_UNARY: dict[str, type[ReluOp | SigmoidOp | TanhOp]] = {
+_UNARY: dict[str, type[ReluOp | SigmoidOp | TanhOp | ExpOp | AbsOp | SoftplusOp]] = {
     "Relu": ReluOp,
     "Sigmoid": SigmoidOp,
     "Tanh": TanhOp,
+    "Exp": ExpOp,
+    "Abs": AbsOp,
+    "Softplus": SoftplusOp,
 }
 
 
@@ -258,6 +280,22 @@ def _unary(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
 @translates("LeakyRelu")
 def _leaky_relu(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     op = LeakyReluOp(ctx.value(node.input[0]), alpha=attrs.get("alpha", 0.01))
+    ctx.bind(node.output[0], ctx.emit(op))
+
+
+@translates("Elu")
+def _elu(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    op = EluOp(ctx.value(node.input[0]), alpha=attrs.get("alpha", 1.0))
+    ctx.bind(node.output[0], ctx.emit(op))
+
+
+@translates("Selu")
+def _selu(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    op = SeluOp(
+        ctx.value(node.input[0]),
+        alpha=attrs.get("alpha", SELU_ALPHA),
+        gamma=attrs.get("gamma", SELU_GAMMA),
+    )
     ctx.bind(node.output[0], ctx.emit(op))
 
 
@@ -305,7 +343,12 @@ def _binary(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
 
 @translates("Div")
 def _div(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
-    divisor = _require_const(ctx, node, 1, "divisor")
+    """A constant divisor becomes a multiplication by its reciprocal."""
+    divisor = ctx.const(node.input[1])
+    if divisor is None:
+        a, b = ctx.value(node.input[0]), ctx.value(node.input[1])
+        ctx.bind(node.output[0], ctx.emit(DivOp(a, b, _out_type(ctx, node))))
+        return
     reciprocal = ctx.constant((1.0 / divisor.astype(np.float64)).astype(np.float32))
     op = MulOp(ctx.value(node.input[0]), reciprocal, _out_type(ctx, node))
     ctx.bind(node.output[0], ctx.emit(op))
@@ -333,6 +376,12 @@ def _sum(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
 @translates("Softmax")
 def _softmax(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     op = SoftmaxOp(ctx.value(node.input[0]), axis=attrs.get("axis", -1))
+    ctx.bind(node.output[0], ctx.emit(op))
+
+
+@translates("LogSoftmax")
+def _log_softmax(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    op = LogSoftmaxOp(ctx.value(node.input[0]), axis=attrs.get("axis", -1))
     ctx.bind(node.output[0], ctx.emit(op))
 
 
@@ -421,9 +470,17 @@ def _conv(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     strides, pads, dilations = _window_attrs(attrs, x_shape[2:], kernel)
     x = ctx.value(node.input[0])
     w_const = ctx.const(node.input[1])
-    w = ctx.value(node.input[1]) if w_const is None or rank == 2 else None
+    w = ctx.value(node.input[1]) if w_const is None or rank != 1 else None
     bias = ctx.value(node.input[2]) if _input(node, 2) else None
     out_shape = ctx.shape(node.output[0])
+    if rank == 3:
+        assert w is not None
+        op3 = Conv3dOp(
+            x, w, bias, f32_tensor(out_shape), strides=strides, pads=pads,
+            dilations=dilations, group=int(attrs.get("group", 1)),
+        )  # fmt: skip
+        ctx.bind(node.output[0], ctx.emit(op3))
+        return
     if rank == 1:
         strides, pads, dilations = _to_2d(strides, pads, dilations)
         x = _reshape(ctx, x, (x_shape[0], x_shape[1], 1, x_shape[2]))
@@ -446,6 +503,66 @@ def _conv(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
             strides=strides,
             pads=pads,
             dilations=dilations,
+            group=int(attrs.get("group", 1)),
+        )  # fmt: skip
+    )
+    ctx.bind(node.output[0], _reshape(ctx, y, out_shape))
+
+
+@translates("ConvTranspose")
+def _conv_transpose(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    """1-D runs as 2-D over a height-1 image; `output_shape` and `auto_pad`
+    become explicit pads (from the inferred output shape)."""
+    rank = _spatial_rank(ctx, node, "transposed convolution", most=2)
+    x_shape, w_shape = ctx.shape(node.input[0]), ctx.shape(node.input[1])
+    out_shape = ctx.shape(node.output[0])
+    kernel = list(attrs.get("kernel_shape", w_shape[2:]))
+    strides = list(attrs.get("strides", [1] * rank))
+    dilations = list(attrs.get("dilations", [1] * rank))
+    extra = list(attrs.get("output_padding", [0] * rank))
+    auto_pad = attrs.get("auto_pad", "NOTSET")
+    if "output_shape" in attrs or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        begins, ends = [], []
+        for i in range(rank):
+            full = (x_shape[2 + i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i]
+            total = full + 1 + extra[i] - out_shape[2 + i]
+            if total < 0:
+                raise NotSupported("output_shape larger than the full output")
+            small, big = total // 2, total - total // 2
+            upper = auto_pad == "SAME_UPPER"
+            begins.append(small if upper else big)
+            ends.append(big if upper else small)
+        pads = begins + ends
+    elif auto_pad == "VALID":
+        pads = [0] * (2 * rank)
+    else:
+        pads = list(attrs.get("pads", [0] * (2 * rank)))
+    x = ctx.value(node.input[0])
+    w_const = ctx.const(node.input[1])
+    bias = ctx.value(node.input[2]) if _input(node, 2) else None
+    if rank == 1:
+        strides, pads, dilations = _to_2d(strides, pads, dilations)
+        extra = [0, extra[0]]
+        x = _reshape(ctx, x, (x_shape[0], x_shape[1], 1, x_shape[2]))
+        w4 = (w_shape[0], w_shape[1], 1, w_shape[2])
+        if w_const is not None:
+            w = ctx.constant(w_const.reshape(w4))
+        else:
+            w = _reshape(ctx, ctx.value(node.input[1]), w4)
+        conv_shape: Shape = (out_shape[0], out_shape[1], 1, out_shape[2])
+    else:
+        w = ctx.value(node.input[1])
+        conv_shape = out_shape
+    y = ctx.emit(
+        ConvTranspose2dOp(
+            x,
+            w,
+            bias,
+            f32_tensor(conv_shape),
+            strides=strides,
+            pads=pads,
+            dilations=dilations,
+            output_padding=extra,
             group=int(attrs.get("group", 1)),
         )  # fmt: skip
     )
@@ -475,6 +592,15 @@ def _pool(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     if any(p >= k for p, k in zip(pads, kernel * 2, strict=True) if p > 0):
         raise NotSupported("padding as large as the kernel")
     ceil_mode = bool(attrs.get("ceil_mode", 0))
+    if rank == 3:
+        ctx.bind(
+            node.output[0],
+            ctx.emit(
+                _pool3d(node.op_type, x, out_shape, kernel, strides, pads,
+                        dilations, ceil_mode, attrs)
+            ),
+        )  # fmt: skip
+        return
     if node.op_type == "MaxPool":
         op: Operation = MaxPoolOp(
             x, f32_tensor(pool_shape), kernel=kernel, strides=strides, pads=pads,
@@ -487,6 +613,29 @@ def _pool(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
             count_include_pad=bool(attrs.get("count_include_pad", 0)),
         )  # fmt: skip
     ctx.bind(node.output[0], _reshape(ctx, ctx.emit(op), out_shape))
+
+
+def _pool3d(
+    op_type: str,
+    x: SSAValue,
+    out_shape: Shape,
+    kernel: list[int],
+    strides: list[int],
+    pads: list[int],
+    dilations: list[int],
+    ceil_mode: bool,
+    attrs: dict[str, Any],
+) -> Operation:
+    if op_type == "MaxPool":
+        return MaxPool3dOp(
+            x, f32_tensor(out_shape), kernel=kernel, strides=strides, pads=pads,
+            dilations=dilations, ceil_mode=ceil_mode,
+        )  # fmt: skip
+    return AvgPool3dOp(
+        x, f32_tensor(out_shape), kernel=kernel, strides=strides, pads=pads,
+        dilations=dilations, ceil_mode=ceil_mode,
+        count_include_pad=bool(attrs.get("count_include_pad", 0)),
+    )  # fmt: skip
 
 
 @translates("GlobalAveragePool")
@@ -529,6 +678,68 @@ def _concat(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     ctx.bind(node.output[0], ctx.emit(op))
 
 
+@translates("Split")
+def _split(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    """One `n64.slice` per output; the sizes come from the inferred shapes."""
+    x = ctx.value(node.input[0])
+    rank = len(ctx.shape(node.input[0]))
+    axis = int(attrs.get("axis", 0)) % rank
+    start = 0
+    for name in node.output:
+        shape = ctx.shape(name)
+        end = start + shape[axis]
+        if name:
+            op = SliceOp(x, f32_tensor(shape), axis=axis, start=start, end=end)
+            ctx.bind(name, ctx.emit(op))
+        start = end
+
+
+@translates("Slice")
+def _slice(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    """Constant starts, ends, axes and steps of 1: one `n64.slice` per
+    axis that is cut."""
+    shape = list(ctx.shape(node.input[0]))
+    rank = len(shape)
+    starts = [int(v) for v in _require_const(ctx, node, 1, "starts")]
+    ends = [int(v) for v in _require_const(ctx, node, 2, "ends")]
+    axes = list(range(len(starts)))
+    if _input(node, 3):
+        axes = [int(a) % rank for a in _require_const(ctx, node, 3, "axes")]
+    steps = [1] * len(starts)
+    if _input(node, 4):
+        steps = [int(v) for v in _require_const(ctx, node, 4, "steps")]
+    if any(step != 1 for step in steps):
+        raise NotSupported("steps other than 1")
+    value = ctx.value(node.input[0])
+    for axis, start, end in zip(axes, starts, ends, strict=True):
+        size = shape[axis]
+        start = min(max(start + size if start < 0 else start, 0), size)
+        end = min(max(end + size if end < 0 else end, 0), size)
+        if end <= start:
+            raise NotSupported("an empty slice")
+        if (start, end) == (0, size):
+            continue
+        shape[axis] = end - start
+        op = SliceOp(value, f32_tensor(shape), axis=axis, start=start, end=end)
+        value = ctx.emit(op)
+    ctx.bind(node.output[0], value)
+
+
+@translates("Gather")
+def _gather(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    indices = ctx.const(node.input[1])
+    if indices is None:
+        raise NotSupported("indices computed at run time")
+    rank = len(ctx.shape(node.input[0]))
+    axis = int(attrs.get("axis", 0)) % rank
+    size = ctx.shape(node.input[0])[axis]
+    flat = [int(i) + size if int(i) < 0 else int(i) for i in indices.reshape(-1)]
+    op = GatherOp(
+        ctx.value(node.input[0]), _out_type(ctx, node), axis=axis, indices=flat
+    )
+    ctx.bind(node.output[0], ctx.emit(op))
+
+
 @translates("Pad")
 def _pad(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
     mode = attrs.get("mode", "constant")
@@ -558,6 +769,18 @@ def _pad(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------- normalisation
+
+
+@translates("LRN")
+def _lrn(ctx: Context, node: onnx.NodeProto, attrs: dict[str, Any]) -> None:
+    op = LrnOp(
+        ctx.value(node.input[0]),
+        size=int(attrs["size"]),
+        alpha=attrs.get("alpha", 1e-4),
+        beta=attrs.get("beta", 0.75),
+        bias=attrs.get("bias", 1.0),
+    )
+    ctx.bind(node.output[0], ctx.emit(op))
 
 
 @translates("BatchNormalization")

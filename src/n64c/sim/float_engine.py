@@ -33,8 +33,12 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException, InterpretationError
 
 from n64c.dialects import n64_graph as g
+from n64c.dialects import n64_graph_index as gi
+from n64c.dialects import n64_graph_math as gm
+from n64c.dialects import n64_graph_window as gw
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim import float_kernels as k
+from n64c.sim import float_windows as kw
 
 FoldRule = Callable[[Operation, Sequence[bool]], "bool | None"]
 """Says whether `op` may run with its operands flagged True carrying the
@@ -242,6 +246,132 @@ class FloatFunctions(InterpreterFunctions):
         x, scale, bias, mean, var = args
         return (k.batchnorm(x, scale, bias, mean, var, op.epsilon.value.data),)
 
+    @impl(gm.ExpOp)
+    def run_exp(
+        self, interpreter: Interpreter, op: gm.ExpOp, args: PythonValues
+    ) -> PythonValues:
+        return (np.exp(args[0]),)
+
+    @impl(gm.AbsOp)
+    def run_abs(
+        self, interpreter: Interpreter, op: gm.AbsOp, args: PythonValues
+    ) -> PythonValues:
+        return (np.abs(args[0]),)
+
+    @impl(gm.SoftplusOp)
+    def run_softplus(
+        self, interpreter: Interpreter, op: gm.SoftplusOp, args: PythonValues
+    ) -> PythonValues:
+        return (k.softplus(args[0]),)
+
+    @impl(gm.EluOp)
+    def run_elu(
+        self, interpreter: Interpreter, op: gm.EluOp, args: PythonValues
+    ) -> PythonValues:
+        return (k.elu(args[0], op.get_alpha()),)
+
+    @impl(gm.SeluOp)
+    def run_selu(
+        self, interpreter: Interpreter, op: gm.SeluOp, args: PythonValues
+    ) -> PythonValues:
+        return (k.selu(args[0], op.get_alpha(), op.get_gamma()),)
+
+    @impl(gm.DivOp)
+    def run_div(
+        self, interpreter: Interpreter, op: gm.DivOp, args: PythonValues
+    ) -> PythonValues:
+        return (args[0] / args[1],)
+
+    @impl(gm.LogSoftmaxOp)
+    def run_log_softmax(
+        self, interpreter: Interpreter, op: gm.LogSoftmaxOp, args: PythonValues
+    ) -> PythonValues:
+        return (k.log_softmax(args[0], op.get_axis()),)
+
+    @impl(gm.LrnOp)
+    def run_lrn(
+        self, interpreter: Interpreter, op: gm.LrnOp, args: PythonValues
+    ) -> PythonValues:
+        return (k.lrn(args[0], *op.get_params()),)
+
+    @impl(gi.SliceOp)
+    def run_slice(
+        self, interpreter: Interpreter, op: gi.SliceOp, args: PythonValues
+    ) -> PythonValues:
+        start, end = op.get_range()
+        picks = [slice(None)] * args[0].ndim
+        picks[op.get_axis()] = slice(start, end)
+        return (np.ascontiguousarray(args[0][tuple(picks)]),)
+
+    @impl(gi.GatherOp)
+    def run_gather(
+        self, interpreter: Interpreter, op: gi.GatherOp, args: PythonValues
+    ) -> PythonValues:
+        indices = np.array(op.get_indices(), np.int64).reshape(op.indices_shape())
+        return (k.take(args[0], indices, op.get_axis()),)
+
+    @impl(gw.ConvTranspose2dOp)
+    def run_conv_transpose2d(
+        self, interpreter: Interpreter, op: gw.ConvTranspose2dOp, args: PythonValues
+    ) -> PythonValues:
+        x, w, *bias = args
+        y = kw.conv_transpose2d(
+            x,
+            w,
+            bias[0] if bias else None,
+            op.get_strides(),
+            op.get_pads(),
+            op.get_dilations(),
+            op.get_output_padding(),
+            op.get_group(),
+        )
+        return (y,)
+
+    @impl(gw.Conv3dOp)
+    def run_conv3d(
+        self, interpreter: Interpreter, op: gw.Conv3dOp, args: PythonValues
+    ) -> PythonValues:
+        x, w, *bias = args
+        y = kw.conv_nd(
+            x,
+            w,
+            bias[0] if bias else None,
+            op.get_strides(),
+            op.get_pads(),
+            op.get_dilations(),
+            op.get_group(),
+        )
+        return (y,)
+
+    @impl(gw.MaxPool3dOp)
+    def run_maxpool3d(
+        self, interpreter: Interpreter, op: gw.MaxPool3dOp, args: PythonValues
+    ) -> PythonValues:
+        y = kw.max_pool_nd(
+            args[0],
+            op.get_kernel(),
+            op.get_strides(),
+            op.get_pads(),
+            op.get_dilations(),
+            op.get_ceil_mode(),
+        )
+        return (y,)
+
+    @impl(gw.AvgPool3dOp)
+    def run_avgpool3d(
+        self, interpreter: Interpreter, op: gw.AvgPool3dOp, args: PythonValues
+    ) -> PythonValues:
+        y = kw.avg_pool_nd(
+            args[0],
+            op.get_kernel(),
+            op.get_strides(),
+            op.get_pads(),
+            op.get_dilations(),
+            op.get_ceil_mode(),
+            op.get_count_include_pad(),
+        )
+        return (y,)
+
 
 _ONLY_FIRST_OPERAND = (
     g.Conv2dOp,
@@ -250,8 +380,24 @@ _ONLY_FIRST_OPERAND = (
     g.GlobalAvgPoolOp,
     g.GemmOp,
     g.BatchNormOp,
+    gw.ConvTranspose2dOp,
+    gw.Conv3dOp,
+    gw.MaxPool3dOp,
+    gw.AvgPool3dOp,
 )
-_ELEMENTWISE = (g.ReluOp, g.ClipOp, g.LeakyReluOp, g.SigmoidOp, g.TanhOp)
+_ELEMENTWISE = (
+    g.ReluOp,
+    g.ClipOp,
+    g.LeakyReluOp,
+    g.SigmoidOp,
+    g.TanhOp,
+    gm.ExpOp,
+    gm.AbsOp,
+    gm.SoftplusOp,
+    gm.EluOp,
+    gm.SeluOp,
+    gm.LrnOp,
+)
 
 
 def float_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
@@ -260,12 +406,12 @@ def float_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
         return True
     if isinstance(op, _ONLY_FIRST_OPERAND):
         return not any(batched[1:])
-    if isinstance(op, g.SoftmaxOp):
+    if isinstance(op, g.SoftmaxOp | gm.LogSoftmaxOp | gi.SliceOp | gi.GatherOp):
         return op.get_axis() != 0
     if isinstance(op, g.MatMulOp):
         rank = len(static_shape(op.a))
         return not batched[1] and rank >= 2 and rank == len(static_shape(op.result))
-    if isinstance(op, g.AddOp | g.SubOp | g.MulOp):
+    if isinstance(op, g.AddOp | g.SubOp | g.MulOp | gm.DivOp):
         return broadcast_folds(op, batched)
     if isinstance(op, g.ConcatOp):
         return op.get_axis() != 0

@@ -231,3 +231,44 @@ def conv2d(
     if bias is not None:
         out += bias.reshape(1, o, 1, 1)
     return clamp(out, clamp_min, clamp_max)
+
+
+def elu(x: np.ndarray, alpha: float) -> np.ndarray:
+    """ONNX Elu: `x` above 0, else `alpha * (exp(x) - 1)` (as `expm1`)."""
+    neg = np.expm1(np.minimum(x, np.zeros((), x.dtype))) * np.asarray(alpha, x.dtype)
+    return np.where(x > 0, x, neg)
+
+
+def selu(x: np.ndarray, alpha: float, gamma: float) -> np.ndarray:
+    """ONNX Selu: `gamma * elu(x, alpha)`."""
+    return elu(x, alpha) * np.asarray(gamma, x.dtype)
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    """`log(1 + exp(x))` as `max(x, 0) + log1p(exp(-|x|))` (never overflows)."""
+    return relu(x) + np.log1p(np.exp(-np.abs(x)))
+
+
+def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """ONNX (opset 13+) LogSoftmax along one axis."""
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def lrn(x: np.ndarray, size: int, alpha: float, beta: float, bias: float) -> np.ndarray:
+    """ONNX LRN across axis 1: `x / (bias + alpha / size * sum(x^2))^beta`,
+    the sum over channels `c - (size-1)//2 ... c + ceil((size-1)/2)`."""
+    channels = x.shape[1]
+    before, after = (size - 1) // 2, size - 1 - (size - 1) // 2
+    squares = x * x
+    padded = np.pad(squares, [(0, 0), (before, after)] + [(0, 0)] * (x.ndim - 2))
+    total = np.zeros_like(x)
+    for i in range(size):
+        total += padded[:, i : i + channels]
+    scale = np.asarray(alpha / size, x.dtype)
+    return x * (np.asarray(bias, x.dtype) + scale * total) ** np.asarray(-beta, x.dtype)
+
+
+def take(x: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
+    """ONNX Gather (constant, non-negative indices of any shape)."""
+    return np.take(x, indices, axis=axis)

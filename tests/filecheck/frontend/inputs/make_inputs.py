@@ -300,21 +300,86 @@ def opset6() -> onnx.ModelProto:
     return m
 
 
+# ------------------------------------------------- float-only and indexing
+
+
+@register
+def float_math() -> onnx.ModelProto:
+    nodes = [
+        node("Exp", ["x"], ["a"]),
+        node("Abs", ["a"], ["b"]),
+        node("Softplus", ["b"], ["c"]),
+        node("Elu", ["c"], ["d"], alpha=0.5),
+        node("Selu", ["d"], ["e"]),
+        node("Div", ["e", "b"], ["f"]),
+        node("LogSoftmax", ["f"], ["g"], axis=1),
+        node("LRN", ["g"], ["y"], size=3, alpha=0.5, beta=0.25),
+    ]
+    return model(nodes, {"x": [1, 4, 2, 2]}, ["y"])
+
+
+@register
+def split_gather() -> onnx.ModelProto:
+    nodes = [
+        node("Split", ["x", "sizes"], ["a", "b"], axis=1),
+        node("Gather", ["a", "idx"], ["c"], axis=1),
+        node("Slice", ["b", "starts", "ends", "axes"], ["d"]),
+        node("Mul", ["c", "d"], ["y"]),
+    ]
+    inits = {
+        "sizes": np.array([2, 4], np.int64),
+        "idx": np.array([1, -2], np.int64),
+        "starts": np.array([1], np.int64),
+        "ends": np.array([-1], np.int64),
+        "axes": np.array([1], np.int64),
+    }
+    return model(nodes, {"x": [1, 6, 4]}, ["y"], inits)
+
+
+@register
+def conv_transpose() -> onnx.ModelProto:
+    nodes = [
+        node("ConvTranspose", ["x", "w", "b"], ["a"], strides=[2, 2],
+             pads=[1, 0, 1, 1], output_padding=[1, 0]),
+        node("Reshape", ["a", "shape"], ["r"]),
+        node("ConvTranspose", ["r", "w1"], ["y"], strides=[2]),
+    ]  # fmt: skip
+    inits = {
+        "w": quarters(2, 1, 3, 2),
+        "b": quarters(1),
+        "shape": np.array([1, 1, 30], np.int64),
+        "w1": quarters(1, 2, 2),
+    }
+    return model(nodes, {"x": [1, 2, 3, 3]}, ["y"], inits)
+
+
+@register
+def volume() -> onnx.ModelProto:
+    nodes = [
+        node("Conv", ["x", "w"], ["a"], pads=[1, 1, 1, 1, 1, 1], strides=[1, 2, 2]),
+        node("MaxPool", ["a"], ["b"], kernel_shape=[2, 2, 2], ceil_mode=1,
+             strides=[2, 2, 2]),
+        node("AveragePool", ["b"], ["y"], kernel_shape=[3, 1, 1],
+             pads=[1, 0, 0, 1, 0, 0]),
+    ]  # fmt: skip
+    return model(nodes, {"x": [1, 1, 4, 6, 6]}, ["y"], {"w": quarters(2, 1, 3, 3, 3)})
+
+
 # ------------------------------------------------------------------ errors
 
 
 @register
 def unsupported() -> onnx.ModelProto:
     nodes = [
-        helper.make_node("Exp", ["x"], ["a"], name="exp_1"),
+        helper.make_node("Erf", ["x"], ["a"], name="erf_1"),
         helper.make_node("HardSwish", ["a"], ["b"], name="hswish"),
         helper.make_node("Relu", ["b"], ["c"], name="relu"),
-        helper.make_node("Exp", ["c"], ["d"], name="exp_2"),
+        helper.make_node("Erf", ["c"], ["d"], name="erf_2"),
         helper.make_node(
-            "MaxPool", ["d"], ["y"], name="pool3d", kernel_shape=[2, 2, 2]
+            "MaxPool", ["d"], ["y"], name="pool4d", kernel_shape=[2, 2, 2, 2]
         ),
     ]
-    return model(nodes, {"x": [1, 1, 4, 4, 4]}, ["y"])
+    return model(nodes, {"x": [1, 1, 4, 4, 4, 4]}, ["y"])
 
 
 @register
