@@ -26,7 +26,7 @@ from rsp_words import (
 )
 
 from n64c.sim.rsp import simulate
-from n64c.sim.rsp.timing import DMA_SETUP_CYCLES
+from n64c.sim.rsp.timing import dma_cycles
 
 VX = vop("vxor", 1, 2, 3)  # a vector op touching nothing below
 
@@ -120,9 +120,10 @@ def dma_read(nbytes: int) -> list[int]:
 def test_dma_waited_on_costs_the_remaining_time() -> None:
     # COP0 moves count as load and store (ares): an mtc0 two groups after an
     # mtc0 stalls 1. Groups: ori, mtc0, ori, mtc0 +1, ori, mtc0 +1 -> the DMA
-    # starts at cycle 7 and ends at 7 + setup + 64 / 8.
-    end = 7 + DMA_SETUP_CYCLES + 8
-    # mfc0 DMA_BUSY issues at cycle 8, waits until `end`, then break
+    # starts at cycle 7 and ends when its measured duration has passed.
+    end = 7 + dma_cycles(True, 1, 64)
+    # a lone mfc0 DMA_BUSY (no polling loop) issues at cycle 8 and is charged
+    # the remaining time as one bubble, then break
     assert cycles(dma_read(64), mfc0("t1", 6), BREAK, rdram=bytes(0x1000)) == end + 2
     # not waited on: the run still ends only when the DMA is done
     assert cycles(dma_read(64), BREAK, rdram=bytes(0x1000)) == end
@@ -134,6 +135,83 @@ def test_dma_waited_on_costs_the_remaining_time() -> None:
     )
 
 
+def poll(register: int) -> list[int]:
+    """`loop: mfc0 t1, cN; bne t1, zero, loop; nop` (the compiler's wait)."""
+    return [mfc0("t1", register), bne("t1", "zero", -2), NOP]
+
+
+def test_polling_loop_spins_in_whole_iterations() -> None:
+    """The wait rounds up to whole trips round the polling loop: per trip
+    the bne (+2 load-use stall on the mfc0), its delay slot, the taken-branch
+    bubble and the mfc0 again: 6 cycles. The loop's mfc0 first reads at
+    cycle 8 (see above); after the last read: bne +2, nop, break."""
+    for nbytes in (8, 64, 1024, 4096):
+        end = 7 + dma_cycles(True, 1, nbytes)
+        trips = -(-(end - 8) // 6)
+        last_read = 8 + 6 * trips
+        result = simulate(
+            program(dma_read(nbytes), poll(6), BREAK), rdram=bytes(0x2000)
+        )
+        assert result.cycles == last_read + 6
+        # the simulator runs the loop once, as the z64 core does
+        assert result.instructions == 6 + 3 + 1
+        assert result.timing.dma_wait_cycles == 6 * trips
+
+
+def test_polling_loop_at_a_target_with_bit_2_set_costs_the_same() -> None:
+    # the mfc0 at 0x1C (bit 2 set) issues alone anyway: it never pairs with
+    # the branch after it. nop at 8; the mfc0 (a COP move, so a store) sits
+    # two groups after the mtc0 (a load): +1, it first reads at 10.
+    end = 7 + dma_cycles(True, 1, 512)
+    trips = -(-(end - 10) // 6)
+    prog = program(dma_read(512), NOP, poll(6), BREAK)
+    assert simulate(prog, rdram=bytes(0x2000)).cycles == 10 + 6 * trips + 6
+
+
+def test_polling_dma_full_waits_for_the_oldest_transfer_only() -> None:
+    """Two transfers in flight: DMA_FULL reads busy until the first is done;
+    the loop then falls through while the second still runs."""
+    length = ori("t0", "zero", 1024 - 1)
+    first_end = 7 + dma_cycles(True, 1, 1024)
+    second_end = first_end + dma_cycles(True, 1, 1024)
+    # ori, mtc0 (2nd length, queued at 10) +1 stall: the loop's mfc0 at 11
+    trips = -(-(first_end - 11) // 6)
+    last_read = 11 + 6 * trips
+    prog = program(dma_read(1024), length, mtc0("t0", 2), poll(5), BREAK)
+    result = simulate(prog, rdram=bytes(0x2000))
+    assert last_read < second_end
+    assert result.cycles == second_end
+    # and a DMA_BUSY loop after it waits for the second one
+    prog = program(dma_read(1024), length, mtc0("t0", 2), poll(5), poll(6), BREAK)
+    result = simulate(prog, rdram=bytes(0x2000))
+    # second loop's first read: after bne +2, nop of the first loop
+    first_read = last_read + 1 + 2 + 1 + 1
+    trips2 = -(-(second_end - first_read) // 6)
+    assert result.cycles == first_read + 6 * trips2 + 6
+
+
+def test_polling_loop_replay_equals_iterating_every_trip(monkeypatch) -> None:
+    """Trips past the pipeline's steady state are counted without replaying
+    them; the count must equal replaying each one."""
+    from n64c.sim.rsp import timing
+
+    prog = program(dma_read(4096), vop("vxor", 1, 2, 3), poll(6), BREAK)
+    fast = simulate(prog, rdram=bytes(0x2000))
+
+    def every_trip(
+        self: timing.CycleModel, kind: int, loop: timing.PollLoop, read: int
+    ) -> None:
+        start = self.clocks
+        while self._busy_until(kind, self._poll_iteration(loop)) is not None:
+            pass
+        self.dma_wait += self.clocks - start
+
+    monkeypatch.setattr(timing.CycleModel, "_spin", every_trip)
+    slow = simulate(prog, rdram=bytes(0x2000))
+    assert fast.timing == slow.timing
+    assert fast.timing.dma_wait_cycles > 600
+
+
 def test_third_dma_waits_for_a_free_queue_slot() -> None:
     one = [
         ori("t0", "zero", 0x100),
@@ -143,7 +221,7 @@ def test_third_dma_waits_for_a_free_queue_slot() -> None:
     ]
     length = ori("t0", "zero", 1024 - 1)
     start = [length, mtc0("t0", 2)]
-    per = DMA_SETUP_CYCLES + 1024 // 8
+    per = dma_cycles(True, 1, 1024)
     # groups: ori, mtc0, ori, mtc0 +1, ori, mtc0 +1 (DMA 1 starts at 7: ends
     # 7+per), ori, mtc0 +1 (DMA 2 queued at 10: ends 7+2*per), ori, mtc0 +1:
     # two in flight at cycle 13 -> waits for DMA 1 (7+per), then DMA 3 ends

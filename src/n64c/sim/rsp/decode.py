@@ -35,7 +35,7 @@ def _decode(st: RspState, cop0: Cop0, word: int, pc: int) -> Op:
     if 0x08 <= opcode <= 0x0F:
         return make_immediate(st, word)
     if opcode == 0x10:
-        return make_cop0_move(st, cop0, word)
+        return make_cop0_move(st, cop0, word, pc)
     lanes = st.lanes is not None
     if opcode == 0x12:
         if word & (1 << 25):

@@ -13,7 +13,8 @@ written, in program order (as the z64 core does), so DMA_BUSY and DMA_FULL
 read 0 and SP_STATUS shows neither busy nor full. How long the transfer
 would have taken, and what waiting on it costs, is the cycle model's job:
 each write of a length register and each read of c4/c5/c6 is recorded as
-an event for :mod:`n64c.sim.rsp.timing`.
+an event for :mod:`n64c.sim.rsp.timing`; a read that starts a polling loop
+carries the loop, so the model can replay the iterations a busy DMA costs.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from collections.abc import Callable
 import numpy as np
 
 from n64c.sim.rsp.state import DMEM_SIZE, MASK32, RspRuntimeError, RspState, uniform
-
-# Timing event kinds (see timing.py).
-EVENT_DMA = 0  # payload: (rows, bytes per row)
-EVENT_WAIT_IDLE = 1  # a read of SP_STATUS or DMA_BUSY: wait for all DMA
-EVENT_WAIT_SLOT = 2  # a read of DMA_FULL: wait for a free queue slot
+from n64c.sim.rsp.timing import (
+    EVENT_DMA_READ,
+    EVENT_DMA_WRITE,
+    EVENT_WAIT_IDLE,
+    EVENT_WAIT_SLOT,
+    Event,
+    PollLoop,
+    poll_loop,
+)
 
 RDP_REGISTERS = "RDP command registers (COP0 c8-c15) are not supported by the simulator"
 
@@ -39,22 +44,32 @@ class Cop0:
         self,
         st: RspState,
         current_index: Callable[[], int],
-        events: dict[int, list[tuple[int, int, int]]],
+        events: dict[int, list[Event]],
         imem_written: Callable[[int, int], None],
     ) -> None:
         self.st = st
         self.current_index = current_index
         self.events = events
         self.imem_written = imem_written
+        # polling loops by the IMEM address of their mfc0 (None: no loop)
+        self.loops: dict[int, PollLoop | None] = {}
         self.mem_addr = 0  # bits 12:3
         self.dram_addr = 0  # bits 23:3
         self.last_length = 0xFF8
 
-    def _event(self, kind: int, a: int = 0, b: int = 0) -> None:
-        self.events.setdefault(self.current_index(), []).append((kind, a, b))
+    def _event(
+        self, kind: int, a: int = 0, b: int = 0, loop: PollLoop | None = None
+    ) -> None:
+        self.events.setdefault(self.current_index(), []).append((kind, a, b, loop))
+
+    def _wait(self, kind: int, pc: int) -> None:
+        if pc not in self.loops:
+            self.loops[pc] = poll_loop(self.st.imem, pc)
+        self._event(kind, loop=self.loops[pc])
 
     # ------------------------------------------------------------- reads
-    def read(self, reg: int) -> int:
+    def read(self, reg: int, pc: int) -> int:
+        """Read register ``reg`` by the ``mfc0`` at IMEM address ``pc``."""
         st = self.st
         if reg & 8:
             raise RspRuntimeError(RDP_REGISTERS)
@@ -65,14 +80,14 @@ class Cop0:
         if reg in (2, 3):
             return self.last_length
         if reg == 4:
-            self._event(EVENT_WAIT_IDLE)
+            self._wait(EVENT_WAIT_IDLE, pc)
             status = int(st.halted) | int(st.broke) << 1
             return status | st.signals << 7
         if reg == 5:
-            self._event(EVENT_WAIT_SLOT)
+            self._wait(EVENT_WAIT_SLOT, pc)
             return 0
         if reg == 6:
-            self._event(EVENT_WAIT_IDLE)
+            self._wait(EVENT_WAIT_IDLE, pc)
             return 0
         # semaphore: reading returns it and sets it
         value = st.semaphore
@@ -120,7 +135,7 @@ class Cop0:
         dram = self.dram_addr
         rdram = st.rdram
         size = rdram.shape[1]
-        self._event(EVENT_DMA, rows, length)
+        self._event(EVENT_DMA_READ if to_rsp else EVENT_DMA_WRITE, rows, length)
         stride = length + skip
         last = dram + (rows - 1) * stride
         if (last & 0xFFFFF8) != last or last + length > size:
@@ -148,6 +163,7 @@ class Cop0:
                 code = np.frombuffer(bytes(st.imem), dtype=np.uint8).copy()
                 code[local] = block[0]
                 st.imem[:] = code.tobytes()
+                self.loops.clear()
                 first = pbus
                 end = pbus + total
                 if end <= DMEM_SIZE:
@@ -167,8 +183,10 @@ class Cop0:
         self.last_length = 0xFF8 | (skip << 20)
 
 
-def make_cop0_move(st: RspState, cop0: Cop0, word: int) -> Callable[[], object]:
-    """mfc0 / mtc0."""
+def make_cop0_move(
+    st: RspState, cop0: Cop0, word: int, pc: int
+) -> Callable[[], object]:
+    """mfc0 / mtc0 at IMEM address ``pc``."""
     from n64c.sim.rsp.scalar import HALT
 
     fmt = (word >> 21) & 31
@@ -180,7 +198,7 @@ def make_cop0_move(st: RspState, cop0: Cop0, word: int) -> Callable[[], object]:
     if fmt == 0x00:
 
         def op_mfc0() -> None:
-            value = cop0.read(rd & 7) & MASK32
+            value = cop0.read(rd & 7, pc) & MASK32
             if rt:
                 g[rt] = value
 

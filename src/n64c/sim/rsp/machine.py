@@ -11,7 +11,7 @@ from n64c.errors import InvalidInputError
 from n64c.sim.rsp.decode import decode_word
 from n64c.sim.rsp.dma import Cop0
 from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
-from n64c.sim.rsp.timing import CycleModel, CycleReport, OpInfo, op_info
+from n64c.sim.rsp.timing import CycleModel, CycleReport, Event, OpInfo, op_info
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 # Single inputs run the vector unit on Python ints (lanes.py), which is
@@ -25,8 +25,13 @@ _UNDECODED = op_info(0)  # placeholder until a slot first runs
 
 
 def _pc_dependent(word: int) -> bool:
+    """Branches, jumps and COP0 moves (a DMA wait needs its address)."""
     opcode = word >> 26
-    return 0x01 <= opcode <= 0x07 or (opcode == 0 and (word & 0x3F) in (0x08, 0x09))
+    return (
+        0x01 <= opcode <= 0x07
+        or opcode == 0x10
+        or (opcode == 0 and (word & 0x3F) in (0x08, 0x09))
+    )
 
 
 @dataclass
@@ -54,7 +59,7 @@ class Machine:
         self.st = st
         self.trace: list[OpInfo] = []
         self.taken: dict[int, int] = {}
-        self.events: dict[int, list[tuple[int, int, int]]] = {}
+        self.events: dict[int, list[Event]] = {}
         self.fed = 0  # run-record entries already handed to the cycle model
         self.cop0 = Cop0(st, self._current_index, self.events, self._imem_written)
         self.table: list[object] = [None] * (IMEM_SIZE // 4)

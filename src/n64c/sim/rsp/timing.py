@@ -24,11 +24,21 @@ hardware-tested pipeline model):
 * Stall cycles are bubbles: they age the hazard history like a group.
 * A taken branch costs 1 cycle after its delay slot; the delay slot issues
   alone; a branch target whose address has bit 2 set issues alone.
-* DMA: a transfer takes ``DMA_SETUP_CYCLES + rows * bytes_per_row / 8``
-  cycles and runs concurrently; at most 2 transfers are queued (one busy,
-  one pending). Starting a third while two are in flight, reading DMA_BUSY
-  or SP_STATUS (waits for all) or DMA_FULL (waits for a free slot) costs the
-  remaining time. A run ends when ``break`` has issued and all DMA is done.
+* DMA (fitted to console measurements, see :class:`DmaTiming`): a transfer
+  costs a fixed time per request, a time per byte, and for every row after
+  the first a row gap, with a minimum per row (short rows cost extra);
+  reads (RDRAM to DMEM) and writes have their own constants. Transfers run
+  concurrently; at most 2 are queued (one busy, one pending).
+* Waiting for DMA: a recognised polling loop (``mfc0`` of DMA_BUSY, DMA_FULL
+  or SP_STATUS followed by a branch back on its result) spins instruction
+  by instruction: each extra iteration issues the branch, its delay slot,
+  the taken-branch bubble and the ``mfc0`` again, through the same pipeline
+  rules, until a read finds the condition met. The functional simulator
+  runs the loop once (its reads return 0, as on the z64 core); only the
+  cycle model replays the extra iterations. A read outside such a loop is
+  charged the remaining time as one bubble. Starting a third transfer while
+  two are in flight waits for the first. A run ends when ``break`` has
+  issued and all DMA is done.
 """
 
 from __future__ import annotations
@@ -36,15 +46,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from n64c.sim.rsp.dma import EVENT_DMA, EVENT_WAIT_IDLE, EVENT_WAIT_SLOT
+# Timing event kinds, recorded by the functional simulator (dma.py) at the
+# run-record index of the instruction that caused them.
+EVENT_DMA_READ = 0  # a write of RD_LEN: payload (rows, bytes per row)
+EVENT_DMA_WRITE = 1  # a write of WR_LEN: payload (rows, bytes per row)
+EVENT_WAIT_IDLE = 2  # a read of SP_STATUS or DMA_BUSY: waits for all DMA
+EVENT_WAIT_SLOT = 3  # a read of DMA_FULL: waits for a free queue slot
 
-# Fixed cost of a DMA transfer before its first 8 bytes move (RDRAM request
-# latency, about 12 RCP clocks for a page-mode read).
-DMA_SETUP_CYCLES = 12
-# Bytes a DMA moves per RSP cycle within a row.
-DMA_BYTES_PER_CYCLE = 8
 # Transfers the DMA engine holds at once (one busy + one pending).
 DMA_QUEUE_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class DmaTiming:
+    """Duration of one DMA request of ``rows`` rows of ``row_bytes`` bytes.
+
+    ``cycles = request + t + (rows - 1) * max(t + row_gap, row_min)`` with
+    ``t = row_bytes * per_kib / 1024``, rounded up once. The constants are
+    fitted to the console measurements of the n64-systembench suite (table
+    "Timing" of ``rsp-reference.md``); every measured case is reproduced
+    within 3% (``tests/unit/test_rsp_dma_timing.py``). Those figures are
+    timed from the CPU and include a few cycles of its polling: they are not
+    subtracted, so ``request`` is an upper bound of the RSP-side latency.
+    """
+
+    request: int
+    """Fixed cycles per request (RDRAM latency, set-up)."""
+    per_kib: int
+    """Cycles to move 1 KiB within a row."""
+    row_gap: int
+    """Extra cycles of each row after the first."""
+    row_min: int
+    """A row after the first takes at least this long (short rows)."""
+
+    def cycles(self, rows: int, row_bytes: int) -> int:
+        row_bytes = -(-row_bytes // 8) * 8
+        t = row_bytes * self.per_kib
+        further = max(t + 1024 * self.row_gap, 1024 * self.row_min)
+        return -(-(1024 * self.request + t + (rows - 1) * further) // 1024)
+
+
+# RDRAM -> DMEM/IMEM: about 6.7 bytes per cycle; 8-byte rows about 15 cycles.
+DMA_READ = DmaTiming(request=32, per_kib=152, row_gap=5, row_min=15)
+# DMEM/IMEM -> RDRAM: about 6.9 bytes per cycle; 8-byte rows about 10 cycles.
+DMA_WRITE = DmaTiming(request=32, per_kib=148, row_gap=2, row_min=10)
+
+
+def dma_cycles(to_rsp: bool, rows: int, row_bytes: int) -> int:
+    """Cycles of one DMA request (``to_rsp``: RDRAM to DMEM/IMEM)."""
+    return (DMA_READ if to_rsp else DMA_WRITE).cycles(rows, row_bytes)
 
 
 class OpInfo:
@@ -189,6 +239,50 @@ def op_info(word: int) -> OpInfo:
     return info
 
 
+@dataclass(frozen=True)
+class PollLoop:
+    """A loop that polls a DMA register: ``pc: mfc0 rt, cN``, then a
+    conditional branch on ``rt`` back to ``pc``, then its delay slot."""
+
+    mfc0: OpInfo
+    branch: OpInfo
+    delay: OpInfo
+    pc: int
+
+
+def _word_at(imem: bytes | bytearray, pc: int) -> int:
+    pc &= 0xFFC
+    return int.from_bytes(imem[pc : pc + 4], "big")
+
+
+def poll_loop(imem: bytes | bytearray, pc: int) -> PollLoop | None:
+    """The polling loop whose ``mfc0`` sits at ``pc``, if ``pc`` starts one."""
+    word = _word_at(imem, pc)
+    rt = (word >> 16) & 31
+    branch = _word_at(imem, pc + 4)
+    opcode = branch >> 26
+    conditional = 0x04 <= opcode <= 0x07 or (
+        opcode == 0x01 and (branch >> 16) & 31 in (0x00, 0x01)
+    )
+    offset = ((branch & 0xFFFF) ^ 0x8000) - 0x8000
+    target = (pc + 8 + 4 * offset) & 0xFFC
+    branch_info = op_info(branch)
+    delay_info = op_info(_word_at(imem, pc + 8))
+    if (
+        not conditional
+        or rt == 0
+        or target != pc & 0xFFC
+        or not branch_info.r_read >> rt & 1
+        or delay_info.branch
+    ):
+        return None
+    return PollLoop(op_info(word), branch_info, delay_info, pc & 0xFFC)
+
+
+Event = tuple[int, int, int, PollLoop | None]
+"""(kind, a, b, polling loop of a wait event)."""
+
+
 def can_dual_issue(op0: OpInfo, op1: OpInfo) -> bool:
     """Whether op1 may issue in the same cycle as op0 (op0 first)."""
     return (
@@ -230,7 +324,10 @@ class CycleModel:
         self.pending: tuple[OpInfo, int] | None = None
         self.base = 0  # trace index of the first entry of the current chunk
         self.taken: dict[int, int] = {}
-        self.events: dict[int, list[tuple[int, int, int]]] = {}
+        self.events: dict[int, list[Event]] = {}
+        # a polling loop that read busy: (kind, loop, read cycle), replayed
+        # once its group has issued
+        self.spin: tuple[int, PollLoop, int] | None = None
         # (segment's OpInfos, branch target, entry state) -> deltas, exit state
         self.memo: dict[tuple[object, ...], Any] = {}
 
@@ -248,37 +345,38 @@ class CycleModel:
             self.dma_wait += n
             self._bubble(n)
 
+    def _busy_until(self, kind: int, now: int) -> int | None:
+        """When a read of kind ``kind`` at ``now`` stops seeing busy (None if
+        it does not see busy now)."""
+        queue = self.queue
+        while queue and queue[0] <= now:
+            queue.pop(0)
+        if kind == EVENT_WAIT_IDLE:
+            return queue[-1] if queue else None
+        return queue[0] if len(queue) >= DMA_QUEUE_DEPTH else None
+
     def _dma_events(self, index: int) -> None:
         queue = self.queue
-        for kind, a, b in self.events.pop(index, ()):
+        for kind, a, b, loop in self.events.pop(index, ()):
             now = self.clocks
-            while queue and queue[0] <= now:
-                queue.pop(0)
-            if kind == EVENT_DMA:
+            if kind <= EVENT_DMA_WRITE:
+                while queue and queue[0] <= now:
+                    queue.pop(0)
                 if len(queue) >= DMA_QUEUE_DEPTH:
                     self._wait_until(queue.pop(0))
                 start = max(self.clocks, queue[-1] if queue else 0)
-                cycles = DMA_SETUP_CYCLES + a * -(-b // DMA_BYTES_PER_CYCLE)
-                queue.append(start + cycles)
-            elif kind == EVENT_WAIT_IDLE:
-                if queue:
-                    self._wait_until(queue[-1])
-                    queue.clear()
-            elif kind == EVENT_WAIT_SLOT and len(queue) >= DMA_QUEUE_DEPTH:
-                self._wait_until(queue.pop(0))
+                queue.append(start + dma_cycles(kind == EVENT_DMA_READ, a, b))
+                continue
+            done = self._busy_until(kind, now)
+            if done is None:
+                continue
+            if loop is not None:
+                self.spin = (kind, loop, now)
+            else:
+                self._wait_until(done)
 
-    def _finish_group(
-        self,
-        r_read: int,
-        r_write: int,
-        v_read: int,
-        v_write: int,
-        load: bool,
-        store: bool,
-        branch: bool,
-        first: int,
-        last: int,
-    ) -> None:
+    def _stalls(self, r_read: int, v_read: int, store: bool) -> int:
+        """Insert the stall bubbles of a group about to issue; returns them."""
         stalls = 0
         if r_read:
             if r_read & self.h0[0]:
@@ -302,7 +400,21 @@ class CycleModel:
             while self.h1[2]:
                 self._bubble(1)
                 stalls += 1
-        self.stalls += stalls
+        return stalls
+
+    def _finish_group(
+        self,
+        r_read: int,
+        r_write: int,
+        v_read: int,
+        v_write: int,
+        load: bool,
+        store: bool,
+        branch: bool,
+        first: int,
+        last: int,
+    ) -> None:
+        self.stalls += self._stalls(r_read, v_read, store)
         if self.events:
             for index in range(first, last + 1):
                 if index in self.events:
@@ -320,6 +432,58 @@ class CycleModel:
             self.stalls += 1
             if target & 4:
                 self.single_issue = True
+            self.spin = None  # not the polling loop it looked like
+        if self.spin is not None:
+            kind, loop, read = self.spin
+            self.spin = None
+            self._spin(kind, loop, read)
+
+    def _issue_alone(self, info: OpInfo) -> int:
+        """Issue one instruction as a group of its own; returns its issue
+        cycle (after its stalls)."""
+        self._stalls(info.r_read, info.v_read, info.store)
+        issue = self.clocks
+        self.h2 = self.h1
+        self.h1 = self.h0
+        self.h0 = (info.r_write, info.v_write, info.load)
+        self.clocks += 1
+        return issue
+
+    def _poll_iteration(self, loop: PollLoop) -> int:
+        """One more trip round a polling loop: the branch (taken), its delay
+        slot, the taken-branch bubble, the ``mfc0``. Returns the cycle at
+        which the ``mfc0`` reads its register."""
+        self._issue_alone(loop.branch)
+        self._issue_alone(loop.delay)
+        self._bubble(1)
+        read = self._issue_alone(loop.mfc0)
+        self.single_issue = False
+        return read
+
+    def _spin(self, kind: int, loop: PollLoop, read: int) -> None:
+        """The polling loop read busy at cycle ``read``: replay its extra
+        iterations until a read finds the DMA condition met.
+
+        Once an iteration leaves the pipeline in the state it found it in,
+        every later iteration costs the same, so the iterations that cannot
+        yet see the condition met are counted without replaying them."""
+        start = self.clocks
+        previous: tuple[object, ...] | None = None
+        while True:
+            last_read = read
+            read = self._poll_iteration(loop)
+            done = self._busy_until(kind, read)
+            if done is None:
+                break
+            period = read - last_read
+            key = (self.h0, self.h1, self.h2, period)
+            if key == previous:
+                skip = -(-(done - read) // period) - 1
+                if skip > 0:
+                    self.clocks += skip * period
+                    read += skip * period
+            previous = key
+        self.dma_wait += self.clocks - start
 
     # ------------------------------------------------------------- public
     def _run(self, trace: list[OpInfo], start: int, stop: int, index: int) -> None:
@@ -381,7 +545,7 @@ class CycleModel:
         self,
         trace: list[OpInfo],
         taken: dict[int, int],
-        events: dict[int, list[tuple[int, int, int]]],
+        events: dict[int, list[Event]],
     ) -> None:
         """Consume the next chunk of the run record.
 
