@@ -13,7 +13,7 @@ import pytest
 
 import n64c
 from n64c.api import CompiledModel
-from n64c.backend.c_emit import _KERNELS, emit_c
+from n64c.backend.c_emit import KERNELS, emit_c
 from n64c.backend.host_runtime import build_native, run_native
 from n64c.sim.int_engine import quantize, run_int, run_int_raw
 
@@ -200,7 +200,7 @@ def test_c_quantize_is_the_golden_rounding(frac_bits: int, tmp_path: Path) -> No
     n = values.size
     scale = float(2.0**frac_bits).hex() + "f"
     c = tmp_path / "q.c"
-    c.write_text(QUANTIZE_HARNESS % (_KERNELS["quantize"], n, n, n, n, n, scale, n))
+    c.write_text(QUANTIZE_HARNESS % (KERNELS["quantize"], n, n, n, n, n, scale, n))
     exe = tmp_path / "q"
     built = subprocess.run(["gcc", *HOST_FLAGS, "-O2", str(c), "-o", str(exe)],
                            capture_output=True, text=True)  # fmt: skip

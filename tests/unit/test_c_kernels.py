@@ -31,7 +31,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from n64c.api import CompiledModel
 from n64c.api import compile as compile_model
-from n64c.backend.c_emit import _KERNELS, emit_c
+from n64c.backend.c_emit import KERNELS, emit_c
 from n64c.backend.host_runtime import native_build, run_native
 from n64c.errors import UnsupportedModelError
 from n64c.sim.int_engine import quantize, run_int, run_int_raw
@@ -324,6 +324,107 @@ def test_softmax_and_batchnorm(tmp_path: Path) -> None:
     assert {"n64.softmax", "n64.batchnorm"} <= _ops(cm)
 
 
+def test_float_maths_and_index_ops(tmp_path: Path) -> None:
+    """Exp, Abs, Softplus, Elu, Selu, Div by a computed divisor, LogSoftmax,
+    LRN, Split, Slice and Gather with constant indices."""
+    nodes = [
+        helper.make_node("Gemm", ["x", "w"], ["h"]),
+        helper.make_node("Sub", ["h", "c16"], ["s"]),
+        helper.make_node("Exp", ["s"], ["exp"]),
+        helper.make_node("Abs", ["s"], ["abs"]),
+        helper.make_node("Softplus", ["s"], ["softplus"]),
+        helper.make_node("Elu", ["s"], ["elu"], alpha=0.5),
+        helper.make_node("Selu", ["s"], ["selu"]),
+        helper.make_node("Add", ["abs", "one"], ["divisor"]),
+        helper.make_node("Reshape", ["divisor", "shape_col"], ["col"]),
+        helper.make_node("Reshape", ["s", "shape_row"], ["r3"]),
+        helper.make_node("Div", ["r3", "col"], ["div"]),
+        helper.make_node("LogSoftmax", ["r3"], ["log_softmax"], axis=1),
+        helper.make_node("Reshape", ["s", "shape4"], ["r4"]),
+        helper.make_node("LRN", ["r4"], ["lrn"], size=3, alpha=0.5, beta=0.75,
+                         bias=1.5),
+        helper.make_node("Split", ["r4", "sizes"], ["split_a", "split_b"], axis=1),
+        helper.make_node("Slice", ["r4", "starts", "ends", "axes"], ["slice"]),
+        helper.make_node("Gather", ["r4", "idx"], ["gather"], axis=2),
+        helper.make_node("Gather", ["r3", "idx0"], ["gather0"], axis=2),
+    ]  # fmt: skip
+    inits = [
+        _weights("w", 8, 16, 17),
+        _const("c16", np.linspace(-0.5, 0.5, 16)),
+        _const("one", np.float32(1.0)),
+        _const("shape_col", [16, 1, 1]),
+        _const("shape_row", [1, 4, 4]),
+        _const("shape4", [1, 4, 2, 2]),
+        _const("sizes", [1, 3]),
+        _const("starts", [1, 1]),
+        _const("ends", [3, 2]),
+        _const("axes", [1, 3]),
+        _const("idx", [1, 0, 1]),
+        _const("idx0", np.int64(2)),
+    ]
+    outputs = {
+        "exp": [1, 16], "abs": [1, 16], "softplus": [1, 16], "elu": [1, 16],
+        "selu": [1, 16], "div": [16, 4, 4], "log_softmax": [1, 4, 4],
+        "lrn": [1, 4, 2, 2], "split_a": [1, 1, 2, 2], "split_b": [1, 3, 2, 2],
+        "slice": [1, 2, 2, 1], "gather": [1, 4, 3, 2], "gather0": [1, 4],
+    }  # fmt: skip
+    model = _model(nodes, {"x": [1, 8]}, outputs, inits)
+    exact = ["abs", "div", "split_a", "split_b", "slice", "gather", "gather0"]
+    close = [n for n in outputs if n not in exact]
+    cm, _ = _check(model, tmp_path / "out", exact, close)
+    for name in ("exp", "abs", "softplus", "elu", "selu", "div", "log_softmax",
+                 "lrn", "slice", "gather"):  # fmt: skip
+        assert f"n64.{name}" in _ops(cm)
+
+
+def test_float_window_ops(tmp_path: Path) -> None:
+    """ConvTranspose (2-D with groups and output padding, 1-D), 3-D Conv,
+    MaxPool and AveragePool."""
+    rng = np.random.default_rng(18)
+    nodes = [
+        helper.make_node("Gemm", ["x", "w"], ["h"]),
+        helper.make_node("Sub", ["h", "c64"], ["s"]),
+        helper.make_node("Reshape", ["s", "shape4"], ["r4"]),
+        helper.make_node("ConvTranspose", ["r4", "wt", "bt"], ["conv_t"],
+                         strides=[2, 3], pads=[1, 0, 0, 1], output_padding=[1, 2],
+                         dilations=[1, 2], group=2),
+        helper.make_node("Reshape", ["s", "shape3"], ["r3"]),
+        helper.make_node("ConvTranspose", ["r3", "wt1"], ["conv_t1"], strides=[2]),
+        helper.make_node("Reshape", ["s", "shape5"], ["r5"]),
+        helper.make_node("Conv", ["r5", "w3", "b3"], ["conv3d"],
+                         pads=[1, 0, 1, 0, 1, 1], strides=[1, 2, 1],
+                         dilations=[1, 1, 2]),
+        helper.make_node("MaxPool", ["r5"], ["max3d"], kernel_shape=[2, 3, 2],
+                         strides=[2, 2, 1], pads=[1, 1, 0, 0, 1, 1], ceil_mode=1),
+        helper.make_node("AveragePool", ["r5"], ["avg3d"], kernel_shape=[2, 2, 2],
+                         pads=[1, 1, 1, 1, 1, 1], strides=[2, 2, 2],
+                         count_include_pad=1),
+        helper.make_node("AveragePool", ["r5"], ["avg3d_ex"], kernel_shape=[3, 2, 2],
+                         pads=[1, 1, 0, 1, 0, 1]),
+    ]  # fmt: skip
+    inits = [
+        _weights("w", 8, 64, 19),
+        _const("c64", np.linspace(-0.5, 0.5, 64)),
+        _const("shape4", [1, 4, 4, 4]),
+        _const("wt", rng.uniform(-1, 1, (4, 3, 2, 3))),
+        _const("bt", [0.1, -0.2, 0.3, 0.0, 0.5, -0.5]),
+        _const("shape3", [1, 2, 32]),
+        _const("wt1", rng.uniform(-1, 1, (2, 2, 3))),
+        _const("shape5", [1, 2, 2, 4, 4]),
+        _const("w3", rng.uniform(-1, 1, (3, 2, 2, 2, 2))),
+        _const("b3", [0.25, -0.25, 0.5]),
+    ]
+    outputs = {
+        "conv_t": [1, 6, 8, 14], "conv_t1": [1, 2, 65], "conv3d": [1, 3, 3, 2, 4],
+        "max3d": [1, 2, 2, 3, 4], "avg3d": [1, 2, 2, 3, 3], "avg3d_ex": [1, 2, 2, 4, 5],
+    }  # fmt: skip
+    model = _model(nodes, {"x": [1, 8]}, outputs, inits)
+    close = [n for n in outputs if n != "max3d"]
+    cm, _ = _check(model, tmp_path / "out", ["max3d"], close)
+    assert {"n64.conv_transpose2d", "n64.conv3d", "n64.maxpool3d",
+            "n64.avgpool3d"} <= _ops(cm)  # fmt: skip
+
+
 def test_int16_chain_through_float_op_and_qconcat(tmp_path: Path) -> None:
     """Float ops between int16 layers and an int16 concatenation (no RSP
     kernel): `n64c_model_run_q` equals `run_int_raw` bit for bit."""
@@ -391,7 +492,7 @@ def test_every_kernel_builds_without_warnings(tmp_path: Path) -> None:
     source = tmp_path / "kernels.c"
     source.write_text(
         "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n"
-        "#include <string.h>\n" + "\n".join(_KERNELS.values())
+        "#include <string.h>\n" + "\n".join(KERNELS.values())
     )
     for compiler, flags in FLAG_SETS:
         done = subprocess.run(
@@ -401,7 +502,7 @@ def test_every_kernel_builds_without_warnings(tmp_path: Path) -> None:
         )  # fmt: skip
         assert done.returncode == 0 and done.stderr == "", done.stderr
     # float kernels use float maths only, never double
-    for name, text in _KERNELS.items():
+    for name, text in KERNELS.items():
         code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
         assert "double" not in code, name
         assert not re.search(r"\b(exp|tanh|sqrt|fabs|floor)\s*\(", code), name

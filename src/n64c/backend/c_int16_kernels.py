@@ -1,0 +1,401 @@
+"""C kernels of the int16 ops that stay on the CPU (`n64.quantize`,
+`n64.dequantize`, `n64.qgemm`, `n64.qconv2d`, the int16 pools, `n64.qadd`,
+`n64.qrescale`, `n64.qclamp`, `n64.qtranspose`): bit-exact with the golden
+model `n64c.sim.int_engine` (requantisation with an arithmetic shift,
+saturation, the RSP accumulator's 32-bit wrap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.ir import Operation
+
+from n64c.backend.c_common import (
+    KernelContext,
+    OpEmitter,
+    bcast_strides,
+    float_literal,
+    int_property,
+    int_values,
+    shape_of,
+)
+from n64c.dialects import n64_quant as q
+
+INT16_KERNELS: dict[str, str] = {
+    "asr": """\
+/* floor(v / 2^s): an arithmetic shift right that does not rely on the
+ * compiler's choice for negative numbers. */
+static int32_t n64c_asr(int32_t v, int s)
+{
+    return v < 0 ? ~(~v >> s) : v >> s;
+}
+""",
+    "requant": """\
+/* clamp(sat16(acc >> s), lo, hi): the requantisation of the int16 ops. */
+static int16_t n64c_requant(int32_t acc, int s, int32_t lo, int32_t hi)
+{
+    int32_t v = n64c_asr(acc, s);
+    if (v > 32767) v = 32767;
+    if (v < -32768) v = -32768;
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int16_t)v;
+}
+""",
+    "wrap32": """\
+/* The sum reduced modulo 2^32 into int32 (the RSP accumulator wraps). */
+static int32_t n64c_wrap32(int64_t v)
+{
+    uint32_t u = (uint32_t)((uint64_t)v & 0xFFFFFFFFu);
+    return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - 0x7FFFFFFF - 1
+                            : (int32_t)u;
+}
+""",
+    "quantize": """\
+/* q = sat16(floor(x * 2^f + 0.5)), each step in float32; NaN gives 0.
+ * Exactly the golden model's n64.quantize. */
+static void n64c_quantize(const float *x, int16_t *out, uint32_t n, float scale)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        float t = x[i] * scale;
+        int32_t v;
+        t = t + 0.5f;
+        if (t != t) {
+            v = 0;
+        } else if (t >= 32767.0f) {
+            v = 32767;
+        } else if (t <= -32768.0f) {
+            v = -32768;
+        } else {
+            v = (int32_t)t; /* truncation; step down to the floor */
+            if ((float)v > t) v -= 1;
+        }
+        out[i] = (int16_t)v;
+    }
+}
+""",
+    "dequantize": """\
+/* x = q * 2^-f (exact in float32). */
+static void n64c_dequantize(const int16_t *in, float *out, uint32_t n, float scale)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        out[i] = (float)in[i] * scale;
+}
+""",
+    "qgemm": """\
+/* n64.qgemm: y[m,n] = clamp(sat16(wrap32(b[n] + sum_k x[m,k] w[k,n]) >> s[n])). */
+static void n64c_qgemm(const int16_t *x, const int16_t *w, const int32_t *b,
+                       const int8_t *shifts, int16_t *y, uint32_t m_count,
+                       uint32_t k_count, uint32_t n_count, int32_t lo, int32_t hi)
+{
+    uint32_t m, k, n;
+    for (m = 0; m < m_count; m++) {
+        for (n = 0; n < n_count; n++) {
+            int64_t acc = b != 0 ? b[n] : 0;
+            for (k = 0; k < k_count; k++)
+                acc += (int32_t)x[m * k_count + k] * (int32_t)w[k * n_count + n];
+            y[m * n_count + n] = n64c_requant(n64c_wrap32(acc), shifts[n], lo, hi);
+        }
+    }
+}
+""",
+    "qconv2d": """\
+/* n64.qconv2d on one image [C,H,W] with weights [O,C/g,KH,KW], zero padding. */
+typedef struct n64c_conv {
+    uint32_t c, h, w, o, oh, ow, kh, kw, group;
+    int32_t sh, sw, pt, pl, dh, dw, lo, hi;
+} n64c_conv;
+
+static void n64c_qconv2d(const n64c_conv *p, const int16_t *x, const int16_t *w,
+                         const int32_t *b, const int8_t *shifts, int16_t *y)
+{
+    uint32_t cg = p->c / p->group, og = p->o / p->group;
+    uint32_t o, oy, ox, c, i, j;
+    for (o = 0; o < p->o; o++) {
+        uint32_t c0 = (o / og) * cg;
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                int64_t acc = b != 0 ? b[o] : 0;
+                for (c = 0; c < cg; c++) {
+                    for (i = 0; i < p->kh; i++) {
+                        int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                        if (iy < 0 || iy >= (int32_t)p->h) continue;
+                        for (j = 0; j < p->kw; j++) {
+                            int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                            if (ix < 0 || ix >= (int32_t)p->w) continue;
+                            acc += (int32_t)x[((c0 + c) * p->h + (uint32_t)iy) * p->w
+                                              + (uint32_t)ix]
+                                 * (int32_t)w[((o * cg + c) * p->kh + i) * p->kw + j];
+                        }
+                    }
+                }
+                y[(o * p->oh + oy) * p->ow + ox] =
+                    n64c_requant(n64c_wrap32(acc), shifts[o], p->lo, p->hi);
+            }
+        }
+    }
+}
+""",
+    "pool": """\
+/* A pooling window walk on [C,H,W]: kind 0 = max (padding never wins),
+ * kind 1 = average (zero padding, acc = m * sum + 2^(s-1), sat16(acc >> s)). */
+typedef struct n64c_pool {
+    uint32_t c, h, w, oh, ow, kh, kw;
+    int32_t sh, sw, pt, pl, dh, dw, kind, multiplier, shift;
+} n64c_pool;
+
+static void n64c_qpool(const n64c_pool *p, const int16_t *x, int16_t *y)
+{
+    uint32_t c, oy, ox, i, j;
+    for (c = 0; c < p->c; c++) {
+        for (oy = 0; oy < p->oh; oy++) {
+            for (ox = 0; ox < p->ow; ox++) {
+                int32_t best = -32768;
+                int64_t sum = 0;
+                for (i = 0; i < p->kh; i++) {
+                    int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
+                    if (iy < 0 || iy >= (int32_t)p->h) continue;
+                    for (j = 0; j < p->kw; j++) {
+                        int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
+                        int32_t v;
+                        if (ix < 0 || ix >= (int32_t)p->w) continue;
+                        v = x[(c * p->h + (uint32_t)iy) * p->w + (uint32_t)ix];
+                        if (v > best) best = v;
+                        sum += v;
+                    }
+                }
+                if (p->kind == 0) {
+                    y[(c * p->oh + oy) * p->ow + ox] = (int16_t)best;
+                } else {
+                    int64_t acc = sum * p->multiplier + ((int64_t)1 << (p->shift - 1));
+                    y[(c * p->oh + oy) * p->ow + ox] =
+                        n64c_requant(n64c_wrap32(acc), p->shift, -32768, 32767);
+                }
+            }
+        }
+    }
+}
+""",
+    "qadd": """\
+/* n64.qadd: acc = a * 2^ka + b * 2^kb + 2^(s-1); y = clamp(sat16(acc >> s)). */
+static void n64c_qadd(const int16_t *a, const int16_t *b, int16_t *y, uint32_t n,
+                      uint32_t rank, const uint32_t *shape, const uint32_t *sa,
+                      const uint32_t *sb, int ka, int kb, int s, int32_t lo,
+                      int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        int64_t acc = (int64_t)a[n64c_bcast(i, rank, shape, sa)] * ((int64_t)1 << ka)
+                    + (int64_t)b[n64c_bcast(i, rank, shape, sb)] * ((int64_t)1 << kb)
+                    + ((int64_t)1 << (s - 1));
+        y[i] = n64c_requant(n64c_wrap32(acc), s, lo, hi);
+    }
+}
+""",
+    "qrescale": """\
+/* n64.qrescale: acc = x * 2^k + 2^(s-1); y = clamp(sat16(acc >> s), lo, hi). */
+static void n64c_qrescale(const int16_t *x, int16_t *y, uint32_t n, int k, int s,
+                          int32_t lo, int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        int64_t acc = (int64_t)x[i] * ((int64_t)1 << k) + ((int64_t)1 << (s - 1));
+        y[i] = n64c_requant(n64c_wrap32(acc), s, lo, hi);
+    }
+}
+""",
+    "qclamp": """\
+static void n64c_qclamp(const int16_t *x, int16_t *y, uint32_t n, int32_t lo,
+                        int32_t hi)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = (int16_t)(x[i] < lo ? lo : x[i] > hi ? hi : x[i]);
+}
+""",
+    "transpose": """\
+/* y = transpose(x): `src_strides[d]` is the input stride of output axis d. */
+static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
+                             uint32_t rank, const uint32_t *out_shape,
+                             const uint32_t *src_strides)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
+}
+""",
+}
+"""C text of the int16 kernels, by name."""
+
+INT16_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
+    "requant": ("asr",),
+    "qgemm": ("requant", "wrap32"),
+    "qconv2d": ("requant", "wrap32"),
+    "pool": ("requant", "wrap32"),
+    "qadd": ("requant", "wrap32", "bcast"),
+    "qrescale": ("requant", "wrap32"),
+    "transpose": ("bcast",),
+}
+
+
+class Int16Ops(KernelContext):
+    """Emitters of the int16 ops."""
+
+    def op_quantize(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QuantizeOp)
+        self.need("quantize")
+        n = int(np.prod(shape_of(op.input)))
+        scale = float_literal(2.0 ** int_property(op, "frac_bits"))
+        out.append(
+            f"n64c_quantize({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {scale});"
+        )
+
+    def op_dequantize(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.DequantizeOp)
+        self.need("dequantize")
+        n = int(np.prod(shape_of(op.input)))
+        scale = float_literal(2.0 ** -int_property(op, "frac_bits"))
+        out.append(
+            f"n64c_dequantize({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {scale});"
+        )
+
+    def op_qgemm(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QGemmOp)
+        self.need("qgemm")
+        xs, ws = shape_of(op.x), shape_of(op.w)
+        m = int(np.prod(xs[:-1]))
+        k, n = ws
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        shifts = self.small_table("int8_t", int_values(op.shifts))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qgemm({self.buf(op.x)}, {self.buf(op.w)}, {bias}, {shifts}, "
+            f"{self.buf(op.results[0])}, {m}u, {k}u, {n}u, {lo}, {hi});"
+        )
+
+    def op_qconv2d(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QConv2dOp)
+        self.need("qconv2d")
+        xs, ws, ys = shape_of(op.x), shape_of(op.w), shape_of(op.results[0])
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        o, _cg, kh, kw = ws
+        oh, ow = ys[-2:]
+        sh, sw = int_values(op.strides)
+        pt, pl, _pb, _pr = int_values(op.pads)
+        dh, dw = int_values(op.dilations)
+        lo, hi = op.clamp_bounds
+        params = self.fresh("conv")
+        self.constants.append(
+            f"static const n64c_conv {params} = {{{c}u, {h}u, {w}u, {o}u, {oh}u, "
+            f"{ow}u, {kh}u, {kw}u, {int_property(op, 'group')}u, {sh}, {sw}, {pt}, {pl}, "
+            f"{dh}, {dw}, {lo}, {hi}}};\n"
+        )
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        shifts = self.small_table("int8_t", int_values(op.shifts))
+        x, y, wt = self.buf(op.x), self.buf(op.results[0]), self.buf(op.w)
+        for b in range(batch):
+            out.append(
+                f"n64c_qconv2d(&{params}, {x} + {b * c * h * w}, {wt}, {bias}, "
+                f"{shifts}, {y} + {b * o * oh * ow});"
+            )
+
+    def _pool(
+        self, op: q.QMaxPoolOp | q.QAvgPoolOp, out: list[str], kind: int, m: int, s: int
+    ) -> None:
+        self.need("pool")
+        xs, ys = shape_of(op.input), shape_of(op.output)
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        oh, ow = ys[-2:]
+        kh, kw = int_values(op.kernel)
+        sh, sw = int_values(op.strides)
+        pt, pl, _pb, _pr = int_values(op.pads)
+        dh, dw = int_values(op.dilations)
+        params = self.fresh("pool")
+        self.constants.append(
+            f"static const n64c_pool {params} = {{{c}u, {h}u, {w}u, {oh}u, {ow}u, "
+            f"{kh}u, {kw}u, {sh}, {sw}, {pt}, {pl}, {dh}, {dw}, {kind}, {m}, {s}}};\n"
+        )
+        x, y = self.buf(op.input), self.buf(op.output)
+        for b in range(batch):
+            out.append(
+                f"n64c_qpool(&{params}, {x} + {b * c * h * w}, {y} + {b * c * oh * ow});"
+            )
+
+    def op_qmaxpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QMaxPoolOp)
+        self._pool(op, out, 0, 1, 2)
+
+    def op_qavgpool(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QAvgPoolOp)
+        self._pool(
+            op, out, 1, int_property(op, "multiplier"), int_property(op, "shift")
+        )
+
+    def op_qadd(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QAddOp)
+        self.need("qadd")
+        ys = shape_of(op.results[0])
+        rank = max(len(ys), 1)
+        shape = list(ys) or [1]
+        strides = [bcast_strides(shape_of(v), shape) for v in (op.lhs, op.rhs)]
+        tab_shape = self.small_table("uint32_t", shape)
+        sa = self.small_table("uint32_t", strides[0])
+        sb = self.small_table("uint32_t", strides[1])
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qadd({self.buf(op.lhs)}, {self.buf(op.rhs)}, {self.buf(op.results[0])}, "
+            f"{int(np.prod(shape))}u, {rank}u, {tab_shape}, {sa}, {sb}, "
+            f"{int_property(op, 'lhs_mul_log2')}, {int_property(op, 'rhs_mul_log2')}, "
+            f"{int_property(op, 'shift')}, {lo}, {hi});"
+        )
+
+    def op_qrescale(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QRescaleOp)
+        self.need("qrescale")
+        n = int(np.prod(shape_of(op.input)))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qrescale({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, "
+            f"{int_property(op, 'mul_log2')}, {int_property(op, 'shift')}, {lo}, {hi});"
+        )
+
+    def op_qclamp(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QClampOp)
+        self.need("qclamp")
+        n = int(np.prod(shape_of(op.input)))
+        lo, hi = op.clamp_bounds
+        out.append(
+            f"n64c_qclamp({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {lo}, {hi});"
+        )
+
+    def op_qtranspose(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QTransposeOp)
+        self.need("transpose")
+        xs, ys = shape_of(op.input), shape_of(op.results[0])
+        perm = int_values(op.perm)
+        in_strides = [int(np.prod(xs[d + 1 :])) for d in range(len(xs))]
+        src = [in_strides[p] for p in perm]
+        out.append(
+            f"n64c_transpose16({self.buf(op.input)}, {self.buf(op.results[0])}, "
+            f"{int(np.prod(ys))}u, {len(ys)}u, {self.small_table('uint32_t', list(ys))}, "
+            f"{self.small_table('uint32_t', src)});"
+        )
+
+
+INT16_HANDLERS: dict[type[Operation], OpEmitter] = {
+    q.QuantizeOp: Int16Ops.op_quantize,
+    q.DequantizeOp: Int16Ops.op_dequantize,
+    q.QGemmOp: Int16Ops.op_qgemm,
+    q.QConv2dOp: Int16Ops.op_qconv2d,
+    q.QMaxPoolOp: Int16Ops.op_qmaxpool,
+    q.QAvgPoolOp: Int16Ops.op_qavgpool,
+    q.QAddOp: Int16Ops.op_qadd,
+    q.QRescaleOp: Int16Ops.op_qrescale,
+    q.QClampOp: Int16Ops.op_qclamp,
+    q.QTransposeOp: Int16Ops.op_qtranspose,
+}
+"""The int16 ops this module emits, with their emitter."""
