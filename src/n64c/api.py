@@ -556,21 +556,6 @@ def _dmem_use(module: ModuleOp) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 
 
-def _split_cycles(total: int, estimates: list[int]) -> list[int]:
-    """Share the measured cycles of one RSP run among its layers in
-    proportion to their estimates, summing exactly to `total`."""
-    if not total:
-        return estimates
-    weight = max(1, sum(estimates))
-    shares = [total * e // weight for e in estimates]
-    order = sorted(
-        range(len(estimates)), key=lambda i: -(total * estimates[i] % weight)
-    )
-    for i in order[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 def build_report(cm: CompiledModel) -> dict[str, Any]:
     from n64c.passes.plan_rdram import parse_memory
 
@@ -581,8 +566,10 @@ def build_report(cm: CompiledModel) -> dict[str, Any]:
     arena = (layout.total_size + 15) // 16 * 16
     layers = []
     for inv in program.invocations:
-        shares = _split_cycles(inv.cycles, list(inv.layer_cycles_estimate))
-        for layer, macs, cycles in zip(inv.layers, inv.layer_macs, shares, strict=True):
+        measured = inv.layer_cycles or (0,) * len(inv.layers)
+        for layer, macs, cycles in zip(
+            inv.layers, inv.layer_macs, measured, strict=True
+        ):
             layers.append(
                 {
                     "layer": layer,

@@ -183,6 +183,12 @@ class RspEmitter:
         self.mtc0(length, COP0_DMA_WRITE if to_rdram else COP0_DMA_READ)
 
 
+def layer_label(ucode: str, index: int) -> str:
+    """The label at the first instruction of layer `index` of `ucode`: the
+    cycle model times each layer from its label to the next one."""
+    return f"{ucode}_layer_{index}"
+
+
 def dma_length_word(nbytes: int, rows: int, row_stride: int) -> int:
     """SP_RD_LEN / SP_WR_LEN: `(bytes-1) | (rows-1) << 12 | skip << 20`."""
     return (nbytes - 1) | ((rows - 1) << 12) | ((row_stride - nbytes) << 20)

@@ -27,7 +27,7 @@ How the CPU drives one invocation (what the C emitter generates):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,7 @@ from xdsl.interpreter import (
 )
 from xdsl.ir import Operation, SSAValue
 
+from n64c.backend.rsp_emitter import layer_label
 from n64c.backend.rsp_encode import RspImage, encode_program
 from n64c.dialects.n64_tile import RspInvokeOp
 from n64c.errors import InvalidInputError, N64cError
@@ -103,9 +104,12 @@ class RspInvocation:
     base_slot: int
     macs: int
     layer_macs: tuple[int, ...]
-    layer_cycles_estimate: tuple[int, ...]
     cycles: int
     """Cycles of one run on the simulator's cycle model (0 if not measured)."""
+    layer_cycles: tuple[int, ...] = ()
+    """Cycles of each layer within that run: from the first cycle of the
+    layer's code to the first cycle of the next layer's (the last layer ends
+    with the run); they add up to `cycles`. Empty if not measured."""
 
 
 @dataclass
@@ -130,16 +134,20 @@ class RspProgram:
         return sum(i.cycles for i in self.invocations)
 
     def report(self) -> dict[str, Any]:
-        """Per-layer MACs and cycle estimates, memory use (JSON-ready)."""
+        """Per-layer MACs and measured cycles, memory use (JSON-ready)."""
         layers = []
         for inv in self.invocations:
-            total_est = max(1, sum(inv.layer_cycles_estimate))
-            for name, macs, est in zip(
-                inv.layers, inv.layer_macs, inv.layer_cycles_estimate, strict=True
+            cycles = inv.layer_cycles or (0,) * len(inv.layers)
+            for name, macs, layer_cycles in zip(
+                inv.layers, inv.layer_macs, cycles, strict=True
             ):
-                share = inv.cycles * est // total_est if inv.cycles else est
                 layers.append(
-                    {"layer": name, "ucode": inv.ucode, "macs": macs, "cycles": share}
+                    {
+                        "layer": name,
+                        "ucode": inv.ucode,
+                        "macs": macs,
+                        "cycles": layer_cycles,
+                    }
                 )
         return {
             "rdram": self.layout.__dict__,
@@ -186,8 +194,8 @@ def _layout(module: ModuleOp) -> RdramLayout:
 def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
     """Encode the ucodes of a lowered module and collect its run plan.
 
-    With `measure`, each invocation runs once on the simulator (on zero
-    data: control flow never depends on data) to record its cycles.
+    With `measure`, the cycles of each invocation and of each of its layers
+    are counted by a timing-only run (:func:`measure_invocation`).
     """
     ucodes: dict[str, RspImage] = {}
     for op in module.ops:
@@ -221,7 +229,6 @@ def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
             base_slot=op.base_slot.value.data,
             macs=op.macs.value.data,
             layer_macs=_ints(op.attributes["n64.layer_macs"]),
-            layer_cycles_estimate=_ints(op.attributes["n64.layer_cycles"]),
             cycles=0,
         )
         if inv.ucode not in ucodes:
@@ -232,10 +239,64 @@ def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
     program = RspProgram(module, ucodes, weights, layout, invocations, cpu_ops)
     if measure:
         for i, inv in enumerate(program.invocations):
-            zeros = [np.zeros(s.shape, dtype=np.int16) for s in inv.inputs]
-            _outs, cycles = run_invocation(program, inv, zeros, "sim")
-            program.invocations[i] = RspInvocation(**{**inv.__dict__, "cycles": cycles})
+            cycles, layer_cycles = measure_invocation(program, inv)
+            program.invocations[i] = replace(
+                inv, cycles=cycles, layer_cycles=layer_cycles
+            )
     return program
+
+
+def measure_invocation(
+    program: RspProgram, inv: RspInvocation, timing_only: bool = True
+) -> tuple[int, tuple[int, ...]]:
+    """Cycles of one run of `inv` and of each of its layers.
+
+    Control flow never depends on data, so the run uses the arena as the
+    CPU would hand it over (weights loaded, activations zero) and, with
+    `timing_only`, does not execute the vector data path
+    (:mod:`n64c.sim.rsp.timing_only`); the count equals a full simulation's
+    either way. Layer `i` is timed from the first cycle at which its label
+    (`layer_label`) issues to that of layer `i + 1`; the first layer starts
+    at cycle 0 and the last ends with the run (when its DMA is done).
+    """
+    from n64c.sim.rsp import simulate
+    from n64c.sim.rsp.timing_only import count_cycles
+
+    image = program.ucodes[inv.ucode]
+    marks: dict[int, int] = {}
+    for index in range(len(inv.layers)):
+        address = image.symbols.get(layer_label(inv.ucode, index))
+        if address is None:
+            raise InvalidInputError(
+                f"{inv.ucode} has no label {layer_label(inv.ucode, index)} at the "
+                f"start of layer {inv.layers[index]}: recompile the model"
+            )
+        marks[address] = index
+    rdram = _arena(program, 1)[0]
+    dmem = _dmem(image, inv.base_slot)
+    if timing_only:
+        cycles, reached = count_cycles(image.imem, dmem, rdram, marks=marks)
+    else:
+        result = simulate(image.imem, dmem, rdram, marks=marks)
+        cycles, reached = result.cycles, result.timing.marks
+    return cycles, layer_spans(cycles, len(inv.layers), reached)
+
+
+def layer_spans(
+    cycles: int, layers: int, reached: Sequence[tuple[int, int]]
+) -> tuple[int, ...]:
+    """Cycles of each of `layers` consecutive code spans of a run of
+    `cycles` cycles, from the (mark, cycle) pairs of its layer labels."""
+    starts = [0] * layers
+    seen = {0}
+    for mark, cycle in reached:
+        if mark not in seen:
+            seen.add(mark)
+            starts[mark] = cycle
+    if len(seen) != layers:
+        raise N64cError("a layer of the RSP run never started")
+    ends = [*starts[1:], cycles]
+    return tuple(end - start for start, end in zip(starts, ends, strict=True))
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ a nested `builtin.module @ucodeN` holding `rsp` ops, and its kernels are
 replaced by one `n64.rsp_invoke @ucodeN`. The CPU writes the RDRAM base
 address of the arena into DMEM word 0 before starting the RSP; the code
 reads it once (`lw base, 0(zero)`), runs the kernels in order and `break`s.
+Each kernel's code starts at the label `layer_label(ucode, i)`: the
+simulator times every layer from its label to the next.
 
 How the tile ops become code:
 
@@ -53,6 +55,7 @@ from n64c.backend.rsp_emitter import (
     ACC_MD,
     RspEmitter,
     dma_length_word,
+    layer_label,
 )
 from n64c.backend.window_lowering import WindowLowering
 from n64c.dialects import rsp
@@ -705,17 +708,19 @@ def _ucode_module(
         handoff_of(a, b) if overlap else None
         for a, b in zip(kernels, kernels[1:], strict=False)
     ]
-    codes = [
-        lower_kernel(
-            em,
-            kernel,
-            base,
-            handoff=handoffs[i] if i < len(handoffs) else None,
-            prefetched=(h.op if i > 0 and (h := handoffs[i - 1]) else None),
-            followed=overlap and i + 1 < len(kernels),
+    codes: list[KernelCode] = []
+    for i, kernel in enumerate(kernels):
+        em.place_label(layer_label(name, i))
+        codes.append(
+            lower_kernel(
+                em,
+                kernel,
+                base,
+                handoff=handoffs[i] if i < len(handoffs) else None,
+                prefetched=(h.op if i > 0 and (h := handoffs[i - 1]) else None),
+                followed=overlap and i + 1 < len(kernels),
+            )
         )
-        for i, kernel in enumerate(kernels)
-    ]
     em.emit(rsp.BreakOp())
     em.emit(rsp.NopOp())
     text = rsp.SectionOp("text", em.ops)  # type: ignore[arg-type]

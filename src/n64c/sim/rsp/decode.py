@@ -21,6 +21,7 @@ from n64c.sim.rsp.lanes import (
 from n64c.sim.rsp.loadstore import make_cop2_move, make_vector_load, make_vector_store
 from n64c.sim.rsp.scalar import make_branch, make_immediate, make_memory, make_special
 from n64c.sim.rsp.state import RspRuntimeError, RspState
+from n64c.sim.rsp.timing_only import Taint, timing_only_op
 from n64c.sim.rsp.vector import make_vector_op
 
 Op = Callable[[], object]
@@ -52,10 +53,14 @@ def _decode(st: RspState, cop0: Cop0, word: int, pc: int) -> Op:
     )
 
 
-def decode_word(st: RspState, cop0: Cop0, word: int, pc: int) -> Op:
-    """The closure executing ``word`` at address ``pc``."""
+def decode_word(
+    st: RspState, cop0: Cop0, word: int, pc: int, taint: Taint | None = None
+) -> Op:
+    """The closure executing ``word`` at address ``pc``; with ``taint``, the
+    closure of a timing-only run (see :mod:`n64c.sim.rsp.timing_only`)."""
     try:
-        return _decode(st, cop0, word, pc)
+        op = _decode(st, cop0, word, pc)
+        return op if taint is None else timing_only_op(st, word, op, taint)
     except RspRuntimeError as e:
         message = f"at IMEM 0x{pc:03x}: {e.message}"
 

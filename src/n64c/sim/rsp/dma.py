@@ -33,6 +33,7 @@ from n64c.sim.rsp.timing import (
     PollLoop,
     poll_loop,
 )
+from n64c.sim.rsp.timing_only import Taint, TimingOnlyError
 
 RDP_REGISTERS = "RDP command registers (COP0 c8-c15) are not supported by the simulator"
 
@@ -53,6 +54,7 @@ class Cop0:
         self.imem_written = imem_written
         # polling loops by the IMEM address of their mfc0 (None: no loop)
         self.loops: dict[int, PollLoop | None] = {}
+        self.taint: Taint | None = None  # set for timing-only runs
         self.mem_addr = 0  # bits 12:3
         self.dram_addr = 0  # bits 23:3
         self.last_length = 0xFF8
@@ -153,6 +155,8 @@ class Cop0:
             local: slice | np.ndarray = slice(pbus, pbus + total)
         else:
             local = (pbus + np.arange(total)) & 0xFFF
+        if self.taint is not None:
+            self._carry_taint(local, remote, to_rsp, imem)
         if to_rsp:
             if imem:
                 block = rdram[:, remote]
@@ -181,6 +185,23 @@ class Cop0:
         self.mem_addr = ((pbus + total) & 0xFFF) | (0x1000 if imem else 0)
         self.dram_addr = last + length
         self.last_length = 0xFF8 | (skip << 20)
+
+    def _carry_taint(
+        self,
+        local: slice | np.ndarray,
+        remote: slice | np.ndarray,
+        to_rsp: bool,
+        imem: bool,
+    ) -> None:
+        """Move the taint of a timing-only run along with the bytes."""
+        taint = self.taint
+        assert taint is not None
+        if not to_rsp:
+            taint.rdram[remote] = False if imem else taint.dmem[local]
+        elif not imem:
+            taint.dmem[local] = taint.rdram[remote]
+        elif taint.rdram[remote].any():
+            raise TimingOnlyError("a DMA into IMEM reads vector results")
 
 
 def make_cop0_move(

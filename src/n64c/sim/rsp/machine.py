@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +11,15 @@ from n64c.errors import InvalidInputError
 from n64c.sim.rsp.decode import decode_word
 from n64c.sim.rsp.dma import Cop0
 from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
-from n64c.sim.rsp.timing import CycleModel, CycleReport, Event, OpInfo, op_info
+from n64c.sim.rsp.timing import (
+    EVENT_MARK,
+    CycleModel,
+    CycleReport,
+    Event,
+    OpInfo,
+    op_info,
+)
+from n64c.sim.rsp.timing_only import Taint
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 # Single inputs run the vector unit on Python ints (lanes.py), which is
@@ -53,15 +61,27 @@ class SimResult:
 
 
 class Machine:
-    """B RSPs in lockstep: decoded IMEM, state, run record, cycle model."""
+    """B RSPs in lockstep: decoded IMEM, state, run record, cycle model.
 
-    def __init__(self, st: RspState) -> None:
+    ``taint`` makes the run timing-only (:mod:`n64c.sim.rsp.timing_only`);
+    ``marks`` maps IMEM word indices to mark numbers recorded in the run
+    record when the instruction there executes."""
+
+    def __init__(
+        self,
+        st: RspState,
+        taint: Taint | None = None,
+        marks: Mapping[int, int] | None = None,
+    ) -> None:
         self.st = st
+        self.taint = taint
+        self.marks = dict(marks or {})
         self.trace: list[OpInfo] = []
         self.taken: dict[int, int] = {}
         self.events: dict[int, list[Event]] = {}
         self.fed = 0  # run-record entries already handed to the cycle model
         self.cop0 = Cop0(st, self._current_index, self.events, self._imem_written)
+        self.cop0.taint = taint
         self.table: list[object] = [None] * (IMEM_SIZE // 4)
         self.infos: list[OpInfo] = [None] * (IMEM_SIZE // 4)  # type: ignore[list-item]
         self.model = CycleModel()
@@ -83,16 +103,30 @@ class Machine:
             key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
             op = self._decoded.get(key)
             if op is None:
-                op = self._decoded[key] = decode_word(self.st, self.cop0, word, 4 * i)
+                op = self._decoded[key] = decode_word(
+                    self.st, self.cop0, word, 4 * i, self.taint
+                )
             info = self._infos_by_word.get(word)
             if info is None:
                 info = self._infos_by_word[word] = op_info(word)
+            if i in self.marks:
+                op = self._marked(op, self.marks[i])  # type: ignore[arg-type]
             self.table[i] = op
             self.infos[i] = info
             self.trace[-1] = info  # the run loop recorded the placeholder
             return op()  # type: ignore[operator]
 
         return decode_and_run
+
+    def _marked(self, op: Callable[[], object], mark: int) -> Callable[[], object]:
+        events = self.events
+        index = self._current_index
+
+        def op_marked() -> object:
+            events.setdefault(index(), []).append((EVENT_MARK, mark, 0, None))
+            return op()
+
+        return op_marked
 
     def _current_index(self) -> int:
         """Global run-record index of the instruction being executed."""
@@ -137,7 +171,7 @@ class Machine:
                 if error.message.startswith("at IMEM 0x"):
                     raise
                 # DMA past RDRAM, RDP registers, ...: say which instruction
-                raise RspRuntimeError(f"at IMEM 0x{pc:03x}: {error.message}") from None
+                raise type(error)(f"at IMEM 0x{pc:03x}: {error.message}") from None
             if r is None:
                 pc = npc
                 npc = (npc + 4) & 0xFFC
@@ -187,6 +221,8 @@ def simulate(
     rdram_size: int = 8 << 20,
     max_instructions: int = DEFAULT_MAX_INSTRUCTIONS,
     batch: int | None = None,
+    marks: Mapping[int, int] | None = None,
+    timing_only: bool = False,
 ) -> SimResult:
     """Run an RSP program from PC 0 to ``break``.
 
@@ -198,6 +234,14 @@ def simulate(
     then counts). Raises :class:`~n64c.errors.N64cError` on an endless loop
     (more than ``max_instructions``), an unsupported instruction, DMA outside
     RDRAM, or control flow / addresses that differ across the batch.
+
+    ``marks`` maps IMEM addresses to numbers: each time the instruction at
+    such an address issues, ``(number, cycle)`` is appended to
+    ``result.timing.marks``. With ``timing_only`` the vector unit does not
+    execute (:mod:`n64c.sim.rsp.timing_only`): the cycles are exact, the
+    vector registers, accumulator, flags and what the vector unit stores
+    are not; a program that reads vector results raises
+    :class:`~n64c.sim.rsp.timing_only.TimingOnlyError`.
     """
     if len(imem) > IMEM_SIZE:
         raise InvalidInputError(
@@ -238,7 +282,9 @@ def simulate(
     elif r.shape[0] != n:
         r = np.repeat(r, n, axis=0)
     st = RspState(n, d, r, bytes(imem), python_lanes=n == 1 and _PYTHON_LANES)
-    machine = Machine(st)
+    taint = Taint(r.shape[1]) if timing_only else None
+    words = {address // 4: mark for address, mark in (marks or {}).items()}
+    machine = Machine(st, taint, words)
     pc, count = machine.run(max_instructions)
     if st.lanes is not None:
         st.lanes.store_into(st)

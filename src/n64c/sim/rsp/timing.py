@@ -52,6 +52,7 @@ EVENT_DMA_READ = 0  # a write of RD_LEN: payload (rows, bytes per row)
 EVENT_DMA_WRITE = 1  # a write of WR_LEN: payload (rows, bytes per row)
 EVENT_WAIT_IDLE = 2  # a read of SP_STATUS or DMA_BUSY: waits for all DMA
 EVENT_WAIT_SLOT = 3  # a read of DMA_FULL: waits for a free queue slot
+EVENT_MARK = 4  # a marked IMEM address was reached: payload (mark, 0)
 
 # Transfers the DMA engine holds at once (one busy + one pending).
 DMA_QUEUE_DEPTH = 2
@@ -301,6 +302,8 @@ class CycleReport:
     dual_issues: int
     stall_cycles: int
     dma_wait_cycles: int
+    marks: tuple[tuple[int, int], ...] = ()
+    """(mark, cycle) each time a marked instruction issued, in run order."""
 
 
 _EMPTY = (0, 0, False)
@@ -328,6 +331,7 @@ class CycleModel:
         # a polling loop that read busy: (kind, loop, read cycle), replayed
         # once its group has issued
         self.spin: tuple[int, PollLoop, int] | None = None
+        self.marks: list[tuple[int, int]] = []
         # (segment's OpInfos, branch target, entry state) -> deltas, exit state
         self.memo: dict[tuple[object, ...], Any] = {}
 
@@ -355,10 +359,13 @@ class CycleModel:
             return queue[-1] if queue else None
         return queue[0] if len(queue) >= DMA_QUEUE_DEPTH else None
 
-    def _dma_events(self, index: int) -> None:
+    def _events(self, index: int) -> None:
         queue = self.queue
         for kind, a, b, loop in self.events.pop(index, ()):
             now = self.clocks
+            if kind == EVENT_MARK:
+                self.marks.append((a, now))
+                continue
             if kind <= EVENT_DMA_WRITE:
                 while queue and queue[0] <= now:
                     queue.pop(0)
@@ -418,7 +425,7 @@ class CycleModel:
         if self.events:
             for index in range(first, last + 1):
                 if index in self.events:
-                    self._dma_events(index)
+                    self._events(index)
         self.single_issue = branch
         self.h2 = self.h1
         self.h1 = self.h0
@@ -627,4 +634,11 @@ class CycleModel:
         total = self.clocks
         if self.queue:
             total = max(total, self.queue[-1])
-        return CycleReport(total, self.groups, self.dual, self.stalls, self.dma_wait)
+        return CycleReport(
+            total,
+            self.groups,
+            self.dual,
+            self.stalls,
+            self.dma_wait,
+            tuple(self.marks),
+        )
