@@ -29,6 +29,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from n64c.errors import InvalidInputError, N64cError, UnsupportedModelError
+from n64c.report_schema import LOAD_SCHEMA, check_report
 
 ENGINES = ("float", "int", "sim", "z64")
 RSP_CLOCK_HZ = 62_500_000
@@ -265,12 +266,13 @@ class CompiledModel:
             report = json.loads(report_path.read_text())
         except (OSError, ValueError) as e:
             raise InvalidInputError(f"{report_path}: unreadable ({e})") from None
+        check_report(report, LOAD_SCHEMA, str(report_path))
         module = parse_module(
-            (directory / IR_FILE).read_text(), str(directory / IR_FILE)
+            read_ir_text(directory / IR_FILE), str(directory / IR_FILE)
         )
         quant_path = directory / QUANT_IR_FILE
         quantized = (
-            parse_module(quant_path.read_text(), str(quant_path))
+            parse_module(read_ir_text(quant_path), str(quant_path))
             if quant_path.is_file()
             else None
         )
@@ -299,18 +301,34 @@ def _ucode_modules(module: ModuleOp) -> dict[str, ModuleOp]:
     }
 
 
+def read_ir_text(path: Path) -> str:
+    """The MLIR text of `path`; anything but UTF-8 text is a clear error."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(
+            f"{path}: not UTF-8 text (byte {e.start}); is the file damaged?"
+        ) from None
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read it ({e.strerror})") from None
+
+
 def parse_module(text: str, source: str) -> ModuleOp:
     """Parse MLIR text with n64c's dialects registered."""
-    from xdsl.parser import Parser
-    from xdsl.utils.exceptions import ParseError
+    from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+    from n64c.mlir_text import parse_mlir_module
 
     ctx = _context()
     try:
-        module = Parser(ctx, text, source).parse_module()
+        module = parse_mlir_module(ctx, text, source)
     except ParseError as e:
         raise InvalidInputError(
             f"{e.span.get_location()}: cannot parse the IR ({e.msg})"
         ) from None
+    except DiagnosticException as e:
+        reason = (str(e).strip().splitlines() or ["invalid IR"])[0]
+        raise InvalidInputError(f"{source}: invalid IR ({reason})") from None
     return module
 
 
@@ -338,9 +356,10 @@ def is_output_dir(directory: Path) -> bool:
     if not report.is_file():
         return False
     try:
-        return MARKER_KEY in json.loads(report.read_text())
+        content = json.loads(report.read_text())
     except (OSError, ValueError):
         return False
+    return isinstance(content, dict) and MARKER_KEY in content
 
 
 def _written_files(directory: Path) -> set[str]:
@@ -350,6 +369,8 @@ def _written_files(directory: Path) -> set[str]:
     except (OSError, ValueError):
         return set()
     files = report.get("files", []) if isinstance(report, dict) else []
+    if not isinstance(files, list):  # a damaged report lists nothing
+        files = []
     return {str(name) for name in files} | {REPORT_FILE}
 
 
@@ -389,7 +410,7 @@ def _replace_files(work: Path, directory: Path) -> None:
     new = {p.name for p in work.iterdir()}
     old = set()
     if is_output_dir(directory):
-        old = set(json.loads((directory / REPORT_FILE).read_text()).get("files", []))
+        old = _written_files(directory) - {REPORT_FILE}
     for name in sorted(new - {REPORT_FILE}) + [REPORT_FILE]:
         os.replace(work / name, directory / name)
     for name in old - new:

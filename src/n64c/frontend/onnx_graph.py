@@ -160,7 +160,11 @@ def _infer_shapes(graph: OnnxGraph, model: onnx.ModelProto) -> None:
         inferred = onnx.shape_inference.infer_shapes(
             probe, check_type=True, strict_mode=True, data_prop=True
         )
-    except (onnx.shape_inference.InferenceError, onnx.checker.ValidationError) as e:
+    except (
+        onnx.shape_inference.InferenceError,
+        onnx.checker.ValidationError,
+        ValueError,  # an undefined element type, for one
+    ) as e:
         raise InvalidInputError(
             f"shape inference failed: {' '.join(str(e).split())[:400]}"
         ) from None
@@ -207,8 +211,8 @@ def _dropout_to_identity(graph: OnnxGraph) -> None:
         mask_used = len(node.output) > 1 and node.output[1] in used
         training = node.input[2] if len(node.input) > 2 else ""
         mode = graph.consts.get(training) if training else np.array(False)
-        if mask_used or mode is None or bool(mode):
-            continue
+        if mask_used or mode is None or mode.size != 1 or bool(mode.reshape(-1)[0]):
+            continue  # (a training_mode that is not one value is rejected later)
         graph.nodes[index] = helper.make_node(
             "Identity", [node.input[0]], [node.output[0]], name=node.name
         )
@@ -314,8 +318,16 @@ def _evaluate(
 
 def to_array(value: onnx.TensorProto | np.ndarray | np.generic) -> np.ndarray:
     """A contiguous numpy array for a TensorProto or numpy value."""
-    array = np.asarray(
-        numpy_helper.to_array(value) if isinstance(value, onnx.TensorProto) else value
-    )
+    if isinstance(value, onnx.TensorProto):
+        try:
+            value = numpy_helper.to_array(value)
+        except (ValueError, TypeError, KeyError) as e:
+            dims = ", ".join(str(d) for d in value.dims)
+            reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise InvalidInputError(
+                f"tensor '{value.name}': its data does not fit its type and "
+                f"dims ({dims}): {reason}"
+            ) from None
+    array = np.asarray(value)
     # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
     return array if array.flags.c_contiguous else array.copy(order="C")

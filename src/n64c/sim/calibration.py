@@ -12,6 +12,7 @@ one.
 
 from __future__ import annotations
 
+import tokenize
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -51,6 +52,16 @@ def read_arrays(
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise InvalidInputError(
             f"{path}: not a readable {kind or '.npy/.npz'} file ({e})"
+        ) from None
+    except (tokenize.TokenError, SyntaxError) as e:  # numpy's header parser
+        raise InvalidInputError(
+            f"{path}: not a readable {kind or '.npy/.npz'} file (damaged header: "
+            f"{e.args[0] if e.args else type(e).__name__})"
+        ) from None
+    except MemoryError:
+        raise InvalidInputError(
+            f"{path}: not a readable {kind or '.npy/.npz'} file (its header "
+            "declares an array too large to load; is the header damaged?)"
         ) from None
     if not isinstance(loaded, np.ndarray):
         raise InvalidInputError(f"{path}: not a numpy array file")

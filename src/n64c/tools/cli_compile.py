@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from n64c.errors import InvalidInputError
+from n64c.report_schema import REPORT_SCHEMA, check_report
 from n64c.tools.cli_common import stderr_is_tty, user_errors
 
 STAGES = 9
@@ -112,6 +113,7 @@ def load_report(target: Path, calibration: Path | None, memory: str) -> dict[str
                 f"{path}: not an n64c report (no {MARKER_KEY}); is {target} "
                 "an n64c output directory?"
             )
+        check_report(report, REPORT_SCHEMA, f"{target}: report.json")
         return report
     if not target.is_file():
         raise InvalidInputError(f"{target}: no such model file or directory")

@@ -32,7 +32,6 @@ from typing import IO, TypeVar, cast
 import typer
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 from xdsl.utils.arg_spec import parse_spec
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -45,6 +44,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from n64c import __version__
 from n64c.errors import AsmError, InvalidInputError, N64cError
+from n64c.mlir_text import parse_mlir_module
 from n64c.tools.cli_common import user_errors, write_atomically
 from n64c.universe import N64C_UNIVERSE
 
@@ -203,8 +203,11 @@ class N64OptMain(xDSLOptMain):
 
     def parse_mlir(self, io: IO[bytes]) -> ModuleOp:
         """Parse MLIR text (xDSL's frontend, after the text check)."""
-        return Parser(self.ctx, self.read_text(io), self.get_input_name()).parse_module(
-            not self.args.no_implicit_module
+        return parse_mlir_module(
+            self.ctx,
+            self.read_text(io),
+            self.get_input_name(),
+            not self.args.no_implicit_module,
         )
 
     def parse_rsp_asm(self, io: IO[bytes]) -> ModuleOp:

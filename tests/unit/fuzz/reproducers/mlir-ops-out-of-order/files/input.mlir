@@ -1,0 +1,14 @@
+builtin.module {
+  func.func @main(%0: tensor<1x16xf32>) -> tensor<1x4xf32> attributes {n64.input_names = ["x"], n64.output_names = ["y"]} {
+    %7 = n64.qgemm %4, %5, %6 shifts [15, 15, 14, 15] w_frac_bits [17, 17, 16, 17] frac_bits 15 clamp(-32768, 32767) : (tensor<1x8xi16>, tensor<8x4xi16>, tensor<4xi32>) -> tensor<1x4xi16>
+    %2 = n64.constant dense<"0x450D860180F1CD16AA07C61DADFAA6F88D1FC5F4714E392214EE6F074401B920B00CFAE1D518520C0B0960C144C94E01F5CD20F6761994E02A1D1BD2C80C8700C422500043EC181CB0C0F021FEE68FE424116BF5B7C0BFECC5091A1A1E21081262EBB1316E06C321072F6AE72DFB4DD85116A9263004D8D693F4F6FFB2199219000EE497DFD01E23DDE01C11CE2E853A4B0B76B7C4E53BFFE31CFD11B40E74C517014AF93CFD0CD0BB09A6215FDE4CA1FE14CAEFB9DBF2F36722D909DAC5B017B8E334083AFC1402BEF25CFC5443D761BFF95808AB037A0A19C70FF6BAFB91D97DED53515E0149DAC7FB8A288FE5F9CFFF164CD58FEC7AD5E1EE91A98A059E16"> : tensor<16x8xi16>
+    %3 = n64.constant dense<[-45103128, -27134268, -18656646, 28594412, -21726736, 14951489, -9444789, -45315168]> : tensor<8xi32>
+    %4 = n64.qgemm %1, %2, %3 shifts [16, 16, 16, 16, 16, 16, 16, 16] w_frac_bits [15, 15, 15, 15, 15, 15, 15, 15] frac_bits 13 clamp(0, 32767) : (tensor<1x16xi16>, tensor<16x8xi16>, tensor<8xi32>) -> tensor<1x8xi16>
+    %5 = n64.constant dense<[[-6288, -18686, 64, -22096], [-21487, 28645, -523, -1060], [10057, -8274, -2247, 8359], [5553, -22793, 8192, -11608], [-20763, -17704, -3839, 31994], [-23112, 3147, -21016, -31], [17686, -4653, -6187, 4552], [13766, 13048, 19390, 4112]]> : tensor<8x4xi16>
+    %6 = n64.constant dense<[-63593168, -13510529, -3884044, 11691972]> : tensor<4xi32>
+    %1 = n64.quantize %0 frac_bits 14 : tensor<1x16xf32> -> tensor<1x16xi16>
+    %8 = n64.dequantize %7 frac_bits 15 : tensor<1x4xi16> -> tensor<1x4xf32>
+    %9 = n64.softmax %8 {axis = 1 : i64} : tensor<1x4xf32>
+    func.return %9 : tensor<1x4xf32>
+  }
+}
