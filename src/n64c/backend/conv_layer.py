@@ -54,16 +54,20 @@ def qconv_module(
     clamp: tuple[int, int] = (-32768, 32767),
     in_frac: int = 12,
     out_frac: int = 10,
+    wide: bool = False,
 ) -> ModuleOp:
     """`@main(x: f32[N,C,H,W]) -> f32[N,O,OH,OW]` around one `n64.qconv2d`
-    with int16 weights `w[O, C/group, KH, KW]` and int32 `bias[O]`."""
+    with int16 weights `w[O, C/group, KH, KW]` and int32 `bias[O]` (`wide`:
+    the `acc48` form, with an int64 bias)."""
     block = Block(arg_types=[TensorType(f32, list(x_shape))])
     quant = QuantizeOp(block.args[0], in_frac)
     wc = ConstantOp.from_numpy(np.asarray(w, dtype=np.int16))
     ops: list[Operation] = [quant, wc]
     bc = None
     if bias is not None:
-        bc = ConstantOp.from_numpy(np.asarray(bias, dtype=np.int32))
+        bc = ConstantOp.from_numpy(
+            np.asarray(bias, dtype=np.int64 if wide else np.int32)
+        )
         ops.append(bc)
     conv = QConv2dOp(
         quant.results[0],
@@ -77,6 +81,7 @@ def qconv_module(
         [int(s) + out_frac - in_frac for s in shifts],
         out_frac,
         clamp,
+        wide,
     )
     block.add_ops([*ops, conv])
     return _module(x_shape, ops, conv, out_frac)

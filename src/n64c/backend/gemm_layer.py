@@ -34,8 +34,10 @@ def qgemm_module(
     rows: int = 1,
     in_frac: int = 12,
     out_frac: int = 10,
+    wide: bool = False,
 ) -> ModuleOp:
-    """`@main(x: f32[rows, K]) -> f32[rows, N]` around one `n64.qgemm`."""
+    """`@main(x: f32[rows, K]) -> f32[rows, N]` around one `n64.qgemm`
+    (`wide`: the `acc48` form, with an int64 bias)."""
     k, n = w.shape
     block = Block(arg_types=[TensorType(f32, [rows, k])])
     quant = QuantizeOp(block.args[0], in_frac)
@@ -43,7 +45,9 @@ def qgemm_module(
     ops = [quant, wc]
     bc = None
     if bias is not None:
-        bc = ConstantOp.from_numpy(np.asarray(bias, dtype=np.int32))
+        bc = ConstantOp.from_numpy(
+            np.asarray(bias, dtype=np.int64 if wide else np.int32)
+        )
         ops.append(bc)
     w_frac = [int(s) + out_frac - in_frac for s in shifts]
     gemm = QGemmOp(
@@ -54,6 +58,7 @@ def qgemm_module(
         w_frac,
         out_frac,
         clamp,
+        wide,
     )
     deq = DequantizeOp(gemm.output, out_frac)
     ret = func.ReturnOp(deq.results[0])

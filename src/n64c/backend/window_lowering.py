@@ -27,6 +27,13 @@ sum goes to DMEM between chunks (`vsar` HI and MD) and comes back exactly:
 `vmadn MD, 16384`; a final loop per group adds the bias, requantises and
 zeroes the sums for the next group.
 
+An `acc48` conv (48-bit sums, `n64c.backend.acc48_code`) chains `vmudm` /
+`vmadm` (the input read as unsigned, the product at ACC bit 0), reads its
+weights after a 64-byte tile header, adds the bias with one more `vmadn`
+(its low 16 bits), reads the sum out with the `acc48` readout of its shift
+range, and saves ACC_LO too between chunks (48 bytes a pixel; the restore
+adds `vmadn LO, 1`).
+
 Max pooling (channels on lanes): per pixel and channel vector, `lqv` the
 first window element, then `lqv` + `vge` (the exact int16 maximum) for the
 others, `sqv` the result. Average pooling: `vmudh`/`vmadh` of each window
@@ -41,6 +48,7 @@ from collections.abc import Callable
 
 from xdsl.ir import SSAValue
 
+from n64c.backend import acc48_code
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -51,7 +59,7 @@ from n64c.backend.rsp_emitter import (
     dma_length_word,
 )
 from n64c.dialects import rsp
-from n64c.dialects.n64_tile import TILE_HEADER_BYTES, TileWindowOp, WindowGeometry
+from n64c.dialects.n64_tile import TileWindowOp, WindowGeometry, tile_header_bytes
 from n64c.dialects.rsp_types import GprType, VregType
 
 LQV_MAX = 1008
@@ -88,6 +96,10 @@ class WindowLowering:
         self.table: GprType | None = None
         self.lo = op.clamp_lo.value.data
         self.hi = op.clamp_hi.value.data
+        self.acc48 = op.acc48_mode
+        """`"low"` / `"high"` for an `acc48` conv (48-bit sums), else None."""
+        self.header_bytes = tile_header_bytes(self.acc48 is not None)
+        self.header_vectors = self.header_bytes // 16
 
     # ------------------------------------------------------------ helpers
     def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
@@ -236,8 +248,8 @@ class WindowLowering:
             self.pad = zero
             self.fill(self.band, g.band_bytes, zero)
             if self.kind == "conv" and g.partial:
-                self.fill(self.partial, 32 * g.pixels, zero)
-            if self.kind == "avgpool":
+                self.fill(self.partial, g.partial_stride * g.pixels, zero)
+            if self.kind == "avgpool" or self.acc48 is not None:
                 self.k2 = em.vreg()
                 em.lqv(self.k2, em.zero, self.consts + 16)
         x_img = self.copy(self.base, self.x_off)
@@ -434,18 +446,18 @@ class WindowLowering:
         ]
         w_bases: dict[int, GprType] = {}
         for row in range(g.chunk_rows):  # weight base registers, set once
-            self.far(self.ring_read, TILE_HEADER_BYTES + 16 * row, w_bases)
+            self.far(self.ring_read, self.header_bytes + 16 * row, w_bases)
         # a short chain keeps its weight rows in registers for every pixel
         rows = self.chain_rows(len(blocks))
         held: dict[int, VregType] = {}
         if sum(len(r) for r in rows) <= HELD_ROWS:
             for row, _element in (u for r in rows for u in r):
                 held[row] = em.vreg()
-                offset = TILE_HEADER_BYTES + 16 * row
+                offset = self.header_bytes + 16 * row
                 em.lqv(held[row], *self.far(self.ring_read, offset, w_bases))
-        header: tuple[VregType, VregType, VregType] | None = None
+        header: tuple[VregType, ...] | None = None
         if not g.partial:
-            header = (em.vreg(), em.vreg(), em.vreg())
+            header = tuple(em.vreg() for _ in range(self.header_vectors))
             for n, reg in enumerate(header):
                 em.lqv(reg, self.ring_read, 16 * n)
         px_row = self.copy(band_ptr)
@@ -462,7 +474,7 @@ class WindowLowering:
                 em.addi(px, px, g.sw * g.cs * 2)
                 em.addi(po, po, 16)
                 if g.partial:
-                    em.addi(pp, pp, 32)
+                    em.addi(pp, pp, g.partial_stride)
 
             self.counted(g.tile_cols, pixel, "pixel")
             self.bump(px_row, g.sh * g.band_row_bytes)
@@ -474,8 +486,12 @@ class WindowLowering:
             em.xori(self.ring_read, self.ring_read, self.toggle)
 
     def restore(self, sink: VregType, ptr: GprType) -> None:
-        """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]."""
+        """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]; for
+        `acc48` the 48-bit sum (HI, MD, LO)."""
         em, k = self.em, self.k
+        if self.acc48 is not None:
+            acc48_code.restore(em, sink, k, ptr)
+            return
         hi, md = em.vreg(), em.vreg()
         em.lqv(hi, ptr, 0)
         em.lqv(md, ptr, 16)
@@ -484,10 +500,17 @@ class WindowLowering:
         for _ in range(4):
             em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
 
-    def requantise(
-        self, sink: VregType, bias_hi: VregType, bias_lo: VregType, mult: VregType
-    ) -> VregType:
+    def requantise(self, sink: VregType, header: tuple[VregType, ...]) -> VregType:
+        """Bias, shift and clamp of the sums in ACC; `header` holds the tile
+        header's vectors (`bias_hi, bias_lo, mult`, and for `acc48` the low
+        16 bits of the bias)."""
         em, k = self.em, self.k
+        if self.acc48 is not None:
+            acc48_code.add_bias(em, sink, k, header)
+            y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2])
+            self.clamp(y)
+            return y
+        bias_hi, bias_lo, mult = header
         em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
         em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
         hi, md, y = em.vreg(), em.vreg(), em.vreg()
@@ -495,11 +518,16 @@ class WindowLowering:
         em.vsar(md, ACC_MD)
         em.vop(rsp.VmudnOp, sink, md, mult)
         em.vop(rsp.VmadhOp, y, hi, mult)
+        self.clamp(y)
+        return y
+
+    def clamp(self, y: VregType) -> None:
+        """`y = clamp(y, lo, hi)` (`vge`/`vlt` against k.e2 / k.e3)."""
+        em, k = self.em, self.k
         if self.lo > -32768:
             em.vop(rsp.VgeOp, y, y, k, 8 + 2)
         if self.hi < 32767:
             em.vop(rsp.VltOp, y, y, k, 8 + 3)
-        return y
 
     def chain_rows(self, blocks: int) -> list[list[tuple[int, int]]]:
         """Per x vector of the chain, its (weight row, element) pairs:
@@ -525,11 +553,12 @@ class WindowLowering:
         rows: list[list[tuple[int, int]]],
         w_bases: dict[int, GprType],
         held: dict[int, VregType],
-        header: tuple[VregType, VregType, VregType] | None,
+        header: tuple[VregType, ...] | None,
         po: GprType,
         pp: GprType,
     ) -> None:
         em = self.em
+        first_mac, next_mac = acc48_code.mac_ops(self.acc48 is not None)
         sink = em.vreg()
         started = False
         if header is None:
@@ -543,10 +572,13 @@ class WindowLowering:
                 w = held.get(row)
                 if w is None:
                     w = em.vreg()
-                    offset = TILE_HEADER_BYTES + 16 * row
+                    offset = self.header_bytes + 16 * row
                     em.lqv(w, *self.far(self.ring_read, offset, w_bases))
-                em.vop(rsp.VmadhOp if started else rsp.VmudhOp, sink, w, x, element)
+                em.vop(next_mac if started else first_mac, sink, w, x, element)
                 started = True
+        if header is None and self.acc48 is not None:
+            acc48_code.save(em, pp)
+            return
         if header is None:
             hi, md = em.vreg(), em.vreg()
             em.vsar(hi, ACC_HI)
@@ -554,7 +586,7 @@ class WindowLowering:
             em.sqv(hi, pp, 0)
             em.sqv(md, pp, 16)
             return
-        em.sqv(self.requantise(sink, *header), po, 0)
+        em.sqv(self.requantise(sink, header), po, 0)
 
     def requant_loop(self) -> None:
         """Bias, requantisation and clamp of a group's saved sums (read from
@@ -565,7 +597,7 @@ class WindowLowering:
             em.add_const(last, self.ring_read, -g.tile_bytes)
         else:
             em.xori(last, self.ring_read, self.toggle)
-        header = (em.vreg(), em.vreg(), em.vreg())
+        header = tuple(em.vreg() for _ in range(self.header_vectors))
         for n, reg in enumerate(header):
             em.lqv(reg, last, 16 * n)
         po, pp = em.gpr(), em.gpr()
@@ -575,10 +607,10 @@ class WindowLowering:
         def pixel() -> None:
             sink = em.vreg()
             self.restore(sink, pp)
-            em.sqv(self.requantise(sink, *header), po, 0)
-            em.sqv(self.zero, pp, 0)
-            em.sqv(self.zero, pp, 16)
+            em.sqv(self.requantise(sink, header), po, 0)
+            for offset in range(0, g.partial_stride, 16):
+                em.sqv(self.zero, pp, offset)
             em.addi(po, po, 16)
-            em.addi(pp, pp, 32)
+            em.addi(pp, pp, g.partial_stride)
 
         self.counted(g.pixels, pixel, "requant")

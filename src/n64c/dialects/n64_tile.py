@@ -25,7 +25,17 @@ bias_hi[8] bias_lo[8] mult[8] w[rows][8]      (int16, big-endian)
 ```
 
 with `bias = bias_hi * 16384 + bias_lo`, `0 <= bias_lo < 16384`, and
-`mult = 2^(16 - shift)` per output channel.
+`mult = 2^(16 - shift)` per output channel. Kernels of `acc48` layers
+(property `acc48`, see `Acc48Mode`) accumulate at the bottom of the 48-bit
+accumulator; their tiles carry a fourth header vector:
+
+```
+bias_hi[8] bias_lo[8] mult[8] bias_low16[8] w[rows][8]
+```
+
+with `bias = (bias_hi * 16384 + bias_lo) * 2^16 + u16(bias_low16)` and
+`mult = 2^(16 - shift)` (shifts in [2, 16]) or `2^(32 - shift)` (shifts in
+[18, 32]).
 """
 
 from __future__ import annotations
@@ -73,6 +83,30 @@ from xdsl.utils.exceptions import VerifyException
 DMEM_SIZE = 4096
 TILE_HEADER_BYTES = 48
 """bias_hi, bias_lo and mult vectors in front of every weight tile."""
+WIDE_TILE_HEADER_BYTES = 64
+"""The same plus the low 16 bits of the bias, for `acc48` layers."""
+ACC48_MODES = ("low", "high")
+"""`acc48` readouts: `low` for shifts in [2, 16] (`sat16(wrap_int48(acc *
+2^(16-s)) >> 16)`), `high` for shifts in [18, 32] (`sat16(acc >> s)`)."""
+
+
+def tile_header_bytes(wide: bool) -> int:
+    """Bytes in front of the weight rows of a tile (`acc48` tiles: 64)."""
+    return WIDE_TILE_HEADER_BYTES if wide else TILE_HEADER_BYTES
+
+
+def acc48_mode(shifts: Sequence[int]) -> str:
+    """The `acc48` readout of a layer with these shifts (`ACC48_MODES`)."""
+    return "high" if min(shifts) >= 18 else "low"
+
+
+def _check_acc48(name: str, attr: StringAttr | None) -> None:
+    if attr is not None and attr.data not in ACC48_MODES:
+        raise VerifyException(
+            f"{name}: acc48 must be one of {', '.join(ACC48_MODES)}, not {attr.data!r}"
+        )
+
+
 GROUP = 8
 """Output channels per vector (lanes)."""
 
@@ -533,6 +567,11 @@ class TileMatmulOp(IRDLOperation):
     `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` the RSP code multiplies and compares with. With `chunks = 1` every
     tile is both first and last.
 
+    With `acc48` (`"low"` or `"high"`, see `ACC48_MODES`) the sum is the
+    48-bit `acc48` one (`vmudm`/`vmadm`: `x` read as unsigned), the tiles
+    have the 64-byte header and `consts` is 32 bytes, its second vector
+    eight times 2.
+
     Example:
 
     ```mlir
@@ -554,6 +593,7 @@ class TileMatmulOp(IRDLOperation):
     chunks = prop_def(IntegerAttr[I64])
     clamp_lo = prop_def(IntegerAttr[I64])
     clamp_hi = prop_def(IntegerAttr[I64])
+    acc48 = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -575,16 +615,24 @@ class TileMatmulOp(IRDLOperation):
         chunks: int,
         clamp_lo: int = -32768,
         clamp_hi: int = 32767,
+        acc48: str | None = None,
     ) -> None:
+        properties: dict[str, Attribute] = {
+            "rows": _i64(rows),
+            "chunks": _i64(chunks),
+            "clamp_lo": _i64(clamp_lo),
+            "clamp_hi": _i64(clamp_hi),
+        }
+        if acc48 is not None:
+            properties["acc48"] = StringAttr(acc48)
         super().__init__(
-            operands=[x, w, out, consts, chunk, group],
-            properties={
-                "rows": _i64(rows),
-                "chunks": _i64(chunks),
-                "clamp_lo": _i64(clamp_lo),
-                "clamp_hi": _i64(clamp_hi),
-            },
+            operands=[x, w, out, consts, chunk, group], properties=properties
         )
+
+    @property
+    def acc48_mode(self) -> str | None:
+        """`"low"` / `"high"` for an `acc48` layer, else None."""
+        return None if self.acc48 is None else self.acc48.data
 
     def verify_(self) -> None:
         rows = self.rows.value.data
@@ -603,10 +651,12 @@ class TileMatmulOp(IRDLOperation):
         x, w, out = (v.type for v in (self.x, self.w, self.out))
         assert isinstance(x, DmemType) and isinstance(w, DmemType)
         assert isinstance(out, DmemType)
-        if w.size.data < TILE_HEADER_BYTES + 16 * rows:
+        _check_acc48(self.name, self.acc48)
+        tile = tile_header_bytes(self.acc48 is not None) + 16 * rows
+        if w.size.data < tile:
             raise VerifyException(
                 f"n64.tile_matmul: weight slot of {w.size.data} bytes is smaller "
-                f"than a tile of {rows} rows ({TILE_HEADER_BYTES + 16 * rows})"
+                f"than a tile of {rows} rows ({tile})"
             )
         if x.size.data < 2 * rows * chunks:
             raise VerifyException(
@@ -622,6 +672,11 @@ class TileMatmulOp(IRDLOperation):
                 raise VerifyException(
                     "n64.tile_matmul: consts must start with [16384, 1, clamp_lo, "
                     f"clamp_hi], got {values[:4]}"
+                )
+            if self.acc48 is not None and values[8:16] != [2] * 8:
+                raise VerifyException(
+                    "n64.tile_matmul: with acc48 the second consts vector is "
+                    "eight times 2"
                 )
 
 
@@ -842,7 +897,9 @@ class WindowGeometry:
     weights blob giving each column tile's band columns inside the image).
     """
 
-    def __init__(self, values: Sequence[int]) -> None:
+    def __init__(self, values: Sequence[int], wide: bool = False) -> None:
+        self.wide = wide
+        """Whether the layer is `acc48` (64-byte tile headers, 48-byte sums)."""
         if len(values) != len(WINDOW_FIELDS):
             raise VerifyException(
                 f"n64.tile_window: geometry needs {len(WINDOW_FIELDS)} values"
@@ -941,7 +998,13 @@ class WindowGeometry:
 
     @property
     def tile_bytes(self) -> int:
-        return TILE_HEADER_BYTES + 16 * self.chunk_rows
+        return tile_header_bytes(self.wide) + 16 * self.chunk_rows
+
+    @property
+    def partial_stride(self) -> int:
+        """DMEM bytes of one pixel's saved sum: ACC_HI and ACC_MD (32), and
+        ACC_LO too for `acc48` (48)."""
+        return 48 if self.wide else 32
 
     @property
     def weight_tiles(self) -> int:
@@ -979,6 +1042,9 @@ class TileWindowOp(IRDLOperation):
     are `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` (conv), eight times
     -32768 (maxpool) or two vectors `[16384, 1, 0, 0, m, 2^rb, 2^(16-s), 0]`
     and eight times `2^ra` with `ra + rb = s - 1` (avgpool). Geometry fields: `WINDOW_FIELDS`.
+    An `acc48` conv (`acc48` = `"low"` / `"high"`, as for `n64.tile_matmul`)
+    has 64-byte tile headers, 48 bytes of partial sum per pixel and a second
+    constant vector of eight 2s.
 
     Example:
 
@@ -1001,6 +1067,7 @@ class TileWindowOp(IRDLOperation):
     geometry = prop_def(DenseArrayBase[I64])
     clamp_lo = prop_def(IntegerAttr[I64])
     clamp_hi = prop_def(IntegerAttr[I64])
+    acc48 = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1018,20 +1085,26 @@ class TileWindowOp(IRDLOperation):
         geometry: Sequence[int],
         clamp_lo: int = -32768,
         clamp_hi: int = 32767,
+        acc48: str | None = None,
     ) -> None:
-        super().__init__(
-            operands=[x, y, wr, buffers],
-            properties={
-                "kind": StringAttr(kind),
-                "geometry": DenseArrayBase.from_list(i64, list(geometry)),
-                "clamp_lo": _i64(clamp_lo),
-                "clamp_hi": _i64(clamp_hi),
-            },
-        )
+        properties: dict[str, Attribute] = {
+            "kind": StringAttr(kind),
+            "geometry": DenseArrayBase.from_list(i64, list(geometry)),
+            "clamp_lo": _i64(clamp_lo),
+            "clamp_hi": _i64(clamp_hi),
+        }
+        if acc48 is not None:
+            properties["acc48"] = StringAttr(acc48)
+        super().__init__(operands=[x, y, wr, buffers], properties=properties)
+
+    @property
+    def acc48_mode(self) -> str | None:
+        """`"low"` / `"high"` for an `acc48` conv, else None."""
+        return None if self.acc48 is None else self.acc48.data
 
     @property
     def geo(self) -> WindowGeometry:
-        return WindowGeometry(_ints(self.geometry))
+        return WindowGeometry(_ints(self.geometry), self.acc48 is not None)
 
     def verify_(self) -> None:
         kind = self.kind.data
@@ -1077,8 +1150,13 @@ class TileWindowOp(IRDLOperation):
             g.weight_tiles if g.resident else 1
         ):
             raise VerifyException("n64.tile_window: weight slot smaller than a tile")
-        if kind == "conv" and g.partial and sizes[4] < 32 * g.pixels:
+        if kind == "conv" and g.partial and sizes[4] < g.partial_stride * g.pixels:
             raise VerifyException("n64.tile_window: partial-sum buffer too small")
+        _check_acc48(self.name, self.acc48)
+        if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
+            raise VerifyException(
+                "n64.tile_window: acc48 is for conv, with two constant vectors"
+            )
 
 
 TILE_OPS: list[type[IRDLOperation]] = [

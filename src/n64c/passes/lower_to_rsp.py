@@ -5,7 +5,9 @@ ops are packed into ucodes (as many as fit IMEM's 4 KiB); each ucode becomes
 a nested `builtin.module @ucodeN` holding `rsp` ops, and its kernels are
 replaced by one `n64.rsp_invoke @ucodeN`. The CPU writes the RDRAM base
 address of the arena into DMEM word 0 before starting the RSP; the code
-reads it once (`lw base, 0(zero)`), runs the kernels in order and `break`s.
+reads it once (`lw base, 0(zero)`), runs the kernels in order, stores the
+base into DMEM word `DONE_SLOT` (`sw base, 4(zero)`: the completion word a
+CPU polls, since not every emulator sets SP_STATUS halt) and `break`s.
 Each kernel's code starts at the label `layer_label(ucode, i)`: the
 simulator times every layer from its label to the next.
 
@@ -29,7 +31,13 @@ How the tile ops become code:
   (`vmadh bias_hi, k.e0` with k.e0 = 16384, `vmadh bias_lo, k.e1`),
   requantises (`vsar` HI/MD, `vmudn md, mult`, `vmadh hi, mult` gives
   `sat16(acc >> shift)` with `mult = 2^(16-shift)`), clamps (`vge`/`vlt`
-  against k.e2 / k.e3) and stores the 8 results with `sqv`.
+  against k.e2 / k.e3) and stores the 8 results with `sqv`. An `acc48`
+  matmul (48-bit sums) chains `vmudm`/`vmadm` instead, reads its weights
+  after the 64-byte header, adds the bias with a third op (`vmadn` of its
+  low 16 bits) and reads the sum out with the `acc48` sequences of
+  `n64c.backend.acc48_code` (shifts in [18, 32]: the int32 shift with
+  `mult = 2^(32-shift)`; shifts in [2, 16]: `acc * 2^(16-shift)` modulo
+  2^48, then the sclamp of ACC[47:16]).
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from n64c.backend import acc48_code
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -70,6 +79,7 @@ from n64c.dialects.n64_tile import (
     TileKernelOp,
     TileMatmulOp,
     TileWindowOp,
+    tile_header_bytes,
 )
 from n64c.dialects.rsp_base import RspInstruction
 from n64c.dialects.rsp_types import GprType, VregType
@@ -81,6 +91,11 @@ HANDOFF_BYTES = 80
 """IMEM reserved per kernel for prefetching the next kernel's first tile."""
 BASE_SLOT = 0
 """DMEM byte offset of the RDRAM base word the CPU writes."""
+DONE_SLOT = 4
+"""DMEM byte offset of the completion word: zero in the DMEM image, the
+ucode stores the (nonzero) RDRAM base there just before `break`."""
+FRAME_BYTES = 16
+"""IMEM bytes of a ucode outside its kernels: lw base, sw base, break, nop."""
 
 
 # ---------------------------------------------------------------------------
@@ -562,6 +577,9 @@ class _KernelLowering:
         rows = op.rows.value.data
         ring = self.rings[op.w]
         k = self.consts[op.consts]
+        mode = op.acc48_mode
+        header_bytes = tile_header_bytes(mode is not None)
+        first_mac, next_mac = acc48_code.mac_ops(mode is not None)
         sink = em.vreg()
         x_base, x_offset = self._address(op, "x")
 
@@ -575,7 +593,7 @@ class _KernelLowering:
             em.lqv(vx, x_base, x_offset + 16 * block)
             for j in range(8):
                 row = 8 * block + j
-                offset = TILE_HEADER_BYTES + 16 * row - w_delta
+                offset = header_bytes + 16 * row - w_delta
                 if offset > 1008:
                     w_delta += offset
                     new_base = em.gpr()
@@ -583,11 +601,20 @@ class _KernelLowering:
                     w_base, offset = new_base, 0
                 vw = em.vreg()
                 em.lqv(vw, w_base, offset)
-                mac = rsp.VmudhOp if first is True and row == 0 else rsp.VmadhOp
+                mac = first_mac if first is True and row == 0 else next_mac
                 em.vop(mac, sink, vw, vx, 8 + j)
 
         last, skip_last = self._chunk_test(op, "last")
-        if last is not False:
+        if last is not False and mode is not None:
+            header = tuple(em.vreg() for _ in range(4))
+            for n, reg in enumerate(header):
+                em.lqv(reg, ring.read, 16 * n)
+            acc48_code.add_bias(em, sink, k, header)
+            y = acc48_code.readout(
+                em, mode, sink, k, self.consts2[op.consts], header[2]
+            )
+            self._clamp_and_store(op, y, k)
+        elif last is not False:
             bias_hi, bias_lo, mult = em.vreg(), em.vreg(), em.vreg()
             em.lqv(bias_hi, ring.read, 0)
             em.lqv(bias_lo, ring.read, 16)
@@ -599,14 +626,20 @@ class _KernelLowering:
             em.vsar(md, ACC_MD)
             em.vop(rsp.VmudnOp, sink, md, mult)
             em.vop(rsp.VmadhOp, y, hi, mult)
-            if op.clamp_lo.value.data > -32768:
-                em.vop(rsp.VgeOp, y, y, k, 8 + 2)
-            if op.clamp_hi.value.data < 32767:
-                em.vop(rsp.VltOp, y, y, k, 8 + 3)
-            em.sqv(y, *self._address(op, "out"))
+            self._clamp_and_store(op, y, k)
         if last is None:
             em.place_label(skip_last)
         em.xori(ring.read, ring.read, ring.toggle)
+
+    def _clamp_and_store(self, op: TileMatmulOp, y: VregType, k: VregType) -> None:
+        """Clamp the 8 results in `y` (`vge`/`vlt` against k.e2 / k.e3) and
+        store them."""
+        em = self.em
+        if op.clamp_lo.value.data > -32768:
+            em.vop(rsp.VgeOp, y, y, k, 8 + 2)
+        if op.clamp_hi.value.data < 32767:
+            em.vop(rsp.VltOp, y, y, k, 8 + 3)
+        em.sqv(y, *self._address(op, "out"))
 
 
 # ---------------------------------------------------------------------------
@@ -721,6 +754,7 @@ def _ucode_module(
                 followed=overlap and i + 1 < len(kernels),
             )
         )
+    em.emit(rsp.SwOp(em.value(base), em.value(em.zero), DONE_SLOT))
     em.emit(rsp.BreakOp())
     em.emit(rsp.NopOp())
     text = rsp.SectionOp("text", em.ops)  # type: ignore[arg-type]
@@ -731,7 +765,10 @@ def _ucode_module(
 
 def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     """IMEM bytes of one ucode running `kernels`."""
-    return 4 * sum(c.instructions for c in _ucode_module("probe", kernels)[1]) + 12
+    return (
+        4 * sum(c.instructions for c in _ucode_module("probe", kernels)[1])
+        + FRAME_BYTES
+    )
 
 
 def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKernelOp]]:
@@ -739,18 +776,19 @@ def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKer
     code size of each kernel lowered alone)."""
     packs: list[list[TileKernelOp]] = []
     current: list[TileKernelOp] = []
-    used = 12  # lw base, break, nop
+    used = FRAME_BYTES
     for kernel in kernels:
         # + the hand-off of the next kernel's first tile (about 15 instructions)
-        size = _code_bytes([kernel]) - 12 + HANDOFF_BYTES
-        if size + 12 > imem_bytes:
+        size = _code_bytes([kernel]) - FRAME_BYTES + HANDOFF_BYTES
+        if size + FRAME_BYTES > imem_bytes:
             raise BudgetError(
-                f"layer {kernel.layer.data}: its RSP code needs {size + 12} bytes of "
-                f"IMEM, {size + 12 - imem_bytes} bytes over the {imem_bytes}-byte budget"
+                f"layer {kernel.layer.data}: its RSP code needs {size + FRAME_BYTES} "
+                f"bytes of IMEM, {size + FRAME_BYTES - imem_bytes} bytes over the "
+                f"{imem_bytes}-byte budget"
             )
         if current and used + size > imem_bytes:
             packs.append(current)
-            current, used = [], 12
+            current, used = [], FRAME_BYTES
         current.append(kernel)
         used += size
     if current:
@@ -781,7 +819,7 @@ class LowerToRspPass(ModulePass):
                     name = f"ucode{count}"
                     count += 1
                     module, codes = _ucode_module(name, pack)
-                    size = 4 * sum(c.instructions for c in codes) + 12
+                    size = 4 * sum(c.instructions for c in codes) + FRAME_BYTES
                     if size > self.imem:
                         raise BudgetError(
                             f"layer {pack[0].layer.data}: its RSP code needs {size} "

@@ -27,9 +27,14 @@ Element-wise ops (`n64.qadd` on equal shapes, `n64.qrescale`,
 `n64.qclamp`) become a loop over chunks of the padded tensor: DMA the
 input(s) in, `n64.tile_eltwise` in place, DMA the result out.
 
+An `acc48` Gemm (48-bit sums, see `n64c.backend.acc48_code`) has the
+same program; its tiles have a 64-byte header (the bias's low 16 bits in a
+fourth vector) and its constants a second vector of eight 2s.
+
 The weights of a layer are packed into `groups * chunks` tiles of
-`48 + 16 * rows` bytes; with several rows of `x` an extra last tile repeats
-tile 0, so the prefetch of "tile t+1" wraps around to the next row. The very
+`48 + 16 * rows` bytes (`64 + 16 * rows` with `acc48`); with several rows
+of `x` an extra last tile repeats tile 0, so the prefetch of "tile t+1"
+wraps around to the next row. The very
 last prefetch is skipped (`skip_last`). `plan_gemm_tiles` picks the chunk size: the largest that fits
 the x buffer, the ring and the small buffers into DMEM.
 """
@@ -59,7 +64,6 @@ from xdsl.rewriter import Rewriter
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     QAddOp,
-    QAvgPoolOp,
     QClampOp,
     QConv2dOp,
     QGemmOp,
@@ -67,7 +71,6 @@ from n64c.dialects.n64_quant import (
     QRescaleOp,
 )
 from n64c.dialects.n64_tile import (
-    TILE_HEADER_BYTES,
     DmaInOp,
     DmaOutOp,
     DmaWaitOp,
@@ -77,8 +80,11 @@ from n64c.dialects.n64_tile import (
     TileEltwiseOp,
     TileKernelOp,
     TileMatmulOp,
+    acc48_mode,
+    tile_header_bytes,
 )
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
+from n64c.passes.tile_constants import gemm_constants, kernel_consts_bytes, tile_header
 from n64c.passes.window_tiles import (
     alias_reshapes,
     build_conv_kernel,
@@ -114,6 +120,8 @@ class GemmTiling:
     whole_rows: bool = False
     """Whether a whole output row is collected in DMEM (one DMA out per row)
     rather than 8 results at a time."""
+    wide: bool = False
+    """An `acc48` layer (64-byte tile headers)."""
 
     @property
     def k_padded(self) -> int:
@@ -133,7 +141,7 @@ class GemmTiling:
 
     @property
     def tile_bytes(self) -> int:
-        return TILE_HEADER_BYTES + 16 * self.rows
+        return tile_header_bytes(self.wide) + 16 * self.rows
 
     @property
     def x_buffer_bytes(self) -> int:
@@ -170,7 +178,12 @@ class GemmTiling:
 
 
 def plan_gemm_tiles(
-    m: int, k: int, n: int, layer: str, dmem_bytes: int = DMEM_BYTES
+    m: int,
+    k: int,
+    n: int,
+    layer: str,
+    dmem_bytes: int = DMEM_BYTES,
+    wide: bool = False,
 ) -> GemmTiling:
     """The tiling with the fewest chunks whose working set fits DMEM
     (`dmem_bytes`: what the constants of all kernels leave); the output row
@@ -184,9 +197,9 @@ def plan_gemm_tiles(
     chunks = max(1, math.ceil(k_padded / MAX_ROWS))
     while True:
         rows = round_up(math.ceil(k_padded / chunks), 8)
-        tiling = GemmTiling(m, k, n, rows, chunks)
+        tiling = GemmTiling(m, k, n, rows, chunks, wide=wide)
         if tiling.dmem_bytes <= available:
-            whole = GemmTiling(m, k, n, rows, chunks, whole_rows=True)
+            whole = GemmTiling(m, k, n, rows, chunks, whole_rows=True, wide=wide)
             return whole if whole.dmem_bytes <= available else tiling
         if rows == 8:
             raise BudgetError(
@@ -202,7 +215,7 @@ def pack_gemm_weights(
 ) -> np.ndarray:
     """The layer's weight tiles as int16, in the order the kernel reads them.
 
-    Tile `(g, c)`: `bias_hi[8] bias_lo[8] mult[8]` for channels `8g..8g+7`,
+    Tile `(g, c)`: the header (`tile_header`) for channels `8g..8g+7`,
     then `w[c*rows + r, 8g..8g+7]` for `r < rows`; when `m > 1` a copy of
     tile 0 follows the last tile.
     """
@@ -211,19 +224,13 @@ def pack_gemm_weights(
     kk = rows * chunks
     wp = np.zeros((kk, groups * 8), dtype=np.int16)
     wp[:k, :n] = w
-    b = np.zeros(groups * 8, dtype=np.int64)
-    if bias is not None:
-        b[:n] = np.asarray(bias, dtype=np.int64)
-    s = np.full(groups * 8, 16, dtype=np.int64)
-    s[:n] = np.asarray(shifts, dtype=np.int64)
-    header = np.stack([b >> 14, b & 0x3FFF, np.left_shift(1, 16 - s)], axis=0).astype(
-        np.int16
-    )  # [3, groups*8]
-    header = header.reshape(3, groups, 8).transpose(1, 0, 2)  # [g, 3, 8]
+    header = tile_header(bias, shifts, groups * 8, tiling.wide)  # [h, groups*8]
+    h = header.shape[0]
+    header = header.reshape(h, groups, 8).transpose(1, 0, 2)  # [g, h, 8]
     body = wp.reshape(chunks, rows, groups, 8).transpose(2, 0, 1, 3)  # [g, c, r, 8]
     tiles = np.concatenate(
         [
-            np.broadcast_to(header[:, None, :, :], (groups, chunks, 3, 8)),
+            np.broadcast_to(header[:, None, :, :], (groups, chunks, h, 8)),
             body,
         ],
         axis=2,
@@ -265,7 +272,8 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     assert isinstance(x_type, TensorType)
     m, k = (int(d) for d in x_type.get_shape())
     n = int(w_value.shape[1])
-    tiling = plan_gemm_tiles(m, k, n, layer, dmem_bytes)
+    mode = acc48_mode(op.shift_values) if op.wide else None
+    tiling = plan_gemm_tiles(m, k, n, layer, dmem_bytes, op.wide)
     lo, hi = op.clamp_bounds
     packed = pack_gemm_weights(
         w_value, bias, np.asarray(op.shift_values, dtype=np.int64), tiling
@@ -287,7 +295,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     xb = DmemAllocOp("x", DmemType(tiling.x_buffer_bytes))
     wb = DmemAllocOp("w", DmemType(tb, 2))
     yb = DmemAllocOp("y", DmemType(tiling.y_buffer_bytes))
-    kb = DmemAllocOp("k", DmemType(16), [16384, 1, lo, hi, 0, 0, 0, 0])
+    kb = DmemAllocOp("k", DmemType(kernel_consts_bytes(op)), gemm_constants(op))
     body.add_ops([xb, wb, yb, kb])
     consts = _index_constants(body, [0, 1, m, tiling.groups, tiling.chunks])
     c0, c1 = consts[0], consts[1]
@@ -334,6 +342,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 chunks=tiling.chunks,
                 clamp_lo=lo,
                 clamp_hi=hi,
+                acc48=mode,
             ),
             scf.YieldOp(),
         ]
@@ -514,10 +523,11 @@ class TileForDmemPass(ModulePass):
         eltwise = [
             e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
         ]
-        n_gemms = sum(isinstance(g, QGemmOp) for g in op.walk())
+        gemm_ops = [g for g in op.walk() if isinstance(g, QGemmOp)]
         # every kernel's constants stay in DMEM (see allocate-dmem)
-        n_avg = sum(isinstance(w, QAvgPoolOp) for w in windows)
-        working = self.dmem - 16 * (n_gemms + len(windows) + n_avg) - 32 * len(eltwise)
+        working = self.dmem - sum(
+            kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise)
+        )
         counts: dict[str, int] = {}
         for window in windows:
             kind = (

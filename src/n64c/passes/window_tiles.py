@@ -21,7 +21,8 @@ one chunk of a slice (all taps, one kernel row or one tap: `level`),
 `48 + 16 * rows` bytes like Gemm tiles, all resident in DMEM when they fit
 beside the band, else streamed through a two-slot ring; each tile is used
 for every pixel of the spatial tile (weight reuse). With
-more than one chunk per group, the 32-bit sums live in DMEM between chunks.
+more than one chunk per group, the 32-bit sums live in DMEM between chunks
+(48-bit for an `acc48` conv, whose tiles also have a 64-byte header).
 `plan_conv` / `plan_maxpool` pick the geometry with the lowest estimated
 cycle count that fits DMEM.
 """
@@ -63,8 +64,10 @@ from n64c.dialects.n64_tile import (
     TileKernelOp,
     TileWindowOp,
     WindowGeometry,
+    acc48_mode,
 )
 from n64c.errors import BudgetError, UnsupportedModelError
+from n64c.passes.tile_constants import gemm_constants, tile_header
 
 PARAM_BYTES = 16
 MAX_CHUNK_ROWS = 256
@@ -84,15 +87,15 @@ def _divisors_desc(value: int) -> list[int]:
     return [d for d in range(value, 0, -1) if value % d == 0]
 
 
-def _geometry(**fields: int) -> WindowGeometry:
-    return WindowGeometry([fields[name] for name in WINDOW_FIELDS])
+def _geometry(wide: bool = False, **fields: int) -> WindowGeometry:
+    return WindowGeometry([fields[name] for name in WINDOW_FIELDS], wide)
 
 
 def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     """Working set of a window kernel (without the constants)."""
     if kind != "conv":
         return g.band_bytes + 2 * g.cs * g.pixels + g.table_bytes
-    partial = 32 * g.pixels if g.partial else 0
+    partial = g.partial_stride * g.pixels if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
     return g.band_bytes + weights + 16 * g.pixels + partial + g.table_bytes
 
@@ -119,11 +122,13 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
         issue = ci * cj * (min(g.c, 8) + 1) * g.slice_blocks  # padded lanes skipped
     else:
         issue = g.chunk_rows * 9 // 8
-    per_pixel = issue + (18 if g.partial else 16)
+    # acc48: a longer readout (low shifts) and a third saved vector
+    extra = (4 if g.partial else 8) if g.wide else 0
+    per_pixel = issue + (18 if g.partial else 16) + extra
     chunk = g.pixels * per_pixel + 16
     if not g.resident:
         chunk = max(DMA_SETUP + g.tile_bytes // 8, chunk)
-    requant = g.pixels * 18 if g.partial else 0
+    requant = g.pixels * (18 + 2 * extra) if g.partial else 0
     per_group = g.slices_per_group * g.chunks * chunk + requant + 30
     once = (g.weight_tiles if g.resident else 1) * g.tile_bytes // 8
     return once + tiles * (band + g.groups * per_group)
@@ -144,10 +149,11 @@ def plan_window(
     layer: str,
     dmem_bytes: int,
     depthwise: bool = False,
+    wide: bool = False,
 ) -> WindowGeometry:
     """The cheapest geometry (estimated cycles) whose working set fits
     `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
-    when none does."""
+    when none does. `wide`: an `acc48` conv."""
     n, c, h, w = (int(v) for v in x_shape)
     kh, kw = kernel
     sh, sw = strides
@@ -181,6 +187,7 @@ def plan_window(
                 sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
                 tile_rows=rows, slice_blocks=slice_blocks, level=level,
                 c=c, depthwise=int(depthwise), resident=resident, tile_cols=ow,
+                wide=wide,
             )  # fmt: skip
             if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                 break
@@ -205,6 +212,7 @@ def plan_window(
                     wp=(cols - 1) * sw + (kw - 1) * dw + 1,
                     tile_rows=1, slice_blocks=slice_blocks, level=level,
                     c=c, depthwise=int(depthwise), resident=resident, tile_cols=cols,
+                    wide=wide,
                 )  # fmt: skip
                 if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                     break
@@ -264,9 +272,10 @@ def pack_conv_weights(
     """Conv weight tiles (int16, in the order the kernel reads them), a copy
     of tile 0, then a zero pad row of `W * cp` values.
 
-    Tile `(group g8, slice s, chunk)`: `bias_hi[8] bias_lo[8] mult[8]` for
-    output channels `8 g8 .. 8 g8 + 7`, then per tap of the chunk (row-major)
-    and per input channel of the slice one row of 8 weights. Grouped
+    Tile `(group g8, slice s, chunk)`: the header (`tile_header`: bias and
+    `mult` vectors) for output channels `8 g8 .. 8 g8 + 7`, then per tap of
+    the chunk (row-major) and per input channel of the slice one row of 8
+    weights. Grouped
     convolutions are expanded to dense weights (zero outside each group).
     """
     o, cg, kh, kw = w.shape
@@ -276,12 +285,7 @@ def pack_conv_weights(
         dense[grp * og : (grp + 1) * og, grp * cg : (grp + 1) * cg] = w[
             grp * og : (grp + 1) * og
         ]
-    b = np.zeros(g.op, dtype=np.int64)
-    if bias is not None:
-        b[:o] = np.asarray(bias, dtype=np.int64)
-    s = np.full(g.op, 16, dtype=np.int64)
-    s[:o] = np.asarray(shifts, dtype=np.int64)
-    header = np.stack([b >> 14, b & 0x3FFF, np.left_shift(1, 16 - s)]).astype(np.int16)
+    header = tile_header(bias, shifts, g.op, g.wide)
     ci, cj = g.chunk_dims
     tiles: list[np.ndarray] = []
     if g.depthwise:  # one row of 8 channel weights per tap
@@ -342,6 +346,7 @@ def _window_kernel(
     macs: int,
     clamp: tuple[int, int],
     consts: list[int] | None = None,
+    acc48: str | None = None,
 ) -> TileKernelOp:
     body = Block(
         arg_types=[
@@ -369,12 +374,20 @@ def _window_kernel(
     elif kind == "conv":
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
         if g.partial:
-            allocs.append(DmemAllocOp("partial", DmemType(32 * g.pixels)))
+            allocs.append(DmemAllocOp("partial", DmemType(g.partial_stride * g.pixels)))
     allocs += table
     body.add_ops(allocs)
     body.add_op(
         TileWindowOp(
-            kind, xr, yr, wr, [a.result for a in allocs], g.values, clamp[0], clamp[1]
+            kind,
+            xr,
+            yr,
+            wr,
+            [a.result for a in allocs],
+            g.values,
+            clamp[0],
+            clamp[1],
+            acc48,
         )
     )
     return TileKernelOp(
@@ -412,6 +425,7 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
         layer,
         dmem_bytes,
         depthwise=cg == 1 and group == xs[1] == o,
+        wide=op.wide,
     )
     packed = pack_conv_weights(
         w,
@@ -433,6 +447,8 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
         packed,
         macs,
         op.clamp_bounds,
+        gemm_constants(op),
+        acc48_mode(op.shift_values) if op.wide else None,
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 

@@ -1,0 +1,112 @@
+"""RSP sequences of the `acc48` Gemm and conv kernels (48-bit sums).
+
+An `acc48` layer (`n64.qgemm` / `n64.qconv2d` with the `acc48` property)
+accumulates `acc = wrap_int48(b + sum u16(x) * w)` at the bottom of the
+RSP's 48-bit accumulator: `vmudm`/`vmadm ACC, W, X.eJ` add `s(W) * u(X)`
+at ACC bit 0 (see `mac_ops`). This module writes the rest of the kernel's
+arithmetic; `k` is the kernel's constant vector `[16384, 1, lo, hi, ...]`
+and `twos` a vector of eight 2s.
+
+* Bias (`add_bias`), `b = (16384 * b_div + b_mod) * 2^16 + u(c0)`:
+  `vmadh b_div, k.e0` and `vmadh b_mod, k.e1` add `B * 2^16`
+  (`B = floor(b / 2^16)`, `|B| < 2^29`), `vmadn c0, k.e1` adds `u(c0)`.
+* Readout, shifts in [18, 32] (`readout`, mode `high`): `vsar` ACC_HI and
+  ACC_MD hold `floor(acc / 2^16)`; the int32 kernel's shift with
+  `mult = 2^(32-s)` (`vmudn MD, mult; vmadh HI, mult`) leaves
+  `sat16(acc >> s)` in the sclamp.
+* Readout, shifts in [2, 16] (mode `low`), `c = mult = 2^(16-s)`:
+  `acc = H * 2^32 + u(M) * 2^16 + u(L)`. `M`, `L` are read with `vsar`,
+  then `vmadh twos, k.e0` adds 2^31, so `T = vsar ACC_HI` is
+  `H + [u(M) >= 2^15]` (mod 2^16), and `X = vmudn T, c` is `T * c` mod
+  2^16. `vmudn L, c; vmadh M, c` make `u(L) c + s(M) c 2^16`, where
+  `s(M) = u(M) - 2^16 [u(M) >= 2^15]`; four `vmadh X, k.e0` add `X * 2^32`,
+  so ACC = `acc * c` modulo 2^48 and the last sclamp is
+  `sat16(wrap_int48(acc * c) >> 16)`.
+* Partial sums between weight chunks (`save`, `restore`): ACC_HI, ACC_MD
+  and ACC_LO go to DMEM (48 bytes a pixel); four `vmadh HI, k.e0`, four
+  `vmadn MD, k.e0` and `vmadn LO, k.e1` put back
+  `HI * 2^32 + u(MD) * 2^16 + u(LO)`, the whole 48-bit sum.
+"""
+
+from __future__ import annotations
+
+from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter
+from n64c.dialects import rsp
+from n64c.dialects.rsp_types import GprType, VregType
+
+ACC_LO = 10
+"""`vsar` element selecting ACC_LO."""
+E_16384 = 8 + 0
+E_ONE = 8 + 1
+
+
+def mac_ops(
+    wide: bool,
+) -> tuple[type[rsp.VmudhOp | rsp.VmudmOp], type[rsp.VmadhOp | rsp.VmadmOp]]:
+    """(first, next) multiply-accumulate ops of a chain: `vmudm`/`vmadm`
+    (product at ACC bit 0, `x` unsigned) for `acc48`, else `vmudh`/`vmadh`."""
+    if wide:
+        return rsp.VmudmOp, rsp.VmadmOp
+    return rsp.VmudhOp, rsp.VmadhOp
+
+
+def add_bias(
+    em: RspEmitter, sink: VregType, k: VregType, header: tuple[VregType, ...]
+) -> None:
+    """ACC += b, from the tile header `(b_div, b_mod, mult, c0)`."""
+    b_div, b_mod, _mult, c0 = header
+    em.vop(rsp.VmadhOp, sink, b_div, k, E_16384)
+    em.vop(rsp.VmadhOp, sink, b_mod, k, E_ONE)
+    em.vop(rsp.VmadnOp, sink, c0, k, E_ONE)
+
+
+def readout(
+    em: RspEmitter,
+    mode: str,
+    sink: VregType,
+    k: VregType,
+    twos: VregType,
+    mult: VregType,
+) -> VregType:
+    """The register holding the 8 requantised (not yet clamped) results of
+    the 48-bit sum in ACC (`mode` "low" or "high")."""
+    y = em.vreg()
+    if mode == "high":
+        hi, md = em.vreg(), em.vreg()
+        em.vsar(hi, ACC_HI)
+        em.vsar(md, ACC_MD)
+        em.vop(rsp.VmudnOp, sink, md, mult)
+        em.vop(rsp.VmadhOp, y, hi, mult)
+        return y
+    md, lo, top, carry = em.vreg(), em.vreg(), em.vreg(), em.vreg()
+    em.vsar(md, ACC_MD)
+    em.vsar(lo, ACC_LO)
+    em.vop(rsp.VmadhOp, sink, twos, k, E_16384)  # ACC += 2^31
+    em.vsar(top, ACC_HI)
+    em.vop(rsp.VmudnOp, carry, top, mult)  # X = T * c mod 2^16 (ACC_LO)
+    em.vop(rsp.VmudnOp, sink, lo, mult)
+    em.vop(rsp.VmadhOp, sink, md, mult)
+    for n in range(4):
+        em.vop(rsp.VmadhOp, y if n == 3 else sink, carry, k, E_16384)
+    return y
+
+
+def save(em: RspEmitter, ptr: GprType) -> None:
+    """Store the 48-bit sums of ACC at `ptr` (HI, MD, LO)."""
+    for n, which in enumerate((ACC_HI, ACC_MD, ACC_LO)):
+        part = em.vreg()
+        em.vsar(part, which)
+        em.sqv(part, ptr, 16 * n)
+
+
+def restore(em: RspEmitter, sink: VregType, k: VregType, ptr: GprType) -> None:
+    """ACC = the 48-bit sums saved at `ptr` by `save`."""
+    hi, md, lo = em.vreg(), em.vreg(), em.vreg()
+    em.lqv(hi, ptr, 0)
+    em.lqv(md, ptr, 16)
+    em.lqv(lo, ptr, 32)
+    for n in range(4):
+        em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, E_16384)
+    for _ in range(4):
+        em.vop(rsp.VmadnOp, sink, md, k, E_16384)
+    em.vop(rsp.VmadnOp, sink, lo, k, E_ONE)
