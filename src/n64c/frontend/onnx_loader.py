@@ -181,6 +181,11 @@ def check_model(model: onnx.ModelProto, where: str = "model") -> None:
             raise InvalidInputError(
                 f"{where}: invalid ONNX model: {_one_line(e)}"
             ) from None
+        except UnicodeDecodeError as e:  # the message quotes a damaged name
+            text = bytes(e.object).decode("utf-8", errors="replace")
+            raise InvalidInputError(
+                f"{where}: invalid ONNX model: {_one_line(ValueError(text))}"
+            ) from None
 
 
 def upgrade_opset(model: onnx.ModelProto) -> onnx.ModelProto:
