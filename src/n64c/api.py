@@ -31,7 +31,7 @@ from xdsl.dialects.builtin import ModuleOp
 from n64c.errors import InvalidInputError, N64cError, UnsupportedModelError
 from n64c.report_schema import LOAD_SCHEMA, check_report
 
-ENGINES = ("float", "int", "sim", "z64")
+ENGINES = ("float", "int", "sim", "z64", "mupen64plus")
 RSP_CLOCK_HZ = 62_500_000
 PEAK_MACS_PER_CYCLE = 8
 DMEM_BYTES = 4096
@@ -68,6 +68,9 @@ class CompiledModel:
     memory: str = "4MiB"
     last_cycles: int | None = None
     """RSP cycles per inference of the last `sim` run."""
+    last_emulator_run: Any = None
+    """The last `mupen64plus` run (:class:`~n64c.backend.rom.engine.EmulatorRun`):
+    int16 outputs, CP0 Count per inference, ROM size, wall time."""
     _report: dict[str, Any] | None = None
     _sources: Any = None
 
@@ -148,6 +151,12 @@ class CompiledModel:
             from n64c.sim.int_engine import run_int
 
             return run_int(self.quantized, inputs)
+        if engine == "mupen64plus":
+            from n64c.backend.rom.engine import run_on_emulator
+
+            self.last_emulator_run = run_on_emulator(self, inputs)
+            self.last_cycles = None
+            return self.last_emulator_run.outputs
         return self._run_rsp(inputs, engine)
 
     def _run_rsp(

@@ -2,7 +2,8 @@
 
 Engines: `float` (reference interpreter of the imported graph), `int` (golden
 integer model of the quantised graph), `sim` (generated RSP code on the
-simulator) and `z64` (generated RSP code on the real RSP core).
+simulator), `z64` (generated RSP code on the real RSP core) and
+`mupen64plus` (the whole program, CPU and RSP, as a ROM on the emulator).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from n64c.errors import InvalidInputError, N64cError
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
 
-ENGINES = ("float", "int", "sim", "z64")
+ENGINES = ("float", "int", "sim", "z64", "mupen64plus")
 
 
 def load_arrays(path: Path, names: list[str], what: str) -> dict[str, np.ndarray]:
@@ -202,6 +203,7 @@ def run_cli(
         inputs = load_arrays(input_path, names, "input")
         outputs = compiled.run_dict(inputs, engine)
         cycles = compiled.last_cycles
+        _print_emulator_run(compiled)
         arg_shapes: dict[str, tuple[int, ...]] = {}
     else:
         from n64c.frontend.onnx import import_onnx
@@ -223,6 +225,19 @@ def run_cli(
     if output is not None:
         save_arrays(output, outputs)
         typer.echo(f"wrote {output}")
+
+
+def _print_emulator_run(compiled: Any) -> None:
+    """The ROM size, Count and wall time of a `mupen64plus` run, if any."""
+    import typer
+
+    run = compiled.last_emulator_run
+    if run is not None:
+        typer.echo(
+            f"mupen64plus: ROM {run.rom_bytes // 1024} KiB, "
+            f"{run.count_per_inference} CP0 Count ticks per inference "
+            f"(emulator counts, not a timing), {run.seconds:.2f} s wall time"
+        )
 
 
 def run_engine(
@@ -247,10 +262,11 @@ def run_engine(
         N64CleanupPass().apply(_context(), quantized)
         quantize_int16(quantized, calibration)
         return run_int(quantized, inputs), None
-    if engine in ("sim", "z64"):
+    if engine in ("sim", "z64", "mupen64plus"):
         from n64c.api import compile
 
         compiled = compile(module, calibration=calibration)
         outputs = compiled.run_dict(inputs, engine)
+        _print_emulator_run(compiled)
         return outputs, compiled.last_cycles
     raise N64cError(f"engine '{engine}' is not available in this build")

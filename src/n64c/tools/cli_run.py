@@ -26,7 +26,10 @@ def run_command(
         Path | None, typer.Option("-o", "--output", help="write outputs to .npy/.npz")
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="float, int, sim (default) or z64")
+        str,
+        typer.Option(
+            help="float, int, sim (default), z64 or mupen64plus (the whole program as a ROM on the emulator)"
+        ),
     ] = "sim",
     calibration: Annotated[
         Path | None,
