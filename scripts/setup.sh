@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(mupen64plus-rsp-z64 libmupen64plus-dev gcc-mips-linux-gnu qemu-user-static gcc make)
+APT_PACKAGES=(mupen64plus-rsp-z64 libmupen64plus-dev mupen64plus-ui-console gcc-mips-linux-gnu binutils-mips-linux-gnu qemu-user-static gcc make)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -163,7 +163,7 @@ def run_rom(
     if ended:
         last = printed[-1]
         if last.startswith("N64C EXCEPTION"):
-            raise N64cError(f"the ROM crashed on the emulated console: {last[5:]}")
+            raise N64cError(f"the ROM crashed: {describe_exception(last)}")
         if last.startswith("N64C ERROR"):
             raise N64cError(f"the ROM failed: {last[11:]}")
         return run
@@ -180,6 +180,31 @@ def run_rom(
         f"the ROM did not finish within {timeout:g} s on {EMULATOR_NAME}{where}; "
         "it hangs or the time-out is too short"
     )
+
+
+EXCEPTION_NAMES = {
+    0: "interrupt", 1: "TLB modification", 2: "TLB miss on load",
+    3: "TLB miss on store", 4: "address error on load",
+    5: "address error on store", 6: "bus error on fetch", 7: "bus error on data",
+    8: "syscall", 9: "breakpoint", 10: "reserved instruction",
+    11: "coprocessor unusable", 12: "arithmetic overflow", 13: "trap",
+    15: "floating-point exception", 23: "watch",
+}  # fmt: skip
+"""The VR4300's exception codes (CP0 Cause bits 6:2)."""
+
+
+def describe_exception(line: str) -> str:
+    """`N64C EXCEPTION code=C pc=P badvaddr=B cause=X` in words."""
+    fields = dict(part.split("=", 1) for part in line.split()[2:] if "=" in part)
+    try:
+        code = int(fields["code"])
+    except (KeyError, ValueError):
+        return line
+    name = EXCEPTION_NAMES.get(code, f"exception {code}")
+    text = f"{name} at pc={fields.get('pc', '?')}"
+    if code in (1, 2, 3, 4, 5):
+        text += f" (address {fields.get('badvaddr', '?')})"
+    return text + f", CP0 Cause {fields.get('cause', '?')}"
 
 
 def parse_outputs(
@@ -223,6 +248,7 @@ def parse_outputs(
 __all__ = [
     "RomOutputs",
     "RomRun",
+    "describe_exception",
     "emulator_command",
     "find_emulator",
     "parse_outputs",
