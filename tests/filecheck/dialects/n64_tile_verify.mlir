@@ -100,3 +100,39 @@ func.func @eltwise_too_many_vectors() {
   func.return
 }
 // CHECK: n64.tile_eltwise: 5 vectors do not fit a 64-byte buffer
+
+// -----
+
+func.func @acc48_tile_has_a_64_byte_header(%c: index) {
+  %x = n64.dmem_alloc "x" : !n64.dmem<128>
+  %w = n64.dmem_alloc "w" : !n64.dmem<1072 x 2>
+  %y = n64.dmem_alloc "y" : !n64.dmem<16>
+  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2>} : !n64.dmem<32>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, acc48 = "low"} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<32>
+  func.return
+}
+// CHECK: n64.tile_matmul: weight slot of 1072 bytes is smaller than a tile of 64 rows (1088)
+
+// -----
+
+func.func @acc48_mode(%c: index) {
+  %x = n64.dmem_alloc "x" : !n64.dmem<128>
+  %w = n64.dmem_alloc "w" : !n64.dmem<1088 x 2>
+  %y = n64.dmem_alloc "y" : !n64.dmem<16>
+  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2>} : !n64.dmem<32>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, acc48 = "middle"} : !n64.dmem<128>, !n64.dmem<1088 x 2>, !n64.dmem<16>, !n64.dmem<32>
+  func.return
+}
+// CHECK: n64.tile_matmul: acc48 must be one of low, high, not 'middle'
+
+// -----
+
+func.func @acc48_consts_need_twos(%c: index) {
+  %x = n64.dmem_alloc "x" : !n64.dmem<128>
+  %w = n64.dmem_alloc "w" : !n64.dmem<1088 x 2>
+  %y = n64.dmem_alloc "y" : !n64.dmem<16>
+  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, acc48 = "high"} : !n64.dmem<128>, !n64.dmem<1088 x 2>, !n64.dmem<16>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_matmul: with acc48 the second consts vector is eight times 2
