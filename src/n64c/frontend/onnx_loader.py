@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 from onnx import helper, inliner, numpy_helper, version_converter
 from onnx.external_data_helper import (
     ExternalDataInfo,
@@ -85,6 +85,7 @@ def split_large_initializers(
     whole model; on the skeleton they stay fast whatever the weights weigh.
     """
     check_looks_like_onnx(model, where)
+    check_text_fields(model, where)
     g = model.graph
     skeleton = onnx.ModelProto()
     for name in ("ir_version", "producer_name", "producer_version", "domain",
@@ -271,6 +272,29 @@ def _explicit_legacy_broadcast(model: onnx.ModelProto) -> onnx.ModelProto:
         fixed.attribute.extend(kept)
         out.graph.node.append(fixed)
     return out
+
+
+def check_text_fields(message: Message, where: str, path: str = "model") -> None:
+    """Raise `InvalidInputError` naming the first string field of `message`
+    that is not UTF-8 (protobuf parses such a field and hands it over as
+    bytes, which fail far from here)."""
+    for field in message.DESCRIPTOR.fields:
+        value = getattr(message, field.name)
+        if field.type == field.TYPE_STRING:
+            items = list(value) if field.is_repeated else [value]
+            for i, item in enumerate(items):
+                if isinstance(item, bytes):
+                    index = f"[{i}]" if field.is_repeated else ""
+                    raise InvalidInputError(
+                        f"{where}: invalid ONNX model: the text of "
+                        f"{path}.{field.name}{index} is not UTF-8 ({item[:40]!r})"
+                    )
+        elif field.type == field.TYPE_MESSAGE:
+            if field.is_repeated:
+                for i, item in enumerate(value):
+                    check_text_fields(item, where, f"{path}.{field.name}[{i}]")
+            elif message.HasField(field.name):
+                check_text_fields(value, where, f"{path}.{field.name}")
 
 
 def check_looks_like_onnx(model: onnx.ModelProto, where: str) -> None:
