@@ -323,7 +323,7 @@ def read_ir_text(path: Path) -> str:
 
 
 def parse_module(text: str, source: str) -> ModuleOp:
-    """Parse MLIR text with n64c's dialects registered."""
+    """Parse and verify MLIR text with n64c's dialects registered."""
     from xdsl.utils.exceptions import DiagnosticException, ParseError
 
     from n64c.mlir_text import parse_mlir_module
@@ -331,6 +331,7 @@ def parse_module(text: str, source: str) -> ModuleOp:
     ctx = _context()
     try:
         module = parse_mlir_module(ctx, text, source)
+        module.verify()  # an edited file may break any op's invariants
     except ParseError as e:
         raise InvalidInputError(
             f"{e.span.get_location()}: cannot parse the IR ({e.msg})"

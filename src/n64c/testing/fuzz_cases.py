@@ -288,11 +288,13 @@ def onnx_case(rng: random.Random, corpus: SeedCorpus) -> Case:
         args: tuple[str, ...] = ("compile", "$D/model.onnx", "-o", "$D/out")
         if choice == 0:
             args += ("--calibration", cal)
+        keep: tuple[str, ...] = ()
         if rng.random() < 0.3:  # an earlier output with a user file in it
             files.update(_outdir(seed))
             files["out/notes.txt"] = PRECIOUS
+            keep = ("out/notes.txt",)
         outputs = ("out",)
-        return Case("onnx", "n64c", args, files, outputs, what, timeout=30)
+        return Case("onnx", "n64c", args, files, outputs, what, keep, timeout=30)
     if choice <= 3:
         engine = "float" if choice == 2 else "int"
         args = ("run", "$D/model.onnx", "--input", x, "--engine", engine)
@@ -599,6 +601,7 @@ def outdir_case(rng: random.Random, corpus: SeedCorpus) -> Case:
     x = f"$D/x{seed.input_suffix}"
     choice = rng.randrange(6)
     outputs: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
     if choice <= 2:
         engine = ("int", "sim", "sim")[choice]
         args: tuple[str, ...] = ("run", "$D/out", "--input", x, "--engine", engine)
@@ -613,7 +616,8 @@ def outdir_case(rng: random.Random, corpus: SeedCorpus) -> Case:
         args = ("compile", "$D/model.onnx", "-o", "$D/out")
         args += ("--calibration", f"$D/calib{seed.calibration_suffix}")
         outputs = ("out",)
-    return Case("outdir", "n64c", args, files, outputs, what, timeout=30)
+        keep = ("out/notes.txt",)
+    return Case("outdir", "n64c", args, files, outputs, what, keep, timeout=30)
 
 
 # --- pass pipelines ---------------------------------------------------------------------
@@ -725,6 +729,7 @@ def make_case(kind: str, seed: int, index: int) -> Case:
         files=case.files,
         outputs=case.outputs,
         mutation=case.mutation,
+        keep=case.keep,
         seed=seed,
         index=index,
         timeout=case.timeout,

@@ -60,6 +60,9 @@ class Case:
     outputs: tuple[str, ...] = ()
     """Relative paths the command may write (or replace) when it succeeds."""
     mutation: str = ""
+    keep: tuple[str, ...] = ()
+    """User files inside an output (a directory) that must survive even a
+    successful run byte for byte (a compile carries them over)."""
     seed: int = 0
     index: int = 0
     timeout: float = 20.0
@@ -223,13 +226,14 @@ def check_files(
     after: dict[str, bytes | None],
     outputs: tuple[str, ...],
     succeeded: bool,
+    keep: tuple[str, ...] = (),
 ) -> tuple[str, str]:
     """(verdict, detail) of the file checks, ('', '') when all is well: the
     files the case started with are untouched (outputs may change on
-    success), a success wrote its outputs (a name ending in `?` is
+    success, except the files in `keep`), a success wrote its outputs (a name ending in `?` is
     optional), a failure left no new files."""
     for rel, data in before.items():
-        if succeeded and _under(rel, outputs):
+        if succeeded and _under(rel, outputs) and rel not in keep:
             continue
         if rel not in after:
             return "file-changed", f"{rel} was deleted"
@@ -286,7 +290,7 @@ def run_case(case: Case, directory: Path, *, in_process: bool = True) -> Outcome
     verdict, detail = judge(code, out, err, crash)
     if verdict in GOOD:
         file_verdict, file_detail = check_files(
-            before, snapshot(directory), case.outputs, code == 0
+            before, snapshot(directory), case.outputs, code == 0, case.keep
         )
         if file_verdict:
             verdict, detail = file_verdict, file_detail
@@ -303,6 +307,7 @@ def save_reproducer(case: Case, outcome: Outcome, directory: Path) -> Path:
         "tool": case.tool,
         "args": list(case.args),
         "outputs": list(case.outputs),
+        "keep": list(case.keep),
         "mutation": case.mutation,
         "seed": case.seed,
         "index": case.index,
@@ -329,6 +334,7 @@ def load_reproducer(directory: Path) -> Case:
         args=tuple(meta["args"]),
         files=files,
         outputs=tuple(meta["outputs"]),
+        keep=tuple(meta.get("keep", ())),
         mutation=meta.get("mutation", ""),
         seed=meta.get("seed", 0),
         index=meta.get("index", 0),

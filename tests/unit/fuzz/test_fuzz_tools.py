@@ -121,6 +121,11 @@ def test_file_checks() -> None:
         "stray-file"
     )
     assert check_files({}, {}, ("out.bin",), True)[0] == "missing-output"
+    kept: dict[str, bytes | None] = {"out": None, "out/notes.txt": b"mine"}
+    assert check_files(kept, {"out": None}, ("out",), True) == ("", "")
+    assert check_files(kept, {"out": None}, ("out",), True, ("out/notes.txt",))[0] == (
+        "file-changed"
+    )
     assert check_files({}, {}, ("out.dmem.bin?",), True) == ("", "")
 
 
