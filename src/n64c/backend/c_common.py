@@ -28,7 +28,7 @@ from xdsl.ir import Operation, SSAValue
 from n64c.dialects import n64_graph as g
 from n64c.errors import UnsupportedModelError
 
-SIZEOF = {"float": 4, "int16_t": 2, "int32_t": 4}
+SIZEOF = {"float": 4, "int16_t": 2, "int32_t": 4, "int64_t": 8}
 """Bytes per element of each C element type the back end uses."""
 
 
@@ -52,13 +52,14 @@ def shape_of(value: SSAValue) -> tuple[int, ...]:
 
 
 def c_type(value: SSAValue) -> str:
-    """The C element type of a tensor value (`float`, `int16_t`, `int32_t`)."""
+    """The C element type of a tensor value (`float`, `int16_t`, `int32_t`,
+    `int64_t`)."""
     typ = value.type
     assert isinstance(typ, TensorType)
     element = typ.element_type
     if isinstance(element, Float32Type):
         return "float"
-    if isinstance(element, IntegerType) and element.width.data in (16, 32):
+    if isinstance(element, IntegerType) and element.width.data in (16, 32, 64):
         return f"int{element.width.data}_t"
     raise UnsupportedModelError(f"the C back end has no type for {element}")
 

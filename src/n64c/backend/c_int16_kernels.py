@@ -51,6 +51,36 @@ static int32_t n64c_wrap32(int64_t v)
                             : (int32_t)u;
 }
 """,
+    "requant48": """\
+/* The acc48 requantisation: the sum wrapped to 48 bits; a shift s >= 18
+ * gives sat16(acc >> s), a shift s <= 16 sat16(wrap48(acc * 2^(16-s)) >> 16);
+ * then the clamp. */
+static int64_t n64c_wrap48(uint64_t v)
+{
+    uint64_t u = v & 0xFFFFFFFFFFFFull;
+    return u >= 0x800000000000ull ? (int64_t)(u - 0x800000000000ull) - 0x7FFFFFFFFFFFll - 1
+                                  : (int64_t)u;
+}
+
+static int64_t n64c_asr64(int64_t v, int s)
+{
+    return v < 0 ? ~(~v >> s) : v >> s;
+}
+
+static int16_t n64c_requant48(int64_t sum, int s, int32_t lo, int32_t hi)
+{
+    int64_t v = n64c_wrap48((uint64_t)sum);
+    if (s <= 16)
+        v = n64c_asr64(n64c_wrap48((uint64_t)v << (16 - s)), 16);
+    else
+        v = n64c_asr64(v, s);
+    if (v > 32767) v = 32767;
+    if (v < -32768) v = -32768;
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int16_t)v;
+}
+""",
     "quantize": """\
 /* q = sat16(floor(x * 2^f + 0.5)), each step in float32; NaN gives 0.
  * Exactly the golden model's n64.quantize. */
@@ -84,19 +114,34 @@ static void n64c_dequantize(const int16_t *in, float *out, uint32_t n, float sca
         out[i] = (float)in[i] * scale;
 }
 """,
+    "requant_sum": """\
+/* The bias (int32, or int64 with wide) added to an exact sum, then the
+ * requantisation of the int32 or the acc48 form. */
+static int16_t n64c_requant_sum(int64_t sum, const void *b, uint32_t n, int s,
+                                int32_t lo, int32_t hi, int wide)
+{
+    if (wide)
+        return n64c_requant48(sum + (b != 0 ? ((const int64_t *)b)[n] : 0), s, lo, hi);
+    sum += b != 0 ? ((const int32_t *)b)[n] : 0;
+    return n64c_requant(n64c_wrap32(sum), s, lo, hi);
+}
+""",
     "qgemm": """\
-/* n64.qgemm: y[m,n] = clamp(sat16(wrap32(b[n] + sum_k x[m,k] w[k,n]) >> s[n])). */
-static void n64c_qgemm(const int16_t *x, const int16_t *w, const int32_t *b,
+/* n64.qgemm: y[m,n] = clamp(sat16(wrap32(b[n] + sum_k x[m,k] w[k,n]) >> s[n])),
+ * or with wide (acc48) x read as unsigned, an int64 bias and n64c_requant48. */
+static void n64c_qgemm(const int16_t *x, const int16_t *w, const void *b,
                        const int8_t *shifts, int16_t *y, uint32_t m_count,
-                       uint32_t k_count, uint32_t n_count, int32_t lo, int32_t hi)
+                       uint32_t k_count, uint32_t n_count, int32_t lo, int32_t hi,
+                       int wide)
 {
     uint32_t m, k, n;
+    int32_t mask = wide ? 0xFFFF : -1; /* u16(x) * w fits int32 */
     for (m = 0; m < m_count; m++) {
         for (n = 0; n < n_count; n++) {
-            int64_t acc = b != 0 ? b[n] : 0;
+            int64_t acc = 0;
             for (k = 0; k < k_count; k++)
-                acc += (int32_t)x[m * k_count + k] * (int32_t)w[k * n_count + n];
-            y[m * n_count + n] = n64c_requant(n64c_wrap32(acc), shifts[n], lo, hi);
+                acc += ((int32_t)x[m * k_count + k] & mask) * (int32_t)w[k * n_count + n];
+            y[m * n_count + n] = n64c_requant_sum(acc, b, n, shifts[n], lo, hi, wide);
         }
     }
 }
@@ -105,19 +150,20 @@ static void n64c_qgemm(const int16_t *x, const int16_t *w, const int32_t *b,
 /* n64.qconv2d on one image [C,H,W] with weights [O,C/g,KH,KW], zero padding. */
 typedef struct n64c_conv {
     uint32_t c, h, w, o, oh, ow, kh, kw, group;
-    int32_t sh, sw, pt, pl, dh, dw, lo, hi;
+    int32_t sh, sw, pt, pl, dh, dw, lo, hi, wide;
 } n64c_conv;
 
 static void n64c_qconv2d(const n64c_conv *p, const int16_t *x, const int16_t *w,
-                         const int32_t *b, const int8_t *shifts, int16_t *y)
+                         const void *b, const int8_t *shifts, int16_t *y)
 {
     uint32_t cg = p->c / p->group, og = p->o / p->group;
     uint32_t o, oy, ox, c, i, j;
+    int32_t mask = p->wide ? 0xFFFF : -1;
     for (o = 0; o < p->o; o++) {
         uint32_t c0 = (o / og) * cg;
         for (oy = 0; oy < p->oh; oy++) {
             for (ox = 0; ox < p->ow; ox++) {
-                int64_t acc = b != 0 ? b[o] : 0;
+                int64_t acc = 0;
                 for (c = 0; c < cg; c++) {
                     for (i = 0; i < p->kh; i++) {
                         int32_t iy = (int32_t)oy * p->sh + (int32_t)i * p->dh - p->pt;
@@ -125,14 +171,14 @@ static void n64c_qconv2d(const n64c_conv *p, const int16_t *x, const int16_t *w,
                         for (j = 0; j < p->kw; j++) {
                             int32_t ix = (int32_t)ox * p->sw + (int32_t)j * p->dw - p->pl;
                             if (ix < 0 || ix >= (int32_t)p->w) continue;
-                            acc += (int32_t)x[((c0 + c) * p->h + (uint32_t)iy) * p->w
-                                              + (uint32_t)ix]
+                            acc += ((int32_t)x[((c0 + c) * p->h + (uint32_t)iy) * p->w
+                                               + (uint32_t)ix] & mask)
                                  * (int32_t)w[((o * cg + c) * p->kh + i) * p->kw + j];
                         }
                     }
                 }
                 y[(o * p->oh + oy) * p->ow + ox] =
-                    n64c_requant(n64c_wrap32(acc), shifts[o], p->lo, p->hi);
+                    n64c_requant_sum(acc, b, o, shifts[o], p->lo, p->hi, p->wide);
             }
         }
     }
@@ -231,8 +277,9 @@ static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
 
 INT16_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
     "requant": ("asr",),
-    "qgemm": ("requant", "wrap32"),
-    "qconv2d": ("requant", "wrap32"),
+    "requant_sum": ("requant", "wrap32", "requant48"),
+    "qgemm": ("requant_sum",),
+    "qconv2d": ("requant_sum",),
     "pool": ("requant", "wrap32"),
     "qadd": ("requant", "wrap32", "bcast"),
     "qrescale": ("requant", "wrap32"),
@@ -272,7 +319,7 @@ class Int16Ops(KernelContext):
         lo, hi = op.clamp_bounds
         out.append(
             f"n64c_qgemm({self.buf(op.x)}, {self.buf(op.w)}, {bias}, {shifts}, "
-            f"{self.buf(op.results[0])}, {m}u, {k}u, {n}u, {lo}, {hi});"
+            f"{self.buf(op.results[0])}, {m}u, {k}u, {n}u, {lo}, {hi}, {int(op.wide)});"
         )
 
     def op_qconv2d(self, op: Operation, out: list[str]) -> None:
@@ -291,7 +338,7 @@ class Int16Ops(KernelContext):
         self.constants.append(
             f"static const n64c_conv {params} = {{{c}u, {h}u, {w}u, {o}u, {oh}u, "
             f"{ow}u, {kh}u, {kw}u, {int_property(op, 'group')}u, {sh}, {sw}, {pt}, {pl}, "
-            f"{dh}, {dw}, {lo}, {hi}}};\n"
+            f"{dh}, {dw}, {lo}, {hi}, {int(op.wide)}}};\n"
         )
         bias = self.buf(op.bias) if op.bias is not None else "0"
         shifts = self.small_table("int8_t", int_values(op.shifts))

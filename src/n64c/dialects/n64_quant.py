@@ -22,9 +22,11 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     TensorType,
+    UnitAttr,
     f32,
     i16,
     i32,
+    i64,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import (
@@ -32,6 +34,7 @@ from xdsl.irdl import (
     irdl_op_definition,
     operand_def,
     opt_operand_def,
+    opt_prop_def,
     prop_def,
     result_def,
     traits_def,
@@ -48,12 +51,18 @@ MIN_SHIFT = 2
 MAX_SHIFT = 16
 MAX_MUL_LOG2 = 14
 BIAS_LIMIT = (1 << 29) - 1
+WIDE_BIAS_LIMIT = (1 << 45) - 1
+WIDE_HIGH_SHIFTS = (18, 32)
+"""With `acc48`, `qgemm` / `qconv2d` accumulate in 48 bits: the shifts of
+one op all lie in [2, 16] or all in [18, 32], and biases (`i64`) satisfy
+`|b| < 2^45`."""
 FRAC_BITS_LIMIT = 64
 """Formats stay within [-64, 64] fractional bits (2^f is exact in float32)."""
 
 F32Tensor = TensorType.constr(f32)
 I16Tensor = TensorType.constr(i16)
 I32Tensor = TensorType.constr(i32)
+BiasTensor = TensorType.constr(i32) | TensorType.constr(i64)
 
 
 def _i32(value: int) -> IntegerAttr:
@@ -77,11 +86,15 @@ def _check_frac_bits(op: Operation, name: str, value: int) -> None:
         )
 
 
-def _check_shift(op: Operation, value: int, what: str = "shift") -> None:
-    if not MIN_SHIFT <= value <= MAX_SHIFT:
-        raise VerifyException(
-            f"{op.name}: {what} {value} outside [{MIN_SHIFT}, {MAX_SHIFT}]"
-        )
+def _check_shift(
+    op: Operation,
+    value: int,
+    what: str = "shift",
+    bounds: tuple[int, int] = (MIN_SHIFT, MAX_SHIFT),
+) -> None:
+    lo, hi = bounds
+    if not lo <= value <= hi:
+        raise VerifyException(f"{op.name}: {what} {value} outside [{lo}, {hi}]")
 
 
 def _check_mul_log2(op: Operation, name: str, value: int) -> None:
@@ -108,13 +121,23 @@ def _check_same_shape(op: Operation, a: SSAValue, b: SSAValue) -> None:
         )
 
 
-def _check_constant_bias(op: Operation, bias: SSAValue) -> None:
-    """When the bias is an `n64.constant`, check `|b| < 2^29`."""
+def _check_constant_bias(op: Operation, bias: SSAValue, wide: bool) -> None:
+    """The bias is `i32` (`i64` with `acc48`); when it is an `n64.constant`,
+    check `|b| < 2^29` (`2^45` with `acc48`)."""
+    typ = bias.type
+    element = typ.element_type if isinstance(typ, TensorType) else None
+    expected = i64 if wide else i32
+    if element != expected:
+        raise VerifyException(
+            f"{op.name}: the bias must be a tensor of {expected}"
+            + (" with acc48" if wide else " (i64 needs acc48)")
+        )
+    limit, log2 = (WIDE_BIAS_LIMIT, 45) if wide else (BIAS_LIMIT, 29)
     owner = bias.owner
     if isinstance(owner, ConstantOp) and owner.value.type == bias.type:
         values = owner.to_numpy().astype(np.int64)
-        if values.size and int(np.abs(values).max()) > BIAS_LIMIT:
-            raise VerifyException(f"{op.name}: bias values must satisfy |b| < 2^29")
+        if values.size and int(np.abs(values).max()) > limit:
+            raise VerifyException(f"{op.name}: bias values must satisfy |b| < 2^{log2}")
 
 
 class _RequantMixin:
@@ -212,6 +235,15 @@ class _WeightedOpBase(IRDLOperation, _RequantMixin):
     frac_bits = prop_def(IntegerAttr[I32])
     clamp_lo = prop_def(IntegerAttr[I32])
     clamp_hi = prop_def(IntegerAttr[I32])
+    acc48 = opt_prop_def(UnitAttr)
+    """48-bit accumulation of `x` read as unsigned (see `wide`)."""
+
+    @property
+    def wide(self) -> bool:
+        """Whether the op accumulates in 48 bits (`acc48`): products of `x`
+        read as unsigned 16-bit and `w`, shifts in [2, 16] or [18, 32]; the
+        quantiser uses it only on inputs that cannot be negative."""
+        return self.acc48 is not None
 
     @property
     def shift_values(self) -> tuple[int, ...]:
@@ -234,8 +266,20 @@ class _WeightedOpBase(IRDLOperation, _RequantMixin):
                 f"{self.name}: expected {channels} shifts and w_frac_bits (one per "
                 f"output channel), got {len(shifts)} and {len(w_frac)}"
             )
-        for s in shifts:
-            _check_shift(self, s)
+        low_shifts = shifts
+        if self.wide and any(s >= WIDE_HIGH_SHIFTS[0] for s in shifts):
+            bounds = WIDE_HIGH_SHIFTS
+            for s in shifts:
+                _check_shift(
+                    self, s, "shift (acc48: all in [2, 16] or all in [18, 32])", bounds
+                )
+            low_shifts = ()
+        for s in low_shifts:
+            _check_shift(
+                self,
+                s,
+                "shift" + (" (acc48: [2, 16] or [18, 32])" if self.wide else ""),
+            )
         _check_frac_bits(self, "frac_bits", self.out_frac_bits)
         for f in w_frac:
             _check_frac_bits(self, "w_frac_bits", f)
@@ -259,12 +303,23 @@ class QGemmOp(_WeightedOpBase):
     (format `f_x + w_frac_bits[n]`) includes the rounding constant
     `2^(shifts[n]-1)` and satisfies `|b| < 2^29`.
 
+    With `acc48` the accumulator has 48 bits and reads `x` as unsigned
+    (`u16(x) = x mod 2^16`, which is `x` on the non-negative inputs the
+    quantiser uses it for): `acc = wrap_int48(b[n] + sum_k u16(x[m,k]) *
+    w[k,n])` with an `i64` bias, `|b| < 2^45`; a shift `s` in [18, 32] gives
+    `sat16(acc >> s)`, one in [2, 16] gives
+    `sat16(wrap_int48(acc * 2^(16-s)) >> 16)` (the same unless that
+    product wraps); see `docs/quantization.md`.
+
     Example:
 
     ```mlir
     %y = n64.qgemm %x, %w, %b shifts [11, 12] w_frac_bits [13, 14] frac_bits 12
            clamp(0, 32767)
            : (tensor<1x64xi16>, tensor<64x2xi16>, tensor<2xi32>) -> tensor<1x2xi16>
+    %z = n64.qgemm %y, %w2, %b2 shifts [14, 20] w_frac_bits [14, 20] frac_bits 12
+           acc48 clamp(0, 32767)
+           : (tensor<1x2xi16>, tensor<2x2xi16>, tensor<2xi64>) -> tensor<1x2xi16>
     ```
     """
 
@@ -272,15 +327,15 @@ class QGemmOp(_WeightedOpBase):
 
     x = operand_def(I16Tensor)
     w = operand_def(I16Tensor)
-    bias = opt_operand_def(I32Tensor)
+    bias = opt_operand_def(BiasTensor)
     output = result_def(I16Tensor)
 
     traits = traits_def(Pure())
 
     assembly_format = (
         "$x `,` $w (`,` $bias^)? `shifts` $shifts `w_frac_bits` $w_frac_bits "
-        "`frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi `)` attr-dict "
-        "`:` functional-type(operands, results)"
+        "`frac_bits` $frac_bits (`acc48` $acc48^)? `clamp` `(` $clamp_lo `,` "
+        "$clamp_hi `)` attr-dict `:` functional-type(operands, results)"
     )
 
     def __init__(
@@ -292,19 +347,23 @@ class QGemmOp(_WeightedOpBase):
         w_frac_bits: Sequence[int],
         frac_bits: int,
         clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+        wide: bool = False,
     ) -> None:
         m = _shape(SSAValue.get(x))[0]
         n = _shape(SSAValue.get(w))[1]
+        properties: dict[str, Attribute] = {
+            "shifts": _i32_array(shifts),
+            "w_frac_bits": _i32_array(w_frac_bits),
+            "frac_bits": _i32(frac_bits),
+            "clamp_lo": _i32(clamp[0]),
+            "clamp_hi": _i32(clamp[1]),
+        }
+        if wide:
+            properties["acc48"] = UnitAttr()
         super().__init__(
             operands=[x, w, [] if bias is None else [bias]],
             result_types=[TensorType(i16, (m, n))],
-            properties={
-                "shifts": _i32_array(shifts),
-                "w_frac_bits": _i32_array(w_frac_bits),
-                "frac_bits": _i32(frac_bits),
-                "clamp_lo": _i32(clamp[0]),
-                "clamp_hi": _i32(clamp[1]),
-            },
+            properties=properties,
         )
 
     def verify_(self) -> None:
@@ -319,7 +378,7 @@ class QGemmOp(_WeightedOpBase):
                 raise VerifyException(
                     f"{self.name}: bias must have shape [{w[1]}], got {list(_shape(self.bias))}"
                 )
-            _check_constant_bias(self, self.bias)
+            _check_constant_bias(self, self.bias, self.wide)
         self._verify_channels(w[1])
 
 
@@ -330,7 +389,8 @@ class QConv2dOp(_WeightedOpBase):
     the Gemm contract on its im2col patch, per output channel `o`:
 
     `acc = wrap_int32(b[o] + sum_{c,i,j} x[c, oh*sh + i*dh - pt, ow*sw + j*dw - pl] * w[o,c,i,j])`,
-    `y = clamp(sat16(acc >> shifts[o]), clamp_lo, clamp_hi)`.
+    `y = clamp(sat16(acc >> shifts[o]), clamp_lo, clamp_hi)`;
+    `acc48` as for `n64.qgemm` (48-bit accumulator, `x` read as unsigned).
 
     Example:
 
@@ -345,7 +405,7 @@ class QConv2dOp(_WeightedOpBase):
 
     x = operand_def(I16Tensor)
     w = operand_def(I16Tensor)
-    bias = opt_operand_def(I32Tensor)
+    bias = opt_operand_def(BiasTensor)
     output = result_def(I16Tensor)
     strides = prop_def(DenseArrayBase.constr(i32))
     pads = prop_def(DenseArrayBase.constr(i32))
@@ -357,8 +417,8 @@ class QConv2dOp(_WeightedOpBase):
     assembly_format = (
         "$x `,` $w (`,` $bias^)? `strides` $strides `pads` $pads `dilations` "
         "$dilations `group` $group `shifts` $shifts `w_frac_bits` $w_frac_bits "
-        "`frac_bits` $frac_bits `clamp` `(` $clamp_lo `,` $clamp_hi `)` attr-dict "
-        "`:` functional-type(operands, results)"
+        "`frac_bits` $frac_bits (`acc48` $acc48^)? `clamp` `(` $clamp_lo `,` "
+        "$clamp_hi `)` attr-dict `:` functional-type(operands, results)"
     )
 
     def __init__(
@@ -374,24 +434,28 @@ class QConv2dOp(_WeightedOpBase):
         w_frac_bits: Sequence[int],
         frac_bits: int,
         clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+        wide: bool = False,
     ) -> None:
         xs = _shape(SSAValue.get(x))
         ws = _shape(SSAValue.get(w))
         out = conv_output_shape(xs, ws, strides, pads, dilations)
+        properties: dict[str, Attribute] = {
+            "strides": _i32_array(strides),
+            "pads": _i32_array(pads),
+            "dilations": _i32_array(dilations),
+            "group": _i32(group),
+            "shifts": _i32_array(shifts),
+            "w_frac_bits": _i32_array(w_frac_bits),
+            "frac_bits": _i32(frac_bits),
+            "clamp_lo": _i32(clamp[0]),
+            "clamp_hi": _i32(clamp[1]),
+        }
+        if wide:
+            properties["acc48"] = UnitAttr()
         super().__init__(
             operands=[x, w, [] if bias is None else [bias]],
             result_types=[TensorType(i16, out)],
-            properties={
-                "strides": _i32_array(strides),
-                "pads": _i32_array(pads),
-                "dilations": _i32_array(dilations),
-                "group": _i32(group),
-                "shifts": _i32_array(shifts),
-                "w_frac_bits": _i32_array(w_frac_bits),
-                "frac_bits": _i32(frac_bits),
-                "clamp_lo": _i32(clamp[0]),
-                "clamp_hi": _i32(clamp[1]),
-            },
+            properties=properties,
         )
 
     def verify_(self) -> None:
@@ -427,7 +491,7 @@ class QConv2dOp(_WeightedOpBase):
                 raise VerifyException(
                     f"{self.name}: bias must have shape [{w[0]}], got {list(_shape(self.bias))}"
                 )
-            _check_constant_bias(self, self.bias)
+            _check_constant_bias(self, self.bias, self.wide)
         self._verify_channels(w[0])
 
 

@@ -46,14 +46,7 @@ from pathlib import Path
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import (
-    ArrayAttr,
-    FunctionType,
-    ModuleOp,
-    StringAttr,
-    TensorType,
-    f32,
-)
+from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -82,6 +75,8 @@ from n64c.dialects.n64_quant import (
     MAX_MUL_LOG2,
     MAX_SHIFT,
     MIN_SHIFT,
+    WIDE_BIAS_LIMIT,
+    WIDE_HIGH_SHIFTS,
     DequantizeOp,
     QAddOp,
     QAvgPoolOp,
@@ -98,7 +93,8 @@ from n64c.dialects.n64_quant import (
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
 from n64c.sim.float_engine import find_main, input_names
-from n64c.sim.int_engine import quantize, run_int
+from n64c.sim.int_engine import quantize
+from n64c.sim.observe import run_observed
 
 DEFAULT_CALIBRATION_SAMPLES = 32
 DEFAULT_CALIBRATION_SEED = 0
@@ -106,6 +102,29 @@ ACT_FRAC_BITS_RANGE = (-32, 32)
 """Activation formats are kept within this range (also for all-zero tensors)."""
 ZERO_TENSOR_FRAC_BITS = 15
 """Format of a tensor that is zero on the whole calibration batch."""
+RANGE_MARGIN = 1.5
+"""Activation formats leave room for values this much larger than the
+calibration statistic: inputs beyond the calibration batch's extremes (a
+new sample exceeds them about as often as not when the batch is small) then
+still fit instead of saturating."""
+ACC_HEADROOM = 2.0
+"""Safety margin of the int32 accumulators of `qgemm` / `qconv2d`: the
+largest calibrated accumulator (pre-activation, bias included), times this,
+must fit. Values up to this factor beyond the calibration data then
+saturate instead of wrapping."""
+ACC_LIMIT = 1 << 31
+"""Accumulators (int32) hold values in [-2^31, 2^31)."""
+MAX_ROUNDING = 1 << (MAX_SHIFT - 1)
+"""The largest rounding constant a requantisation adds."""
+WIDE_ACC_LIMIT = 1 << 47
+"""`acc48` accumulators hold values in [-2^47, 2^47)."""
+WIDE_GAIN = 2.0
+"""The 48-bit form is used where the noise model expects it to cut a
+layer's rounding noise by more than this factor (its requantisation costs
+more RSP instructions)."""
+INPUT_FORMAT_SEARCH = 6
+"""How many bits below its calibrated format the quantiser tries for an
+input that a CPU `quantize` feeds to a Gemm or conv."""
 
 
 # ---------------------------------------------------------------------------
@@ -126,9 +145,11 @@ def frac_bits_for(max_abs: float, default: int = ZERO_TENSOR_FRAC_BITS) -> int:
     return f
 
 
-def activation_frac_bits(max_abs: float) -> int:
+def activation_frac_bits(max_abs: float, margin: float = 1.0) -> int:
+    """The format of an activation whose calibration statistic is
+    `max_abs`, with room for `margin` times it, within `ACT_FRAC_BITS_RANGE`."""
     lo, hi = ACT_FRAC_BITS_RANGE
-    return min(max(frac_bits_for(max_abs), lo), hi)
+    return min(max(frac_bits_for(max_abs * margin), lo), hi)
 
 
 def weight_frac_bits(w: np.ndarray, axis: int) -> list[int]:
@@ -138,17 +159,101 @@ def weight_frac_bits(w: np.ndarray, axis: int) -> list[int]:
     return [frac_bits_for(float(m)) for m in maxima]
 
 
+def accumulator_frac_limit(
+    acc_max: float, bias: float, headroom: float = ACC_HEADROOM, wide: bool = False
+) -> int:
+    """The largest accumulator format `F = f_x + f_w` at which a `qgemm` /
+    `qconv2d` channel cannot wrap on the calibration data: `headroom` times
+    the largest calibrated accumulator `acc_max`, plus the largest rounding
+    constant, stays within the accumulator (2^31; 2^47 for `acc48`), and
+    the bias `bias` plus the rounding constant within the bias limit (2^29;
+    2^45 for `acc48`). A channel that is 0 throughout gets
+    `FRAC_BITS_LIMIT`."""
+    acc_bound, bias_bound = (
+        (WIDE_ACC_LIMIT, WIDE_BIAS_LIMIT + 1) if wide else (ACC_LIMIT, BIAS_LIMIT + 1)
+    )
+    rounding = 1 << (WIDE_HIGH_SHIFTS[1] - 1) if wide else MAX_ROUNDING
+    limit = FRAC_BITS_LIMIT
+    for value, bound in ((acc_max * headroom, acc_bound), (bias, bias_bound)):
+        if value > 0.0 and math.isfinite(value):
+            room = (bound - rounding) / value  # 2^F must stay below this
+            f = math.floor(math.log2(room))
+            while 2.0 ** (f + 1) < room:
+                f += 1
+            while 2.0**f >= room:
+                f -= 1
+            limit = min(limit, f)
+    return limit
+
+
 def choose_gemm_formats(
-    f_x: int, f_w_ideal: Sequence[int], f_y_ideal: int
+    f_x: int,
+    f_w_ideal: Sequence[int],
+    f_y_ideal: int,
+    acc_limits: Sequence[int] | None = None,
 ) -> tuple[list[int], int, list[int]]:
     """`(f_w, f_y, shifts)` with `shifts[n] = f_x + f_w[n] - f_y` in [2, 16]:
-    `f_y` is lowered until every ideal shift is at least 2, then weight
-    formats whose shift would exceed 16 are lowered."""
-    f_y = min(f_y_ideal, min(f_x + f - MIN_SHIFT for f in f_w_ideal))
-    f_w = [min(f, f_y + MAX_SHIFT - f_x) for f in f_w_ideal]
+    weight formats are first lowered so that channel `n`'s accumulator
+    format `f_x + f_w[n]` stays within `acc_limits[n]` (see
+    :func:`accumulator_frac_limit`), then `f_y` is lowered until every shift
+    is at least 2, then weight formats whose shift would exceed 16 are
+    lowered."""
+    limits = (
+        acc_limits if acc_limits is not None else [FRAC_BITS_LIMIT] * len(f_w_ideal)
+    )
+    f_w = [min(f, limit - f_x) for f, limit in zip(f_w_ideal, limits, strict=True)]
+    f_y = min(f_y_ideal, min(f_x + f - MIN_SHIFT for f in f_w))
+    f_w = [min(f, f_y + MAX_SHIFT - f_x) for f in f_w]
     shifts = [f_x + f - f_y for f in f_w]
     assert all(MIN_SHIFT <= s <= MAX_SHIFT for s in shifts)
     return f_w, f_y, shifts
+
+
+def choose_wide_formats(
+    f_x: int,
+    f_w_ideal: Sequence[int],
+    f_y_ideal: int,
+    acc_limits: Sequence[int],
+    high: bool,
+) -> tuple[list[int], int, list[int]]:
+    """`(f_w, f_y, shifts)` of the `acc48` form, every shift in [18, 32]
+    (`high`) or every shift in [2, 16]: weight formats within the 48-bit
+    accumulator's limits; `f_y` lowered until every shift reaches the
+    smallest of its range and, for shifts up to 16, until
+    `acc * 2^(16-s)` fits 48 bits; weight formats lowered where a shift
+    would exceed the largest of its range."""
+    low_shift, high_shift = WIDE_HIGH_SHIFTS if high else (MIN_SHIFT, MAX_SHIFT)
+    f_w = [min(f, limit - f_x) for f, limit in zip(f_w_ideal, acc_limits, strict=True)]
+    f_y = min(f_y_ideal, min(f_x + f - low_shift for f in f_w))
+    if not high:
+        f_y = min(f_y, min(acc_limits) - MAX_SHIFT)
+    f_w = [min(f, f_y + high_shift - f_x) for f in f_w]
+    shifts = [f_x + f - f_y for f in f_w]
+    assert all(low_shift <= s <= high_shift for s in shifts)
+    return f_w, f_y, shifts
+
+
+def estimated_noise(
+    f_x: int,
+    f_w: Sequence[int],
+    f_y: int,
+    x_rms: float,
+    w_rms: Sequence[float],
+    terms: int,
+) -> float:
+    """A model of the rounding noise power a choice of formats adds to a
+    `qgemm` / `qconv2d` output, summed over channels: per channel `n`,
+    `terms` products each carry the input's rounding error (uniform, step
+    `2^-f_x`) times a weight of the channel's mean square `w_rms[n]^2`, and
+    the weight's rounding error (step `2^-f_w[n]`) times an input of mean
+    square `x_rms^2`; the output adds its own rounding (step `2^-f_y`).
+    The quantiser compares choices with it (the input format of a layer fed
+    by a CPU `quantize`)."""
+    total = 0.0
+    for fw, wr in zip(f_w, w_rms, strict=True):
+        total += terms * (4.0**-f_x * wr * wr + 4.0**-fw * x_rms * x_rms)
+        total += 4.0**-f_y
+    return total / 12.0
 
 
 def choose_add_formats(f_a: int, f_b: int, f_y_ideal: int) -> tuple[int, int, int, int]:
@@ -190,15 +295,22 @@ def choose_avgpool_params(
 ) -> tuple[int, int, int] | None:
     """`(multiplier, shift, f_y)` for an average over `count` values:
     `multiplier = floor(2^(shift + f_y - f_x) / count + 1/2)` with the
-    largest `shift` in [2, 16] that keeps `multiplier <= 32767`; `f_y` is
-    lowered when no shift does. None when even `shift = 16` rounds the
-    multiplier to 0 (the pool then stays in float)."""
+    largest `shift` in [2, 16] that keeps `multiplier <= 32767` and the
+    accumulator `multiplier * sum + 2^(shift-1)` within int32 for every
+    int16 input (so it cannot wrap); `f_y` is lowered when no shift does.
+    None when even `shift = 16` rounds the multiplier to 0 (the pool then
+    stays in float)."""
     f_y = f_y_ideal
     while True:
         for shift in range(MAX_SHIFT, MIN_SHIFT - 1, -1):
             ratio = Fraction(2) ** (shift + f_y - f_x) / count
             multiplier = math.floor(ratio + Fraction(1, 2))
-            if multiplier <= INT16_MAX:
+            rounding = 1 << (shift - 1)
+            fits = (
+                multiplier * count * INT16_MAX + rounding < ACC_LIMIT
+                and multiplier * count * -INT16_MIN - rounding <= ACC_LIMIT
+            )
+            if multiplier <= INT16_MAX and fits:
                 return (multiplier, shift, f_y) if multiplier > 0 else None
         f_y -= 1
 
@@ -214,16 +326,23 @@ def quantize_weights(w: np.ndarray, frac_bits: Sequence[int], axis: int) -> np.n
 
 
 def quantize_bias(
-    bias: np.ndarray | None, frac_bits: Sequence[int], shifts: Sequence[int]
+    bias: np.ndarray | None,
+    frac_bits: Sequence[int],
+    shifts: Sequence[int],
+    wide: bool = False,
 ) -> np.ndarray:
-    """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32."""
+    """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32;
+    for `wide` (`acc48`) `sat45` and int64. Exact: float64 holds these
+    integers."""
     n = len(frac_bits)
     b = np.zeros(n) if bias is None else bias.astype(np.float64).reshape(n)
     scale = np.power(2.0, np.asarray(frac_bits, dtype=np.float64))
     q = np.floor(b * scale + 0.5)
-    q = np.clip(q, -BIAS_LIMIT, BIAS_LIMIT)
+    limit = WIDE_BIAS_LIMIT if wide else BIAS_LIMIT
+    q = np.clip(q, -limit, limit)
     rounding = np.power(2.0, np.asarray(shifts, dtype=np.float64) - 1)
-    return np.clip(q + rounding, -BIAS_LIMIT, BIAS_LIMIT).astype(np.int32)
+    q = np.clip(q + rounding, -limit, limit)
+    return q.astype(np.int64 if wide else np.int32)
 
 
 def quantize_scalar(value: float | None, frac_bits: int, default: int) -> int:
@@ -276,48 +395,99 @@ def default_calibration(
     }
 
 
-def collect_ranges(
-    module: ModuleOp, data: CalibrationData, percentile: float = 100.0
-) -> dict[SSAValue, float]:
-    """The statistic of `|x|` (max, or the given percentile) over the
-    calibration batch, per function argument and float op result.
+ACCUMULATING_OPS = (GemmOp, MatMulOp, Conv2dOp)
+"""Float ops that become `qgemm` / `qconv2d`, whose accumulators are
+calibrated per output channel."""
 
-    Runs the float engine (with the int16 ops of an already partly
-    quantised module) on a copy of the module whose main function returns
-    every float tensor it computes."""
-    clone = module.clone()
-    fn, fn_clone = main_function(module), main_function(clone)
-    observed: list[SSAValue] = []
-    observed_clone: list[SSAValue] = []
-    for arg, arg_clone in zip(fn.args, fn_clone.args, strict=True):
-        observed.append(arg)
-        observed_clone.append(arg_clone)
-    for op, op_clone in zip(fn.body.walk(), fn_clone.body.walk(), strict=True):
+
+def channel_axis(op: Operation) -> int:
+    """The output-channel axis of an accumulating op's result, counted from
+    the end (Gemm / MatMul columns, conv channels of `[N, C, H, W]`)."""
+    return -3 if isinstance(op, Conv2dOp) else -1
+
+
+@dataclass
+class Ranges:
+    """What calibration measured on the float graph.
+
+    `tensor`: the statistic of `|x|` per function argument and float op
+    result (after any fused clamp). `accumulator`: per op of
+    `ACCUMULATING_OPS`, keyed by its result, `max |x|` per output channel of
+    the result before its fused clamp, bias included (what the int32
+    accumulator has to hold)."""
+
+    tensor: dict[SSAValue, float] = field(default_factory=dict)
+    rms: dict[SSAValue, float] = field(default_factory=dict)
+    """Root mean square of each tensor (for the rounding-noise model)."""
+    accumulator: dict[SSAValue, np.ndarray] = field(default_factory=dict)
+
+
+def _unfused_probe(
+    module: ModuleOp,
+) -> tuple[ModuleOp, dict[SSAValue, SSAValue], dict[SSAValue, SSAValue]]:
+    """A copy of `module` in which every accumulating op's fused clamp is a
+    separate `n64.clip`, and the maps from `module`'s values to the copy's:
+    each float result (after its clamp) and each accumulating op's result
+    before its clamp."""
+    probe = module.clone()
+    fn, fn_probe = main_function(module), main_function(probe)
+    after: dict[SSAValue, SSAValue] = dict(zip(fn.args, fn_probe.args, strict=True))
+    before: dict[SSAValue, SSAValue] = {}
+    pairs = list(zip(fn.body.walk(), fn_probe.body.walk(), strict=True))
+    for op, op_probe in pairs:
         if isinstance(op, ConstantOp | func.ReturnOp):
             continue
-        for res, res_clone in zip(op.results, op_clone.results, strict=True):
+        for res, res_probe in zip(op.results, op_probe.results, strict=True):
             if isinstance(res.type, TensorType) and res.type.element_type == f32:
-                observed.append(res)
-                observed_clone.append(res_clone)
-    ret = fn_clone.body.block.last_op
-    assert isinstance(ret, func.ReturnOp)
-    ret.operands = observed_clone
-    fn_clone.function_type = FunctionType.from_lists(
-        fn_clone.function_type.inputs.data, [v.type for v in observed_clone]
-    )
-    keys = [f"v{i}" for i in range(len(observed))]
-    fn_clone.attributes["n64.output_names"] = ArrayAttr([StringAttr(k) for k in keys])
-    outputs = run_int(clone, data)
-    stats: dict[SSAValue, float] = {}
-    for key, value in zip(keys, observed, strict=True):
-        magnitude = np.abs(outputs[key].astype(np.float64))
+                after[res] = res_probe
+        if not isinstance(op_probe, ACCUMULATING_OPS):
+            continue
+        raw = op_probe.results[0]
+        before[op.results[0]] = raw
+        lo, hi = op_probe.get_clamp()
+        if lo is None and hi is None:
+            continue
+        op_probe.set_clamp(None, None)
+        clip = ClipOp(raw, min=lo, max=hi)
+        Rewriter.insert_op(clip, InsertPoint.after(op_probe))
+        raw.replace_uses_with_if(
+            clip.results[0], lambda use, clip=clip: use.operation is not clip
+        )
+        after[op.results[0]] = clip.results[0]
+    return probe, after, before
+
+
+def collect_ranges(
+    module: ModuleOp, data: CalibrationData, percentile: float = 100.0
+) -> Ranges:
+    """Run the calibration batch through the float graph (with the int16
+    ops of an already partly quantised module) and measure, per function
+    argument and float op result, the statistic of `|x|` (max, or the given
+    percentile), and per accumulating op and output channel the largest
+    pre-activation `|x|` (always the maximum: an accumulator that wraps
+    gives a wrong value, not a saturated one)."""
+    probe, after, before = _unfused_probe(module)
+    observed = list(after.values()) + list(before.values())
+    arrays, _ = run_observed(probe, data, observed)
+    ranges = Ranges()
+    for key, array in zip(after, arrays, strict=False):
+        magnitude = np.abs(array.astype(np.float64))
+        ranges.rms[key] = (
+            float(np.sqrt(np.mean(magnitude**2))) if magnitude.size else 0.0
+        )
         if magnitude.size == 0:
-            stats[value] = 0.0
+            ranges.tensor[key] = 0.0
         elif percentile >= 100.0:
-            stats[value] = float(magnitude.max())
+            ranges.tensor[key] = float(magnitude.max())
         else:
-            stats[value] = float(np.percentile(magnitude, percentile))
-    return stats
+            ranges.tensor[key] = float(np.percentile(magnitude, percentile))
+    for key, array in zip(before, arrays[len(after) :], strict=True):
+        owner = key.owner
+        assert isinstance(owner, Operation)
+        moved = np.moveaxis(np.abs(array.astype(np.float64)), channel_axis(owner), 0)
+        flat = moved.reshape(moved.shape[0], -1)
+        ranges.accumulator[key] = flat.max(axis=1, initial=0.0)
+    return ranges
 
 
 # ---------------------------------------------------------------------------
@@ -331,7 +501,9 @@ class _Quantizer:
     ops they replace; `finish` then connects float users and erases the
     replaced ops."""
 
-    ranges: dict[SSAValue, float]
+    ranges: Ranges
+    headroom: float = ACC_HEADROOM
+    margin: float = RANGE_MARGIN
     rewriter: Rewriter = field(default_factory=Rewriter)
     int_values: dict[SSAValue, tuple[SSAValue, int]] = field(default_factory=dict)
     replaced: list[Operation] = field(default_factory=list)
@@ -343,16 +515,19 @@ class _Quantizer:
         return op
 
     def frac_of(self, value: SSAValue) -> int:
-        if value not in self.ranges:
+        if value not in self.ranges.tensor:
             raise UnsupportedModelError(
                 "calibration recorded no values for a tensor produced by "
                 f"{value.owner.name if isinstance(value.owner, Operation) else 'an argument'}"
             )
-        return activation_frac_bits(self.ranges[value])
+        return activation_frac_bits(self.ranges.tensor[value], self.margin)
 
-    def int_input(self, value: SSAValue, before: Operation) -> tuple[SSAValue, int]:
-        """The int16 version of a float value (a `quantize` at its calibrated
-        format unless an int16 op computes it already)."""
+    def int_input(
+        self, value: SSAValue, before: Operation, frac_bits: int | None = None
+    ) -> tuple[SSAValue, int]:
+        """The int16 version of a float value (a `quantize` at `frac_bits`,
+        by default its calibrated format, unless an int16 op computes it
+        already)."""
         if value in self.int_values:
             return self.int_values[value]
         const = constant_array(value)
@@ -360,10 +535,29 @@ class _Quantizer:
             f = activation_frac_bits(float(np.abs(const).max(initial=0.0)))
             op = self.insert(ConstantOp.from_numpy(quantize(const, f)), before)
         else:
-            f = self.frac_of(value)
+            f = self.frac_of(value) if frac_bits is None else frac_bits
             op = self.insert(QuantizeOp(value, f), before)
         self.int_values[value] = (op.results[0], f)
         return self.int_values[value]
+
+    def acc_limits(
+        self,
+        result: SSAValue,
+        bias: np.ndarray | None,
+        channels: int,
+        wide: bool = False,
+    ) -> list[int] | None:
+        """Per output channel, the largest accumulator format that cannot
+        wrap on the calibration data (None if it was not measured)."""
+        acc = self.ranges.accumulator.get(result)
+        if acc is None:
+            return None
+        b = np.zeros(channels) if bias is None else np.abs(bias.astype(np.float64))
+        b = np.broadcast_to(b.reshape(-1), (channels,))
+        return [
+            accumulator_frac_limit(float(a), float(bn), self.headroom, wide)
+            for a, bn in zip(acc, b, strict=True)
+        ]
 
     def done(self, op: Operation, result: SSAValue, frac_bits: int) -> None:
         self.int_values[op.results[0]] = (result, frac_bits)
@@ -386,20 +580,54 @@ class _Quantizer:
         clamp: tuple[float | None, float | None],
         build: Callable[..., Operation],
     ) -> None:
-        xq, f_x = self.int_input(x, op)
-        f_w, f_y, shifts = choose_gemm_formats(
-            f_x, weight_frac_bits(w, channel_axis), self.frac_of(op.results[0])
-        )
+        f_w_ideal = weight_frac_bits(w, channel_axis)
+        f_y_ideal = self.frac_of(op.results[0])
+        channels = w.shape[channel_axis]
+        moved = np.moveaxis(w.astype(np.float64), channel_axis, 0)
+        w_rms = np.sqrt(np.mean(moved.reshape(channels, -1) ** 2, axis=1))
+        terms = moved[0].size
+        x_rms = self.ranges.rms.get(x, 0.0)
+        limits = self.acc_limits(op.results[0], bias, channels)
+
+        def options(f_x: int) -> tuple[float, list[int], int, list[int]]:
+            f_w, f_y, shifts = choose_gemm_formats(f_x, f_w_ideal, f_y_ideal, limits)
+            noise = estimated_noise(f_x, f_w, f_y, x_rms, w_rms, terms)
+            return noise, f_w, f_y, shifts
+
+        if (
+            x in self.int_values
+            or constant_array(x) is not None
+            or any(use.operation is not op for use in x.uses)
+        ):
+            xq, f_x = self.int_input(x, op)
+        else:
+            # a `quantize` on the CPU for this op alone: its format is free,
+            # so balance the input's bits against the weights' within the
+            # accumulator
+            f_top = self.frac_of(x)
+            candidates = range(f_top, f_top - INPUT_FORMAT_SEARCH - 1, -1)
+            f_x = min(candidates, key=lambda f: options(f)[0])
+            xq, f_x = self.int_input(x, op, f_x)
+        noise, f_w, f_y, shifts = options(f_x)
+        wide = False
+        wide_limits = self.acc_limits(op.results[0], bias, channels, wide=True)
+        if never_negative(xq) and wide_limits is not None:
+            for high in (False, True):
+                formats = choose_wide_formats(
+                    f_x, f_w_ideal, f_y_ideal, wide_limits, high
+                )
+                wide_noise = estimated_noise(f_x, *formats[:2], x_rms, w_rms, terms)
+                if wide_noise * WIDE_GAIN < noise:
+                    f_w, f_y, shifts = formats
+                    noise, wide = wide_noise * WIDE_GAIN, True
         _check_formats(op, [f_x, f_y, *f_w])
         wq = self.insert(
             ConstantOp.from_numpy(quantize_weights(w, f_w, channel_axis)), op
         )
-        bq = self.insert(
-            ConstantOp.from_numpy(quantize_bias(bias, [f_x + f for f in f_w], shifts)),
-            op,
-        )
+        bias_q = quantize_bias(bias, [f_x + f for f in f_w], shifts, wide)
+        bq = self.insert(ConstantOp.from_numpy(bias_q), op)
         new = self.insert(
-            build(xq, wq, bq, shifts, f_w, f_y, clamp_bounds(*clamp, f_y)), op
+            build(xq, wq, bq, shifts, f_w, f_y, clamp_bounds(*clamp, f_y), wide), op
         )
         self.done(op, new.results[0], f_y)
 
@@ -463,8 +691,8 @@ class _Quantizer:
             bias,
             0,
             op.get_clamp(),
-            lambda x, w, b, s, fw, fy, c: QConv2dOp(
-                x, w, b, strides, pads, dilations, group, s, fw, fy, c
+            lambda x, w, b, s, fw, fy, c, wide: QConv2dOp(
+                x, w, b, strides, pads, dilations, group, s, fw, fy, c, wide
             ),
         )
 
@@ -673,6 +901,27 @@ _HANDLERS: dict[type[Operation], str] = {
 """Graph op -> the `_Quantizer` method that rewrites it onto int16."""
 
 
+_SIGN_KEEPING_OPS = (QMaxPoolOp, QAvgPoolOp, QReshapeOp, QTransposeOp, QRescaleOp)
+"""int16 ops whose result is never negative when their input is not."""
+
+
+def never_negative(value: SSAValue) -> bool:
+    """Whether the int16 `value` is >= 0 for every input of the model, as
+    the ops computing it guarantee: a clamp with a lower bound >= 0, pooling
+    or data movement of such a value, a constant without negative
+    entries."""
+    op = value.owner
+    if isinstance(op, QGemmOp | QConv2dOp | QAddOp | QClampOp):
+        return op.clamp_bounds[0] >= 0
+    if isinstance(op, _SIGN_KEEPING_OPS):
+        return never_negative(op.operands[0])
+    if isinstance(op, QConcatOp):
+        return all(never_negative(v) for v in op.operands)
+    if isinstance(op, ConstantOp):
+        return bool((op.to_numpy() >= 0).all())
+    return False
+
+
 def constant_array(value: SSAValue) -> np.ndarray | None:
     owner = value.owner
     if isinstance(owner, ConstantOp):
@@ -694,33 +943,114 @@ def _check_formats(op: Operation, formats: Sequence[int]) -> None:
         )
 
 
+def _calibration_batch(
+    fn: func.FuncOp, calibration: CalibrationData | np.ndarray | str | Path | None
+) -> CalibrationData:
+    names, shapes = input_signature(fn)
+    if calibration is None:
+        return default_calibration(names, shapes)
+    if isinstance(calibration, str | Path):
+        return load_calibration(calibration, names, shapes)
+    return match_calibration(calibration, names, shapes)
+
+
+@dataclass(frozen=True)
+class QuantOptions:
+    """The knobs of `quantize-int16` (see the module constants)."""
+
+    percentile: float = 100.0
+    """Statistic of |x| per tensor that sets its format (100: the maximum)."""
+    headroom: float = ACC_HEADROOM
+    """Accumulator safety margin (`ACC_HEADROOM`)."""
+    margin: float = RANGE_MARGIN
+    """Activation range margin (`RANGE_MARGIN`)."""
+
+    def check(self) -> None:
+        """Raise `InvalidInputError` for an option out of its range."""
+        if not 0.0 < self.percentile <= 100.0:
+            raise InvalidInputError(
+                f"percentile {self.percentile} must lie in (0, 100]"
+            )
+        for name in ("headroom", "margin"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 1.0 <= value <= 2.0**16):
+                raise InvalidInputError(f"{name} {value} must lie in [1, 65536]")
+
+
+def _quantize(
+    module: ModuleOp,
+    calibration: CalibrationData | np.ndarray | str | Path | None,
+    options: QuantOptions,
+) -> _Quantizer:
+    options.check()
+    fn = main_function(module)
+    batch = _calibration_batch(fn, calibration)
+    ranges = collect_ranges(module, batch, options.percentile)
+    quantizer = _Quantizer(ranges, options.headroom, options.margin)
+    for op in list(fn.body.walk()):
+        quantizer.visit(op)
+    quantizer.finish()
+    return quantizer
+
+
 def quantize_int16(
     module: ModuleOp,
     calibration: CalibrationData | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
+    headroom: float = ACC_HEADROOM,
+    margin: float = RANGE_MARGIN,
 ) -> ModuleOp:
     """Quantise `module` in place (and return it).
 
     `calibration` maps ONNX input names to batches (leading batch axis); a
     single array is accepted for a one-input model, and a path names a
     `.npy` / `.npz` file; `None` uses :func:`default_calibration`.
+    `headroom` and `margin`: see `ACC_HEADROOM` and `RANGE_MARGIN`.
     """
-    if not 0.0 < percentile <= 100.0:
-        raise InvalidInputError(f"percentile {percentile} must lie in (0, 100]")
-    fn = main_function(module)
-    names, shapes = input_signature(fn)
-    if calibration is None:
-        data = default_calibration(names, shapes)
-    elif isinstance(calibration, str | Path):
-        data = load_calibration(calibration, names, shapes)
-    else:
-        data = match_calibration(calibration, names, shapes)
-    ranges = collect_ranges(module, data, percentile)
-    quantizer = _Quantizer(ranges)
-    for op in list(fn.body.walk()):
-        quantizer.visit(op)
-    quantizer.finish()
+    _quantize(module, calibration, QuantOptions(percentile, headroom, margin))
     return module
+
+
+@dataclass
+class QuantizedTensor:
+    """A float tensor of the graph and the int16 tensor that replaced it."""
+
+    float_value: SSAValue
+    """The value in `QuantTrace.float_module`."""
+    int_value: SSAValue
+    """The int16 value in the quantised module."""
+    frac_bits: int
+
+
+@dataclass
+class QuantTrace:
+    """Which int16 tensor stands for which float tensor after quantisation:
+    a copy of the float graph as it was, and the pairs in graph order."""
+
+    float_module: ModuleOp
+    tensors: list[QuantizedTensor]
+
+
+def quantize_int16_traced(
+    module: ModuleOp,
+    calibration: CalibrationData | np.ndarray | str | Path | None = None,
+    options: QuantOptions | None = None,
+) -> QuantTrace:
+    """:func:`quantize_int16`, keeping a copy of the float graph and the
+    float tensor behind each int16 tensor (for the per-layer error
+    report)."""
+    float_module = module.clone()
+    fn, fn_float = main_function(module), main_function(float_module)
+    to_float: dict[SSAValue, SSAValue] = dict(zip(fn.args, fn_float.args, strict=True))
+    for op, op_float in zip(fn.body.walk(), fn_float.body.walk(), strict=True):
+        to_float.update(zip(op.results, op_float.results, strict=True))
+    quantizer = _quantize(module, calibration, options or QuantOptions())
+    tensors = [
+        QuantizedTensor(to_float[value], int_value, f)
+        for value, (int_value, f) in quantizer.int_values.items()
+        if value in to_float and not isinstance(int_value.owner, ConstantOp)
+    ]
+    return QuantTrace(float_module, tensors)
 
 
 @dataclass(frozen=True)
@@ -736,5 +1066,19 @@ class QuantizeInt16Pass(ModulePass):
     """Statistic of |x| per tensor that sets its format (100: the maximum).
     An int is accepted too (`percentile=99` in a pass pipeline)."""
 
+    headroom: float | int = ACC_HEADROOM
+    """Accumulator safety margin: the largest calibrated pre-activation of a
+    Gemm or conv channel, times this, fits its int32 accumulator."""
+
+    margin: float | int = RANGE_MARGIN
+    """Activation formats leave room for this many times the calibration
+    statistic."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        quantize_int16(op, self.calibration, float(self.percentile))
+        quantize_int16(
+            op,
+            self.calibration,
+            float(self.percentile),
+            float(self.headroom),
+            float(self.margin),
+        )

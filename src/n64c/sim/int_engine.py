@@ -13,6 +13,7 @@ accumulator does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from xdsl.dialects import func
@@ -45,7 +46,36 @@ from n64c.sim.float_engine import (
 _EXACT_FLOAT64_TERMS = 1 << 22
 
 
-def quantize(x: np.ndarray, frac_bits: int) -> np.ndarray:
+@dataclass
+class Overflow:
+    """What went out of range in one int16 op, summed over the runs it saw.
+
+    `wrapped`: int32 accumulators that wrapped (the exact sum lay outside
+    [-2^31, 2^31)); `saturated`: results that `sat16` (or `quantize`) cut to
+    the int16 range (a fused clamp is intended and does not count);
+    `elements`: results computed."""
+
+    wrapped: int = 0
+    saturated: int = 0
+    elements: int = 0
+
+    def add(self, other: Overflow) -> None:
+        self.wrapped += other.wrapped
+        self.saturated += other.saturated
+        self.elements += other.elements
+
+
+def _count_saturated(values: np.ndarray, counts: Overflow | None) -> None:
+    if counts is not None:
+        counts.saturated += int(
+            np.count_nonzero((values < INT16_MIN) | (values > INT16_MAX))
+        )
+        counts.elements += int(values.size)
+
+
+def quantize(
+    x: np.ndarray, frac_bits: int, counts: Overflow | None = None
+) -> np.ndarray:
     """`q = clamp(floor(x * 2^f + 0.5), -32768, 32767)`, each step in float32.
 
     NaN becomes 0; infinities saturate.
@@ -53,6 +83,7 @@ def quantize(x: np.ndarray, frac_bits: int) -> np.ndarray:
     x32 = np.asarray(x, dtype=np.float32)
     scaled = x32 * np.float32(2.0**frac_bits) + np.float32(0.5)
     rounded = np.floor(np.nan_to_num(scaled, nan=0.0))
+    _count_saturated(rounded, counts)
     return np.clip(rounded, INT16_MIN, INT16_MAX).astype(np.int16)
 
 
@@ -61,14 +92,55 @@ def dequantize(q: np.ndarray, frac_bits: int) -> np.ndarray:
     return np.asarray(q, dtype=np.float32) * np.float32(2.0**-frac_bits)
 
 
-def wrap_int32(acc: np.ndarray) -> np.ndarray:
-    """Reduce integers modulo 2^32 into the signed int32 range (as int64)."""
+def wrap_int32(
+    acc: np.ndarray, counts: Overflow | None = None, bits: int = 32
+) -> np.ndarray:
+    """Reduce integers modulo 2^bits into the signed range of that many bits
+    (as int64; 48 for the `acc48` accumulators); `counts.wrapped` counts the
+    values that changed."""
     acc = np.asarray(acc, dtype=np.int64)
-    return ((acc + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+    half = 1 << (bits - 1)
+    wrapped = ((acc + half) & ((1 << bits) - 1)) - half
+    if counts is not None:
+        counts.wrapped += int(np.count_nonzero(wrapped != acc))
+    return wrapped
+
+
+def as_unsigned16(x: np.ndarray) -> np.ndarray:
+    """`u16(x) = x mod 2^16`: an int16 array read as unsigned (int64), as
+    the `acc48` ops read their input."""
+    return np.asarray(x, dtype=np.int64) & 0xFFFF
+
+
+def requantize_wide(
+    acc: np.ndarray,
+    shifts: np.ndarray,
+    lo: int,
+    hi: int,
+    counts: Overflow | None = None,
+) -> np.ndarray:
+    """The `acc48` requantisation of exact sums `acc` (shifts broadcast
+    against them): `acc48 = wrap_int48(acc)`; a shift `s >= 18` gives
+    `sat16(acc48 >> s)`, a shift `s <= 16` gives
+    `sat16(wrap_int48(acc48 * 2^(16-s)) >> 16)`; then the clamp. Both
+    wraps are counted."""
+    acc48 = wrap_int32(acc, counts, 48)
+    s = np.broadcast_to(np.asarray(shifts, dtype=np.int64), acc48.shape)
+    low = s <= 16
+    scaled = np.left_shift(acc48, np.where(low, 16 - s, 0))
+    scaled = np.where(low, scaled, 0)
+    scaled48 = wrap_int32(scaled, counts, 48)
+    shifted = np.where(low, scaled48 >> 16, np.right_shift(acc48, s))
+    _count_saturated(shifted, counts)
+    return np.clip(np.clip(shifted, INT16_MIN, INT16_MAX), lo, hi).astype(np.int16)
 
 
 def requantize(
-    acc: np.ndarray, shifts: np.ndarray | int, lo: int, hi: int
+    acc: np.ndarray,
+    shifts: np.ndarray | int,
+    lo: int,
+    hi: int,
+    counts: Overflow | None = None,
 ) -> np.ndarray:
     """`clamp(sat16(acc >> s), lo, hi)` with an arithmetic (floor) shift.
 
@@ -78,12 +150,14 @@ def requantize(
     shifted = np.right_shift(
         np.asarray(acc, dtype=np.int64), np.asarray(shifts, dtype=np.int64)
     )
+    _count_saturated(shifted, counts)
     saturated = np.clip(shifted, INT16_MIN, INT16_MAX)
     return np.clip(saturated, lo, hi).astype(np.int16)
 
 
 def int_matmul(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Exact integer `x @ w` (int64 result) for int16 operands."""
+    """Exact integer `x @ w` (int64 result) for 16-bit operands (signed or
+    unsigned)."""
     if w.shape[-2] <= _EXACT_FLOAT64_TERMS:
         prod = np.matmul(x.astype(np.float64), w.astype(np.float64))
         return prod.astype(np.int64)
@@ -97,16 +171,21 @@ def qgemm(
     shifts: np.ndarray,
     lo: int,
     hi: int,
+    counts: Overflow | None = None,
+    wide: bool = False,
 ) -> np.ndarray:
     """Quantised Gemm `y[..., M, N]` from `x[..., M, K]`, `w[K, N]`, `bias[N]`:
 
     `acc = wrap_int32(b[n] + sum_k x[m,k] * w[k,n])`,
-    `y = clamp(sat16(acc >> s[n]), lo, hi)`.
+    `y = clamp(sat16(acc >> s[n]), lo, hi)`; `wide` is the `acc48` form
+    (`x` read as unsigned, see :func:`requantize_wide`).
     """
-    acc = int_matmul(x, w)
+    acc = int_matmul(as_unsigned16(x) if wide else x, w)
     if bias is not None:
         acc = acc + np.asarray(bias, dtype=np.int64)
-    return requantize(wrap_int32(acc), np.asarray(shifts), lo, hi)
+    if wide:
+        return requantize_wide(acc, np.asarray(shifts), lo, hi, counts)
+    return requantize(wrap_int32(acc, counts), np.asarray(shifts), lo, hi, counts)
 
 
 def qadd(
@@ -117,6 +196,7 @@ def qadd(
     shift: int,
     lo: int,
     hi: int,
+    counts: Overflow | None = None,
 ) -> np.ndarray:
     """`acc = wrap_int32(a * 2^ka + b * 2^kb + 2^(s-1))`,
     `y = clamp(sat16(acc >> s), lo, hi)`, numpy broadcasting."""
@@ -125,13 +205,20 @@ def qadd(
         + (np.asarray(b, dtype=np.int64) << b_mul_log2)
         + (1 << (shift - 1))
     )
-    return requantize(wrap_int32(acc), shift, lo, hi)
+    return requantize(wrap_int32(acc, counts), shift, lo, hi, counts)
 
 
-def qrescale(x: np.ndarray, mul_log2: int, shift: int, lo: int, hi: int) -> np.ndarray:
+def qrescale(
+    x: np.ndarray,
+    mul_log2: int,
+    shift: int,
+    lo: int,
+    hi: int,
+    counts: Overflow | None = None,
+) -> np.ndarray:
     """`acc = x * 2^k + 2^(s-1)`, `y = clamp(sat16(acc >> s), lo, hi)`."""
     acc = (np.asarray(x, dtype=np.int64) << mul_log2) + (1 << (shift - 1))
-    return requantize(acc, shift, lo, hi)
+    return requantize(acc, shift, lo, hi, counts)
 
 
 def qclamp(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -150,14 +237,20 @@ def qconv2d(
     pads: Sequence[int],
     dilations: Sequence[int],
     group: int,
+    counts: Overflow | None = None,
+    wide: bool = False,
 ) -> np.ndarray:
     """Quantised 2-D convolution, `x[..., C, H, W]`, `w[O, C/group, KH, KW]`,
     `bias[O]`, pads (top, left, bottom, right) filled with 0.
 
     Per output element, the Gemm contract on the im2col patch:
     `acc = wrap_int32(b[o] + sum_{c,kh,kw} x[c, oh*sh + kh*dh - pt,
-    ow*sw + kw*dw - pl] * w[o, c, kh, kw])`, `y = clamp(sat16(acc >> s[o]), lo, hi)`.
+    ow*sw + kw*dw - pl] * w[o, c, kh, kw])`, `y = clamp(sat16(acc >> s[o]), lo, hi)`;
+    `wide` is the `acc48` form (`x` read as unsigned, see
+    :func:`requantize_wide`).
     """
+    if wide:
+        x = as_unsigned16(x)
     patches, out_h, out_w = _im2col(x, w.shape[2], w.shape[3], strides, pads, dilations)
     # patches: [..., C, KH*KW, OH*OW]
     lead = x.shape[:-3]
@@ -174,8 +267,11 @@ def qconv2d(
     acc = np.concatenate(results, axis=-2)
     if bias is not None:
         acc = acc + np.asarray(bias, dtype=np.int64)[:, None]
-    acc = wrap_int32(acc)
-    y = requantize(acc, np.asarray(shifts, dtype=np.int64)[:, None], lo, hi)
+    shift_column = np.asarray(shifts, dtype=np.int64)[:, None]
+    if wide:
+        y = requantize_wide(acc, shift_column, lo, hi, counts)
+    else:
+        y = requantize(wrap_int32(acc, counts), shift_column, lo, hi, counts)
     return y.reshape((*lead, out_ch, out_h, out_w))
 
 
@@ -260,6 +356,7 @@ def qavgpool(
     dilations: Sequence[int],
     multiplier: int,
     shift: int,
+    counts: Overflow | None = None,
 ) -> np.ndarray:
     """Average pooling: per window (zero padding)
     `acc = wrap_int32(m * sum(x) + 2^(s-1))`, `y = sat16(acc >> s)`."""
@@ -267,8 +364,8 @@ def qavgpool(
     total = np.zeros(windows[0].shape, dtype=np.int64)
     for win in windows:
         total += win
-    acc = wrap_int32(total * multiplier + (1 << (shift - 1)))
-    return requantize(acc, shift, INT16_MIN, INT16_MAX)
+    acc = wrap_int32(total * multiplier + (1 << (shift - 1)), counts)
+    return requantize(acc, shift, INT16_MIN, INT16_MAX, counts)
 
 
 # ---------------------------------------------------------------------------
@@ -278,13 +375,24 @@ def qavgpool(
 
 @register_impls
 class QuantFunctions(InterpreterFunctions):
-    """Numpy implementations of the int16 `n64` ops (the golden model)."""
+    """Numpy implementations of the int16 `n64` ops (the golden model).
+
+    `overflow` collects, per op, the accumulators that wrapped and the
+    results that saturated over every run of this instance."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overflow: dict[Operation, Overflow] = {}
+
+    def counts(self, op: Operation) -> Overflow:
+        """The overflow record of `op` (created on first use)."""
+        return self.overflow.setdefault(op, Overflow())
 
     @impl(q.QuantizeOp)
     def run_quantize(
         self, interpreter: Interpreter, op: q.QuantizeOp, args: PythonValues
     ) -> PythonValues:
-        return (quantize(args[0], op.frac_bits.value.data),)
+        return (quantize(args[0], op.frac_bits.value.data, self.counts(op)),)
 
     @impl(q.DequantizeOp)
     def run_dequantize(
@@ -298,7 +406,9 @@ class QuantFunctions(InterpreterFunctions):
     ) -> PythonValues:
         x, w, *bias = args
         shifts = np.asarray(op.shift_values, dtype=np.int64)
-        return (qgemm(x, w, bias[0] if bias else None, shifts, *op.clamp_bounds),)
+        bias_arg = bias[0] if bias else None
+        lo, hi = op.clamp_bounds
+        return (qgemm(x, w, bias_arg, shifts, lo, hi, self.counts(op), op.wide),)
 
     @impl(q.QConv2dOp)
     def run_qconv2d(
@@ -315,6 +425,8 @@ class QuantFunctions(InterpreterFunctions):
             pads=op.pads.get_values(),
             dilations=op.dilations.get_values(),
             group=op.group.value.data,
+            counts=self.counts(op),
+            wide=op.wide,
         )
         return (y,)
 
@@ -329,6 +441,7 @@ class QuantFunctions(InterpreterFunctions):
             op.rhs_mul_log2.value.data,
             op.shift.value.data,
             *op.clamp_bounds,
+            self.counts(op),
         )
         return (y,)
 
@@ -337,7 +450,11 @@ class QuantFunctions(InterpreterFunctions):
         self, interpreter: Interpreter, op: q.QRescaleOp, args: PythonValues
     ) -> PythonValues:
         y = qrescale(
-            args[0], op.mul_log2.value.data, op.shift.value.data, *op.clamp_bounds
+            args[0],
+            op.mul_log2.value.data,
+            op.shift.value.data,
+            *op.clamp_bounds,
+            self.counts(op),
         )
         return (y,)
 
@@ -372,6 +489,7 @@ class QuantFunctions(InterpreterFunctions):
             op.dilations.get_values(),
             op.multiplier.value.data,
             op.shift.value.data,
+            self.counts(op),
         )
         return (y,)
 
@@ -425,7 +543,8 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
     return None
 
 
-def _verified(module: ModuleOp) -> None:
+def verified(module: ModuleOp) -> None:
+    """Verify `module`; a broken one is an `InvalidInputError`."""
     try:
         module.verify()
     except DiagnosticException as err:
@@ -444,13 +563,22 @@ def run_int(
     `n64.dequantize` ops). Float ops that remain in the graph run on the
     float engine's implementations.
     """
-    _verified(module)
-    return run_main(
+    return run_int_checked(module, inputs)[0]
+
+
+def run_int_checked(
+    module: ModuleOp, inputs: Mapping[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], dict[Operation, Overflow]]:
+    """:func:`run_int`, and what each int16 op wrapped or saturated."""
+    verified(module)
+    quant = QuantFunctions()
+    outputs = run_main(
         module,
         inputs,
-        [FloatFunctions(), QuantFunctions()],
+        [FloatFunctions(), quant],
         rules=(int_fold_rule, float_fold_rule),
     )
+    return outputs, quant.overflow
 
 
 def int16_source(value: SSAValue) -> q.DequantizeOp | None:
@@ -489,7 +617,7 @@ def run_int_raw(
     one comes as `(float32 array, None)`. Inputs as for :func:`run_int`. The
     RSP engines are compared with these int16 arrays bit for bit.
     """
-    _verified(module)
+    verified(module)
     clone = module.clone()
     main = find_main(clone)
     ret = main.body.block.last_op

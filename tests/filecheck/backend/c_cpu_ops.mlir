@@ -27,7 +27,7 @@ func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x4xf32> {
 // CHECK-DAG:  {{^}}    1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3,
 // CHECK-DAG:  static const int32_t n64c_[[B:const[0-9]+]][2] = {
 // CHECK-DAG:  {{^}}    32768, -32768,
-// CHECK-DAG:  static const n64c_conv n64c_[[CONV:conv[0-9]+]] = {1u, 4u, 4u, 2u, 4u, 4u, 3u, 3u, 1u, 1, 1, 1, 1, 1, 1, 0, 32767};
+// CHECK-DAG:  static const n64c_conv n64c_[[CONV:conv[0-9]+]] = {1u, 4u, 4u, 2u, 4u, 4u, 3u, 3u, 1u, 1, 1, 1, 1, 1, 1, 0, 32767, 0};
 // CHECK-DAG:  static const int8_t n64c_[[SH:tab[0-9]+]][2] = {
 // CHECK-DAG:  static const n64c_pool n64c_[[POOL:pool[0-9]+]] = {2u, 4u, 4u, 2u, 2u, 2u, 2u, 2, 2, 0, 0, 1, 1, 0, 1, 2};
 // CHECK:      static int n64c_forward(void)

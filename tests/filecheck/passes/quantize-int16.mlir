@@ -7,8 +7,9 @@
 // BAD: error: {{.*}}.bad.npy: input 'input' has shape (4, 5), expected (batch, 1, 4) or (batch, 4)
 
 // A Gemm with a fused Relu becomes qgemm between quantize and dequantize.
-// Without calibration data the inputs are a synthetic batch uniform in
-// [-1, 1] (format 15); with the file of 3.0s, format 13.
+// Formats leave room for 1.5 times the calibrated range: without
+// calibration data the inputs are a synthetic batch uniform in [-1, 1]
+// (format 14); with the file of 3.0s, format 12.
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_names = ["input"], n64.output_names = ["y"]} {
   %w = n64.constant dense<[[0.5, -0.25], [1.0, 0.125], [-1.5, 0.0], [0.75, 0.5]]> : tensor<4x2xf32>
   %b = n64.constant dense<[0.1, -0.2]> : tensor<2xf32>
@@ -16,23 +17,25 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_na
   func.return %y : tensor<1x2xf32>
 }
 // CHECK-LABEL: func.func @main
-// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 15 : tensor<1x4xf32> -> tensor<1x4xi16>
+// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 14 : tensor<1x4xf32> -> tensor<1x4xi16>
 // CHECK-NEXT:    %[[W:.*]] = n64.constant dense<{{.*}}> : tensor<4x2xi16>
 // CHECK-NEXT:    %[[B:.*]] = n64.constant dense<{{.*}}> : tensor<2xi32>
 // CHECK-NEXT:    %[[Y:.*]] = n64.qgemm %[[Q]], %[[W]], %[[B]] shifts [{{.*}}] w_frac_bits [{{.*}}] frac_bits [[F:[-0-9]+]] clamp(0, 32767) : (tensor<1x4xi16>, tensor<4x2xi16>, tensor<2xi32>) -> tensor<1x2xi16>
 // CHECK-NEXT:    %[[D:.*]] = n64.dequantize %[[Y]] frac_bits [[F]] : tensor<1x2xi16> -> tensor<1x2xf32>
 // CHECK-NEXT:    func.return %[[D]] : tensor<1x2xf32>
 
-// With x = 3 everywhere (f_x = 13), max|y| = 3 * 0.75 + 0.1 = 2.35 (f_y = 13);
-// column 0 has max|w| = 1.5 (f_w = 14), column 1 max|w| = 0.5 (f_w = 15, as
-// 0.5 * 2^16 would saturate), so the shifts are 14 and 15. The bias is
-// floor(b * 2^(f_x + f_w) + 0.5) + 2^(s-1): 13421773 + 8192 for 0.1f and
-// -53687092 + 16384 for -0.2f.
+// With x = 3 everywhere, 1.5 * 3 = 4.5 gives f_x = 12; max|y| = 3 * 0.75 +
+// 0.1 = 2.35 and 1.5 * 2.35 gives f_y = 13; column 0 has max|w| = 1.5
+// (f_w = 14), column 1 max|w| = 0.5 (f_w = 15, as 0.5 * 2^16 would
+// saturate), so the shifts are 13 and 14. The accumulators (at most 2.35 *
+// 2^27, twice that with the headroom) fit int32. The bias is
+// floor(b * 2^(f_x + f_w) + 0.5) + 2^(s-1): 6710887 + 4096 for 0.1f and
+// -26843546 + 8192 for -0.2f.
 // CALIB-LABEL: func.func @main
-// CALIB-NEXT:    %{{.*}} = n64.quantize %x frac_bits 13 : tensor<1x4xf32> -> tensor<1x4xi16>
+// CALIB-NEXT:    %{{.*}} = n64.quantize %x frac_bits 12 : tensor<1x4xf32> -> tensor<1x4xi16>
 // CALIB-NEXT:    %{{.*}} = n64.constant dense<{{\[}}[8192, -8192], [16384, 4096], [-24576, 0], [12288, 16384]]> : tensor<4x2xi16>
-// CALIB-NEXT:    %{{.*}} = n64.constant dense<[13429965, -53670708]> : tensor<2xi32>
-// CALIB-NEXT:    %{{.*}} = n64.qgemm %{{.*}} shifts [14, 15] w_frac_bits [14, 15] frac_bits 13 clamp(0, 32767)
+// CALIB-NEXT:    %{{.*}} = n64.constant dense<[6714983, -26835354]> : tensor<2xi32>
+// CALIB-NEXT:    %{{.*}} = n64.qgemm %{{.*}} shifts [13, 14] w_frac_bits [14, 15] frac_bits 13 clamp(0, 32767)
 
 // -----
 
@@ -76,7 +79,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_na
 // CHECK-NEXT:    %[[R:.*]] = n64.qclamp %[[G]] frac_bits [[FG:[-0-9]+]] clamp(0, 32767)
 // CHECK-NEXT:    %[[F:.*]] = n64.qreshape %[[R]] frac_bits [[FG]] : tensor<1x2xi16> -> tensor<2x1xi16>
 // CHECK-NEXT:    %[[F2:.*]] = n64.qreshape %[[F]] frac_bits [[FG]] : tensor<2x1xi16> -> tensor<1x2xi16>
-// CHECK-NEXT:    %[[A:.*]] = n64.qadd %[[F2]], %[[G]] lhs_mul_log2 1 rhs_mul_log2 1 shift 2 frac_bits 14
+// CHECK-NEXT:    %[[A:.*]] = n64.qadd %[[F2]], %[[G]] lhs_mul_log2 1 rhs_mul_log2 1 shift 2 frac_bits 13
 // CHECK-NEXT:    %[[AD:.*]] = n64.dequantize %[[A]]
 // CHECK-NEXT:    func.return %[[AD]]
 
@@ -106,7 +109,7 @@ func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x8xf32> attributes {n64.inpu
   func.return %f : tensor<1x8xf32>
 }
 // CHECK-LABEL: func.func @main
-// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 15 : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xi16>
+// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 14 : tensor<1x1x4x4xf32> -> tensor<1x1x4x4xi16>
 // CHECK-NEXT:    %[[W:.*]] = n64.constant dense<{{.*}}> : tensor<2x1x3x3xi16>
 // CHECK-NEXT:    %[[B:.*]] = n64.constant dense<{{.*}}> : tensor<2xi32>
 // CHECK-NEXT:    %[[C:.*]] = n64.qconv2d %[[Q]], %[[W]], %[[B]] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 shifts [{{.*}}] w_frac_bits [{{.*}}] frac_bits [[F:[-0-9]+]] clamp(0, 32767)
@@ -147,7 +150,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x10xf32> attributes {n64.input_n
   func.return %c : tensor<1x10xf32>
 }
 // CHECK-LABEL: func.func @main
-// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 15
+// CHECK-NEXT:    %[[Q:.*]] = n64.quantize %x frac_bits 14
 // CHECK:         %[[G:.*]] = n64.qgemm %[[Q]], {{.*}} frac_bits [[F:[-0-9]+]] clamp
 // CHECK-NEXT:    %[[R:.*]] = n64.qrescale %[[Q]] mul_log2 0 shift {{[0-9]+}} frac_bits [[F]] clamp(-32768, 32767)
 // CHECK-NEXT:    %[[C:.*]] = n64.qconcat %[[R]], %[[G]], %[[R]] axis 1 frac_bits [[F]] : (tensor<1x4xi16>, tensor<1x2xi16>, tensor<1x4xi16>) -> tensor<1x10xi16>

@@ -1,0 +1,194 @@
+"""The per-layer error report: where int16 loses precision.
+
+For each int16 layer of a quantised graph, the report gives its formats,
+how many accumulators wrapped and how many results saturated on the given
+inputs, and the SQNR of the layer's output (dequantised) against the same
+tensor of the float graph on the same inputs.
+
+    >>> from n64c.sim.layer_report import layer_report, format_layer_report
+    >>> rows = layer_report(module, {"input": x}, calibration)  # doctest: +SKIP
+    >>> print(format_layer_report(rows))                        # doctest: +SKIP
+
+`module` is a float graph (as imported, or after `n64-cleanup`); the report
+cleans it up and quantises a copy with :func:`quantize_int16_traced`, exactly
+as `n64c compile` does, so the formats are those of the compiled model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+
+from n64c.dialects import n64_quant as q
+from n64c.sim.int_engine import Overflow, dequantize
+from n64c.sim.observe import run_observed
+
+LAYER_KINDS: dict[type[Operation], str] = {
+    q.QuantizeOp: "quantize",
+    q.QConv2dOp: "conv",
+    q.QGemmOp: "gemm",
+    q.QAddOp: "add",
+    q.QRescaleOp: "rescale",
+    q.QClampOp: "clamp",
+    q.QMaxPoolOp: "maxpool",
+    q.QAvgPoolOp: "avgpool",
+    q.QConcatOp: "concat",
+}
+"""int16 ops that compute a new tensor (data movement, such as reshapes
+and transposes, is left out), with the kind that names their layers."""
+
+
+@dataclass
+class LayerNumerics:
+    """One int16 layer of the report."""
+
+    layer: str
+    """Kind and index in graph order (`conv0`, `gemm1`, ...), as in
+    `report.json`."""
+    op: str
+    """The int16 op (`n64.qconv2d`, ...)."""
+    formats: str
+    """Its formats: `f_x`, `f_w` (range over channels), `f_y`, shifts."""
+    wrapped: int
+    """Accumulators that wrapped on the inputs."""
+    saturated: int
+    """Results cut to the int16 range on the inputs."""
+    elements: int
+    """Results computed."""
+    sqnr_db: float
+    """SQNR of the dequantised output against the float graph (dB; inf when
+    equal)."""
+
+
+def layer_names(module: ModuleOp) -> dict[Operation, str]:
+    """Each layer op of `module` (see `LAYER_KINDS`) and its name: its kind
+    and its index among the ops of that kind, in graph order."""
+    counts: dict[str, int] = {}
+    names: dict[Operation, str] = {}
+    for op in module.walk():
+        kind = LAYER_KINDS.get(type(op))
+        if kind is None:
+            continue
+        index = counts.get(kind, 0)
+        counts[kind] = index + 1
+        names[op] = f"{kind}{index}"
+    return names
+
+
+def _span(values: list[int]) -> str:
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}..{hi}"
+
+
+def describe_formats(op: Operation) -> str:
+    """The formats of an int16 op in a few characters."""
+    f_y = op.properties.get("frac_bits")
+    out = f"y {f_y.value.data}" if f_y is not None else ""  # type: ignore[attr-defined]
+    if isinstance(op, q.QGemmOp | q.QConv2dOp):
+        f_x = _frac_bits_of(op.operands[0])
+        shifts = list(op.shift_values)
+        w = [int(v) for v in op.w_frac_bits.get_values()]
+        acc = ", acc48" if op.wide else ""
+        return f"x {f_x}, w {_span(w)}, {out}, shift {_span(shifts)}{acc}"
+    if isinstance(op, q.QAddOp):
+        return (
+            f"{out}, ka {op.lhs_mul_log2.value.data}, "
+            f"kb {op.rhs_mul_log2.value.data}, shift {op.shift.value.data}"
+        )
+    if isinstance(op, q.QAvgPoolOp):
+        return f"{out}, m {op.multiplier.value.data}, shift {op.shift.value.data}"
+    if isinstance(op, q.QRescaleOp):
+        return f"{out}, k {op.mul_log2.value.data}, shift {op.shift.value.data}"
+    return out
+
+
+def _frac_bits_of(value: object) -> str:
+    owner = getattr(value, "owner", None)
+    prop = owner.properties.get("frac_bits") if isinstance(owner, Operation) else None
+    return "?" if prop is None else str(prop.value.data)  # type: ignore[attr-defined]
+
+
+def sqnr_db(ours: np.ndarray, ref: np.ndarray) -> float:
+    """`10 log10(sum(ref^2) / sum((ours - ref)^2))`; inf when equal, -inf
+    when the reference is all zero and ours is not."""
+    ours = ours.astype(np.float64)
+    ref = ref.astype(np.float64)
+    noise = float(np.sum((ours - ref) ** 2))
+    signal = float(np.sum(ref**2))
+    if noise == 0.0:
+        return math.inf
+    if signal == 0.0:
+        return -math.inf
+    return 10.0 * math.log10(signal / noise)
+
+
+def layer_report(
+    module: ModuleOp,
+    inputs: Mapping[str, np.ndarray],
+    calibration: Mapping[str, np.ndarray] | np.ndarray | str | Path | None = None,
+    percentile: float = 100.0,
+) -> list[LayerNumerics]:
+    """The per-layer report of the float graph `module` quantised with
+    `calibration` (as `n64c compile` would), run on `inputs` (float32, keyed
+    by input name, leading batch axis allowed)."""
+    from n64c.api import _context
+    from n64c.passes.n64_cleanup import N64CleanupPass
+    from n64c.passes.quantize_int16 import QuantOptions, quantize_int16_traced
+
+    cleaned = module.clone()
+    N64CleanupPass().apply(_context(), cleaned)
+    quantized = cleaned.clone()
+    calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
+    trace = quantize_int16_traced(quantized, calib, QuantOptions(percentile))
+    names = layer_names(quantized)
+    tensors = [t for t in trace.tensors if t.int_value.owner in names]
+    reference, _ = run_observed(
+        trace.float_module, inputs, [t.float_value for t in tensors]
+    )
+    ours, overflow = run_observed(quantized, inputs, [t.int_value for t in tensors])
+    rows: list[LayerNumerics] = []
+    for tensor, ref, got in zip(tensors, reference, ours, strict=True):
+        op = tensor.int_value.owner
+        assert isinstance(op, Operation)
+        counts = overflow.get(op, Overflow())
+        rows.append(
+            LayerNumerics(
+                layer=names[op],
+                op=op.name,
+                formats=describe_formats(op),
+                wrapped=counts.wrapped,
+                saturated=counts.saturated,
+                elements=counts.elements or int(got.size),
+                sqnr_db=sqnr_db(dequantize(got, tensor.frac_bits), ref),
+            )
+        )
+    return rows
+
+
+def format_layer_report(rows: list[LayerNumerics]) -> str:
+    """The report as a plain-text table."""
+    headers = ["layer", "op", "formats", "wrapped", "saturated", "SQNR dB"]
+    cells = [
+        [
+            r.layer,
+            r.op,
+            r.formats,
+            str(r.wrapped),
+            f"{r.saturated}/{r.elements}" if r.saturated else "0",
+            f"{r.sqnr_db:.1f}",
+        ]
+        for r in rows
+    ]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers)]
+    lines = []
+    for row in [headers, ["-" * w for w in widths], *cells]:
+        left = [row[i].ljust(widths[i]) for i in range(3)]
+        right = [row[i].rjust(widths[i]) for i in range(3, len(row))]
+        lines.append("  ".join(left + right).rstrip())
+    return "\n".join(lines)
