@@ -13,6 +13,7 @@ one.
 from __future__ import annotations
 
 import tokenize
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -45,10 +46,13 @@ def read_arrays(
             ".npy or .npz format)"
         )
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if isinstance(loaded, np.lib.npyio.NpzFile):
-            with loaded:
-                return {name: np.asarray(loaded[name]) for name in loaded.files}
+        with warnings.catch_warnings():
+            # a damaged header can read as a Python 2 one: numpy warns on stderr
+            warnings.simplefilter("ignore", UserWarning)
+            loaded = np.load(path, allow_pickle=False)
+            if isinstance(loaded, np.lib.npyio.NpzFile):
+                with loaded:
+                    return {name: np.asarray(loaded[name]) for name in loaded.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise InvalidInputError(
             f"{path}: not a readable {kind or '.npy/.npz'} file ({e})"
