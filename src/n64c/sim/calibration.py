@@ -53,7 +53,14 @@ def read_arrays(
             if isinstance(loaded, np.lib.npyio.NpzFile):
                 with loaded:
                     return {name: np.asarray(loaded[name]) for name in loaded.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        NotImplementedError,  # zipfile: an unknown compression method
+        RuntimeError,  # zipfile: an encrypted member
+    ) as e:
         raise InvalidInputError(
             f"{path}: not a readable {kind or '.npy/.npz'} file ({e})"
         ) from None
