@@ -500,6 +500,7 @@ def compile(  # noqa: A001 - the public name of the API
     PlanRdramPass(memory=memory).apply(ctx, module)
     step("lower to RSP")
     LowerToRspPass().apply(ctx, module)
+    step("allocate registers")
     RspAllocateRegistersPass().apply(ctx, module)
     step("schedule")
     RspSchedulePass().apply(ctx, module)
@@ -515,8 +516,10 @@ def compile(  # noqa: A001 - the public name of the API
                 else "(it computes nothing from its inputs)"
             )
         )
-    step("encode and measure")
-    program = build_rsp_program(module)
+    step("encode")
+    program = build_rsp_program(module, measure=False)
+    step("count cycles")
+    program.measure()
     compiled = CompiledModel(
         name=name,
         module=module,

@@ -3,6 +3,7 @@ memory, DMA. Shared by `rsp-allocate-registers` and `rsp-schedule`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -88,11 +89,17 @@ DMA = "dma"
 SCALAR_LOAD_RESULT = "sload"
 
 
+@functools.cache
+def _zero() -> GprType:
+    """`$zero` (built once: making a register type verifies it)."""
+    return GprType.from_name("zero")
+
+
 def effects(op: Operation) -> Effects:
     reads: set[object] = set(register_uses(op))
     writes: set[object] = set(register_defs(op))
-    reads.discard(GprType.from_name("zero"))
-    writes.discard(GprType.from_name("zero"))
+    reads.discard(_zero())
+    writes.discard(_zero())
     if isinstance(op, VectorComputeOp | VectorLaneOp):
         # every computational op reads and writes the accumulator and flags
         # (conservatively): keeps vector ops in order

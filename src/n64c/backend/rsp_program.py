@@ -133,6 +133,13 @@ class RspProgram:
     def cycles(self) -> int:
         return sum(i.cycles for i in self.invocations)
 
+    def measure(self) -> None:
+        """Fill the cycles of each invocation and of each of its layers
+        (:func:`measure_invocation`)."""
+        for i, inv in enumerate(self.invocations):
+            cycles, layer_cycles = measure_invocation(self, inv)
+            self.invocations[i] = replace(inv, cycles=cycles, layer_cycles=layer_cycles)
+
     def report(self) -> dict[str, Any]:
         """Per-layer MACs and measured cycles, memory use (JSON-ready)."""
         layers = []
@@ -238,11 +245,7 @@ def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
         invocations.append(inv)
     program = RspProgram(module, ucodes, weights, layout, invocations, cpu_ops)
     if measure:
-        for i, inv in enumerate(program.invocations):
-            cycles, layer_cycles = measure_invocation(program, inv)
-            program.invocations[i] = replace(
-                inv, cycles=cycles, layer_cycles=layer_cycles
-            )
+        program.measure()
     return program
 
 

@@ -212,7 +212,7 @@ def conv2d(
     og = o // group
     oh = (h + pads[0] + pads[2] - (kh - 1) * dilations[0] - 1) // strides[0] + 1
     ow = (wd + pads[1] + pads[3] - (kw - 1) * dilations[1] - 1) // strides[1] + 1
-    # Weights as [G, CG*KH*KW, OG] so that cols @ weights gives [.., G, P, OG].
+    # Weights as [G, CG*KH*KW, OG] so that cols @ weights gives [G, B*P, OG].
     wm = w.reshape(group, og, cg * kh * kw).transpose(0, 2, 1)
     per_image = c * kh * kw * oh * ow
     chunk = max(1, _IM2COL_BUDGET // max(per_image, 1))
@@ -223,11 +223,15 @@ def conv2d(
             xs = np.pad(xs, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
         win = _windows(xs, (kh, kw), strides, dilations, (oh, ow))
         b = xs.shape[0]
-        # [B, G, CG, OH, OW, KH, KW] -> [B, G, OH, OW, CG, KH, KW] -> [B, G, P, K]
-        cols = win.reshape(b, group, cg, oh, ow, kh, kw).transpose(0, 1, 3, 4, 2, 5, 6)
-        cols = cols.reshape(b, group, oh * ow, cg * kh * kw)
-        y = np.matmul(cols, wm)  # [B, G, P, OG]
-        out[start : start + b] = y.transpose(0, 1, 3, 2).reshape(b, o, oh, ow)
+        # [B, G, CG, OH, OW, KH, KW] -> [G, B, OH, OW, CG, KH, KW] -> [G, B*P, K]:
+        # one 2-D product per group (numpy's stacked matmul skips BLAS)
+        cols = win.reshape(b, group, cg, oh, ow, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
+        cols = cols.reshape(group, b * oh * ow, cg * kh * kw)
+        for g in range(group):
+            y = cols[g] @ wm[g]  # [B*P, OG]
+            out[start : start + b, g * og : (g + 1) * og] = y.reshape(
+                b, oh, ow, og
+            ).transpose(0, 3, 1, 2)
     if bias is not None:
         out += bias.reshape(1, o, 1, 1)
     return clamp(out, clamp_min, clamp_max)

@@ -19,7 +19,7 @@ from n64c.sim.rsp.timing import (
     OpInfo,
     op_info,
 )
-from n64c.sim.rsp.timing_only import Taint
+from n64c.sim.rsp.timing_only import Taint, is_timing_noop, noop
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 # Single inputs run the vector unit on Python ints (lanes.py), which is
@@ -60,6 +60,24 @@ class SimResult:
     timing: CycleReport
 
 
+@dataclass(frozen=True)
+class _Block:
+    """Straight-line code of a timing-only run (see :meth:`Machine._block`)."""
+
+    steps: tuple[tuple[tuple[OpInfo, ...], Callable[[], object]], ...]
+    """(run-record entries up to and including the instruction, its closure)."""
+    pcs: tuple[int, ...]
+    """Address of each step's instruction."""
+    counts: tuple[int, ...]
+    """Instructions of the block up to and including each step's."""
+    tail: tuple[OpInfo, ...]
+    """Vector-unit instructions after the last step."""
+    length: int
+    """Instructions in the block."""
+    end: int
+    """Address after the block."""
+
+
 class Machine:
     """B RSPs in lockstep: decoded IMEM, state, run record, cycle model.
 
@@ -87,6 +105,9 @@ class Machine:
         self.model = CycleModel()
         self._decoded: dict[tuple[int, int], object] = {}
         self._infos_by_word: dict[int, OpInfo] = {}
+        # timing-only runs: the straight-line block starting at each slot
+        # (None: not yet built)
+        self.blocks: list[_Block | None] = [None] * (IMEM_SIZE // 4)
         self._decode_range(0, IMEM_SIZE // 4)
 
     def _decode_range(self, first: int, last: int) -> None:
@@ -95,20 +116,61 @@ class Machine:
         for i in range(first, last):
             self.table[i] = self._first_use(i)
             self.infos[i] = _UNDECODED
+        # a block starting before `first` may reach into the rewritten slots
+        self.blocks = [None] * (IMEM_SIZE // 4)
+
+    def _decoded_op(self, i: int, word: int) -> object:
+        """The (cached) closure of ``word`` in slot ``i``."""
+        key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
+        op = self._decoded.get(key)
+        if op is None:
+            op = self._decoded[key] = decode_word(
+                self.st, self.cop0, word, 4 * i, self.taint
+            )
+        return op
+
+    def _info(self, word: int) -> OpInfo:
+        info = self._infos_by_word.get(word)
+        if info is None:
+            info = self._infos_by_word[word] = op_info(word)
+        return info
+
+    def _block(self, i: int) -> _Block:
+        """The block of a timing-only run starting at slot ``i``: its scalar,
+        COP0 and vector-store instructions with the vector-unit instructions
+        before each (which the run does not execute), up to the first
+        branch, jump, ``break`` or COP0 move (included), marked slot or the
+        end of IMEM (excluded)."""
+        imem = self.st.imem
+        steps: list[tuple[tuple[OpInfo, ...], Callable[[], object]]] = []
+        pcs: list[int] = []
+        counts: list[int] = []
+        run: list[OpInfo] = []
+        count = 0
+        j = i
+        while j < IMEM_SIZE // 4 and j not in self.marks:
+            word = int.from_bytes(imem[4 * j : 4 * j + 4], "big")
+            op = self._decoded_op(j, word)
+            info = self._info(word)
+            count += 1
+            j += 1
+            run.append(info)
+            if op is noop and is_timing_noop(word):
+                continue
+            steps.append((tuple(run), op))  # type: ignore[arg-type]
+            pcs.append(4 * (j - 1))
+            counts.append(count)
+            run = []
+            if info.branch or word >> 26 == 0x10:
+                break
+        return _Block(tuple(steps), tuple(pcs), tuple(counts), tuple(run), count, 4 * j)
 
     def _first_use(self, i: int) -> Callable[[], object]:
         def decode_and_run() -> object:
             word = int.from_bytes(self.st.imem[4 * i : 4 * i + 4], "big")
             # Only branches and jumps depend on their address.
-            key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
-            op = self._decoded.get(key)
-            if op is None:
-                op = self._decoded[key] = decode_word(
-                    self.st, self.cop0, word, 4 * i, self.taint
-                )
-            info = self._infos_by_word.get(word)
-            if info is None:
-                info = self._infos_by_word[word] = op_info(word)
+            op = self._decoded_op(i, word)
+            info = self._info(word)
             if i in self.marks:
                 op = self._marked(op, self.marks[i])  # type: ignore[arg-type]
             self.table[i] = op
@@ -143,11 +205,17 @@ class Machine:
         self.events.clear()
 
     def run(self, max_instructions: int) -> tuple[int, int]:
-        """Run from PC 0 until the RSP halts; returns (halting pc, instructions)."""
+        """Run from PC 0 until the RSP halts; returns (halting pc, instructions).
+
+        A timing-only run executes whole blocks (:meth:`_block`) outside
+        delay slots: it does not call the no-op closures of vector-unit
+        instructions, it appends them to the run record in bulk."""
+        timing_only = self.taint is not None
         table = self.table
         infos = self.infos
         trace = self.trace
         append = trace.append
+        extend = trace.extend
         taken = self.taken
         pc = 0
         npc = 4
@@ -163,6 +231,41 @@ class Machine:
                 self._flush()
                 budget = min(max_instructions - count, TRACE_CHUNK)
             i = pc >> 2
+            if timing_only and npc == pc + 4:
+                block = self.blocks[i]  # the list is replaced on IMEM writes
+                if block is None:
+                    block = self.blocks[i] = self._block(i)
+                if block.length and count + block.length <= max_instructions:
+                    r = None
+                    k = 0
+                    try:
+                        for prefix, op in block.steps:
+                            extend(prefix)
+                            r = op()
+                            if r is not None:
+                                break
+                            k += 1
+                    except RspRuntimeError as error:
+                        if error.message.startswith("at IMEM 0x"):
+                            raise
+                        raise type(error)(
+                            f"at IMEM 0x{block.pcs[k]:03x}: {error.message}"
+                        ) from None
+                    if r is None:
+                        extend(block.tail)
+                        count += block.length
+                        pc = block.end & 0xFFC
+                        npc = (pc + 4) & 0xFFC
+                        continue
+                    count += block.counts[k]
+                    pc = block.pcs[k]
+                    if isinstance(r, int) and r >= 0:
+                        taken[self.fed + len(trace) - 1] = r
+                        pc = (pc + 4) & 0xFFC
+                        npc = r
+                        continue
+                    self._flush()
+                    return pc, count
             append(infos[i])
             count += 1
             try:

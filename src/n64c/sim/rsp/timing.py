@@ -571,16 +571,22 @@ class CycleModel:
         base = self.base
         end = base + len(trace)
         memo = self.memo
-        all_events = self.events
+        # run-record indices of this chunk's events, increasing; `next_event`
+        # walks them as the segments advance
+        event_at = sorted(k for k in self.events if k >= base)
+        next_event = 0
+        n_events = len(event_at)
         pos = base
         for t in taken:  # global indices, increasing
             seg_end = t + 2  # through the delay slot
             if seg_end > end or t < pos:
                 break
+            while next_event < n_events and event_at[next_event] < pos:
+                next_event += 1
             if (
                 self.pending is not None
                 or (t + 1) in self.taken
-                or (all_events and any(i in all_events for i in range(pos, seg_end)))
+                or (next_event < n_events and event_at[next_event] < seg_end)
             ):
                 self._run(trace, pos - base, seg_end - base, pos)
                 pos = seg_end

@@ -41,7 +41,8 @@ class Taint:
         self.rdram = np.zeros(rdram_size, dtype=bool)
 
 
-def _noop() -> None:
+def noop() -> None:
+    """What a timing-only run executes for a vector-unit instruction."""
     return None
 
 
@@ -93,17 +94,24 @@ def _vector_result_read() -> None:
     raise TimingOnlyError("mfc2/cfc2 read vector-unit state")
 
 
+def is_timing_noop(word: int) -> bool:
+    """Whether a timing-only run executes ``word`` as a no-op: a vector
+    computational op, ``mtc2``, ``ctc2`` or a vector load."""
+    opcode = word >> 26
+    if opcode == 0x12:
+        return bool(word & (1 << 25)) or (word >> 21) & 31 in (0x04, 0x06)
+    return opcode == 0x32
+
+
 def timing_only_op(st: RspState, word: int, real: Op, taint: Taint) -> Op:
     """The closure a timing-only run executes for ``word``: ``real`` (its
     full closure) for the scalar unit and COP0, a no-op or taint bookkeeping
     for the vector unit."""
     opcode = word >> 26
+    if is_timing_noop(word):
+        return noop  # vector op, mtc2, ctc2, vector load
     if opcode == 0x12:
-        if word & (1 << 25) or (word >> 21) & 31 in (0x04, 0x06):
-            return _noop  # vector op, mtc2, ctc2
         return _vector_result_read  # mfc2, cfc2
-    if opcode == 0x32:
-        return _noop
     if opcode == 0x3A:
         return _make_tainting_store(st, word, taint)
     if opcode in (0x20, 0x21, 0x23, 0x24, 0x25, 0x27):
