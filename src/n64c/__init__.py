@@ -8,9 +8,14 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    """`n64c.compile` and `n64c.CompiledModel`, imported on first use."""
+    """`n64c.compile`, `n64c.CompiledModel` and `n64c.layer_report`, imported
+    on first use."""
     if name in ("compile", "CompiledModel"):
         from n64c import api
 
         return getattr(api, name)
+    if name == "layer_report":
+        from n64c.sim.layer_report import layer_report
+
+        return layer_report
     raise AttributeError(f"module 'n64c' has no attribute {name!r}")

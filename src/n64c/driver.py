@@ -175,6 +175,7 @@ def run_cli(
     engine: str,
     calibration: Path | None,
     reference: bool,
+    layers: bool = False,
 ) -> None:
     import typer
 
@@ -187,10 +188,9 @@ def run_cli(
         inputs = [input_path, model] + ([calibration] if calibration else [])
         check_output_file(output, *inputs)
     if model.is_dir():
-        if reference:
-            raise N64cError(
-                "--reference needs the .onnx model, not a compiled directory"
-            )
+        if reference or layers:
+            flag = "--reference" if reference else "--layers"
+            raise N64cError(f"{flag} needs the .onnx model, not a compiled directory")
         if calibration is not None:
             raise N64cError(
                 "--calibration applies to an .onnx model; a compiled directory "
@@ -204,6 +204,7 @@ def run_cli(
         outputs = compiled.run_dict(inputs, engine)
         cycles = compiled.last_cycles
         _print_emulator_run(compiled)
+        warning = _warning(compiled.quantized, inputs, engine)
         arg_shapes: dict[str, tuple[int, ...]] = {}
     else:
         from n64c.frontend.onnx import import_onnx
@@ -216,12 +217,20 @@ def run_cli(
             n: static_shape(arg) for n, arg in zip(names, main.args, strict=True)
         }
         inputs = load_arrays(input_path, names, "input")
-        outputs, cycles = run_engine(module, inputs, engine, calibration)
+        outputs, cycles, warning = run_engine(module, inputs, engine, calibration)
     ref = run_onnxruntime(model, inputs, arg_shapes) if reference else {}
     for name, value in outputs.items():
         typer.echo(format_output(name, value, engine, ref.get(name)))
     if cycles is not None:
         typer.echo(f"RSP cycles per inference: {cycles}")
+    if warning is not None:
+        typer.echo(warning, err=True)
+    if layers:
+        from n64c.sim.layer_report import format_layer_report, layer_report
+
+        typer.echo("")
+        typer.echo("int16 layers against the float model on these inputs:")
+        typer.echo(format_layer_report(layer_report(module, inputs, calibration)))
     if output is not None:
         save_arrays(output, outputs)
         typer.echo(f"wrote {output}")
@@ -240,33 +249,49 @@ def _print_emulator_run(compiled: Any) -> None:
         )
 
 
+def _warning(
+    quantized: ModuleOp | None, inputs: dict[str, np.ndarray], engine: str
+) -> str | None:
+    """The golden model's warning about wrapped or saturated int16 values on
+    `inputs` (what every int16 engine computes bit for bit), if any."""
+    if quantized is None or engine == "float":
+        return None
+    from n64c.sim.layer_report import overflow_warning
+
+    return overflow_warning(quantized, inputs)
+
+
 def run_engine(
     module: ModuleOp,
     inputs: dict[str, np.ndarray],
     engine: str,
     calibration: Path | None,
-) -> tuple[dict[str, np.ndarray], int | None]:
-    """Run `module` (as imported) on `engine`; returns outputs and, for `sim`,
-    the cycles per inference."""
+) -> tuple[dict[str, np.ndarray], int | None, str | None]:
+    """Run `module` (as imported) on `engine`; returns outputs, for `sim` the
+    cycles per inference, and a warning when int16 values wrapped or
+    saturated on these inputs."""
     if engine == "float":
         from n64c.sim.float_engine import run_float
 
-        return run_float(module, inputs), None
+        return run_float(module, inputs), None, None
     if engine == "int":
         from n64c.api import _context
         from n64c.passes.n64_cleanup import N64CleanupPass
         from n64c.passes.quantize_int16 import quantize_int16
-        from n64c.sim.int_engine import run_int
+        from n64c.sim.int_engine import run_int_checked
+        from n64c.sim.layer_report import describe_overflow
 
         quantized = module.clone()
         N64CleanupPass().apply(_context(), quantized)
         quantize_int16(quantized, calibration)
-        return run_int(quantized, inputs), None
+        outputs, overflow = run_int_checked(quantized, inputs)
+        return outputs, None, describe_overflow(quantized, overflow)
     if engine in ("sim", "z64", "mupen64plus"):
         from n64c.api import compile
 
         compiled = compile(module, calibration=calibration)
         outputs = compiled.run_dict(inputs, engine)
         _print_emulator_run(compiled)
-        return outputs, compiled.last_cycles
+        warning = _warning(compiled.quantized, inputs, engine)
+        return outputs, compiled.last_cycles, warning
     raise N64cError(f"engine '{engine}' is not available in this build")

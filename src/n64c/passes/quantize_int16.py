@@ -102,11 +102,11 @@ ACT_FRAC_BITS_RANGE = (-32, 32)
 """Activation formats are kept within this range (also for all-zero tensors)."""
 ZERO_TENSOR_FRAC_BITS = 15
 """Format of a tensor that is zero on the whole calibration batch."""
-RANGE_MARGIN = 1.5
-"""Activation formats leave room for values this much larger than the
-calibration statistic: inputs beyond the calibration batch's extremes (a
-new sample exceeds them about as often as not when the batch is small) then
-still fit instead of saturating."""
+RANGE_MARGIN_SAMPLES = 8.0
+"""By default activation formats leave room for `1 + 8 / n` times the
+calibrated range, `n` the number of calibration samples (1.5 for 16
+samples, 1.125 for 64): the fewer the samples, the more often a new input
+exceeds their extremes, and a value beyond the range saturates."""
 ACC_HEADROOM = 2.0
 """Safety margin of the int32 accumulators of `qgemm` / `qconv2d`: the
 largest calibrated accumulator (pre-activation, bias included), times this,
@@ -118,7 +118,7 @@ MAX_ROUNDING = 1 << (MAX_SHIFT - 1)
 """The largest rounding constant a requantisation adds."""
 WIDE_ACC_LIMIT = 1 << 47
 """`acc48` accumulators hold values in [-2^47, 2^47)."""
-WIDE_GAIN = 2.0
+WIDE_GAIN = 1.25
 """The 48-bit form is used where the noise model expects it to cut a
 layer's rounding noise by more than this factor (its requantisation costs
 more RSP instructions)."""
@@ -503,7 +503,7 @@ class _Quantizer:
 
     ranges: Ranges
     headroom: float = ACC_HEADROOM
-    margin: float = RANGE_MARGIN
+    margin: float = 1.0
     rewriter: Rewriter = field(default_factory=Rewriter)
     int_values: dict[SSAValue, tuple[SSAValue, int]] = field(default_factory=dict)
     replaced: list[Operation] = field(default_factory=list)
@@ -962,8 +962,9 @@ class QuantOptions:
     """Statistic of |x| per tensor that sets its format (100: the maximum)."""
     headroom: float = ACC_HEADROOM
     """Accumulator safety margin (`ACC_HEADROOM`)."""
-    margin: float = RANGE_MARGIN
-    """Activation range margin (`RANGE_MARGIN`)."""
+    margin: float | None = None
+    """Activation range margin; None: `1 + RANGE_MARGIN_SAMPLES / n` for `n`
+    calibration samples."""
 
     def check(self) -> None:
         """Raise `InvalidInputError` for an option out of its range."""
@@ -973,7 +974,9 @@ class QuantOptions:
             )
         for name in ("headroom", "margin"):
             value = getattr(self, name)
-            if not (math.isfinite(value) and 1.0 <= value <= 2.0**16):
+            if value is not None and not (
+                math.isfinite(value) and 1.0 <= value <= 2.0**16
+            ):
                 raise InvalidInputError(f"{name} {value} must lie in [1, 65536]")
 
 
@@ -986,7 +989,11 @@ def _quantize(
     fn = main_function(module)
     batch = _calibration_batch(fn, calibration)
     ranges = collect_ranges(module, batch, options.percentile)
-    quantizer = _Quantizer(ranges, options.headroom, options.margin)
+    samples = next(iter(batch.values())).shape[0] if batch else 1
+    margin = options.margin
+    if margin is None:
+        margin = 1.0 + RANGE_MARGIN_SAMPLES / max(samples, 1)
+    quantizer = _Quantizer(ranges, options.headroom, margin)
     for op in list(fn.body.walk()):
         quantizer.visit(op)
     quantizer.finish()
@@ -998,14 +1005,15 @@ def quantize_int16(
     calibration: CalibrationData | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
     headroom: float = ACC_HEADROOM,
-    margin: float = RANGE_MARGIN,
+    margin: float | None = None,
 ) -> ModuleOp:
     """Quantise `module` in place (and return it).
 
     `calibration` maps ONNX input names to batches (leading batch axis); a
     single array is accepted for a one-input model, and a path names a
     `.npy` / `.npz` file; `None` uses :func:`default_calibration`.
-    `headroom` and `margin`: see `ACC_HEADROOM` and `RANGE_MARGIN`.
+    `headroom` and `margin`: see `ACC_HEADROOM` and `RANGE_MARGIN_SAMPLES`
+    (None: the default for the calibration batch's size).
     """
     _quantize(module, calibration, QuantOptions(percentile, headroom, margin))
     return module
@@ -1070,9 +1078,9 @@ class QuantizeInt16Pass(ModulePass):
     """Accumulator safety margin: the largest calibrated pre-activation of a
     Gemm or conv channel, times this, fits its int32 accumulator."""
 
-    margin: float | int = RANGE_MARGIN
+    margin: float | int | None = None
     """Activation formats leave room for this many times the calibration
-    statistic."""
+    statistic; none: `1 + 8 / n` for `n` calibration samples."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         quantize_int16(
@@ -1080,5 +1088,5 @@ class QuantizeInt16Pass(ModulePass):
             self.calibration,
             float(self.percentile),
             float(self.headroom),
-            float(self.margin),
+            None if self.margin is None else float(self.margin),
         )

@@ -20,13 +20,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 
 from n64c.dialects import n64_quant as q
-from n64c.sim.int_engine import Overflow, dequantize
+from n64c.errors import InvalidInputError
+from n64c.sim.int_engine import Overflow, dequantize, run_int_checked
 from n64c.sim.observe import run_observed
 
 LAYER_KINDS: dict[type[Operation], str] = {
@@ -129,18 +131,29 @@ def sqnr_db(ours: np.ndarray, ref: np.ndarray) -> float:
 
 
 def layer_report(
-    module: ModuleOp,
-    inputs: Mapping[str, np.ndarray],
+    model: ModuleOp | str | Path | Any,
+    inputs: Mapping[str, np.ndarray] | np.ndarray,
     calibration: Mapping[str, np.ndarray] | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
 ) -> list[LayerNumerics]:
-    """The per-layer report of the float graph `module` quantised with
-    `calibration` (as `n64c compile` would), run on `inputs` (float32, keyed
-    by input name, leading batch axis allowed)."""
-    from n64c.api import _context
+    """The per-layer report of a model (an `.onnx` path, an
+    `onnx.ModelProto` or an imported float module) quantised with
+    `calibration` as `n64c compile` would, run on `inputs` (float32: an
+    array for a one-input model or a dict keyed by input name, leading batch
+    axis allowed). `n64c.layer_report` is this function."""
+    from n64c.api import _context, _import
     from n64c.passes.n64_cleanup import N64CleanupPass
     from n64c.passes.quantize_int16 import QuantOptions, quantize_int16_traced
+    from n64c.sim.float_engine import find_main, input_names
 
+    _, module = _import(model)
+    if not isinstance(inputs, Mapping):
+        names = input_names(find_main(module))
+        if len(names) != 1:
+            raise InvalidInputError(
+                f"the model has inputs {names}: give a dict keyed by input name"
+            )
+        inputs = {names[0]: np.asarray(inputs)}
     cleaned = module.clone()
     N64CleanupPass().apply(_context(), cleaned)
     quantized = cleaned.clone()
@@ -192,3 +205,35 @@ def format_layer_report(rows: list[LayerNumerics]) -> str:
         right = [row[i].rjust(widths[i]) for i in range(3, len(row))]
         lines.append("  ".join(left + right).rstrip())
     return "\n".join(lines)
+
+
+def overflow_warning(module: ModuleOp, inputs: Mapping[str, np.ndarray]) -> str | None:
+    """One line naming the int16 layers of the quantised `module` whose
+    accumulators wrapped or whose results saturated on `inputs` (golden
+    model), or None when nothing did."""
+    _, overflow = run_int_checked(module, inputs)
+    return describe_overflow(module, overflow)
+
+
+def describe_overflow(
+    module: ModuleOp, overflow: Mapping[Operation, Overflow]
+) -> str | None:
+    """The warning of :func:`overflow_warning` from counts already taken."""
+    names = layer_names(module)
+    parts: list[str] = []
+    for op, counts in overflow.items():
+        what = []
+        if counts.wrapped:
+            what.append(f"{counts.wrapped} wrapped accumulator(s)")
+        if counts.saturated:
+            what.append(f"{counts.saturated} of {counts.elements} results saturated")
+        if what:
+            parts.append(f"{names.get(op, op.name)}: {', '.join(what)}")
+    if not parts:
+        return None
+    return (
+        "warning: int16 values went out of range on these inputs ("
+        + "; ".join(parts)
+        + "); calibrate with inputs like these (--calibration), and see "
+        "`n64c run --layers` for each layer's error"
+    )

@@ -38,8 +38,16 @@ def run_command(
     reference: Annotated[
         bool, typer.Option(help="also run onnxruntime and compare")
     ] = False,
+    layers: Annotated[
+        bool,
+        typer.Option(
+            "--layers",
+            help="also print each int16 layer's formats, wrapped and saturated "
+            "values and SQNR against the float model on these inputs (.onnx only)",
+        ),
+    ] = False,
 ) -> None:
     """Run a model on one of n64c's engines (float32 in and out)."""
     from n64c.driver import run_cli
 
-    run_cli(model, input, output, engine, calibration, reference)
+    run_cli(model, input, output, engine, calibration, reference, layers)

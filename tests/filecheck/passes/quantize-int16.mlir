@@ -7,9 +7,10 @@
 // BAD: error: {{.*}}.bad.npy: input 'input' has shape (4, 5), expected (batch, 1, 4) or (batch, 4)
 
 // A Gemm with a fused Relu becomes qgemm between quantize and dequantize.
-// Formats leave room for 1.5 times the calibrated range: without
-// calibration data the inputs are a synthetic batch uniform in [-1, 1]
-// (format 14); with the file of 3.0s, format 12.
+// Formats leave room for 1 + 8/n times the calibrated range (n samples):
+// without calibration data the inputs are a synthetic batch of 32 samples
+// uniform in [-1, 1] (room for 1.25, format 14); the file holds four
+// samples of 3.0 (room for 3 times, format 11).
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_names = ["input"], n64.output_names = ["y"]} {
   %w = n64.constant dense<[[0.5, -0.25], [1.0, 0.125], [-1.5, 0.0], [0.75, 0.5]]> : tensor<4x2xf32>
   %b = n64.constant dense<[0.1, -0.2]> : tensor<2xf32>
@@ -24,18 +25,18 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_na
 // CHECK-NEXT:    %[[D:.*]] = n64.dequantize %[[Y]] frac_bits [[F]] : tensor<1x2xi16> -> tensor<1x2xf32>
 // CHECK-NEXT:    func.return %[[D]] : tensor<1x2xf32>
 
-// With x = 3 everywhere, 1.5 * 3 = 4.5 gives f_x = 12; max|y| = 3 * 0.75 +
-// 0.1 = 2.35 and 1.5 * 2.35 gives f_y = 13; column 0 has max|w| = 1.5
-// (f_w = 14), column 1 max|w| = 0.5 (f_w = 15, as 0.5 * 2^16 would
-// saturate), so the shifts are 13 and 14. The accumulators (at most 2.35 *
-// 2^27, twice that with the headroom) fit int32. The bias is
-// floor(b * 2^(f_x + f_w) + 0.5) + 2^(s-1): 6710887 + 4096 for 0.1f and
-// -26843546 + 8192 for -0.2f.
+// With x = 3 everywhere, 3 * 3 = 9 gives f_x = 11; max|y| = 3 * 0.75 + 0.1
+// = 2.35 and 3 * 2.35 gives f_y = 12; column 0 has max|w| = 1.5 (f_w = 14),
+// column 1 max|w| = 0.5 (f_w = 15, as 0.5 * 2^16 would saturate), so the
+// shifts are 13 and 14. The accumulators (at most 2.35 * 2^26, twice that
+// with the headroom) fit int32. The bias is
+// floor(b * 2^(f_x + f_w) + 0.5) + 2^(s-1): 3355443 + 4096 for 0.1f and
+// -13421773 + 8192 for -0.2f.
 // CALIB-LABEL: func.func @main
-// CALIB-NEXT:    %{{.*}} = n64.quantize %x frac_bits 12 : tensor<1x4xf32> -> tensor<1x4xi16>
+// CALIB-NEXT:    %{{.*}} = n64.quantize %x frac_bits 11 : tensor<1x4xf32> -> tensor<1x4xi16>
 // CALIB-NEXT:    %{{.*}} = n64.constant dense<{{\[}}[8192, -8192], [16384, 4096], [-24576, 0], [12288, 16384]]> : tensor<4x2xi16>
-// CALIB-NEXT:    %{{.*}} = n64.constant dense<[6714983, -26835354]> : tensor<2xi32>
-// CALIB-NEXT:    %{{.*}} = n64.qgemm %{{.*}} shifts [13, 14] w_frac_bits [14, 15] frac_bits 13 clamp(0, 32767)
+// CALIB-NEXT:    %{{.*}} = n64.constant dense<[3359539, -13413581]> : tensor<2xi32>
+// CALIB-NEXT:    %{{.*}} = n64.qgemm %{{.*}} shifts [13, 14] w_frac_bits [14, 15] frac_bits 12 clamp(0, 32767)
 
 // -----
 
