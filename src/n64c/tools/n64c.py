@@ -19,6 +19,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain click help and usage errors: formatting them with rich would
+    # import it (a third of the start-up time of `n64c --help`)
+    rich_markup_mode=None,
 )
 
 
