@@ -285,6 +285,7 @@ class CompiledModel:
             if quant_path.is_file()
             else None
         )
+        check_rdram_layout(module, str(directory / IR_FILE))
         program = build_rsp_program(module)
         dmem = {
             layer["layer"]: layer.get("dmem_bytes", 0)
@@ -308,6 +309,38 @@ def _ucode_modules(module: ModuleOp) -> dict[str, ModuleOp]:
         for op in module.ops
         if isinstance(op, ModuleOp) and op.sym_name is not None
     }
+
+
+def check_rdram_layout(module: ModuleOp, source: str) -> None:
+    """Check the `n64.rdram_layout` attribute of a compiled module read from
+    `source`: one value of the right kind for each field of `RdramLayout`."""
+    from dataclasses import fields
+
+    from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr
+
+    from n64c.backend.rsp_program import RdramLayout
+
+    attr = module.attributes.get("n64.rdram_layout")
+    if not isinstance(attr, DictionaryAttr):
+        return  # build_rsp_program names the missing layout
+    expected = {
+        f.name: StringAttr if f.type in (str, "str") else IntegerAttr
+        for f in fields(RdramLayout)
+    }
+    unknown = sorted(set(attr.data) - set(expected))
+    missing = sorted(set(expected) - set(attr.data))
+    if unknown or missing:
+        parts = [f"unknown {', '.join(unknown)}"] if unknown else []
+        parts += [f"missing {', '.join(missing)}"] if missing else []
+        raise InvalidInputError(
+            f"{source}: damaged n64.rdram_layout ({'; '.join(parts)})"
+        )
+    for key, kind in expected.items():
+        if not isinstance(attr.data[key], kind):
+            raise InvalidInputError(
+                f"{source}: damaged n64.rdram_layout ({key} should be "
+                f"{'a string' if kind is StringAttr else 'an integer'})"
+            )
 
 
 def read_ir_text(path: Path) -> str:
