@@ -291,15 +291,19 @@ def rescale_steps(f_in: int, f_out: int) -> list[tuple[int, int, int]]:
 
 
 def choose_avgpool_params(
-    f_x: int, f_y_ideal: int, count: int
+    f_x: int, f_y_ideal: int, count: int, sum_max: float | None = None
 ) -> tuple[int, int, int] | None:
     """`(multiplier, shift, f_y)` for an average over `count` values:
     `multiplier = floor(2^(shift + f_y - f_x) / count + 1/2)` with the
     largest `shift` in [2, 16] that keeps `multiplier <= 32767` and the
-    accumulator `multiplier * sum + 2^(shift-1)` within int32 for every
-    int16 input (so it cannot wrap); `f_y` is lowered when no shift does.
-    None when even `shift = 16` rounds the multiplier to 0 (the pool then
-    stays in float)."""
+    accumulator `multiplier * sum + 2^(shift-1)` within int32 for window
+    sums up to `sum_max` (int16 units; the calibrated largest sum times the
+    headroom), or for every int16 input when `sum_max` is None; `f_y` is
+    lowered when no shift does. None when even `shift = 16` rounds the
+    multiplier to 0 (the pool then stays in float)."""
+    # the largest positive and negative window sums
+    high = float(count * INT16_MAX) if sum_max is None else sum_max
+    low = float(count * -INT16_MIN) if sum_max is None else sum_max
     f_y = f_y_ideal
     while True:
         for shift in range(MAX_SHIFT, MIN_SHIFT - 1, -1):
@@ -307,8 +311,8 @@ def choose_avgpool_params(
             multiplier = math.floor(ratio + Fraction(1, 2))
             rounding = 1 << (shift - 1)
             fits = (
-                multiplier * count * INT16_MAX + rounding < ACC_LIMIT
-                and multiplier * count * -INT16_MIN - rounding <= ACC_LIMIT
+                multiplier * high + rounding < ACC_LIMIT
+                and multiplier * low - rounding <= ACC_LIMIT
             )
             if multiplier <= INT16_MAX and fits:
                 return (multiplier, shift, f_y) if multiplier > 0 else None
@@ -801,9 +805,12 @@ class _Quantizer:
         dilations: Sequence[int],
     ) -> None:
         xq, f_x = self.int_values[op.operands[0]]
-        params = choose_avgpool_params(
-            f_x, self.frac_of(op.results[0]), kernel[0] * kernel[1]
-        )
+        count = kernel[0] * kernel[1]
+        sum_max: float | None = None
+        if op.results[0] in self.ranges.tensor:  # the calibrated mean's range
+            mean_max = self.ranges.tensor[op.results[0]]
+            sum_max = min(count * mean_max * 2.0**f_x * self.headroom, count * 32768.0)
+        params = choose_avgpool_params(f_x, self.frac_of(op.results[0]), count, sum_max)
         if params is None:
             return
         multiplier, shift, f_y = params
