@@ -19,10 +19,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from xdsl.context import Context
@@ -30,6 +30,9 @@ from xdsl.dialects.builtin import ModuleOp
 
 from n64c.errors import InvalidInputError, N64cError, UnsupportedModelError
 from n64c.report_schema import LOAD_SCHEMA, check_report
+
+if TYPE_CHECKING:
+    from xdsl.passes import ModulePass
 
 ENGINES = ("float", "int", "sim", "z64", "mupen64plus")
 RSP_CLOCK_HZ = 62_500_000
@@ -494,50 +497,65 @@ def compile(  # noqa: A001 - the public name of the API
     *,
     percentile: float = 100.0,
     progress: Progress | None = None,
+    passes: Sequence[ModulePass] | None = None,
+    name: str | None = None,
 ) -> CompiledModel:
-    """Compile an ONNX model (path, `onnx.ModelProto` or an imported
-    module) for the N64.
+    """Compile a model for the N64: an ONNX model (path or
+    `onnx.ModelProto`), or IR at any stage of the flow (an `.mlir` path or a
+    module: imported, quantised, tiled, allocated, ...), which continues
+    from where it stands.
 
     `calibration`: a `.npy` / `.npz` path, an array (one-input models) or a
     dict keyed by input name, each with a leading batch axis; None uses a
     synthetic batch. `memory`: the RDRAM budget, ``4MiB`` or ``8MiB``.
-    `progress` is called with the name of each stage as it starts.
+    `passes`: the pass instances to run (default:
+    :func:`n64c.default_pipeline` for `memory` and `percentile`); a list
+    edited from the default pipeline runs the user's own passes between
+    n64c's. `progress` is called with the name of each stage as it starts.
+    `name` names the model in the report (default: from the file name).
     """
     from n64c.backend.rsp_program import build_rsp_program
-    from n64c.passes.allocate_dmem import AllocateDmemPass
-    from n64c.passes.lower_to_rsp import LowerToRspPass
-    from n64c.passes.n64_cleanup import N64CleanupPass
     from n64c.passes.plan_rdram import PlanRdramPass, parse_memory
-    from n64c.passes.quantize_int16 import quantize_int16
-    from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
-    from n64c.passes.rsp_schedule import RspSchedulePass
-    from n64c.passes.tile_for_dmem import TileForDmemPass
+    from n64c.pipeline import (
+        GRAPH,
+        LOWERED,
+        continue_pipeline,
+        default_pipeline,
+        detect_stage,
+        pipeline_text,
+        run_pipeline,
+    )
 
     step = progress or _no_progress
     parse_memory(memory)
+    if passes is None:
+        passes = default_pipeline(memory=memory, percentile=percentile)
+    else:
+        passes = list(passes)
+        planners = [p for p in passes if isinstance(p, PlanRdramPass)]
+        if planners:  # the report's budget is the one the pipeline planned for
+            memory = planners[-1].memory
     step("import")
-    name, imported = _import(model)
+    model_name, imported = _import(model)
+    name = name or model_name
+    stage = detect_stage(imported)
     module = imported.clone()
-    ctx = _context()
-    step("clean-up")
-    N64CleanupPass().apply(ctx, module)
-    step("quantize")
+    todo = continue_pipeline(stage, passes)
     calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
-    quantize_int16(module, calib, percentile)
-    quantized = module.clone()
-    step("tile")
-    TileForDmemPass().apply(ctx, module)
-    AllocateDmemPass().apply(ctx, module)
-    dmem_use = _dmem_use(module)
-    step("plan RDRAM")
-    PlanRdramPass(memory=memory).apply(ctx, module)
-    step("lower to RSP")
-    LowerToRspPass().apply(ctx, module)
-    step("allocate registers")
-    RspAllocateRegistersPass().apply(ctx, module)
-    step("schedule")
-    RspSchedulePass().apply(ctx, module)
-    if "n64.rdram_layout" not in module.attributes:
+    run = run_pipeline(
+        module,
+        todo,
+        _context(),
+        calibration=calib,
+        progress=lambda p: _pass_step(step, p),
+    )
+    if detect_stage(module).rank < LOWERED.rank:
+        if run.stage.rank < LOWERED.rank:
+            raise N64cError(
+                f"{name}: the pipeline ({pipeline_text(todo)}) leaves the IR at "
+                f"stage {run.stage.describe()}; code generation needs it lowered "
+                "to rsp (lower-to-rsp and the passes before it)"
+            )
         layers = _cpu_layers(module)
         raise UnsupportedModelError(
             f"{name}: no layer of the model runs on the RSP, so there is "
@@ -549,6 +567,8 @@ def compile(  # noqa: A001 - the public name of the API
                 else "(it computes nothing from its inputs)"
             )
         )
+    quantized = run.quantized
+    dmem_use = run.dmem_use
     step("encode")
     program = build_rsp_program(module, measure=False)
     step("count cycles")
@@ -557,7 +577,7 @@ def compile(  # noqa: A001 - the public name of the API
         name=name,
         module=module,
         quantized=quantized,
-        imported=imported,
+        imported=imported if stage is GRAPH else None,
         program=program,
         dmem_use=dmem_use,
         memory=memory,
@@ -565,6 +585,25 @@ def compile(  # noqa: A001 - the public name of the API
     step("emit C")
     _ = compiled.sources
     return compiled
+
+
+PASS_STEPS: dict[str, str | None] = {
+    "n64-cleanup": "clean-up",
+    "quantize-int16": "quantize",
+    "tile-for-dmem": "tile",
+    "allocate-dmem": None,  # part of "tile"
+    "plan-rdram": "plan RDRAM",
+    "lower-to-rsp": "lower to RSP",
+    "rsp-allocate-registers": "allocate registers",
+    "rsp-schedule": "schedule",
+}
+"""Progress labels of the default passes; other passes show their name."""
+
+
+def _pass_step(step: Progress, pass_name: str) -> None:
+    label = PASS_STEPS.get(pass_name, pass_name)
+    if label is not None:
+        step(label)
 
 
 def _cpu_layers(module: ModuleOp) -> list[str]:
@@ -579,6 +618,9 @@ def _cpu_layers(module: ModuleOp) -> list[str]:
 
 def _import(model: Any) -> tuple[str, ModuleOp]:
     if isinstance(model, ModuleOp):
+        from n64c.pipeline import check_module_form
+
+        check_module_form(model, "module")
         return "module", model.clone()
     if isinstance(model, str | Path):
         from n64c.frontend.onnx import import_onnx
@@ -586,6 +628,10 @@ def _import(model: Any) -> tuple[str, ModuleOp]:
         path = Path(model)
         if not path.is_file():
             raise InvalidInputError(f"{path}: no such model file")
+        if path.suffix == ".mlir":
+            from n64c.pipeline import load_ir
+
+            return path.name, load_ir(path)
         return path.name, import_onnx(path)
     try:
         import onnx

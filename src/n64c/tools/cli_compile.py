@@ -4,52 +4,67 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from n64c.errors import InvalidInputError
 from n64c.report_schema import REPORT_SCHEMA, check_report
 from n64c.tools.cli_common import stderr_is_tty, user_errors
+from n64c.tools.cli_pipeline import ModelInput, PipelineOption, open_model
 
-STAGES = 9
+if TYPE_CHECKING:
+    from xdsl.passes import ModulePass
+
+STAGES = 11
+"""Progress lines of the default flow: import, seven passes (`allocate-dmem`
+shows as part of `tile`), encode, count cycles, emit C."""
 
 
 class StageLines:
     """Progress on stderr, one line per compiler stage (only on a tty)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, total: int = STAGES) -> None:
         self.enabled = enabled
         self.count = 0
+        self.total = total
 
     def __call__(self, stage: str) -> None:
         self.count += 1
         if self.enabled:
-            typer.echo(f"n64c: [{self.count}/{STAGES}] {stage}", err=True)
+            typer.echo(f"n64c: [{self.count}/{self.total}] {stage}", err=True)
 
 
 @user_errors
 def compile_command(
-    model: Annotated[Path, typer.Argument(help="ONNX model")],
+    model: Annotated[
+        Path, typer.Argument(help="ONNX model, or .mlir IR at any stage of the flow")
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="output directory")],
     calibration: Annotated[
         Path | None, typer.Option(help=".npy or .npz calibration data")
     ] = None,
     memory: Annotated[str, typer.Option(help="RDRAM size: 4MiB or 8MiB")] = "4MiB",
+    pipeline: PipelineOption = None,
 ) -> None:
     """Compile a model to RSP microcode, MIPS C and a weights file."""
     from n64c.api import check_output_dir, compile
+    from n64c.pipeline import default_pipeline
 
     if not model.is_file():
         raise InvalidInputError(f"{model}: no such model file")
     if calibration is not None and not calibration.is_file():
         raise InvalidInputError(f"{calibration}: no such calibration file")
     check_output_dir(output)
+    given = open_model(model, pipeline, calibration)
+    passes = given.passes if pipeline else default_pipeline(memory=memory)
     compiled = compile(
-        model,
+        given.model,
         calibration=calibration,
         memory=memory,
-        progress=StageLines(stderr_is_tty()),
+        progress=StageLines(stderr_is_tty(), progress_total(given, passes)),
+        passes=passes,
+        name=model.name,
     )
     compiled.save(output)
     rsp = compiled.report["rsp"]
@@ -57,8 +72,17 @@ def compile_command(
         f"wrote {output}: {rsp['runs']} RSP run(s), {rsp['macs']} MACs, "
         f"{rsp['cycles']} RSP cycles per inference"
     )
-    if calibration is None:
+    if calibration is None and given.is_graph:
         typer.echo(NO_CALIBRATION_NOTE, err=True)
+
+
+def progress_total(given: ModelInput, passes: list[ModulePass]) -> int:
+    """How many progress lines compiling `given` through `passes` prints."""
+    from n64c.api import PASS_STEPS
+    from n64c.pipeline import GRAPH, continue_pipeline
+
+    todo = continue_pipeline(given.stage or GRAPH, passes)
+    return 4 + sum(1 for p in todo if PASS_STEPS.get(p.name, p.name) is not None)
 
 
 NO_CALIBRATION_NOTE = (

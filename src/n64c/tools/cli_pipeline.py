@@ -1,0 +1,84 @@
+"""What `n64c compile`, `run` and `report` share about pipelines and IR
+input: the `--pipeline` option and `.mlir` files at any stage of the flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from n64c.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from xdsl.dialects.builtin import ModuleOp
+    from xdsl.passes import ModulePass
+
+    from n64c.pipeline import Stage
+
+PipelineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pipeline",
+        "-p",
+        help="pass pipeline in n64-opt -p syntax (default: the default flow); "
+        "passes of packages with an xdsl.universe entry point are found too",
+    ),
+]
+
+
+@dataclass
+class ModelInput:
+    """A model given on the command line, ready for `n64c.compile`."""
+
+    path: Path
+    passes: list[ModulePass]
+    module: ModuleOp | None = None
+    """The parsed IR of an `.mlir` input (None for `.onnx`)."""
+    stage: Stage | None = None
+    """The stage the `.mlir` input is at."""
+
+    @property
+    def model(self) -> Path | ModuleOp:
+        """What to hand to `n64c.compile`."""
+        return self.path if self.module is None else self.module
+
+    @property
+    def is_graph(self) -> bool:
+        """True if the input is a float graph (ONNX, or IR before quantisation)."""
+        from n64c.pipeline import GRAPH
+
+        return self.stage is None or self.stage is GRAPH
+
+
+def is_ir(path: Path) -> bool:
+    """True for an `.mlir` file name."""
+    return Path(path).suffix == ".mlir"
+
+
+def open_model(
+    path: Path, pipeline: str | None, calibration: Path | None = None
+) -> ModelInput:
+    """Resolve `--pipeline` and read an `.mlir` input: its stage goes to
+    stderr as one line; IR that cannot continue is a clear error."""
+    from n64c.pipeline import continue_pipeline, detect_stage, load_ir, parse_pipeline
+    from n64c.pipeline import stage_line as notice
+
+    path = Path(path)
+    passes = parse_pipeline(pipeline or "")
+    if not is_ir(path):
+        return ModelInput(path, passes)
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such IR file")
+    module = load_ir(path)
+    stage = detect_stage(module)
+    continue_pipeline(stage, passes)  # raises if the pipeline cannot continue
+    result = ModelInput(path, passes, module, stage)
+    if calibration is not None and not result.is_graph:
+        raise InvalidInputError(
+            f"--calibration applies to a float graph; {path} is at stage "
+            f"{stage.describe()}, quantised already"
+        )
+    typer.echo(notice(str(path), stage, passes), err=True)
+    return result
