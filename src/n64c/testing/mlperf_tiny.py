@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import onnx
@@ -68,7 +69,7 @@ class _Graph:
         self.inits.append(numpy_helper.from_array(array.astype(np.float32), name))
         return name
 
-    def node(self, op: str, inputs: Sequence[str], **attrs: object) -> str:
+    def node(self, op: str, inputs: Sequence[str], **attrs: Any) -> str:
         out = self.fresh(op.lower())
         self.nodes.append(helper.make_node(op, list(inputs), [out], name=out, **attrs))
         return out
@@ -270,7 +271,7 @@ def _run_prefix(model: onnx.ModelProto, tensor: str, x: np.ndarray) -> np.ndarra
     session = ort.InferenceSession(
         probe.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    return np.stack([session.run([tensor], {INPUT_NAME: s})[0] for s in x])
+    return np.stack([np.asarray(session.run([tensor], {INPUT_NAME: s})[0]) for s in x])
 
 
 def _set_statistics(model: onnx.ModelProto, g: _Graph, x: np.ndarray) -> None:
