@@ -79,3 +79,16 @@ def test_layers_need_the_onnx_model(
         stderr.strip()
         == f"error: {flag} needs the .onnx model, not a compiled directory"
     )
+
+
+def test_layer_report_of_the_mlp_example(examples_dir: Path) -> None:
+    import n64c
+
+    x = np.load(examples_dir / "mlp_digits_input.npy")
+    rows = n64c.layer_report(
+        examples_dir / "mlp_digits.onnx", x, examples_dir / "mlp_digits_calib.npy"
+    )
+    assert [r.layer for r in rows] == ["quantize0", "gemm0", "gemm1", "gemm2"]
+    assert all(r.wrapped == 0 and r.saturated == 0 for r in rows)
+    assert all(r.sqnr_db >= 75.0 for r in rows)
+    assert rows[1].formats.startswith("x ") and "shift" in rows[1].formats
