@@ -206,6 +206,15 @@ def run_cli(
         _print_emulator_run(compiled)
         warning = _warning(compiled.quantized, inputs, engine)
         arg_shapes: dict[str, tuple[int, ...]] = {}
+    elif model.suffix == ".mlir":  # IR at any stage of the flow
+        from n64c.tools.cli_pipeline import run_ir
+
+        if reference:
+            raise N64cError("--reference needs the .onnx model, not IR")
+        ir = run_ir(model, input_path, engine, calibration, layers)
+        module = graph = ir.module  # run_ir refuses --layers on quantised IR
+        inputs, outputs = ir.inputs, ir.outputs
+        cycles, warning, arg_shapes = ir.cycles, ir.warning, {}
     else:
         from n64c.frontend.onnx import import_onnx
         from n64c.sim.float_engine import find_main, input_names, static_shape

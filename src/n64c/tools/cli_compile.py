@@ -93,7 +93,10 @@ NO_CALIBRATION_NOTE = (
 
 @user_errors
 def report_command(
-    target: Annotated[Path, typer.Argument(help="ONNX model or compiled directory")],
+    target: Annotated[
+        Path,
+        typer.Argument(help="ONNX model, .mlir IR at any stage, or compiled directory"),
+    ],
     calibration: Annotated[
         Path | None, typer.Option(help=".npy or .npz calibration data (.onnx only)")
     ] = None,
@@ -101,9 +104,10 @@ def report_command(
         str, typer.Option(help="RDRAM size: 4MiB or 8MiB (.onnx only)")
     ] = "4MiB",
     as_json: Annotated[bool, typer.Option("--json", help="print the JSON")] = False,
+    pipeline: PipelineOption = None,
 ) -> None:
     """Print memory use, cycles and MACs per layer."""
-    report = load_report(target, calibration, memory)
+    report = load_report(target, calibration, memory, pipeline)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
         return
@@ -116,11 +120,20 @@ def report_command(
     typer.echo(text)
 
 
-def load_report(target: Path, calibration: Path | None, memory: str) -> dict[str, Any]:
-    """The report of a compiled directory, or of compiling an `.onnx` model."""
+def load_report(
+    target: Path, calibration: Path | None, memory: str, pipeline: str | None = None
+) -> dict[str, Any]:
+    """The report of a compiled directory, or of compiling an `.onnx` model
+    or `.mlir` IR (through `pipeline`, default the default flow)."""
     from n64c.api import MARKER_KEY, REPORT_FILE, compile
+    from n64c.pipeline import default_pipeline
 
     if target.is_dir():
+        if pipeline is not None:
+            raise InvalidInputError(
+                "--pipeline applies to an .onnx model or .mlir IR, not a "
+                "compiled directory"
+            )
         if calibration is not None:
             raise InvalidInputError(
                 "--calibration applies to an .onnx model, not a compiled directory"
@@ -141,7 +154,15 @@ def load_report(target: Path, calibration: Path | None, memory: str) -> dict[str
         return report
     if not target.is_file():
         raise InvalidInputError(f"{target}: no such model file or directory")
-    return compile(target, calibration=calibration, memory=memory).report
+    given = open_model(target, pipeline, calibration)
+    passes = given.passes if pipeline else default_pipeline(memory=memory)
+    return compile(
+        given.model,
+        calibration=calibration,
+        memory=memory,
+        passes=passes,
+        name=target.name,
+    ).report
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:

@@ -12,6 +12,7 @@ import typer
 from n64c.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    import numpy as np
     from xdsl.dialects.builtin import ModuleOp
     from xdsl.passes import ModulePass
 
@@ -82,3 +83,66 @@ def open_model(
         )
     typer.echo(notice(str(path), stage, passes), err=True)
     return result
+
+
+@dataclass
+class IrRun:
+    """What `n64c run` on IR computed."""
+
+    module: ModuleOp
+    inputs: dict[str, np.ndarray]
+    outputs: dict[str, np.ndarray]
+    cycles: int | None
+    warning: str | None
+
+
+def run_ir(
+    path: Path,
+    input_path: Path,
+    engine: str,
+    calibration: Path | None,
+    layers: bool,
+) -> IrRun:
+    """`n64c run IR.mlir`: the inputs, the outputs, the RSP cycles per
+    inference (`sim`) and the int16 overflow warning. Each engine runs the
+    IR from the stages it applies to: `float` the float graph, `int` the
+    float or the quantised graph, the RSP engines any stage."""
+    from n64c.driver import _print_emulator_run, _warning, load_arrays, run_engine
+    from n64c.pipeline import QUANTISED
+    from n64c.sim.float_engine import find_main, input_names
+
+    given = open_model(path, None, calibration)
+    module, stage = given.module, given.stage
+    assert module is not None and stage is not None
+    inputs = load_arrays(input_path, input_names(find_main(module)), "input")
+    where = f"{path} is at stage {stage.describe()}"
+    if layers and not given.is_graph:
+        raise InvalidInputError(
+            f"--layers compares the int16 layers with the float graph; {where}"
+        )
+    if given.is_graph:
+        outputs, cycles, warning = run_engine(module, inputs, engine, calibration)
+        return IrRun(module, inputs, outputs, cycles, warning)
+    if engine == "float":
+        raise InvalidInputError(
+            f"the float engine runs the float graph; {where}: choose --engine "
+            + ("int, sim or z64" if stage is QUANTISED else "sim or z64")
+        )
+    if engine == "int":
+        if stage is not QUANTISED:
+            raise InvalidInputError(
+                f"the int engine runs the quantised graph; {where}: choose "
+                "--engine sim or z64"
+            )
+        from n64c.sim.int_engine import run_int_checked
+        from n64c.sim.layer_report import describe_overflow
+
+        outputs, overflow = run_int_checked(module, inputs)
+        return IrRun(module, inputs, outputs, None, describe_overflow(module, overflow))
+    from n64c.api import compile
+
+    compiled = compile(module, name=path.name)
+    outputs = compiled.run_dict(inputs, engine)
+    _print_emulator_run(compiled)
+    warning = _warning(compiled.quantized, inputs, engine)
+    return IrRun(module, inputs, outputs, compiled.last_cycles, warning)
