@@ -1,4 +1,4 @@
-"""The `n64c` command: compile, run, report, rom, asm and sim.
+"""The `n64c` command: compile, run, report, compare, rom, asm and sim.
 
 Each sub-command lives in its own module (`cli_*.py`); this one only
 assembles the typer application.
@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from n64c import __version__
-from n64c.tools import cli_asm, cli_compile, cli_rom, cli_run, cli_sim
+from n64c.tools import cli_asm, cli_compare, cli_compile, cli_rom, cli_run, cli_sim
 
 app = typer.Typer(
     name="n64c",
@@ -46,6 +46,7 @@ def options(
 app.command("compile")(cli_compile.compile_command)
 app.command("report")(cli_compile.report_command)
 app.command("run")(cli_run.run_command)
+app.command("compare")(cli_compare.compare_command)
 app.command("rom")(cli_rom.rom_command)
 app.command("asm")(cli_asm.asm_command)
 app.command("sim")(cli_sim.sim_command)
