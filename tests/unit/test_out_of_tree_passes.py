@@ -246,3 +246,25 @@ def test_pipeline_that_stops_early_is_clear(examples_dir: Path) -> None:
     passes = n64c.default_pipeline()[:2]
     with pytest.raises(N64cError, match="leaves the IR at stage 'quantised'"):
         n64c.compile(examples_dir / "mlp_digits.onnx", passes=passes)
+
+
+def test_n64c_compare_runs_out_of_tree_passes(
+    probe_site: Path, examples_dir: Path
+) -> None:
+    mine = ",".join(
+        [
+            "n64-cleanup",
+            "probe-tag-graph",
+            "quantize-int16",
+            "probe-tag-quant",
+            *default_pipeline_names()[2:],
+        ]
+    )
+    done = tool(
+        probe_site, "n64c", "compare", examples_dir / "mlp_digits.onnx",
+        "-p", "default", "-p", mine,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"[2] {mine}"
+    cycles = next(x for x in done.stdout.splitlines() if x.startswith("RSP cycles"))
+    assert cycles.split()[2] == cycles.split()[3]  # tags change no code
