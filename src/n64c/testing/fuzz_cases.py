@@ -355,7 +355,19 @@ def mlir_case(rng: random.Random, corpus: SeedCorpus, generic: bool) -> Case:
     data, what = m.mutate_text_file(rng, text)
     files = {"input.mlir": data, f"calib{model.calibration_suffix}": model.calibration}
     cal = f"$D/calib{model.calibration_suffix}"
-    args: tuple[str, ...] = ("$D/input.mlir", *rng.choice(_mlir_commands(name, cal)))
+    kind = "mlir-generic" if generic else "mlir"
+    what = f"{name}: {what}"
+    if rng.random() < 0.25:  # `n64c run` / `n64c report` read IR of any stage
+        files[f"x{model.input_suffix}"] = model.input
+        if rng.random() < 0.3:
+            args: tuple[str, ...] = ("report", "$D/input.mlir")
+        else:
+            engines = ("float", "int") if ".imported" in name else ("int", "sim")
+            engine = rng.choice(engines if ".compiled" not in name else ("sim",))
+            args = ("run", "$D/input.mlir", "--input", f"$D/x{model.input_suffix}")
+            args += ("--engine", engine)
+        return Case(kind, "n64c", args, files, (), what, timeout=30)
+    args = ("$D/input.mlir", *rng.choice(_mlir_commands(name, cal)))
     outputs: tuple[str, ...] = ()
     if rng.random() < 0.3:
         _sometimes_existing(rng, files, "result.out")
@@ -363,8 +375,7 @@ def mlir_case(rng: random.Random, corpus: SeedCorpus, generic: bool) -> Case:
         outputs = ("result.out",)
     if rng.random() < 0.1:
         args += ("--split-input-file",)
-    kind = "mlir-generic" if generic else "mlir"
-    return Case(kind, "n64-opt", args, files, outputs, f"{name}: {what}", timeout=20)
+    return Case(kind, "n64-opt", args, files, outputs, what, timeout=20)
 
 
 # --- RSP programs -------------------------------------------------------------------
