@@ -7,6 +7,7 @@ import io
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,9 @@ def npy_bytes() -> bytes:
     "mutate",
     [m.mutate_bytes, m.mutate_text_file, m.mutate_npy, m.mutate_json],
 )
-def test_mutators_are_deterministic_and_change_the_input(mutate) -> None:
+def test_mutators_are_deterministic_and_change_the_input(
+    mutate: Callable[[random.Random, bytes], m.Mutation],
+) -> None:
     data = npy_bytes() if mutate is m.mutate_npy else b'{"a": [1, 2], "b": "x"}\n'
     first = [mutate(random.Random(f"s{i}"), data) for i in range(20)]
     again = [mutate(random.Random(f"s{i}"), data) for i in range(20)]
