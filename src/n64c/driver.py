@@ -182,6 +182,7 @@ def run_cli(
     if engine not in ENGINES:
         raise N64cError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
     model = Path(model)
+    graph: ModuleOp | None = None  # the float graph, for --layers
     if output is not None:
         from n64c.tools.cli_common import check_output_file
 
@@ -219,7 +220,7 @@ def run_cli(
         from n64c.frontend.onnx import import_onnx
         from n64c.sim.float_engine import find_main, input_names, static_shape
 
-        module = import_onnx(model)
+        module = graph = import_onnx(model)
         main = find_main(module)
         names = input_names(main)
         arg_shapes = {
@@ -234,12 +235,12 @@ def run_cli(
         typer.echo(f"RSP cycles per inference: {cycles}")
     if warning is not None:
         typer.echo(warning, err=True)
-    if layers:
+    if layers and graph is not None:
         from n64c.sim.layer_report import format_layer_report, layer_report
 
         typer.echo("")
         typer.echo("int16 layers against the float model on these inputs:")
-        typer.echo(format_layer_report(layer_report(module, inputs, calibration)))
+        typer.echo(format_layer_report(layer_report(graph, inputs, calibration)))
     if output is not None:
         save_arrays(output, outputs)
         typer.echo(f"wrote {output}")

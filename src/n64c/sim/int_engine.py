@@ -81,7 +81,8 @@ def quantize(
     NaN becomes 0; infinities saturate.
     """
     x32 = np.asarray(x, dtype=np.float32)
-    scaled = x32 * np.float32(2.0**frac_bits) + np.float32(0.5)
+    with np.errstate(over="ignore"):  # overflow to infinity saturates below
+        scaled = x32 * np.float32(2.0**frac_bits) + np.float32(0.5)
     rounded = np.floor(np.nan_to_num(scaled, nan=0.0))
     _count_saturated(rounded, counts)
     return np.clip(rounded, INT16_MIN, INT16_MAX).astype(np.int16)
