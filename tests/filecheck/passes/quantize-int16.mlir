@@ -4,7 +4,15 @@
 // RUN: python -c "import numpy as np; np.save('%t.bad.npy', np.zeros((4, 5), np.float32))"
 // RUN: sed '/^\/\/ -----/,$d' %s | not n64-opt -p 'quantize-int16{calibration="%t.bad.npy"}' 2>&1 | filecheck %s --check-prefix=BAD
 
+// RUN: sed '/^\/\/ -----/,$d' %s | not n64-opt -p 'quantize-int16{margin=0.5}' 2>&1 | filecheck %s --check-prefix=MARGIN
+// RUN: sed '/^\/\/ -----/,$d' %s | n64-opt -p 'quantize-int16{margin=4 headroom=4}' | filecheck %s --check-prefix=ROOM
+
 // BAD: error: {{.*}}.bad.npy: input 'input' has shape (4, 5), expected (batch, 1, 4) or (batch, 4)
+// MARGIN: error: margin 0.5 must lie in [1, 65536]
+
+// Room for 4 times the synthetic batch's range (just under 1) gives the
+// input format 13 instead of 14.
+// ROOM: n64.quantize %x frac_bits 13
 
 // A Gemm with a fused Relu becomes qgemm between quantize and dequantize.
 // Formats leave room for 1 + 8/n times the calibrated range (n samples):
