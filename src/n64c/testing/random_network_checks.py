@@ -23,13 +23,15 @@ runs a campaign (`--jobs`, `--save DIR` for shrunk reproducers).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import onnx
@@ -246,18 +248,47 @@ def _run_one(args: tuple[int, bool]) -> Outcome:
 
 
 def run_campaign(
-    count: int, seed: int, jobs: int = 1, z64_every: int = 10
+    count: int,
+    seed: int,
+    jobs: int = 1,
+    z64_every: int = 10,
+    log: Path | None = None,
 ) -> list[Outcome]:
     """Check `count` random networks of campaign `seed` (`jobs` processes;
-    z64 on every `z64_every`-th network, never if 0)."""
+    z64 on every `z64_every`-th network, never if 0). With `log`, each
+    outcome is appended to it as a JSON line as soon as it is known."""
     work = [
         (network_seed(seed, i), z64_every > 0 and i % z64_every == 0)
         for i in range(count)
     ]
-    if jobs <= 1:
-        return [_run_one(w) for w in work]
-    with Pool(jobs) as pool:
-        return list(pool.imap(_run_one, work, chunksize=1))
+    outcomes: list[Outcome] = []
+    stream = open(log, "a") if log is not None else None  # noqa: SIM115
+    try:
+        if jobs <= 1:
+            results = map(_run_one, work)
+            for outcome in results:
+                outcomes.append(_logged(outcome, stream))
+        else:
+            with Pool(jobs) as pool:
+                for outcome in pool.imap_unordered(_run_one, work, chunksize=1):
+                    outcomes.append(_logged(outcome, stream))
+    finally:
+        if stream is not None:
+            stream.close()
+    return sorted(outcomes, key=lambda o: o.seed)
+
+
+def _logged(outcome: Outcome, stream: TextIO | None) -> Outcome:
+    if stream is not None:
+        stream.write(json.dumps(asdict(outcome)) + "\n")
+        stream.flush()
+    return outcome
+
+
+def read_log(path: Path) -> list[Outcome]:
+    """The outcomes of a campaign log written by :func:`run_campaign`."""
+    lines = path.read_text().splitlines()
+    return [Outcome(**json.loads(line)) for line in lines if line.strip()]
 
 
 def summarise(outcomes: Sequence[Outcome], wall: float | None = None) -> str:
@@ -318,7 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--network", type=int, help="check only the network of this seed, verbosely"
     )
+    parser.add_argument(
+        "--log", type=Path, help="append each outcome to this file (JSON lines)"
+    )
+    parser.add_argument(
+        "--summarise", type=Path, help="print the figures of a campaign log and stop"
+    )
     args = parser.parse_args(argv)
+    if args.summarise is not None:
+        outcomes = read_log(args.summarise)
+        print(summarise(outcomes))
+        return int(any(o.verdict == "fail" for o in outcomes))
     if args.network is not None:
         spec = random_spec(args.network)
         print(spec.to_json())
@@ -326,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(outcome)
         return int(outcome.verdict == "fail")
     start = time.perf_counter()
-    outcomes = run_campaign(args.count, args.seed, args.jobs, args.z64_every)
+    outcomes = run_campaign(args.count, args.seed, args.jobs, args.z64_every, args.log)
     print(summarise(outcomes, time.perf_counter() - start))
     failed = [o for o in outcomes if o.verdict == "fail"]
     if args.save is not None and failed:

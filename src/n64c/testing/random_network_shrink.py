@@ -17,7 +17,7 @@ from pathlib import Path
 
 from n64c.testing.random_networks import Layer, NetworkSpec, applied_layers
 
-MAX_TRIES = 400
+MAX_TRIES = 150
 """Candidates tried at most (each is a full check of a network)."""
 
 

@@ -32,12 +32,21 @@ from typing import Any
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 
-from n64c.testing.mlperf_tiny import INPUT_NAME, _Graph, _set_statistics
+from n64c.testing.mlperf_tiny import INPUT_NAME, _Graph, _run_prefix
 
 Layer = dict[str, Any]
 CALIBRATION_SAMPLES = 8
 HELDOUT_SAMPLES = 4
+BN_STAT_SAMPLES = 32
+VAR_FLOOR = 1e-3
+"""A BatchNorm's running variance is at least `VAR_FLOOR` times its
+input's mean square (plus 1e-4): a channel that is (nearly) constant on
+the data, e.g. a conv whose windows see only padding, would otherwise be
+divided by a standard deviation near 0, which turns float32 rounding into
+errors of 1e-4 and makes even onnxruntime and a correct float engine
+disagree; trained networks do not hold such channels."""
 
 
 @dataclass
@@ -416,9 +425,28 @@ def build_model(spec: NetworkSpec) -> onnx.ModelProto:
     out_shape = (1, *b.shape)
     model = b.g.model((1, *spec.input_shape), b.x, out_shape)
     if b.g.batchnorms:
-        _set_statistics(model, b.g, sample_inputs(spec, 32, 3))
+        _set_statistics(model, b.g, sample_inputs(spec, BN_STAT_SAMPLES, 3))
     onnx.checker.check_model(model, full_check=True)
     return model
+
+
+def _set_statistics(model: onnx.ModelProto, g: _Graph, x: np.ndarray) -> None:
+    """Give every BatchNormalization running statistics near the mean and
+    variance of its input on `x`, in graph order (as in
+    :mod:`n64c.testing.mlperf_tiny`, with the variance floor `VAR_FLOOR`)."""
+    inits = {t.name: t for t in model.graph.initializer}
+    for tensor, prefix, channels in g.batchnorms:
+        values = _run_prefix(model, tensor, x).astype(np.float64)
+        axes = tuple(i for i in range(values.ndim) if i != 2)
+        mean = values.mean(axis=axes)
+        floor = VAR_FLOOR * (values**2).mean(axis=axes) + 1e-4
+        var = np.maximum(values.var(axis=axes), floor)
+        mean = mean + g.rng.normal(0.0, 0.1, channels) * np.sqrt(var)
+        var = var * g.rng.uniform(0.8, 1.25, channels)
+        for key, array in (("mean", mean), ("var", var)):
+            inits[f"{prefix}_{key}"].CopyFrom(
+                numpy_helper.from_array(array.astype(np.float32), f"{prefix}_{key}")
+            )
 
 
 def applied_layers(spec: NetworkSpec) -> list[Layer]:
