@@ -242,9 +242,9 @@ def network_seed(campaign_seed: int, index: int) -> int:
     return campaign_seed * 1_000_003 + index
 
 
-def _run_one(args: tuple[int, bool]) -> Outcome:
-    seed, z64 = args
-    return check_network(random_spec(seed), z64)
+def _run_one(args: tuple[int, bool, int]) -> Outcome:
+    seed, z64, scale = args
+    return check_network(random_spec(seed, scale), z64)
 
 
 def run_campaign(
@@ -253,12 +253,13 @@ def run_campaign(
     jobs: int = 1,
     z64_every: int = 10,
     log: Path | None = None,
+    scale: int = 1,
 ) -> list[Outcome]:
     """Check `count` random networks of campaign `seed` (`jobs` processes;
     z64 on every `z64_every`-th network, never if 0). With `log`, each
     outcome is appended to it as a JSON line as soon as it is known."""
     work = [
-        (network_seed(seed, i), z64_every > 0 and i % z64_every == 0)
+        (network_seed(seed, i), z64_every > 0 and i % z64_every == 0, scale)
         for i in range(count)
     ]
     outcomes: list[Outcome] = []
@@ -344,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--z64-every", type=int, default=10)
     parser.add_argument(
+        "--scale", type=int, default=1, help="larger networks (see random_spec)"
+    )
+    parser.add_argument(
         "--save", type=Path, help="shrink each failure; write its spec here"
     )
     parser.add_argument(
@@ -361,19 +365,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(summarise(outcomes))
         return int(any(o.verdict == "fail" for o in outcomes))
     if args.network is not None:
-        spec = random_spec(args.network)
+        spec = random_spec(args.network, args.scale)
         print(spec.to_json())
         outcome = check_network(spec, z64=True)
         print(outcome)
         return int(outcome.verdict == "fail")
     start = time.perf_counter()
-    outcomes = run_campaign(args.count, args.seed, args.jobs, args.z64_every, args.log)
+    outcomes = run_campaign(
+        args.count, args.seed, args.jobs, args.z64_every, args.log, args.scale
+    )
     print(summarise(outcomes, time.perf_counter() - start))
     failed = [o for o in outcomes if o.verdict == "fail"]
     if args.save is not None and failed:
         from n64c.testing.random_network_shrink import save_reproducer
 
         for o in failed:
-            path = save_reproducer(random_spec(o.seed), o.check, args.save)
+            path = save_reproducer(random_spec(o.seed, args.scale), o.check, args.save)
             print(f"saved {path}")
     return int(bool(failed))

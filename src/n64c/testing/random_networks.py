@@ -85,7 +85,9 @@ class NetworkSpec:
 # --- drawing a spec ------------------------------------------------------------
 
 
-def _conv_layer(rng: np.random.Generator, c: int, h: int, w: int) -> Layer:
+def _conv_layer(
+    rng: np.random.Generator, c: int, h: int, w: int, scale: int = 1
+) -> Layer:
     kh, kw = (int(rng.choice([1, 3, 3, 5])) for _ in range(2))
     if rng.random() < 0.5:
         kw = kh
@@ -101,7 +103,7 @@ def _conv_layer(rng: np.random.Generator, c: int, h: int, w: int) -> Layer:
         group = 2
     else:
         group = 1
-    cout = c if group == "dw" else int(rng.choice([2, 4, 6, 8, 12, 16]))
+    cout = c if group == "dw" else scale * int(rng.choice([2, 4, 6, 8, 12, 16]))
     if group == 2 and cout % 2:
         cout += 1
     return {
@@ -126,12 +128,14 @@ def _act_layer(rng: np.random.Generator) -> Layer:
     return layer
 
 
-def _image_layer(rng: np.random.Generator, c: int, h: int, w: int) -> Layer:
+def _image_layer(
+    rng: np.random.Generator, c: int, h: int, w: int, scale: int = 1
+) -> Layer:
     ops = ["conv"] * 4 + ["bn", "act", "act", "residual", "concat", "bias_add"]
     ops += ["maxpool", "avgpool"] if min(h, w) >= 2 else []
     op = str(rng.choice(ops))
     if op == "conv":
-        return _conv_layer(rng, c, h, w)
+        return _conv_layer(rng, c, h, w, scale)
     if op == "act":
         return _act_layer(rng)
     if op in ("maxpool", "avgpool"):
@@ -144,49 +148,53 @@ def _image_layer(rng: np.random.Generator, c: int, h: int, w: int) -> Layer:
     if op == "concat":
         return {
             "op": "concat",
-            "couts": [int(rng.choice([2, 4, 8])), int(rng.choice([2, 4, 8]))],
+            "couts": [scale * int(rng.choice([2, 4, 8])) for _ in range(2)],
         }
     if op == "bias_add":
         return {"op": "bias_add", "per": str(rng.choice(["channel", "pixel"]))}
     return {"op": op}
 
 
-def _vector_layer(rng: np.random.Generator) -> Layer:
+def _vector_layer(rng: np.random.Generator, scale: int = 1) -> Layer:
     op = str(rng.choice(["gemm", "gemm", "matmul", "bn", "act", "act", "residual_fc"]))
     if op == "act":
         return _act_layer(rng)
     if op in ("gemm", "matmul"):
-        layer: Layer = {"op": op, "n": int(rng.choice([4, 8, 10, 16, 24, 32]))}
+        layer: Layer = {"op": op, "n": scale * int(rng.choice([4, 8, 10, 16, 24, 32]))}
         if op == "gemm":
             layer["trans_b"] = bool(rng.random() < 0.3)
         return layer
     return {"op": op}
 
 
-def random_spec(seed: int) -> NetworkSpec:
+def random_spec(seed: int, scale: int = 1) -> NetworkSpec:
     """The random network of `seed`: an image (1-4 channels, 4-16 pixels a
     side; two networks in three) or a vector (4-64 features) input, 1-10
-    layers, a classifier head on most image networks, Softmax on some."""
+    layers, a classifier head on most image networks, Softmax on some.
+    `scale` multiplies the widths, image sides, feature counts and the
+    most layers (the CI run keeps 1; `--scale 2` makes larger networks)."""
     rng = np.random.default_rng([seed, 0x6E36])
     layers: list[Layer] = []
     dist = "uniform" if rng.random() < 0.7 else "normal"
     if rng.random() < 2 / 3:
         c = int(rng.integers(1, 5))
-        h, w = int(rng.integers(4, 17)), int(rng.integers(4, 17))
+        h, w = (int(rng.integers(4, 16 * scale + 1)) for _ in range(2))
         shape: tuple[int, ...] = (c, h, w)
         spec = NetworkSpec(seed, shape, layers, dist)
-        for _ in range(int(rng.integers(1, 9))):
-            layer = _image_layer(rng, c, h, w)
+        for _ in range(int(rng.integers(1, 8 * scale + 1))):
+            layer = _image_layer(rng, c, h, w, scale)
             layers.append(layer)
             c, h, w, _ = _image_shape(layer, c, h, w)
         if rng.random() < 0.75:
             layers.append({"op": "gap"} if rng.random() < 0.4 else {"op": "flatten"})
             layers.append({"op": "gemm", "n": int(rng.choice([2, 4, 10]))})
     else:
-        spec = NetworkSpec(seed, (int(rng.choice([4, 8, 16, 24, 32, 64])),), layers)
+        spec = NetworkSpec(
+            seed, (scale * int(rng.choice([4, 8, 16, 24, 32, 64])),), layers
+        )
         spec.input_dist = dist
-        for _ in range(int(rng.integers(1, 7))):
-            layers.append(_vector_layer(rng))
+        for _ in range(int(rng.integers(1, 6 * scale + 1))):
+            layers.append(_vector_layer(rng, scale))
     if rng.random() < 0.25:
         layers.append({"op": "softmax"})
     return spec
