@@ -4,9 +4,9 @@ For a network of :mod:`n64c.testing.random_networks` (quantised with
 `CALIBRATION_SAMPLES` inputs, checked on `HELDOUT_SAMPLES` others):
 
 - ``float``: the float engine is within `FLOAT_SQNR_DB` of onnxruntime;
-- ``compile``: `n64c.compile` succeeds, or raises an `N64cError` of one
-  line (a budget or unsupported-op message: a *clean error*, not a
-  failure); any other exception is a failure;
+- ``compile``: `n64c.compile` succeeds, or raises a `BudgetError` or
+  `UnsupportedModelError` of one line (a *clean error*, not a failure);
+  any other exception is a failure;
 - ``golden``: the golden integer model is within `GOLDEN_SQNR_DB` of
   onnxruntime, unless the float32 network is itself too sensitive to
   noise for that to be expected (see `sensitivity_db`);
@@ -142,7 +142,7 @@ def _fail(out: Outcome, check: str, detail: str) -> None:
 
 def _check(spec: NetworkSpec, z64: bool, out: Outcome) -> None:
     import n64c
-    from n64c.errors import N64cError
+    from n64c.errors import BudgetError, N64cError, UnsupportedModelError
     from n64c.frontend.onnx import import_onnx_model
     from n64c.sim import int_engine as ie
     from n64c.sim.float_engine import run_float
@@ -168,6 +168,9 @@ def _check(spec: NetworkSpec, z64: bool, out: Outcome) -> None:
         compiled = n64c.compile(model, calibration={INPUT_NAME: calibration})
     except N64cError as exc:
         message = str(exc)
+        if not isinstance(exc, BudgetError | UnsupportedModelError):
+            kind = type(exc).__name__
+            return _fail(out, "compile", f"{kind} on a valid model: {message}")
         if "\n" in message or not message.strip():
             return _fail(out, "compile", f"a message not of one line: {message!r}")
         out.verdict, out.check, out.detail = "clean-error", "", message
