@@ -1,6 +1,6 @@
 """C kernels of the int16 ops that stay on the CPU (`n64.quantize`,
 `n64.dequantize`, `n64.qgemm`, `n64.qconv2d`, the int16 pools, `n64.qadd`,
-`n64.qrescale`, `n64.qclamp`, `n64.qtranspose`): bit-exact with the golden
+`n64.qrescale`, `n64.qclamp`, `n64.qprelu`, `n64.qtranspose`): bit-exact with the golden
 model `n64c.sim.int_engine` (requantisation with an arithmetic shift,
 saturation, the RSP accumulator's 32-bit wrap).
 """
@@ -261,6 +261,32 @@ static void n64c_qclamp(const int16_t *x, int16_t *y, uint32_t n, int32_t lo,
         y[i] = (int16_t)(x[i] < lo ? lo : x[i] > hi ? hi : x[i]);
 }
 """,
+    "qprelu": """\
+/* LeakyRelu / PRelu: y = x for x >= 0, else
+ * sat16((x * m[c] + 2^(s[c]-1)) >> s[c]) for channel c; the tensor is
+ * `outer` blocks of `channels` runs of `inner` elements. */
+static void n64c_qprelu(const int16_t *x, int16_t *y, uint32_t outer,
+                        uint32_t channels, uint32_t inner, const int32_t *m,
+                        const int32_t *s)
+{
+    uint32_t o, c, i;
+    for (o = 0; o < outer; o++) {
+        for (c = 0; c < channels; c++) {
+            int32_t mul = m[c], sh = s[c];
+            int32_t round = (int32_t)1 << (sh - 1);
+            for (i = 0; i < inner; i++) {
+                int32_t v = *x++;
+                if (v < 0) {
+                    v = n64c_asr(v * mul + round, sh);
+                    if (v > 32767) v = 32767;
+                    if (v < -32768) v = -32768;
+                }
+                *y++ = (int16_t)v;
+            }
+        }
+    }
+}
+""",
     "transpose": """\
 /* y = transpose(x): `src_strides[d]` is the input stride of output axis d. */
 static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
@@ -284,6 +310,7 @@ INT16_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
     "qadd": ("requant", "wrap32", "bcast"),
     "qrescale": ("requant", "wrap32"),
     "transpose": ("bcast",),
+    "qprelu": ("asr",),
 }
 
 
@@ -419,6 +446,23 @@ class Int16Ops(KernelContext):
             f"n64c_qclamp({self.buf(op.input)}, {self.buf(op.results[0])}, {n}u, {lo}, {hi});"
         )
 
+    def op_qprelu(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QPReluOp)
+        self.need("qprelu")
+        xs = shape_of(op.input)
+        muls, shifts = op.multipliers.get_values(), op.shifts.get_values()
+        axis = op.axis.value.data
+        if len(muls) == 1:
+            outer, channels, inner = 1, 1, int(np.prod(xs))
+        else:
+            outer, channels = int(np.prod(xs[:axis])), xs[axis]
+            inner = int(np.prod(xs[axis + 1 :]))
+        out.append(
+            f"n64c_qprelu({self.buf(op.input)}, {self.buf(op.results[0])}, "
+            f"{outer}u, {channels}u, {inner}u, {self.small_table('int32_t', muls)}, "
+            f"{self.small_table('int32_t', shifts)});"
+        )
+
     def op_qtranspose(self, op: Operation, out: list[str]) -> None:
         assert isinstance(op, q.QTransposeOp)
         self.need("transpose")
@@ -443,6 +487,7 @@ INT16_HANDLERS: dict[type[Operation], OpEmitter] = {
     q.QAddOp: Int16Ops.op_qadd,
     q.QRescaleOp: Int16Ops.op_qrescale,
     q.QClampOp: Int16Ops.op_qclamp,
+    q.QPReluOp: Int16Ops.op_qprelu,
     q.QTransposeOp: Int16Ops.op_qtranspose,
 }
 """The int16 ops this module emits, with their emitter."""

@@ -698,6 +698,104 @@ class QClampOp(IRDLOperation, _RequantMixin):
         _check_clamp(self, *self.clamp_bounds)
 
 
+PRELU_MAX_MULTIPLIER = 32767
+"""`n64.qprelu` multipliers lie in [-32767, 32767]."""
+PRELU_SHIFTS = (1, 30)
+"""`n64.qprelu` shifts lie in this range, so that `x * m + 2^(s-1)` stays
+below 2^31 in magnitude."""
+
+
+@irdl_op_definition
+class QPReluOp(IRDLOperation):
+    """Piecewise-linear int16 activation (ONNX LeakyRelu and PRelu): with
+    `c` the index of an element along `axis` (0 when there is a single
+    multiplier),
+
+    `y = x` for `x >= 0`,
+    `y = sat16((x * multipliers[c] + 2^(shifts[c]-1)) >> shifts[c])` for `x < 0`,
+
+    so the slope of channel `c` is `multipliers[c] * 2^-shifts[c]`. The
+    format is unchanged (`frac_bits`). `multipliers` has one entry or one per
+    element of `axis`; multipliers lie in [-32767, 32767], shifts in [1, 30].
+
+    Example:
+
+    ```mlir
+    %y = n64.qprelu %x axis 1 multipliers [20972, -16384] shifts [21, 15]
+           frac_bits 12 : tensor<1x2x4x4xi16> -> tensor<1x2x4x4xi16>
+    ```
+    """
+
+    name = "n64.qprelu"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    axis = prop_def(IntegerAttr[I32])
+    multipliers = prop_def(DenseArrayBase.constr(i32))
+    shifts = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `axis` $axis `multipliers` $multipliers `shifts` $shifts "
+        "`frac_bits` $frac_bits attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        axis: int,
+        multipliers: Sequence[int],
+        shifts: Sequence[int],
+        frac_bits: int,
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            properties={
+                "axis": _i32(axis),
+                "multipliers": _i32_array(multipliers),
+                "shifts": _i32_array(shifts),
+                "frac_bits": _i32(frac_bits),
+            },
+        )
+
+    @property
+    def slopes(self) -> tuple[tuple[int, int], ...]:
+        """`(multiplier, shift)` per channel."""
+        return tuple(
+            zip(self.multipliers.get_values(), self.shifts.get_values(), strict=True)
+        )
+
+    def verify_(self) -> None:
+        _check_same_shape(self, self.input, self.output)
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+        shape = _shape(self.input)
+        axis = self.axis.value.data
+        if not 0 <= axis < max(len(shape), 1):
+            raise VerifyException(f"{self.name}: axis {axis} outside [0, {len(shape)})")
+        muls, shifts = self.multipliers.get_values(), self.shifts.get_values()
+        if len(muls) != len(shifts):
+            raise VerifyException(
+                f"{self.name}: {len(muls)} multipliers but {len(shifts)} shifts"
+            )
+        channels = shape[axis] if shape else 1
+        if len(muls) not in (1, channels):
+            raise VerifyException(
+                f"{self.name}: {len(muls)} multipliers for axis {axis} of size "
+                f"{channels} (expected 1 or {channels})"
+            )
+        for m in muls:
+            if abs(m) > PRELU_MAX_MULTIPLIER:
+                raise VerifyException(
+                    f"{self.name}: multiplier {m} outside "
+                    f"[{-PRELU_MAX_MULTIPLIER}, {PRELU_MAX_MULTIPLIER}]"
+                )
+        for s in shifts:
+            _check_shift(self, s, bounds=PRELU_SHIFTS)
+
+
 class _QPoolOp(IRDLOperation):
     """Base of the int16 pools on `input[N,C,H,W]`: the window properties and
     the format of the result."""
@@ -1038,6 +1136,7 @@ QUANT_OPS: list[type[IRDLOperation]] = [
     QAddOp,
     QRescaleOp,
     QClampOp,
+    QPReluOp,
     QMaxPoolOp,
     QAvgPoolOp,
     QReshapeOp,

@@ -10,7 +10,8 @@ of `n64_quant.py` and has the exact integer semantics of
 Quantised: `n64.gemm` (constant weights, per-column bias), `n64.matmul`
 (2-D, constant right operand), `n64.conv2d` (constant weights), `n64.add`,
 and, when their input is already int16, `n64.relu`, `n64.clip`,
-`n64.maxpool`, `n64.flatten`, `n64.reshape`, `n64.transpose`. Every other op
+`n64.leaky_relu` and PRelu (`n64.qprelu`), `n64.maxpool`, `n64.flatten`,
+`n64.reshape`, `n64.transpose`. Every other op
 stays in float: `n64.dequantize` feeds it and `n64.quantize` converts its
 result again where an int16 op consumes it.
 
@@ -61,10 +62,13 @@ from n64c.dialects.n64_graph import (
     FlattenOp,
     GemmOp,
     GlobalAvgPoolOp,
+    LeakyReluOp,
     MatMulOp,
     MaxPoolOp,
+    MulOp,
     ReluOp,
     ReshapeOp,
+    SubOp,
     TransposeOp,
 )
 from n64c.dialects.n64_quant import (
@@ -75,6 +79,8 @@ from n64c.dialects.n64_quant import (
     MAX_MUL_LOG2,
     MAX_SHIFT,
     MIN_SHIFT,
+    PRELU_MAX_MULTIPLIER,
+    PRELU_SHIFTS,
     WIDE_BIAS_LIMIT,
     WIDE_HIGH_SHIFTS,
     DequantizeOp,
@@ -85,6 +91,7 @@ from n64c.dialects.n64_quant import (
     QConv2dOp,
     QGemmOp,
     QMaxPoolOp,
+    QPReluOp,
     QRescaleOp,
     QReshapeOp,
     QTransposeOp,
@@ -367,6 +374,42 @@ def clamp_bounds(lo: float | None, hi: float | None, frac_bits: int) -> tuple[in
 # ---------------------------------------------------------------------------
 # Calibration
 # ---------------------------------------------------------------------------
+
+
+def prelu_slope(alpha: float) -> tuple[int, int] | None:
+    """`(m, s)` with `m * 2^-s` the nearest to the slope `alpha`: the largest
+    shift `s` in `PRELU_SHIFTS` with `|m| <= 32767`,
+    `m = floor(alpha * 2^s + 1/2)` (exact); None when even the smallest
+    shift cannot hold `alpha`."""
+    if not math.isfinite(alpha):
+        return None
+    exact = Fraction(alpha)
+    lo, hi = PRELU_SHIFTS
+    for shift in range(hi, lo - 1, -1):
+        m = math.floor(exact * 2**shift + Fraction(1, 2))
+        if abs(m) <= PRELU_MAX_MULTIPLIER:
+            return m, shift
+    return None
+
+
+def slope_channels(
+    slope: np.ndarray, x_shape: Sequence[int]
+) -> tuple[int, np.ndarray] | None:
+    """`(axis, values)` of a PRelu slope that broadcasts to `x_shape` and
+    varies along at most one axis (`values` has one entry per element of
+    that axis, or a single entry); None otherwise."""
+    if slope.ndim > len(x_shape):
+        return None
+    full = slope.reshape((1,) * (len(x_shape) - slope.ndim) + slope.shape)
+    if any(d not in (1, n) for d, n in zip(full.shape, x_shape, strict=True)):
+        return None
+    flat = full.astype(np.float64).reshape(-1)
+    if flat.size and bool((flat == flat[0]).all()):
+        return 0, flat[:1]
+    axes = [i for i, d in enumerate(full.shape) if d > 1]
+    if len(axes) != 1:
+        return None
+    return axes[0], flat
 
 
 def main_function(module: ModuleOp) -> func.FuncOp:
@@ -701,6 +744,8 @@ class _Quantizer:
         )
 
     def _add(self, op: AddOp) -> None:
+        if self._prelu_pattern(op):
+            return
         a, b = op.a, op.b
         if a not in self.int_values and b not in self.int_values:
             return
@@ -818,6 +863,68 @@ class _Quantizer:
         new = QAvgPoolOp(xq, kernel, strides, pads, dilations, multiplier, shift, f_y)
         self.done(op, self.insert(new, op).results[0], f_y)
 
+    def _leaky_relu(self, op: LeakyReluOp) -> None:
+        if op.operands[0] in self.int_values:
+            alpha = np.array([op.alpha.value.data], dtype=np.float64)
+            self._prelu(op, op.operands[0], 0, alpha)
+
+    def _prelu(self, op: Operation, x: SSAValue, axis: int, slopes: np.ndarray) -> bool:
+        """Replace `op` (LeakyRelu, or the Add that ends a PRelu) by
+        `n64.qprelu` of the int16 `x`; the output keeps `x`'s format unless
+        calibration asks for a coarser one (slopes above 1)."""
+        pairs = [prelu_slope(float(a)) for a in slopes]
+        if any(p is None for p in pairs):
+            return False
+        xq, f = self.int_values[x]
+        f_y = min(f, self.frac_of(op.results[0]))
+        if f_y < f:
+            _check_formats(op, [f_y])
+            xq, f = self._rescale(xq, f, f_y, op)
+        muls = [p[0] for p in pairs if p is not None]
+        shifts = [p[1] for p in pairs if p is not None]
+        new = self.insert(QPReluOp(xq, axis, muls, shifts, f), op)
+        self.done(op, new.results[0], f)
+        return True
+
+    def _prelu_pattern(self, op: AddOp) -> bool:
+        """The PRelu the importer spells `relu(x) + slope * (x - relu(x))`
+        with a constant slope: one `n64.qprelu` of the int16 `x` in place of
+        the four ops."""
+        for pos, scaled in ((op.a, op.b), (op.b, op.a)):
+            relu, mul = pos.owner, scaled.owner
+            if not isinstance(relu, ReluOp) or not isinstance(mul, MulOp):
+                continue
+            x = relu.operands[0]
+            for slope_value, neg in ((mul.a, mul.b), (mul.b, mul.a)):
+                sub, slope = neg.owner, constant_array(slope_value)
+                if (
+                    not isinstance(sub, SubOp)
+                    or slope is None
+                    or sub.a != x
+                    or sub.b != pos
+                    or x not in self.int_values
+                    or pos not in self.int_values
+                    or {u.operation for u in pos.uses} != {sub, op}
+                    or len(list(pos.uses)) != 2
+                    or len(list(neg.uses)) != 1
+                    or len(list(scaled.uses)) != 1
+                    or _shape(op.result) != _shape(x)
+                    or op.get_clamp() != (None, None)
+                ):
+                    continue
+                channels = slope_channels(slope, _shape(x))
+                if channels is None:
+                    continue
+                clamp = self.int_values[pos][0].owner
+                if not self._prelu(op, x, *channels):
+                    continue
+                assert isinstance(clamp, QClampOp)
+                self.rewriter.erase_op(clamp)
+                del self.int_values[pos]
+                self.replaced[-1:-1] = [sub, mul]
+                return True
+        return False
+
     def _reshape(self, op: Operation) -> None:
         x = op.operands[0]
         if x not in self.int_values:
@@ -897,6 +1004,7 @@ _HANDLERS: dict[type[Operation], str] = {
     AddOp: "_add",
     ReluOp: "_relu",
     ClipOp: "_clip",
+    LeakyReluOp: "_leaky_relu",
     MaxPoolOp: "_maxpool",
     AvgPoolOp: "_avgpool",
     GlobalAvgPoolOp: "_global_avgpool",

@@ -227,6 +227,33 @@ def qclamp(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return np.clip(x, lo, hi).astype(np.int16)
 
 
+def qprelu(
+    x: np.ndarray,
+    multipliers: Sequence[int],
+    shifts: Sequence[int],
+    axis_from_end: int,
+    counts: Overflow | None = None,
+) -> np.ndarray:
+    """`y = x` where `x >= 0`, else `sat16((x * m[c] + 2^(s[c]-1)) >> s[c])`
+    with `c` the index along the axis `axis_from_end` axes from the end (a
+    single `(m, s)` applies to every element)."""
+    x64 = np.asarray(x, dtype=np.int64)
+    m = np.asarray(multipliers, dtype=np.int64)
+    s = np.asarray(shifts, dtype=np.int64)
+    if m.size > 1:
+        tail = (1,) * (axis_from_end - 1)
+        m, s = m.reshape(-1, *tail), s.reshape(-1, *tail)
+    scaled = np.right_shift(x64 * m + np.left_shift(1, s - 1), s)
+    negative = x64 < 0
+    if counts is not None:
+        counts.saturated += int(
+            np.count_nonzero(negative & ((scaled < INT16_MIN) | (scaled > INT16_MAX)))
+        )
+        counts.elements += int(x64.size)
+    y = np.where(negative, np.clip(scaled, INT16_MIN, INT16_MAX), x64)
+    return y.astype(np.int16)
+
+
 def qconv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -465,6 +492,20 @@ class QuantFunctions(InterpreterFunctions):
     ) -> PythonValues:
         return (qclamp(args[0], *op.clamp_bounds),)
 
+    @impl(q.QPReluOp)
+    def run_qprelu(
+        self, interpreter: Interpreter, op: q.QPReluOp, args: PythonValues
+    ) -> PythonValues:
+        rank = len(static_shape(op.input))
+        y = qprelu(
+            args[0],
+            op.multipliers.get_values(),
+            op.shifts.get_values(),
+            rank - op.axis.value.data,
+            self.counts(op),
+        )
+        return (y,)
+
     @impl(q.QMaxPoolOp)
     def run_qmaxpool(
         self, interpreter: Interpreter, op: q.QMaxPoolOp, args: PythonValues
@@ -541,6 +582,8 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
         return op.perm.get_values()[0] == 0
     if isinstance(op, q.QConcatOp):
         return op.axis.value.data != 0
+    if isinstance(op, q.QPReluOp):
+        return op.axis.value.data != 0 or len(op.multipliers.get_values()) == 1
     return None
 
 

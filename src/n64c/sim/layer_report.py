@@ -38,6 +38,7 @@ LAYER_KINDS: dict[type[Operation], str] = {
     q.QAddOp: "add",
     q.QRescaleOp: "rescale",
     q.QClampOp: "clamp",
+    q.QPReluOp: "prelu",
     q.QMaxPoolOp: "maxpool",
     q.QAvgPoolOp: "avgpool",
     q.QConcatOp: "concat",

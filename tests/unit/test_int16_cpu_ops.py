@@ -1,0 +1,117 @@
+"""int16 ops that run on the CPU only (`n64.qprelu`): the golden-model
+kernel against a big-integer reference, the quantiser's rewrite of
+LeakyRelu and PRelu (and its SQNR against onnxruntime), and the C kernel
+built natively, bit for bit against the golden model."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+from test_c_kernels import _check, _ops
+
+from n64c.api import compile as compile_model
+from n64c.passes.quantize_int16 import prelu_slope, slope_channels
+from n64c.sim.int_engine import Overflow, qprelu, run_int
+
+C = 8
+
+
+def test_qprelu_matches_reference() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.integers(-32768, 32768, (3, 4, 5), dtype=np.int16)
+    x[0, 0, :2] = (-32768, 32767)
+    muls = [-32767, 32767, 20972, 0]
+    shifts = [1, 30, 21, 7]
+    counts = Overflow()
+    y = qprelu(x, muls, shifts, 2, counts)
+    for (n, c, i), v in np.ndenumerate(x):
+        v = int(v)
+        if v >= 0:
+            want = v
+        else:
+            m, s = muls[c], shifts[c]
+            want = min(max((v * m + 2 ** (s - 1)) // 2**s, -32768), 32767)
+        assert y[n, c, i] == want
+    assert counts.elements == x.size
+    # -32768 * -32767 >> 1 saturates, as do other large negatives on channel 0
+    assert counts.saturated == int(np.count_nonzero(x[:, 0] < -1))
+
+
+def test_prelu_slope_and_channels() -> None:
+    assert prelu_slope(0.0) == (0, 30)
+    m, s = prelu_slope(0.01)  # type: ignore[misc]
+    assert (m, s) == (20972, 21)
+    assert abs(Fraction(m, 2**s) - Fraction(0.01)) <= Fraction(1, 2 ** (s + 1))
+    assert prelu_slope(-3.0) == (-24576, 13)
+    assert prelu_slope(20000.0) is None
+    axis, values = slope_channels(np.arange(4.0).reshape(4, 1, 1), (1, 4, 3, 3))  # type: ignore[misc]
+    assert axis == 1 and list(values) == [0, 1, 2, 3]
+    assert slope_channels(np.ones((4, 3)), (1, 2, 4, 3)) is not None
+    assert slope_channels(np.arange(12.0).reshape(4, 3), (1, 2, 4, 3)) is None
+
+
+def _prelu_model(seed: int) -> onnx.ModelProto:
+    rng = np.random.default_rng(seed)
+    w1 = (rng.standard_normal((C, 3, 3, 3)) / np.sqrt(27)).astype(np.float32)
+    b1 = (rng.standard_normal(C) * 0.1).astype(np.float32)
+    slope = rng.uniform(-0.3, 0.5, (C, 1, 1)).astype(np.float32)
+    w2 = (rng.standard_normal((4, C, 3, 3)) / np.sqrt(9 * C)).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["h"], pads=[1, 1, 1, 1]),
+        helper.make_node("PRelu", ["h", "slope"], ["p"]),
+        helper.make_node("Conv", ["p", "w2"], ["c2"], pads=[1, 1, 1, 1]),
+        helper.make_node("LeakyRelu", ["c2"], ["y"], alpha=0.1),
+    ]
+    inits = [
+        numpy_helper.from_array(a, n)
+        for a, n in ((w1, "w1"), (b1, "b1"), (slope, "slope"), (w2, "w2"))
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "prelu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [
+            helper.make_tensor_value_info("p", TensorProto.FLOAT, [1, C, 8, 8]),
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 8, 8]),
+        ],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def _sqnr(ref: np.ndarray, ours: np.ndarray) -> float:
+    ref64 = ref.astype(np.float64)
+    noise = ((ref64 - ours.astype(np.float64)) ** 2).sum()
+    return float(10 * np.log10((ref64**2).sum() / noise))
+
+
+def test_prelu_and_leaky_relu_in_int16_track_onnxruntime() -> None:
+    """A conv, a per-channel PRelu, a conv and a LeakyRelu all run in int16;
+    the PRelu layer's output is within 70 dB of onnxruntime."""
+    model = _prelu_model(0)
+    rng = np.random.default_rng(2)
+    calib = rng.standard_normal((64, 1, 3, 8, 8)).astype(np.float32)
+    cm = compile_model(model, calibration=calib)
+    ops = _ops(cm)
+    assert "n64.qprelu" in ops
+    assert not ops & {"n64.relu", "n64.sub", "n64.mul", "n64.add", "n64.leaky_relu"}
+    assert cm.quantized is not None
+    x = rng.standard_normal((16, 1, 3, 8, 8)).astype(np.float32)
+    session = ort.InferenceSession(model.SerializeToString())
+    ref = [[np.asarray(v) for v in session.run(None, {"x": xi})] for xi in x]
+    ours = run_int(cm.quantized, {"x": x})
+    assert _sqnr(np.stack([r[0] for r in ref]), ours["p"]) > 70.0
+    assert _sqnr(np.stack([r[1] for r in ref]), ours["y"]) > 65.0
+
+
+def test_qprelu_c_kernel_is_bit_exact(tmp_path: Path) -> None:
+    cm, _ = _check(_prelu_model(3), tmp_path / "out", ["p", "y"])
+    assert "n64.qprelu" in _ops(cm)
