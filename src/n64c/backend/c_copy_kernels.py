@@ -1,8 +1,9 @@
 """C kernels of the ops that only move elements, for any element type:
 reshapes (`n64.reshape`, `n64.flatten`, `n64.qreshape`: one copy),
 concatenation (`n64.concat`, `n64.qconcat`: one block copy per outer index),
-`n64.slice` (one block per outer index) and `n64.gather` (a table of byte
-offsets, one copy per index and outer index). No index is computed with a
+`n64.slice` and `n64.qslice` (one block per outer index), `n64.gather` and
+`n64.qgather` (a table of byte offsets, one copy per index and outer
+index). No index is computed with a
 division.
 """
 
@@ -101,25 +102,29 @@ class CopyOps(KernelContext):
         return int(np.prod(shape[:axis])), shape[axis] * inner, inner
 
     def op_slice(self, op: Operation, out: list[str]) -> None:
-        assert isinstance(op, gi.SliceOp)
+        """`n64.slice` and `n64.qslice` (the same copies for any type)."""
+        assert isinstance(op, gi.SliceOp | q.QSliceOp)
         self.need("slice")
         start, end = op.get_range()
-        outer, row, inner = self._axis_blocks(op.x, op.get_axis())
+        x, y = op.operands[0], op.results[0]
+        outer, row, inner = self._axis_blocks(x, op.get_axis())
         out.append(
-            f"n64c_slice_part((uint8_t *){self.buf(op.result)}, "
-            f"(const uint8_t *){self.buf(op.x)}, {outer}u, {(end - start) * inner}u, "
+            f"n64c_slice_part((uint8_t *){self.buf(y)}, "
+            f"(const uint8_t *){self.buf(x)}, {outer}u, {(end - start) * inner}u, "
             f"{row}u, {start * inner}u);"
         )
 
     def op_gather(self, op: Operation, out: list[str]) -> None:
-        assert isinstance(op, gi.GatherOp)
+        """`n64.gather` and `n64.qgather` (the same copies for any type)."""
+        assert isinstance(op, gi.GatherOp | q.QGatherOp)
         self.need("gather")
-        outer, row, inner = self._axis_blocks(op.x, op.get_axis())
+        x, y = op.operands[0], op.results[0]
+        outer, row, inner = self._axis_blocks(x, op.get_axis())
         indices = op.get_indices()
         offsets = self.small_table("uint32_t", [i * inner for i in indices])
         out.append(
-            f"n64c_gather((uint8_t *){self.buf(op.result)}, "
-            f"(const uint8_t *){self.buf(op.x)}, {outer}u, {row}u, {offsets}, "
+            f"n64c_gather((uint8_t *){self.buf(y)}, "
+            f"(const uint8_t *){self.buf(x)}, {outer}u, {row}u, {offsets}, "
             f"{len(indices)}u, {inner}u);"
         )
 
@@ -132,5 +137,7 @@ COPY_HANDLERS: dict[type[Operation], OpEmitter] = {
     q.QConcatOp: CopyOps.op_concat,
     gi.SliceOp: CopyOps.op_slice,
     gi.GatherOp: CopyOps.op_gather,
+    q.QSliceOp: CopyOps.op_slice,
+    q.QGatherOp: CopyOps.op_gather,
 }
 """The ops this module emits, with their emitter."""

@@ -44,6 +44,7 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 from n64c.dialects.n64_graph import ConstantOp, broadcast_shapes
+from n64c.dialects.n64_graph_index import gather_output_shape, slice_output_shape
 
 INT16_MIN = -32768
 INT16_MAX = 32767
@@ -1128,6 +1129,166 @@ class QTransposeOp(IRDLOperation):
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
 
+def _check_axis(op: Operation, axis: int, rank: int) -> None:
+    if not 0 <= axis < rank:
+        raise VerifyException(f"{op.name}: axis {axis} outside [0, {rank})")
+
+
+def _check_result_shape(op: Operation, expected: Sequence[int]) -> None:
+    got = _shape(op.results[0])
+    if got != tuple(expected):
+        raise VerifyException(
+            f"{op.name}: result shape {list(got)}, expected {list(expected)}"
+        )
+
+
+@irdl_op_definition
+class QSliceOp(IRDLOperation):
+    """Elements `start` to `end - 1` of an int16 tensor along `axis` (in
+    `[0, rank)`; ONNX Slice with step 1 and Split): pure data movement, the
+    format is unchanged.
+
+    Example:
+
+    ```mlir
+    %y = n64.qslice %x axis 1 start 2 end 5 frac_bits 11
+           : tensor<1x6x4x4xi16> -> tensor<1x3x4x4xi16>
+    ```
+    """
+
+    name = "n64.qslice"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    axis = prop_def(IntegerAttr[I32])
+    start = prop_def(IntegerAttr[I32])
+    end = prop_def(IntegerAttr[I32])
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `axis` $axis `start` $start `end` $end `frac_bits` $frac_bits "
+        "attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        axis: int,
+        start: int,
+        end: int,
+        frac_bits: int,
+    ) -> None:
+        shape = slice_output_shape(_shape(SSAValue.get(input)), axis, start, end)
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, shape)],
+            properties={
+                "axis": _i32(axis),
+                "start": _i32(start),
+                "end": _i32(end),
+                "frac_bits": _i32(frac_bits),
+            },
+        )
+
+    def get_axis(self) -> int:
+        """The axis (in `[0, rank)`)."""
+        return self.axis.value.data
+
+    def get_range(self) -> tuple[int, int]:
+        """(start, end)."""
+        return self.start.value.data, self.end.value.data
+
+    def verify_(self) -> None:
+        x = _shape(self.input)
+        _check_axis(self, self.get_axis(), len(x))
+        try:
+            expected = slice_output_shape(x, self.get_axis(), *self.get_range())
+        except ValueError as err:
+            raise VerifyException(f"{self.name}: {err}") from err
+        _check_result_shape(self, expected)
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
+@irdl_op_definition
+class QGatherOp(IRDLOperation):
+    """Gather with constant indices on an int16 tensor (ONNX Gather):
+    `y = take(x, indices, axis)`, `axis` in `[0, rank)`, indices flat in
+    `[0, x.shape[axis])` with their shape read off the result type (as for
+    `n64.gather`): pure data movement, the format is unchanged.
+
+    Example:
+
+    ```mlir
+    %y = n64.qgather %x axis 1 indices [2, 0, 2] frac_bits 11
+           : tensor<1x4x8xi16> -> tensor<1x3x8xi16>
+    ```
+    """
+
+    name = "n64.qgather"
+
+    input = operand_def(I16Tensor)
+    output = result_def(I16Tensor)
+    axis = prop_def(IntegerAttr[I32])
+    indices = prop_def(DenseArrayBase.constr(i32))
+    frac_bits = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input `axis` $axis `indices` $indices `frac_bits` $frac_bits "
+        "attr-dict `:` type($input) `->` type($output)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        axis: int,
+        indices: Sequence[int],
+        result_shape: Sequence[int],
+        frac_bits: int,
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[TensorType(i16, tuple(result_shape))],
+            properties={
+                "axis": _i32(axis),
+                "indices": _i32_array(indices),
+                "frac_bits": _i32(frac_bits),
+            },
+        )
+
+    def get_axis(self) -> int:
+        """The axis (in `[0, rank)`)."""
+        return self.axis.value.data
+
+    def get_indices(self) -> tuple[int, ...]:
+        """The flat indices."""
+        return tuple(self.indices.get_values())
+
+    def verify_(self) -> None:
+        x, y = _shape(self.input), _shape(self.output)
+        axis = self.get_axis()
+        _check_axis(self, axis, len(x))
+        indices = self.get_indices()
+        bad = [i for i in indices if not 0 <= i < x[axis]]
+        if bad:
+            raise VerifyException(
+                f"{self.name}: indices {bad[:4]} are outside [0, {x[axis]}) "
+                f"(axis {axis} of {list(x)})"
+            )
+        middle = len(y) - len(x) + 1
+        index_shape = y[axis : axis + middle] if middle >= 0 else ()
+        if middle < 0 or math.prod(index_shape) != len(indices):
+            raise VerifyException(
+                f"{self.name}: {len(indices)} indices do not fit result shape "
+                f"{list(y)} for x {list(x)}"
+            )
+        _check_result_shape(self, gather_output_shape(x, axis, index_shape))
+        _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
+
+
 QUANT_OPS: list[type[IRDLOperation]] = [
     QuantizeOp,
     DequantizeOp,
@@ -1142,5 +1303,7 @@ QUANT_OPS: list[type[IRDLOperation]] = [
     QReshapeOp,
     QConcatOp,
     QTransposeOp,
+    QSliceOp,
+    QGatherOp,
 ]
 """The int16 ops, added to the `n64` dialect by `n64c.dialects.n64`."""

@@ -11,7 +11,7 @@ Quantised: `n64.gemm` (constant weights, per-column bias), `n64.matmul`
 (2-D, constant right operand), `n64.conv2d` (constant weights), `n64.add`,
 and, when their input is already int16, `n64.relu`, `n64.clip`,
 `n64.leaky_relu` and PRelu (`n64.qprelu`), `n64.maxpool`, `n64.flatten`,
-`n64.reshape`, `n64.transpose`. Every other op
+`n64.reshape`, `n64.transpose`, `n64.slice`, `n64.gather`. Every other op
 stays in float: `n64.dequantize` feeds it and `n64.quantize` converts its
 result again where an int16 op consumes it.
 
@@ -71,6 +71,7 @@ from n64c.dialects.n64_graph import (
     SubOp,
     TransposeOp,
 )
+from n64c.dialects.n64_graph_index import GatherOp, SliceOp
 from n64c.dialects.n64_quant import (
     BIAS_LIMIT,
     FRAC_BITS_LIMIT,
@@ -89,11 +90,13 @@ from n64c.dialects.n64_quant import (
     QClampOp,
     QConcatOp,
     QConv2dOp,
+    QGatherOp,
     QGemmOp,
     QMaxPoolOp,
     QPReluOp,
     QRescaleOp,
     QReshapeOp,
+    QSliceOp,
     QTransposeOp,
     QuantizeOp,
 )
@@ -961,6 +964,20 @@ class _Quantizer:
         new = self.insert(QConcatOp(parts, op.get_axis(), f_y), op)
         self.done(op, new.results[0], f_y)
 
+    def _slice(self, op: SliceOp) -> None:
+        if op.x not in self.int_values:
+            return
+        xq, f = self.int_values[op.x]
+        new = self.insert(QSliceOp(xq, op.get_axis(), *op.get_range(), f), op)
+        self.done(op, new.results[0], f)
+
+    def _gather(self, op: GatherOp) -> None:
+        if op.x not in self.int_values:
+            return
+        xq, f = self.int_values[op.x]
+        new = QGatherOp(xq, op.get_axis(), op.get_indices(), _shape(op.result), f)
+        self.done(op, self.insert(new, op).results[0], f)
+
     def _transpose(self, op: TransposeOp) -> None:
         if op.x not in self.int_values:
             return
@@ -1012,11 +1029,21 @@ _HANDLERS: dict[type[Operation], str] = {
     ReshapeOp: "_reshape",
     TransposeOp: "_transpose",
     ConcatOp: "_concat",
+    SliceOp: "_slice",
+    GatherOp: "_gather",
 }
 """Graph op -> the `_Quantizer` method that rewrites it onto int16."""
 
 
-_SIGN_KEEPING_OPS = (QMaxPoolOp, QAvgPoolOp, QReshapeOp, QTransposeOp, QRescaleOp)
+_SIGN_KEEPING_OPS = (
+    QMaxPoolOp,
+    QAvgPoolOp,
+    QReshapeOp,
+    QTransposeOp,
+    QRescaleOp,
+    QSliceOp,
+    QGatherOp,
+)
 """int16 ops whose result is never negative when their input is not."""
 
 

@@ -551,6 +551,26 @@ class QuantFunctions(InterpreterFunctions):
             args = tuple(np.broadcast_to(a, (batch, *a.shape[1:])) for a in args)
         return (np.concatenate(args, axis=axis),)
 
+    @impl(q.QSliceOp)
+    def run_qslice(
+        self, interpreter: Interpreter, op: q.QSliceOp, args: PythonValues
+    ) -> PythonValues:
+        x = args[0]
+        axis = x.ndim - len(static_shape(op.input)) + op.get_axis()
+        start, end = op.get_range()
+        return (np.take(x, np.arange(start, end), axis=axis),)
+
+    @impl(q.QGatherOp)
+    def run_qgather(
+        self, interpreter: Interpreter, op: q.QGatherOp, args: PythonValues
+    ) -> PythonValues:
+        x = args[0]
+        axis = x.ndim - len(static_shape(op.input)) + op.get_axis()
+        xs, ys = static_shape(op.input), static_shape(op.output)
+        index_shape = ys[op.get_axis() : len(ys) - (len(xs) - op.get_axis() - 1)]
+        indices = np.asarray(op.get_indices(), dtype=np.int64).reshape(index_shape)
+        return (np.take(x, indices, axis=axis),)
+
     @impl(q.QTransposeOp)
     def run_qtranspose(
         self, interpreter: Interpreter, op: q.QTransposeOp, args: PythonValues
@@ -582,6 +602,8 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
         return op.perm.get_values()[0] == 0
     if isinstance(op, q.QConcatOp):
         return op.axis.value.data != 0
+    if isinstance(op, q.QSliceOp | q.QGatherOp):
+        return op.get_axis() != 0
     if isinstance(op, q.QPReluOp):
         return op.axis.value.data != 0 or len(op.multipliers.get_values()) == 1
     return None
