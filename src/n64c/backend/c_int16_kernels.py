@@ -1,6 +1,7 @@
 """C kernels of the int16 ops that stay on the CPU (`n64.quantize`,
-`n64.dequantize`, `n64.qgemm`, `n64.qconv2d`, the int16 pools, `n64.qadd`,
-`n64.qrescale`, `n64.qclamp`, `n64.qprelu`, `n64.qtranspose`): bit-exact with the golden
+`n64.dequantize`, `n64.qgemm`, `n64.qconv2d`, `n64.qconv_transpose2d`, the
+int16 pools, `n64.qadd`, `n64.qrescale`, `n64.qclamp`, `n64.qprelu`,
+`n64.qtranspose`): bit-exact with the golden
 model `n64c.sim.int_engine` (requantisation with an arithmetic shift,
 saturation, the RSP accumulator's 32-bit wrap).
 """
@@ -184,6 +185,52 @@ static void n64c_qconv2d(const n64c_conv *p, const int16_t *x, const int16_t *w,
     }
 }
 """,
+    "qconv_transpose2d": """\
+/* n64.qconv_transpose2d on one image [C,H,W] with weights [C,O/g,KH,KW]:
+ * each output pixel gathers the input pixels whose windows cover it.
+ * rows[oy*kh + i] is the input row iy with iy*sh + i*dh - pt = oy (or -1),
+ * cols[ox*kw + j] the input column likewise; the compiler computes both
+ * tables, so no index is divided at run time. */
+typedef struct n64c_convt {
+    uint32_t c, h, w, o, oh, ow, kh, kw, group;
+    int32_t lo, hi;
+} n64c_convt;
+
+static void n64c_qconv_transpose2d(const n64c_convt *p, const int32_t *rows,
+                                   const int32_t *cols, const int16_t *x,
+                                   const int16_t *w, const void *b,
+                                   const int8_t *shifts, int16_t *y)
+{
+    uint32_t cg = p->c / p->group, og = p->o / p->group;
+    uint32_t g, k, oy, ox, c, i, j;
+    for (g = 0; g < p->group; g++) {
+        for (k = 0; k < og; k++) {
+            uint32_t o = g * og + k;
+            for (oy = 0; oy < p->oh; oy++) {
+                for (ox = 0; ox < p->ow; ox++) {
+                    int64_t acc = 0;
+                    for (c = g * cg; c < (g + 1) * cg; c++) {
+                        const int16_t *xc = x + (size_t)c * p->h * p->w;
+                        const int16_t *wk = w + ((size_t)c * og + k) * p->kh * p->kw;
+                        for (i = 0; i < p->kh; i++) {
+                            int32_t iy = rows[oy * p->kh + i];
+                            if (iy < 0) continue;
+                            for (j = 0; j < p->kw; j++) {
+                                int32_t ix = cols[ox * p->kw + j];
+                                if (ix < 0) continue;
+                                acc += (int32_t)xc[(uint32_t)iy * p->w + (uint32_t)ix]
+                                     * (int32_t)wk[i * p->kw + j];
+                            }
+                        }
+                    }
+                    y[(o * p->oh + oy) * p->ow + ox] =
+                        n64c_requant_sum(acc, b, o, shifts[o], p->lo, p->hi, 0);
+                }
+            }
+        }
+    }
+}
+""",
     "pool": """\
 /* A pooling window walk on [C,H,W]: kind 0 = max (padding never wins),
  * kind 1 = average (zero padding, acc = m * sum + 2^(s-1), sat16(acc >> s)). */
@@ -306,12 +353,29 @@ INT16_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
     "requant_sum": ("requant", "wrap32", "requant48"),
     "qgemm": ("requant_sum",),
     "qconv2d": ("requant_sum",),
+    "qconv_transpose2d": ("requant_sum",),
     "pool": ("requant", "wrap32"),
     "qadd": ("requant", "wrap32", "bcast"),
     "qrescale": ("requant", "wrap32"),
     "transpose": ("bcast",),
     "qprelu": ("asr",),
 }
+
+
+def _transposed_taps(
+    out: int, k: int, size: int, stride: int, dilation: int, pad: int
+) -> list[int]:
+    """For each output position `p` and tap `i` of a transposed conv along
+    one axis, the input position `q` with `q * stride + i * dilation - pad
+    = p`, or -1 when there is none (the table `n64c_qconv_transpose2d`
+    reads)."""
+    table = []
+    for p in range(out):
+        for i in range(k):
+            t = p + pad - i * dilation
+            q_, r = divmod(t, stride)
+            table.append(q_ if r == 0 and 0 <= q_ < size else -1)
+    return table
 
 
 class Int16Ops(KernelContext):
@@ -374,6 +438,33 @@ class Int16Ops(KernelContext):
             out.append(
                 f"n64c_qconv2d(&{params}, {x} + {b * c * h * w}, {wt}, {bias}, "
                 f"{shifts}, {y} + {b * o * oh * ow});"
+            )
+
+    def op_qconv_transpose2d(self, op: Operation, out: list[str]) -> None:
+        assert isinstance(op, q.QConvTranspose2dOp)
+        self.need("qconv_transpose2d")
+        xs, ws, ys = shape_of(op.x), shape_of(op.w), shape_of(op.results[0])
+        batch = int(np.prod(xs[:-3]))
+        c, h, w = xs[-3:]
+        kh, kw = ws[2:]
+        o, oh, ow = ys[-3:]
+        sh, sw = int_values(op.strides)
+        pt, pl, _pb, _pr = int_values(op.pads)
+        dh, dw = int_values(op.dilations)
+        lo, hi = op.clamp_bounds
+        params = self.param_struct(
+            "n64c_convt", "convt",
+            [c, h, w, o, oh, ow, kh, kw, int_property(op, "group"), lo, hi],
+        )  # fmt: skip
+        rows = self.small_table("int32_t", _transposed_taps(oh, kh, h, sh, dh, pt))
+        cols = self.small_table("int32_t", _transposed_taps(ow, kw, w, sw, dw, pl))
+        bias = self.buf(op.bias) if op.bias is not None else "0"
+        shifts = self.small_table("int8_t", int_values(op.shifts))
+        x, y, wt = self.buf(op.x), self.buf(op.results[0]), self.buf(op.w)
+        for b in range(batch):
+            out.append(
+                f"n64c_qconv_transpose2d(&{params}, {rows}, {cols}, "
+                f"{x} + {b * c * h * w}, {wt}, {bias}, {shifts}, {y} + {b * o * oh * ow});"
             )
 
     def _pool(
@@ -482,6 +573,7 @@ INT16_HANDLERS: dict[type[Operation], OpEmitter] = {
     q.DequantizeOp: Int16Ops.op_dequantize,
     q.QGemmOp: Int16Ops.op_qgemm,
     q.QConv2dOp: Int16Ops.op_qconv2d,
+    q.QConvTranspose2dOp: Int16Ops.op_qconv_transpose2d,
     q.QMaxPoolOp: Int16Ops.op_qmaxpool,
     q.QAvgPoolOp: Int16Ops.op_qavgpool,
     q.QAddOp: Int16Ops.op_qadd,

@@ -45,6 +45,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from n64c.dialects.n64_graph import ConstantOp, broadcast_shapes
 from n64c.dialects.n64_graph_index import gather_output_shape, slice_output_shape
+from n64c.dialects.n64_graph_window import conv_transpose2d_output_shape
 
 INT16_MIN = -32768
 INT16_MAX = 32767
@@ -1289,6 +1290,121 @@ class QGatherOp(IRDLOperation):
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
 
+@irdl_op_definition
+class QConvTranspose2dOp(_WeightedOpBase):
+    """Quantised transposed 2-D convolution (ONNX ConvTranspose, NCHW),
+        `w[C, O/group, KH, KW]`, `b[O]`, runs on the CPU. Per output channel
+        `o` of group `g` (`o = g * O/group + k`), summing over the input pixels
+        `(c, iy, ix)` of group `g` and taps `(i, j)` with
+        `iy*sh + i*dh - pt = oy` and `ix*sw + j*dw - pl = ox`:
+
+        `acc = wrap_int32(b[o] + sum x[c, iy, ix] * w[c, k, i, j])`,
+        `y = clamp(sat16(acc >> shifts[o]), clamp_lo, clamp_hi)`.
+
+        `output_padding` adds rows / columns at the end, as in ONNX. The
+    verifier rejects `acc48` (the format has it only because the shared
+    properties of `qgemm` / `qconv2d` do).
+
+        Example:
+
+        ```mlir
+        %y = n64.qconv_transpose2d %x, %w, %b strides [2, 2] pads [1, 1, 1, 1]
+               dilations [1, 1] output_padding [1, 1] group 1 shifts [12, 13]
+               w_frac_bits [14, 15] frac_bits 12 clamp(-32768, 32767)
+               : (tensor<1x3x4x4xi16>, tensor<3x2x3x3xi16>, tensor<2xi32>) -> tensor<1x2x8x8xi16>
+        ```
+    """
+
+    name = "n64.qconv_transpose2d"
+
+    x = operand_def(I16Tensor)
+    w = operand_def(I16Tensor)
+    bias = opt_operand_def(I32Tensor)
+    output = result_def(I16Tensor)
+    strides = prop_def(DenseArrayBase.constr(i32))
+    pads = prop_def(DenseArrayBase.constr(i32))
+    dilations = prop_def(DenseArrayBase.constr(i32))
+    output_padding = prop_def(DenseArrayBase.constr(i32))
+    group = prop_def(IntegerAttr[I32])
+
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$x `,` $w (`,` $bias^)? `strides` $strides `pads` $pads `dilations` "
+        "$dilations `output_padding` $output_padding `group` $group `shifts` "
+        "$shifts `w_frac_bits` $w_frac_bits `frac_bits` $frac_bits (`acc48` $acc48^)? "
+        "`clamp` `(` $clamp_lo `,` $clamp_hi `)` attr-dict `:` "
+        "functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        x: SSAValue | Operation,
+        w: SSAValue | Operation,
+        bias: SSAValue | Operation | None,
+        strides: Sequence[int],
+        pads: Sequence[int],
+        dilations: Sequence[int],
+        output_padding: Sequence[int],
+        group: int,
+        shifts: Sequence[int],
+        w_frac_bits: Sequence[int],
+        frac_bits: int,
+        clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
+    ) -> None:
+        out = conv_transpose2d_output_shape(
+            _shape(SSAValue.get(x)),
+            _shape(SSAValue.get(w)),
+            strides,
+            pads,
+            dilations,
+            output_padding,
+            group,
+        )
+        super().__init__(
+            operands=[x, w, [] if bias is None else [bias]],
+            result_types=[TensorType(i16, out)],
+            properties={
+                "strides": _i32_array(strides),
+                "pads": _i32_array(pads),
+                "dilations": _i32_array(dilations),
+                "output_padding": _i32_array(output_padding),
+                "group": _i32(group),
+                "shifts": _i32_array(shifts),
+                "w_frac_bits": _i32_array(w_frac_bits),
+                "frac_bits": _i32(frac_bits),
+                "clamp_lo": _i32(clamp[0]),
+                "clamp_hi": _i32(clamp[1]),
+            },
+        )
+
+    def verify_(self) -> None:
+        if self.wide:
+            raise VerifyException(f"{self.name}: acc48 is not supported")
+        try:
+            expected = conv_transpose2d_output_shape(
+                _shape(self.x),
+                _shape(self.w),
+                self.strides.get_values(),
+                self.pads.get_values(),
+                self.dilations.get_values(),
+                self.output_padding.get_values(),
+                self.group.value.data,
+            )
+        except ValueError as err:
+            raise VerifyException(f"{self.name}: {err}") from err
+        _check_result_shape(self, expected)
+        channels = expected[1]
+        if self.bias is not None:
+            if _shape(self.bias) != (channels,):
+                raise VerifyException(
+                    f"{self.name}: bias must have shape [{channels}], got "
+                    f"{list(_shape(self.bias))}"
+                )
+            _check_constant_bias(self, self.bias, False)
+        self._verify_channels(channels)
+
+
 QUANT_OPS: list[type[IRDLOperation]] = [
     QuantizeOp,
     DequantizeOp,
@@ -1305,5 +1421,6 @@ QUANT_OPS: list[type[IRDLOperation]] = [
     QTransposeOp,
     QSliceOp,
     QGatherOp,
+    QConvTranspose2dOp,
 ]
 """The int16 ops, added to the `n64` dialect by `n64c.dialects.n64`."""

@@ -11,7 +11,8 @@ Quantised: `n64.gemm` (constant weights, per-column bias), `n64.matmul`
 (2-D, constant right operand), `n64.conv2d` (constant weights), `n64.add`,
 and, when their input is already int16, `n64.relu`, `n64.clip`,
 `n64.leaky_relu` and PRelu (`n64.qprelu`), `n64.maxpool`, `n64.flatten`,
-`n64.reshape`, `n64.transpose`, `n64.slice`, `n64.gather`. Every other op
+`n64.reshape`, `n64.transpose`, `n64.slice`, `n64.gather`;
+`n64.conv_transpose2d` (constant weights) on the CPU. Every other op
 stays in float: `n64.dequantize` feeds it and `n64.quantize` converts its
 result again where an int16 op consumes it.
 
@@ -72,6 +73,7 @@ from n64c.dialects.n64_graph import (
     TransposeOp,
 )
 from n64c.dialects.n64_graph_index import GatherOp, SliceOp
+from n64c.dialects.n64_graph_window import ConvTranspose2dOp
 from n64c.dialects.n64_quant import (
     BIAS_LIMIT,
     FRAC_BITS_LIMIT,
@@ -90,6 +92,7 @@ from n64c.dialects.n64_quant import (
     QClampOp,
     QConcatOp,
     QConv2dOp,
+    QConvTranspose2dOp,
     QGatherOp,
     QGemmOp,
     QMaxPoolOp,
@@ -445,15 +448,15 @@ def default_calibration(
     }
 
 
-ACCUMULATING_OPS = (GemmOp, MatMulOp, Conv2dOp)
-"""Float ops that become `qgemm` / `qconv2d`, whose accumulators are
-calibrated per output channel."""
+ACCUMULATING_OPS = (GemmOp, MatMulOp, Conv2dOp, ConvTranspose2dOp)
+"""Float ops that become `qgemm` / `qconv2d` / `qconv_transpose2d`, whose
+accumulators are calibrated per output channel."""
 
 
 def channel_axis(op: Operation) -> int:
     """The output-channel axis of an accumulating op's result, counted from
     the end (Gemm / MatMul columns, conv channels of `[N, C, H, W]`)."""
-    return -3 if isinstance(op, Conv2dOp) else -1
+    return -3 if isinstance(op, Conv2dOp | ConvTranspose2dOp) else -1
 
 
 @dataclass
@@ -494,6 +497,8 @@ def _unfused_probe(
             continue
         raw = op_probe.results[0]
         before[op.results[0]] = raw
+        if isinstance(op_probe, ConvTranspose2dOp):
+            continue  # no fused clamp
         lo, hi = op_probe.get_clamp()
         if lo is None and hi is None:
             continue
@@ -629,7 +634,13 @@ class _Quantizer:
         channel_axis: int,
         clamp: tuple[float | None, float | None],
         build: Callable[..., Operation],
+        layout: Callable[[np.ndarray], np.ndarray] | None = None,
+        allow_wide: bool = True,
     ) -> None:
+        """Replace `op` by the int16 op `build` makes; `w`'s output channels
+        lie on `channel_axis`, `layout` (if given) turns the quantised
+        weights into the layout the op takes; `allow_wide`: the op has an
+        `acc48` form."""
         f_w_ideal = weight_frac_bits(w, channel_axis)
         f_y_ideal = self.frac_of(op.results[0])
         channels = w.shape[channel_axis]
@@ -661,7 +672,7 @@ class _Quantizer:
         noise, f_w, f_y, shifts = options(f_x)
         wide = False
         wide_limits = self.acc_limits(op.results[0], bias, channels, wide=True)
-        if never_negative(xq) and wide_limits is not None:
+        if allow_wide and never_negative(xq) and wide_limits is not None:
             for high in (False, True):
                 formats = choose_wide_formats(
                     f_x, f_w_ideal, f_y_ideal, wide_limits, high
@@ -671,9 +682,10 @@ class _Quantizer:
                     f_w, f_y, shifts = formats
                     noise, wide = wide_noise * WIDE_GAIN, True
         _check_formats(op, [f_x, f_y, *f_w])
-        wq = self.insert(
-            ConstantOp.from_numpy(quantize_weights(w, f_w, channel_axis)), op
-        )
+        w_int = quantize_weights(w, f_w, channel_axis)
+        if layout is not None:
+            w_int = layout(w_int)
+        wq = self.insert(ConstantOp.from_numpy(w_int), op)
         bias_q = quantize_bias(bias, [f_x + f for f in f_w], shifts, wide)
         bq = self.insert(ConstantOp.from_numpy(bias_q), op)
         new = self.insert(
@@ -744,6 +756,45 @@ class _Quantizer:
             lambda x, w, b, s, fw, fy, c, wide: QConv2dOp(
                 x, w, b, strides, pads, dilations, group, s, fw, fy, c, wide
             ),
+        )
+
+    def _conv_transpose2d(self, op: ConvTranspose2dOp) -> None:
+        w = constant_array(op.w)
+        if w is None or constant_array(op.x) is not None:
+            return
+        bias = None
+        if op.bias is not None:
+            bias = constant_array(op.bias)
+            if bias is None:
+                return
+        group = op.get_group()
+        c, og, kh, kw = w.shape
+        cg = c // group
+        # [C, O/g, KH, KW] -> [O, C/g, KH, KW]: one output channel per row
+        by_output = (
+            w.reshape(group, cg, og, kh, kw)
+            .transpose(0, 2, 1, 3, 4)
+            .reshape(group * og, cg, kh, kw)
+        )
+
+        def layout(wq: np.ndarray) -> np.ndarray:
+            back = wq.reshape(group, og, cg, kh, kw).transpose(0, 2, 1, 3, 4)
+            return np.ascontiguousarray(back.reshape(c, og, kh, kw))
+
+        strides, pads = op.get_strides(), op.get_pads()
+        dilations, extra = op.get_dilations(), op.get_output_padding()
+        self._weighted(
+            op,
+            op.x,
+            by_output,
+            bias,
+            0,
+            (None, None),
+            lambda x, w, b, s, fw, fy, clamp, wide: QConvTranspose2dOp(
+                x, w, b, strides, pads, dilations, extra, group, s, fw, fy, clamp
+            ),
+            layout,
+            allow_wide=False,
         )
 
     def _add(self, op: AddOp) -> None:
@@ -1018,6 +1069,7 @@ _HANDLERS: dict[type[Operation], str] = {
     GemmOp: "_gemm",
     MatMulOp: "_matmul",
     Conv2dOp: "_conv2d",
+    ConvTranspose2dOp: "_conv_transpose2d",
     AddOp: "_add",
     ReluOp: "_relu",
     ClipOp: "_clip",
@@ -1053,7 +1105,7 @@ def never_negative(value: SSAValue) -> bool:
     or data movement of such a value, a constant without negative
     entries."""
     op = value.owner
-    if isinstance(op, QGemmOp | QConv2dOp | QAddOp | QClampOp):
+    if isinstance(op, QGemmOp | QConv2dOp | QConvTranspose2dOp | QAddOp | QClampOp):
         return op.clamp_bounds[0] >= 0
     if isinstance(op, _SIGN_KEEPING_OPS):
         return never_negative(op.operands[0])

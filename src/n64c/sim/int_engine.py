@@ -32,6 +32,7 @@ from n64c.dialects import n64_quant as q
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import INT16_MAX, INT16_MIN
 from n64c.errors import InvalidInputError
+from n64c.sim import float_windows as kw
 from n64c.sim.float_engine import (
     FloatFunctions,
     broadcast_folds,
@@ -254,6 +255,43 @@ def qprelu(
     return y.astype(np.int16)
 
 
+def qconv_transpose2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    bias: np.ndarray | None,
+    shifts: np.ndarray,
+    lo: int,
+    hi: int,
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    output_padding: Sequence[int],
+    group: int,
+    counts: Overflow | None = None,
+) -> np.ndarray:
+    """Quantised transposed conv `y[..., O, OH, OW]` from `x[..., C, H, W]`,
+    `w[C, O/group, KH, KW]`: every input pixel adds its exact products to
+    its output window (int64), then `acc = wrap_int32(b[o] + sum)`,
+    `y = clamp(sat16(acc >> s[o]), lo, hi)`."""
+    lead = x.shape[:-3]
+    flat = np.asarray(x, dtype=np.int64).reshape(-1, *x.shape[-3:])
+    acc = kw.conv_transpose2d(
+        flat,
+        np.asarray(w, dtype=np.int64),
+        None,
+        strides,
+        pads,
+        dilations,
+        output_padding,
+        group,
+    )
+    if bias is not None:
+        acc = acc + np.asarray(bias, dtype=np.int64)[:, None, None]
+    shift_column = np.asarray(shifts, dtype=np.int64)[:, None, None]
+    y = requantize(wrap_int32(acc, counts), shift_column, lo, hi, counts)
+    return y.reshape(*lead, *y.shape[1:])
+
+
 def qconv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -458,6 +496,26 @@ class QuantFunctions(InterpreterFunctions):
         )
         return (y,)
 
+    @impl(q.QConvTranspose2dOp)
+    def run_qconv_transpose2d(
+        self, interpreter: Interpreter, op: q.QConvTranspose2dOp, args: PythonValues
+    ) -> PythonValues:
+        x, w, *bias = args
+        y = qconv_transpose2d(
+            x,
+            w,
+            bias[0] if bias else None,
+            np.asarray(op.shift_values, dtype=np.int64),
+            *op.clamp_bounds,
+            strides=op.strides.get_values(),
+            pads=op.pads.get_values(),
+            dilations=op.dilations.get_values(),
+            output_padding=op.output_padding.get_values(),
+            group=op.group.value.data,
+            counts=self.counts(op),
+        )
+        return (y,)
+
     @impl(q.QAddOp)
     def run_qadd(
         self, interpreter: Interpreter, op: q.QAddOp, args: PythonValues
@@ -592,7 +650,7 @@ def int_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
     """Batch-folding rule of the int16 ops (see `float_engine.FoldRule`)."""
     if isinstance(op, _QUANT_ELEMENTWISE):
         return True
-    if isinstance(op, q.QGemmOp | q.QConv2dOp):
+    if isinstance(op, q.QGemmOp | q.QConv2dOp | q.QConvTranspose2dOp):
         return not any(batched[1:])
     if isinstance(op, q.QAddOp):
         return broadcast_folds(op, batched)

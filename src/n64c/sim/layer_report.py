@@ -34,6 +34,7 @@ from n64c.sim.observe import run_observed
 LAYER_KINDS: dict[type[Operation], str] = {
     q.QuantizeOp: "quantize",
     q.QConv2dOp: "conv",
+    q.QConvTranspose2dOp: "convt",
     q.QGemmOp: "gemm",
     q.QAddOp: "add",
     q.QRescaleOp: "rescale",
