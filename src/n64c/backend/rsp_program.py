@@ -277,12 +277,29 @@ def measure_invocation(
         marks[address] = index
     rdram = _arena(program, 1)[0]
     dmem = _dmem(image, inv.base_slot)
+    limit = instruction_limit(inv)
     if timing_only:
-        cycles, reached = count_cycles(image.imem, dmem, rdram, marks=marks)
+        cycles, reached = count_cycles(
+            image.imem, dmem, rdram, marks=marks, max_instructions=limit
+        )
     else:
-        result = simulate(image.imem, dmem, rdram, marks=marks)
+        result = simulate(image.imem, dmem, rdram, marks=marks, max_instructions=limit)
         cycles, reached = result.cycles, result.timing.marks
     return cycles, layer_spans(cycles, len(inv.layers), reached)
+
+
+INSTRUCTIONS_PER_MAC = 2
+"""Instructions an RSP run may take per MAC of its layers, on top of the
+simulator's default limit, before it counts as an endless loop (a vector
+MAC op does 8 MACs, so real runs stay far below)."""
+
+
+def instruction_limit(inv: RspInvocation) -> int:
+    """The instruction budget of simulating invocation `inv`: the default
+    guard against endless loops, grown with the work the run does."""
+    from n64c.sim.rsp import DEFAULT_MAX_INSTRUCTIONS
+
+    return DEFAULT_MAX_INSTRUCTIONS + INSTRUCTIONS_PER_MAC * int(inv.macs)
 
 
 def layer_spans(
@@ -371,7 +388,13 @@ def run_invocation(
     if engine == "sim":
         from n64c.sim.rsp import simulate
 
-        result = simulate(image.imem, dmem, rdram, batch=batch)
+        result = simulate(
+            image.imem,
+            dmem,
+            rdram,
+            batch=batch,
+            max_instructions=instruction_limit(inv),
+        )
         final = np.asarray(result.rdram, dtype=np.uint8).reshape(batch, -1)
         cycles = result.cycles
     elif engine == "z64":
