@@ -229,6 +229,26 @@ class DequantizeOp(_FormatConversionOp):
     output = result_def(F32Tensor)
 
 
+def _weighted_properties(
+    shifts: Sequence[int],
+    w_frac_bits: Sequence[int],
+    frac_bits: int,
+    clamp: tuple[int, int],
+    wide: bool,
+) -> dict[str, Attribute]:
+    """The requantisation properties shared by `qgemm` and `qconv2d`."""
+    properties: dict[str, Attribute] = {
+        "shifts": _i32_array(shifts),
+        "w_frac_bits": _i32_array(w_frac_bits),
+        "frac_bits": _i32(frac_bits),
+        "clamp_lo": _i32(clamp[0]),
+        "clamp_hi": _i32(clamp[1]),
+    }
+    if wide:
+        properties["acc48"] = UnitAttr()
+    return properties
+
+
 class _WeightedOpBase(IRDLOperation, _RequantMixin):
     """Accessors shared by `qgemm` and `qconv2d`."""
 
@@ -353,15 +373,7 @@ class QGemmOp(_WeightedOpBase):
     ) -> None:
         m = _shape(SSAValue.get(x))[0]
         n = _shape(SSAValue.get(w))[1]
-        properties: dict[str, Attribute] = {
-            "shifts": _i32_array(shifts),
-            "w_frac_bits": _i32_array(w_frac_bits),
-            "frac_bits": _i32(frac_bits),
-            "clamp_lo": _i32(clamp[0]),
-            "clamp_hi": _i32(clamp[1]),
-        }
-        if wide:
-            properties["acc48"] = UnitAttr()
+        properties = _weighted_properties(shifts, w_frac_bits, frac_bits, clamp, wide)
         super().__init__(
             operands=[x, w, [] if bias is None else [bias]],
             result_types=[TensorType(i16, (m, n))],
@@ -441,19 +453,13 @@ class QConv2dOp(_WeightedOpBase):
         xs = _shape(SSAValue.get(x))
         ws = _shape(SSAValue.get(w))
         out = conv_output_shape(xs, ws, strides, pads, dilations)
-        properties: dict[str, Attribute] = {
+        properties = {
             "strides": _i32_array(strides),
             "pads": _i32_array(pads),
             "dilations": _i32_array(dilations),
             "group": _i32(group),
-            "shifts": _i32_array(shifts),
-            "w_frac_bits": _i32_array(w_frac_bits),
-            "frac_bits": _i32(frac_bits),
-            "clamp_lo": _i32(clamp[0]),
-            "clamp_hi": _i32(clamp[1]),
+            **_weighted_properties(shifts, w_frac_bits, frac_bits, clamp, wide),
         }
-        if wide:
-            properties["acc48"] = UnitAttr()
         super().__init__(
             operands=[x, w, [] if bias is None else [bias]],
             result_types=[TensorType(i16, out)],
@@ -1370,11 +1376,7 @@ class QConvTranspose2dOp(_WeightedOpBase):
                 "dilations": _i32_array(dilations),
                 "output_padding": _i32_array(output_padding),
                 "group": _i32(group),
-                "shifts": _i32_array(shifts),
-                "w_frac_bits": _i32_array(w_frac_bits),
-                "frac_bits": _i32(frac_bits),
-                "clamp_lo": _i32(clamp[0]),
-                "clamp_hi": _i32(clamp[1]),
+                **_weighted_properties(shifts, w_frac_bits, frac_bits, clamp, False),
             },
         )
 

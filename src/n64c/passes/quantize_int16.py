@@ -107,7 +107,7 @@ from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
 from n64c.sim.float_engine import find_main, input_names
 from n64c.sim.int_engine import quantize
-from n64c.sim.observe import run_observed
+from n64c.sim.observe import clone_with_maps, run_observed
 
 DEFAULT_CALIBRATION_SAMPLES = 32
 DEFAULT_CALIBRATION_SEED = 0
@@ -1241,11 +1241,7 @@ def quantize_int16_traced(
     """:func:`quantize_int16`, keeping a copy of the float graph and the
     float tensor behind each int16 tensor (for the per-layer error
     report)."""
-    float_module = module.clone()
-    fn, fn_float = main_function(module), main_function(float_module)
-    to_float: dict[SSAValue, SSAValue] = dict(zip(fn.args, fn_float.args, strict=True))
-    for op, op_float in zip(fn.body.walk(), fn_float.body.walk(), strict=True):
-        to_float.update(zip(op.results, op_float.results, strict=True))
+    float_module, to_float, _ = clone_with_maps(module)
     quantizer = _quantize(module, calibration, options or QuantOptions())
     tensors = [
         QuantizedTensor(to_float[value], int_value, f)

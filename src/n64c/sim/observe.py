@@ -22,12 +22,12 @@ from n64c.sim.float_engine import FloatFunctions, find_main, float_fold_rule, ru
 from n64c.sim.int_engine import Overflow, QuantFunctions, int_fold_rule, verified
 
 
-def observing_clone(
-    module: ModuleOp, values: Sequence[SSAValue]
-) -> tuple[ModuleOp, dict[Operation, Operation]]:
-    """A copy of `module` whose `@main` returns `values` (arguments or op
-    results of `module`'s `@main`, in order), and the map from the copy's
-    ops to the originals."""
+def clone_with_maps(
+    module: ModuleOp,
+) -> tuple[ModuleOp, dict[SSAValue, SSAValue], dict[Operation, Operation]]:
+    """A copy of `module`, the map from the arguments and op results of
+    `module`'s `@main` to the copy's, and the map from the copy's ops back
+    to the originals."""
     clone = module.clone()
     fn, fn_clone = find_main(module), find_main(clone)
     mapping: dict[SSAValue, SSAValue] = dict(zip(fn.args, fn_clone.args, strict=True))
@@ -35,6 +35,17 @@ def observing_clone(
     for op, op_clone in zip(fn.body.walk(), fn_clone.body.walk(), strict=True):
         originals[op_clone] = op
         mapping.update(zip(op.results, op_clone.results, strict=True))
+    return clone, mapping, originals
+
+
+def observing_clone(
+    module: ModuleOp, values: Sequence[SSAValue]
+) -> tuple[ModuleOp, dict[Operation, Operation]]:
+    """A copy of `module` whose `@main` returns `values` (arguments or op
+    results of `module`'s `@main`, in order), and the map from the copy's
+    ops to the originals."""
+    clone, mapping, originals = clone_with_maps(module)
+    fn_clone = find_main(clone)
     ret = fn_clone.body.block.last_op
     assert isinstance(ret, func.ReturnOp)
     ret.operands = [mapping[v] for v in values]
