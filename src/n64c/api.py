@@ -317,7 +317,7 @@ def _ucode_modules(module: ModuleOp) -> dict[str, ModuleOp]:
 def check_rdram_layout(module: ModuleOp, source: str) -> None:
     """Check the `n64.rdram_layout` attribute of a compiled module read from
     `source`: one value of the right kind for each field of `RdramLayout`."""
-    from dataclasses import fields
+    from dataclasses import MISSING, fields
 
     from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr
 
@@ -330,8 +330,9 @@ def check_rdram_layout(module: ModuleOp, source: str) -> None:
         f.name: StringAttr if f.type in (str, "str") else IntegerAttr
         for f in fields(RdramLayout)
     }
+    optional = {f.name for f in fields(RdramLayout) if f.default is not MISSING}
     unknown = sorted(set(attr.data) - set(expected))
-    missing = sorted(set(expected) - set(attr.data))
+    missing = sorted(set(expected) - set(attr.data) - optional)
     if unknown or missing:
         parts = [f"unknown {', '.join(unknown)}"] if unknown else []
         parts += [f"missing {', '.join(missing)}"] if missing else []
@@ -339,7 +340,7 @@ def check_rdram_layout(module: ModuleOp, source: str) -> None:
             f"{source}: damaged n64.rdram_layout ({'; '.join(parts)})"
         )
     for key, kind in expected.items():
-        if not isinstance(attr.data[key], kind):
+        if key in attr.data and not isinstance(attr.data[key], kind):
             raise InvalidInputError(
                 f"{source}: damaged n64.rdram_layout ({key} should be "
                 f"{'a string' if kind is StringAttr else 'an integer'})"
@@ -499,6 +500,7 @@ def compile(  # noqa: A001 - the public name of the API
     progress: Progress | None = None,
     passes: Sequence[ModulePass] | None = None,
     name: str | None = None,
+    weights: str = "rdram",
 ) -> CompiledModel:
     """Compile a model for the N64: an ONNX model (path or
     `onnx.ModelProto`), or IR at any stage of the flow (an `.mlir` path or a
@@ -513,6 +515,9 @@ def compile(  # noqa: A001 - the public name of the API
     edited from the default pipeline runs the user's own passes between
     n64c's. `progress` is called with the name of each stage as it starts.
     `name` names the model in the report (default: from the file name).
+    `weights`: ``rdram`` (the weights blob in the RDRAM arena) or ``rom``
+    (it stays in the cartridge; each layer's weights are streamed into a
+    double-buffered staging area, see :mod:`n64c.weights_placement`).
     """
     from n64c.backend.rsp_program import build_rsp_program
     from n64c.passes.plan_rdram import PlanRdramPass, parse_memory
@@ -529,7 +534,7 @@ def compile(  # noqa: A001 - the public name of the API
     step = progress or _no_progress
     parse_memory(memory)
     if passes is None:
-        passes = default_pipeline(memory=memory, percentile=percentile)
+        passes = default_pipeline(memory=memory, percentile=percentile, weights=weights)
     else:
         passes = list(passes)
         planners = [p for p in passes if isinstance(p, PlanRdramPass)]
@@ -671,6 +676,7 @@ def _dmem_use(module: ModuleOp) -> dict[str, int]:
 
 def build_report(cm: CompiledModel) -> dict[str, Any]:
     from n64c.passes.plan_rdram import parse_memory
+    from n64c.weights_placement import weights_report
 
     program = cm.program
     layout = program.layout
@@ -733,7 +739,9 @@ def build_report(cm: CompiledModel) -> dict[str, Any]:
             "budget": cm.memory,
             "budget_bytes": budget,
             "rdram": {
-                "weights_bytes": layout.weights_size,
+                "weights_bytes": layout.staging_size
+                if layout.weights_in == "rom"
+                else layout.weights_size,
                 "activations_bytes": layout.activations_size,
                 "arena_bytes": arena,
                 "scratch_bytes": cm.sources.cpu_buffer_bytes,
@@ -757,6 +765,7 @@ def build_report(cm: CompiledModel) -> dict[str, Any]:
         "ucodes": ucodes,
         "layers": layers,
         "cpu_ops": cpu_ops,
+        "weights": weights_report(program),
         "rsp": {
             "runs": len(program.invocations),
             "cycles": cycles,

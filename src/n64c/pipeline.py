@@ -115,10 +115,12 @@ def default_pipeline(
     memory: str = "4MiB",
     percentile: float = 100.0,
     calibration: str | None = None,
+    weights: str = "rdram",
 ) -> list[ModulePass]:
     """The default flow as a list of pass instances (a new list each call).
 
-    `memory` configures `plan-rdram`; `percentile` and `calibration` (a
+    `memory` and `weights` (``rdram`` or ``rom``: the weights in the
+    cartridge, streamed layer by layer) configure `plan-rdram`; `percentile` and `calibration` (a
     `.npy` / `.npz` path) configure `quantize-int16`. Without a calibration
     path, ``n64c.compile(..., calibration=...)`` feeds its calibration data
     to the pipeline's `quantize-int16`.
@@ -126,19 +128,24 @@ def default_pipeline(
     from n64c.passes.allocate_dmem import AllocateDmemPass
     from n64c.passes.lower_to_rsp import LowerToRspPass
     from n64c.passes.n64_cleanup import N64CleanupPass
-    from n64c.passes.plan_rdram import PlanRdramPass, parse_memory
+    from n64c.passes.plan_rdram import (
+        PlanRdramPass,
+        check_weights_placement,
+        parse_memory,
+    )
     from n64c.passes.quantize_int16 import QuantizeInt16Pass
     from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
     from n64c.passes.rsp_schedule import RspSchedulePass
     from n64c.passes.tile_for_dmem import TileForDmemPass
 
     parse_memory(memory)
+    check_weights_placement(weights)
     return [
         N64CleanupPass(),
         QuantizeInt16Pass(calibration=calibration, percentile=percentile),
         TileForDmemPass(),
         AllocateDmemPass(),
-        PlanRdramPass(memory=memory),
+        PlanRdramPass(memory=memory, weights=weights),
         LowerToRspPass(),
         RspAllocateRegistersPass(),
         RspSchedulePass(),

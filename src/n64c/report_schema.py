@@ -57,6 +57,31 @@ REPORT_SCHEMA: Schema = {
         "peak_macs_per_cycle": NUMBER,
     },
     "cpu_ops?": [str],
+    "weights?": {
+        "placement": str,
+        "blob_bytes": int,
+        "rdram_bytes": int,
+        "rdram_saved_bytes": int,
+        "staging_bytes": int,
+        "staging_slots_bytes": [int],
+        "pi_dma_cycles": int,
+        "pi_dma_us": NUMBER,
+        "exposed_stall_cycles": int,
+        "hidden": bool,
+        "inference_cycles": int,
+        "segments": [
+            {
+                "layer": str,
+                "ucode": str,
+                "bytes": int,
+                "pi_cycles": int,
+                "rsp_cycles": int,
+                "next_pi_cycles": int,
+                "next_hidden": bool,
+                "stall_cycles": int,
+            }
+        ],
+    },
     "files?": [str],
 }
 """What `n64c report` prints from."""

@@ -227,6 +227,16 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
             )
         for slot in (*inv.inputs, *inv.outputs):
             out.append(f"n64c_rsp_flush(n64c_arena + {slot.offset}u, {slot.nbytes}u);")
+        if inv.segment is not None:
+            out.append(
+                f"n64c_weights_wait(); /* {inv.layers[0]}: weights segment "
+                f"{inv.segment} is in its slot */"
+            )
+            if inv.segment + 1 < len(self.program.segments):
+                out.append(
+                    f"n64c_stream({inv.segment + 1}u); /* the next one streams "
+                    "while the RSP runs */"
+                )
         out.append(f"status = n64c_rsp_run(&n64c_job_{c_ident(inv.ucode)});")
         out.append("if (status != N64C_OK) return status;")
         for value, slot in zip(op.outputs, inv.outputs, strict=True):
@@ -417,6 +427,14 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
             ' *   n64c_model_load_weights(path)  read weights.bin ("rom:/weights.bin" on',
             " *                                  the console, after dfs_init)",
             " *   n64c_model_set_weights(p, n)   or hand in the blob already in memory",
+            *(
+                [
+                    " *                                  (weights in the cartridge: its",
+                    " *                                  address there, 0xB0000000 + offset)",
+                ]
+                if self.in_rom
+                else []
+            ),
             " *   n64c_model_run(in.., out..)    float32 in and out",
         ]
         if has_q:
@@ -460,6 +478,9 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
             f"#define N64C_MODEL_HAS_RUN_Q {1 if has_q else 0}",
             f'#define N64C_MODEL_WEIGHTS_FILE "{WEIGHTS_FILE}"',
             f"#define N64C_MODEL_WEIGHTS_SIZE {layout.weights_size}u",
+            f"#define N64C_MODEL_WEIGHTS_IN_ROM {1 if self.in_rom else 0}",
+            f"#define N64C_MODEL_STAGING_SIZE {layout.staging_size}u",
+            f"#define N64C_MODEL_WEIGHT_SEGMENTS {len(self.program.segments)}",
             f"#define N64C_MODEL_ARENA_SIZE {self.arena_size()}u",
             f"#define N64C_MODEL_RSP_RUNS {len(self.program.invocations)}",
             f"#define N64C_MODEL_RSP_CYCLES {self.program.cycles}u /* per inference, cycle model */",
@@ -490,6 +511,11 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         ins = [f"{in_type} *{n}" for n in self._param_names("input", n_in)]
         outs = [f"{out_type} *{n}" for n in self._param_names("output", n_out)]
         return ", ".join(ins + outs)
+
+    @property
+    def in_rom(self) -> bool:
+        """Whether the weights stay in the cartridge and are streamed."""
+        return self.program.layout.weights_in == "rom"
 
     def arena_size(self) -> int:
         return (self.program.layout.total_size + 15) // 16 * 16 or 16
@@ -527,11 +553,17 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
             "#define N64C_ALIGN(n)",
             "#endif",
             "",
-            "/* The RDRAM arena the RSP works in: weights, then activations. */",
+            "/* The RDRAM arena the RSP works in: weights, then activations. */"
+            if not self.in_rom
+            else "/* The RDRAM arena the RSP works in: two weight staging slots, then"
+            "\n * activations. */",
             "static uint8_t n64c_arena[N64C_MODEL_ARENA_SIZE] N64C_ALIGN(16);",
             "static int n64c_weights_ready;",
             "",
         ]
+        if self.in_rom:
+            p[p.index("#include <math.h>")] = "#include <math.h>\n#include <stdlib.h>"
+            p += self.stream_source()
         # ucodes
         for name, image in self.program.ucodes.items():
             ident = c_ident(name)
@@ -586,41 +618,48 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
                     f"/* {b.size} */"
                 )
         p.append("")
-        p += [
-            "int n64c_model_set_weights(const void *blob, uint32_t size)",
-            "{",
-            "    if (size != N64C_MODEL_WEIGHTS_SIZE)",
-            "        return N64C_ERR_WEIGHTS_SIZE;",
-            "    if (size > 0)",
-            f"        memcpy(n64c_arena + {layout.weights_offset}u, blob, size);",
-            "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
-            "    n64c_weights_ready = 1;",
-            "    return N64C_OK;",
-            "}",
-            "",
-            "int n64c_model_load_weights(const char *path)",
-            "{",
-            '    FILE *f = fopen(path, "rb");',
-            "    size_t got;",
-            "    int extra;",
-            "    if (f == NULL)",
-            "        return N64C_ERR_IO;",
-            f"    got = fread(n64c_arena + {layout.weights_offset}u, 1, N64C_MODEL_WEIGHTS_SIZE, f);",
-            "    extra = fgetc(f);",
-            "    fclose(f);",
-            "    if (got != N64C_MODEL_WEIGHTS_SIZE || extra != EOF)",
-            "        return N64C_ERR_WEIGHTS_SIZE;",
-            "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
-            "    n64c_weights_ready = 1;",
-            "    return N64C_OK;",
-            "}",
-            "",
-        ]
+        p += self.weights_entry_points() if self.in_rom else []
+        p += (
+            []
+            if self.in_rom
+            else [
+                "int n64c_model_set_weights(const void *blob, uint32_t size)",
+                "{",
+                "    if (size != N64C_MODEL_WEIGHTS_SIZE)",
+                "        return N64C_ERR_WEIGHTS_SIZE;",
+                "    if (size > 0)",
+                f"        memcpy(n64c_arena + {layout.weights_offset}u, blob, size);",
+                "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
+                "    n64c_weights_ready = 1;",
+                "    return N64C_OK;",
+                "}",
+                "",
+                "int n64c_model_load_weights(const char *path)",
+                "{",
+                '    FILE *f = fopen(path, "rb");',
+                "    size_t got;",
+                "    int extra;",
+                "    if (f == NULL)",
+                "        return N64C_ERR_IO;",
+                f"    got = fread(n64c_arena + {layout.weights_offset}u, 1, N64C_MODEL_WEIGHTS_SIZE, f);",
+                "    extra = fgetc(f);",
+                "    fclose(f);",
+                "    if (got != N64C_MODEL_WEIGHTS_SIZE || extra != EOF)",
+                "        return N64C_ERR_WEIGHTS_SIZE;",
+                "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
+                "    n64c_weights_ready = 1;",
+                "    return N64C_OK;",
+                "}",
+                "",
+            ]
+        )
         ready = [
             "    int status = N64C_OK;",
             "    if (!n64c_weights_ready && N64C_MODEL_WEIGHTS_SIZE > 0)",
             "        return N64C_ERR_NO_WEIGHTS;",
         ]
+        if self.program.segments:
+            ready.append("    n64c_stream(0u); /* the first layer's weights */")
         if has_q:
             p += [
                 "/* Everything between the quantised inputs and the int16 outputs. */",
@@ -688,8 +727,86 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
                 "}",
                 "",
             ]
-        p.append(_N64_DRIVER)
+        p.append(_N64_DRIVER if not self.in_rom else _N64_DRIVER + _N64_WEIGHTS_DRIVER)
         return "\n".join(p)
+
+    def stream_source(self) -> list[str]:
+        """The segment table and `n64c_stream` (weights in the cartridge)."""
+        segments = self.program.segments
+        lines = [
+            "/* The weights stay in the cartridge (or, on a host, in the weights",
+            " * file read into memory): each layer's segment of the blob is read into",
+            " * a staging slot of the arena while the RSP works on the previous one.",
+            " * {blob offset, bytes, arena offset} per segment, in program order. */",
+            "static const uint8_t *n64c_weights_blob;",
+            "static uint8_t *n64c_weights_owned;",
+        ]
+        if segments:
+            lines.append(
+                f"static const uint32_t n64c_segments[{len(segments)}][3] = {{"
+            )
+            lines += [
+                f"    {{{seg.blob_offset}u, {seg.size}u, {seg.staging_offset}u}}, "
+                f"/* {seg.layer} */"
+                for seg in segments
+            ]
+            lines += [
+                "};",
+                "",
+                "/* Starts reading segment `s` into its staging slot. */",
+                "static void n64c_stream(uint32_t s)",
+                "{",
+                "    n64c_weights_start(n64c_arena + n64c_segments[s][2],",
+                "                       n64c_weights_blob + n64c_segments[s][0],",
+                "                       n64c_segments[s][1]);",
+                "}",
+            ]
+        lines.append("")
+        return lines
+
+    @staticmethod
+    def weights_entry_points() -> list[str]:
+        """`n64c_model_set_weights` / `_load_weights` for weights in the
+        cartridge: they record where the blob is; nothing is copied yet."""
+        return [
+            "int n64c_model_set_weights(const void *blob, uint32_t size)",
+            "{",
+            "    if (size != N64C_MODEL_WEIGHTS_SIZE)",
+            "        return N64C_ERR_WEIGHTS_SIZE;",
+            "    n64c_weights_blob = (const uint8_t *)blob;",
+            "    n64c_rsp_flush(n64c_arena, N64C_MODEL_ARENA_SIZE);",
+            "    n64c_weights_ready = 1;",
+            "    return N64C_OK;",
+            "}",
+            "",
+            "/* On a host the weights file stands in for the cartridge: it is read",
+            " * into memory once, and each segment is copied from there. */",
+            "int n64c_model_load_weights(const char *path)",
+            "{",
+            '    FILE *f = fopen(path, "rb");',
+            "    uint8_t *blob;",
+            "    size_t got;",
+            "    int extra;",
+            "    if (f == NULL)",
+            "        return N64C_ERR_IO;",
+            "    blob = (uint8_t *)malloc(N64C_MODEL_WEIGHTS_SIZE + 1u);",
+            "    if (blob == NULL) {",
+            "        fclose(f);",
+            "        return N64C_ERR_IO;",
+            "    }",
+            "    got = fread(blob, 1, N64C_MODEL_WEIGHTS_SIZE, f);",
+            "    extra = fgetc(f);",
+            "    fclose(f);",
+            "    if (got != N64C_MODEL_WEIGHTS_SIZE || extra != EOF) {",
+            "        free(blob);",
+            "        return N64C_ERR_WEIGHTS_SIZE;",
+            "    }",
+            "    free(n64c_weights_owned);",
+            "    n64c_weights_owned = blob;",
+            "    return n64c_model_set_weights(blob, N64C_MODEL_WEIGHTS_SIZE);",
+            "}",
+            "",
+        ]
 
 
 _N64_DRIVER = """\
@@ -728,6 +845,33 @@ int n64c_rsp_run(const n64c_rsp_job *job)
     rsp_load_data(n64c_rsp_dmem, job->dmem_size, 0);
     rsp_run();
     return N64C_OK;
+}
+#endif /* N64 */
+"""
+
+
+_N64_WEIGHTS_DRIVER = """\
+#ifdef N64
+/* Weights from the cartridge with libdragon's PI DMA: `src` is the blob's
+ * cartridge address (0xB0000000 + offset, e.g. from dfs_rom_addr). */
+static uint8_t *n64c_weights_dst;
+static uint32_t n64c_weights_size;
+
+void n64c_weights_start(uint8_t *dst, const uint8_t *src, uint32_t size)
+{
+    dma_wait();
+    data_cache_hit_writeback_invalidate(dst, size);
+    n64c_weights_dst = dst;
+    n64c_weights_size = size;
+    dma_read_raw_async(dst, (unsigned long)PhysicalAddr(src), size);
+}
+
+void n64c_weights_wait(void)
+{
+    dma_wait();
+    if (n64c_weights_size > 0)
+        data_cache_hit_invalidate(n64c_weights_dst, n64c_weights_size);
+    n64c_weights_size = 0;
 }
 #endif /* N64 */
 """

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
+    ArrayAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
@@ -66,9 +67,28 @@ class RdramLayout:
     memory: str
     weights_offset: int
     weights_size: int
+    """Bytes of the weights blob (in the arena, or in the cartridge)."""
     activations_offset: int
     activations_size: int
     total_size: int
+    weights_in: str = "rdram"
+    """`rdram`: the blob lies in the arena at `weights_offset`; `rom`: it
+    stays in the cartridge and each layer's segment is streamed into the
+    staging area (plan-rdram `weights=rom`)."""
+    staging_offset: int = 0
+    staging_size: int = 0
+    """The two staging slots (`rom` only; 0 otherwise)."""
+
+
+@dataclass(frozen=True)
+class WeightSegment:
+    """One layer's weights streamed from the cartridge: `size` bytes at
+    `blob_offset` of the blob, read to `staging_offset` of the arena."""
+
+    layer: str
+    blob_offset: int
+    size: int
+    staging_offset: int
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,9 @@ class RspInvocation:
     """Cycles of each layer within that run: from the first cycle of the
     layer's code to the first cycle of the next layer's (the last layer ends
     with the run); they add up to `cycles`. Empty if not measured."""
+    segment: int | None = None
+    """Index in `RspProgram.segments` of the weights this run reads from
+    the staging area (weights in the cartridge only)."""
 
 
 @dataclass
@@ -124,6 +147,9 @@ class RspProgram:
     invocations: list[RspInvocation]
     cpu_ops: list[Operation] = field(default_factory=list)
     """The ops of `@main` that stay on the CPU, in program order."""
+    segments: list[WeightSegment] = field(default_factory=list)
+    """The weight segments streamed from the cartridge, in program order
+    (empty when the weights lie in RDRAM)."""
 
     @property
     def macs(self) -> int:
@@ -198,6 +224,44 @@ def _layout(module: ModuleOp) -> RdramLayout:
     return RdramLayout(**values)
 
 
+def _segments(module: ModuleOp) -> list[WeightSegment]:
+    attr = module.attributes.get("n64.weight_segments")
+    if attr is None:
+        return []
+    segments: list[WeightSegment] = []
+    for item in attr.data if isinstance(attr, ArrayAttr) else [None]:
+        if not isinstance(item, DictionaryAttr):
+            raise InvalidInputError("damaged n64.weight_segments: not dictionaries")
+        values: dict[str, Any] = {}
+        for key, value in item.data.items():
+            if isinstance(value, IntegerAttr):
+                values[key] = value.value.data
+            elif isinstance(value, StringAttr):
+                values[key] = value.data
+        try:
+            segments.append(WeightSegment(**values))
+        except TypeError as e:
+            raise InvalidInputError(f"damaged n64.weight_segments ({e})") from None
+    return segments
+
+
+def _assign_segments(
+    invocations: list[RspInvocation], segments: list[WeightSegment]
+) -> None:
+    """Give each run the segment of its layer with weights (segments and
+    runs are both in program order; a run holds at most one of them)."""
+    index = 0
+    for i, inv in enumerate(invocations):
+        if index < len(segments) and segments[index].layer in inv.layers:
+            invocations[i] = replace(inv, segment=index)
+            index += 1
+    if index != len(segments):
+        raise InvalidInputError(
+            f"no RSP run holds layer {segments[index].layer}, whose weights "
+            "n64.weight_segments streams: recompile the model"
+        )
+
+
 def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
     """Encode the ucodes of a lowered module and collect its run plan.
 
@@ -243,7 +307,16 @@ def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
                 f"n64.rsp_invoke refers to a missing ucode {inv.ucode}"
             )
         invocations.append(inv)
-    program = RspProgram(module, ucodes, weights, layout, invocations, cpu_ops)
+    segments = _segments(module)
+    if (layout.weights_in == "rom") != bool(segments) and weights:
+        raise InvalidInputError(
+            "n64.rdram_layout and n64.weight_segments disagree about where the "
+            "weights are: recompile the model"
+        )
+    _assign_segments(invocations, segments)
+    program = RspProgram(
+        module, ucodes, weights, layout, invocations, cpu_ops, segments
+    )
     if measure:
         program.measure()
     return program
@@ -275,7 +348,7 @@ def measure_invocation(
                 f"start of layer {inv.layers[index]}: recompile the model"
             )
         marks[address] = index
-    rdram = _arena(program, 1)[0]
+    rdram = _arena(program, 1, inv)[0]
     dmem = _dmem(image, inv.base_slot)
     limit = instruction_limit(inv)
     if timing_only:
@@ -324,10 +397,21 @@ def layer_spans(
 # ---------------------------------------------------------------------------
 
 
-def _arena(program: RspProgram, batch: int) -> np.ndarray:
+def _arena(program: RspProgram, batch: int, inv: RspInvocation) -> np.ndarray:
+    """The simulated RDRAM of run `inv`: the arena at `RDRAM_BASE` with the
+    weights blob in it, or (weights in the cartridge) with only the run's
+    segment copied into its staging slot, as the CPU's PI DMA leaves it."""
     size = RDRAM_BASE + (program.layout.total_size + 15) // 16 * 16
     rdram = np.zeros((batch, size), dtype=np.uint8)
     blob = np.frombuffer(program.weights, dtype=np.uint8)
+    if program.layout.weights_in == "rom":
+        if inv.segment is not None:
+            seg = program.segments[inv.segment]
+            start = RDRAM_BASE + seg.staging_offset
+            rdram[:, start : start + seg.size] = blob[
+                seg.blob_offset : seg.blob_offset + seg.size
+            ]
+        return rdram
     start = RDRAM_BASE + program.layout.weights_offset
     rdram[:, start : start + blob.size] = blob
     return rdram
@@ -376,7 +460,7 @@ def run_invocation(
             for x, s in zip(inputs, inv.inputs, strict=True)
             if np.ndim(x) == len(s.shape) + 1
         )
-    rdram = _arena(program, batch)
+    rdram = _arena(program, batch, inv)
     for x, slot in zip(inputs, inv.inputs, strict=True):
         arr = np.asarray(x, dtype=np.int16)
         if arr.ndim == len(slot.shape):

@@ -49,6 +49,7 @@ from xdsl.context import Context
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
     DenseArrayBase,
+    DictionaryAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
@@ -771,9 +772,13 @@ def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     )
 
 
-def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKernelOp]]:
+def _pack(
+    kernels: Sequence[TileKernelOp], imem_bytes: int, one_weighted: bool = False
+) -> list[list[TileKernelOp]]:
     """Split consecutive kernels into ucodes that fit IMEM (greedily, by the
-    code size of each kernel lowered alone)."""
+    code size of each kernel lowered alone). With `one_weighted` (weights
+    streamed from the cartridge) a ucode holds at most one kernel with
+    weights: each one's weights arrive in a staging slot for its own run."""
     packs: list[list[TileKernelOp]] = []
     current: list[TileKernelOp] = []
     used = FRAME_BYTES
@@ -786,7 +791,11 @@ def _pack(kernels: Sequence[TileKernelOp], imem_bytes: int) -> list[list[TileKer
                 f"bytes of IMEM, {size + FRAME_BYTES - imem_bytes} bytes over the "
                 f"{imem_bytes}-byte budget"
             )
-        if current and used + size > imem_bytes:
+        second = one_weighted and kernel.weights is not None
+        if current and (
+            used + size > imem_bytes
+            or (second and any(k.weights is not None for k in current))
+        ):
             packs.append(current)
             current, used = [], FRAME_BYTES
         current.append(kernel)
@@ -812,9 +821,17 @@ class LowerToRspPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         blocks = {k.parent_block() for k in op.walk() if isinstance(k, TileKernelOp)}
         count = 0
+        layout = op.attributes.get("n64.rdram_layout")
+        in_rom = isinstance(layout, DictionaryAttr) and layout.data.get(
+            "weights_in"
+        ) == StringAttr("rom")
         for block in [b for b in blocks if b is not None]:
             for group in _kernel_groups(block):
-                packs = _pack(group, self.imem) if self.shared else [[k] for k in group]
+                packs = (
+                    _pack(group, self.imem, in_rom)
+                    if self.shared
+                    else [[k] for k in group]
+                )
                 for pack in packs:
                     name = f"ucode{count}"
                     count += 1

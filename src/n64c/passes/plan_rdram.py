@@ -18,6 +18,29 @@ argument: inputs, outputs, weights), records the layout on the module as
 latter with the Expansion Pak); `reserve` bytes of it stay for the program,
 its stack and frame buffers. When the arena does not fit, a `BudgetError`
 says which budget, by how many bytes and at which layer.
+
+Option `weights=rom` keeps the blob in the cartridge instead. Each layer
+with weights is one *segment* (its slice of the blob, 16-byte aligned);
+the arena starts with a staging area of two slots, and segment `i` is read
+(by PI DMA on the console) into slot `i % 2` while the RSP works on
+segment `i - 1` from the other slot. Each slot is as large as the largest
+segment it receives, so the staging area is at most twice the largest
+segment (and never needs a layer split):
+
+```
+0            staging slot 0 (segments 0, 2, 4, ...)
+slot0        staging slot 1 (segments 1, 3, 5, ...)
+staging      activations, as above
+total
+```
+
+A layer's weights offsets then point into its slot, and `lower-to-rsp`
+gives each layer with weights its own RSP run (a ucode never holds two
+segments). The blob (`n64.weights`) is the same as with `weights=rdram`;
+`n64.weight_segments` lists the segments (layer, blob offset, size,
+staging offset) in program order, and the layout records `weights_in`,
+`staging_offset`, `staging_size`. A layer whose weights alone do not fit
+the budget twice over is one `BudgetError` naming it.
 """
 
 from __future__ import annotations
@@ -28,6 +51,7 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
+    ArrayAttr,
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -46,6 +70,18 @@ from n64c.dialects.n64_tile import TileKernelOp
 from n64c.errors import BudgetError, InvalidInputError
 
 MIB = 1 << 20
+WEIGHTS_PLACEMENTS = ("rdram", "rom")
+"""Where the weights blob lives: in the RDRAM arena, or in the cartridge
+(streamed into a two-slot staging area, one layer at a time)."""
+
+
+def check_weights_placement(text: str) -> str:
+    """`rdram` or `rom`, or an `InvalidInputError` naming the choices."""
+    if text not in WEIGHTS_PLACEMENTS:
+        raise InvalidInputError(
+            f"weights must be {' or '.join(WEIGHTS_PLACEMENTS)}, not {text!r}"
+        )
+    return text
 
 
 def parse_memory(text: str | int) -> int:
@@ -118,6 +154,7 @@ class PlanRdramPass(ModulePass):
 
     memory: str = "4MiB"
     reserve: int = MIB
+    weights: str = "rdram"
 
     def _larger_memory_hint(self, memory: int) -> str:
         if memory >= 8 * MIB:
@@ -139,23 +176,51 @@ class PlanRdramPass(ModulePass):
         kernels = [k for k in op.walk() if isinstance(k, TileKernelOp)]
         if not kernels:
             return
-        # weights, in layer order
+        in_rom = check_weights_placement(self.weights) == "rom"
+        # weights, in layer order: their place in the blob
         weight_offsets: dict[TileKernelOp, int] = {}
+        sizes: dict[TileKernelOp, int] = {}
         cursor = 0
         for kernel in kernels:
             if kernel.weights is None:
                 continue
             weight_offsets[kernel] = cursor
-            size = kernel.body.block.args[-1].type.size.data  # type: ignore[attr-defined]
-            cursor = _align16(cursor + size)
-            if cursor > budget:
+            sizes[kernel] = _align16(
+                kernel.body.block.args[-1].type.size.data  # type: ignore[attr-defined]
+            )
+            cursor += sizes[kernel]
+            if cursor > budget and not in_rom:
                 raise BudgetError(
                     f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
                     f"{self.reserve}) exceeded by {cursor - budget} bytes at layer "
                     f"{kernel.layer.data}: the weights alone need {cursor} bytes"
                     + self._larger_memory_hint(memory)
+                    + "; or keep them in the cartridge with weights=rom"
                 )
-        weights_end = cursor
+        blob_size = cursor
+        # where the RSP reads them: the blob itself, or a staging slot
+        arena_offsets = dict(weight_offsets)
+        staging = 0
+        if in_rom:
+            order = list(weight_offsets)
+            slots = [
+                max((sizes[k] for k in order[parity::2]), default=0)
+                for parity in (0, 1)
+            ]
+            for index, kernel in enumerate(order):
+                arena_offsets[kernel] = (index % 2) * slots[0]
+            staging = slots[0] + slots[1]
+            if staging > budget:
+                largest = max(sizes, key=lambda k: sizes[k])
+                raise BudgetError(
+                    f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
+                    f"{self.reserve}) exceeded by {staging - budget} bytes at layer "
+                    f"{largest.layer.data}: streaming weights from the cartridge "
+                    f"needs two staging slots ({slots[0]} + {slots[1]} bytes), and "
+                    f"this layer's {sizes[largest]} bytes must fit one"
+                    + self._larger_memory_hint(memory)
+                )
+        weights_end = staging if in_rom else blob_size
 
         # activations, by liveness in program order
         intervals: list[_Interval] = []
@@ -195,17 +260,18 @@ class PlanRdramPass(ModulePass):
             )
             raise BudgetError(
                 f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
-                f"{self.reserve}) exceeded by {total - budget} bytes: weights "
-                f"{weights_end} bytes, activations {peak} bytes (largest at {layer})"
+                f"{self.reserve}) exceeded by {total - budget} bytes: "
+                + ("staged weights" if in_rom else "weights")
+                + f" {weights_end} bytes, activations {peak} bytes (largest at {layer})"
                 + self._larger_memory_hint(memory)
             )
         for kernel in kernels:
             args = [act_base + offsets[v] for v in kernel.inputs]
             args += [act_base + offsets[v] for v in kernel.outputs]
             if kernel.weights is not None:
-                args.append(weight_offsets[kernel])
+                args.append(arena_offsets[kernel])
             kernel.rdram_offsets = DenseArrayBase.from_list(i64, args)
-        blob = np.zeros(weights_end // 2, dtype=np.int16)
+        blob = np.zeros(blob_size // 2, dtype=np.int16)
         for kernel, start in weight_offsets.items():
             assert kernel.weights is not None
             data = np.frombuffer(kernel.weights.data.data, dtype="<i2")
@@ -213,13 +279,29 @@ class PlanRdramPass(ModulePass):
         op.attributes["n64.weights"] = DenseIntOrFPElementsAttr(
             TensorType(i16, [blob.size]), BytesAttr(blob.astype("<i2").tobytes())
         )
-        op.attributes["n64.rdram_layout"] = DictionaryAttr(
-            {
-                "memory": StringAttr(self.memory),
-                "weights_offset": IntegerAttr(0, i64),
-                "weights_size": IntegerAttr(weights_end, i64),
-                "activations_offset": IntegerAttr(act_base, i64),
-                "activations_size": IntegerAttr(_align16(peak), i64),
-                "total_size": IntegerAttr(total, i64),
-            }
-        )
+        layout: dict[str, StringAttr | IntegerAttr] = {
+            "memory": StringAttr(self.memory),
+            "weights_offset": IntegerAttr(0, i64),
+            "weights_size": IntegerAttr(blob_size, i64),
+            "activations_offset": IntegerAttr(act_base, i64),
+            "activations_size": IntegerAttr(_align16(peak), i64),
+            "total_size": IntegerAttr(total, i64),
+        }
+        if in_rom:
+            layout["weights_in"] = StringAttr("rom")
+            layout["staging_offset"] = IntegerAttr(0, i64)
+            layout["staging_size"] = IntegerAttr(staging, i64)
+            op.attributes["n64.weight_segments"] = ArrayAttr(
+                [
+                    DictionaryAttr(
+                        {
+                            "layer": StringAttr(kernel.layer.data),
+                            "blob_offset": IntegerAttr(start, i64),
+                            "size": IntegerAttr(sizes[kernel], i64),
+                            "staging_offset": IntegerAttr(arena_offsets[kernel], i64),
+                        }
+                    )
+                    for kernel, start in weight_offsets.items()
+                ]
+            )
+        op.attributes["n64.rdram_layout"] = DictionaryAttr(layout)

@@ -46,9 +46,18 @@ def compile_command(
     ] = None,
     memory: Annotated[str, typer.Option(help="RDRAM size: 4MiB or 8MiB")] = "4MiB",
     pipeline: PipelineOption = None,
+    weights: Annotated[
+        str,
+        typer.Option(
+            help="where the weights live: rdram (loaded once), or rom (kept in "
+            "the cartridge, each layer's weights streamed by PI DMA into two "
+            "RDRAM staging slots while the RSP works)"
+        ),
+    ] = "rdram",
 ) -> None:
     """Compile a model to RSP microcode, MIPS C and a weights file."""
     from n64c.api import check_output_dir, compile
+    from n64c.passes.plan_rdram import check_weights_placement
     from n64c.pipeline import default_pipeline
 
     if not model.is_file():
@@ -56,8 +65,16 @@ def compile_command(
     if calibration is not None and not calibration.is_file():
         raise InvalidInputError(f"{calibration}: no such calibration file")
     check_output_dir(output)
+    check_weights_placement(weights)
+    if pipeline and weights != "rdram":
+        raise InvalidInputError(
+            "--weights applies to the default pipeline; with --pipeline give "
+            "plan-rdram{weights=rom}"
+        )
     given = open_model(model, pipeline, calibration)
-    passes = given.passes if pipeline else default_pipeline(memory=memory)
+    passes = (
+        given.passes if pipeline else default_pipeline(memory=memory, weights=weights)
+    )
     compiled = compile(
         given.model,
         calibration=calibration,
@@ -72,6 +89,9 @@ def compile_command(
         f"wrote {output}: {rsp['runs']} RSP run(s), {rsp['macs']} MACs, "
         f"{rsp['cycles']} RSP cycles per inference"
     )
+    streamed = compiled.report["weights"]
+    if streamed["placement"] == "rom":
+        typer.echo("\n".join(format_weights(streamed)))
     if calibration is None and given.is_graph:
         typer.echo(NO_CALIBRATION_NOTE, err=True)
 
@@ -105,9 +125,12 @@ def report_command(
     ] = "4MiB",
     as_json: Annotated[bool, typer.Option("--json", help="print the JSON")] = False,
     pipeline: PipelineOption = None,
+    weights: Annotated[
+        str, typer.Option(help="rdram or rom (.onnx / .mlir only; see compile)")
+    ] = "rdram",
 ) -> None:
     """Print memory use, cycles and MACs per layer."""
-    report = load_report(target, calibration, memory, pipeline)
+    report = load_report(target, calibration, memory, pipeline, weights)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
         return
@@ -121,11 +144,16 @@ def report_command(
 
 
 def load_report(
-    target: Path, calibration: Path | None, memory: str, pipeline: str | None = None
+    target: Path,
+    calibration: Path | None,
+    memory: str,
+    pipeline: str | None = None,
+    weights: str = "rdram",
 ) -> dict[str, Any]:
     """The report of a compiled directory, or of compiling an `.onnx` model
     or `.mlir` IR (through `pipeline`, default the default flow)."""
     from n64c.api import MARKER_KEY, REPORT_FILE, compile
+    from n64c.passes.plan_rdram import check_weights_placement
     from n64c.pipeline import default_pipeline
 
     if target.is_dir():
@@ -154,8 +182,11 @@ def load_report(
         return report
     if not target.is_file():
         raise InvalidInputError(f"{target}: no such model file or directory")
+    check_weights_placement(weights)
     given = open_model(target, pipeline, calibration)
-    passes = given.passes if pipeline else default_pipeline(memory=memory)
+    passes = (
+        given.passes if pipeline else default_pipeline(memory=memory, weights=weights)
+    )
     return compile(
         given.model,
         calibration=calibration,
@@ -240,4 +271,55 @@ def format_report(report: dict[str, Any]) -> str:
     )
     if report.get("cpu_ops"):
         out.append("on the CPU: " + ", ".join(report["cpu_ops"]))
+    weights = report.get("weights")
+    if weights is not None and weights["placement"] == "rom":
+        out.append("")
+        out += format_weights(weights)
     return "\n".join(out)
+
+
+def format_weights(weights: dict[str, Any]) -> list[str]:
+    """The table of weights streamed from the cartridge (report `weights`)."""
+    rows = [
+        [
+            str(s["layer"]),
+            str(s["bytes"]),
+            str(s["pi_cycles"]),
+            str(s["rsp_cycles"]),
+            str(s["next_pi_cycles"]),
+            "yes" if s["next_hidden"] else "no",
+            str(s["stall_cycles"]),
+        ]
+        for s in weights["segments"]
+    ]
+    rows.append(
+        [
+            "total",
+            str(weights["blob_bytes"]),
+            str(weights["pi_dma_cycles"]),
+            "",
+            "",
+            "",
+            str(weights["exposed_stall_cycles"]),
+        ]
+    )
+    out = [
+        f"weights in the cartridge: {weights['blob_bytes']} bytes; RDRAM staging "
+        f"{weights['staging_bytes']} bytes (slots "
+        + " + ".join(str(b) for b in weights["staging_slots_bytes"])
+        + f"), {weights['rdram_saved_bytes']} bytes of RDRAM saved",
+        "",
+    ]
+    out += _table(
+        ["streamed layer", "bytes", "PI cycles", "RSP cycles", "next PI", "hidden",
+         "stall"],
+        rows,
+    )  # fmt: skip
+    out.append("")
+    out.append(
+        f"PI DMA per inference: {weights['pi_dma_cycles']} cycles "
+        f"({weights['pi_dma_us']} us); exposed stall {weights['exposed_stall_cycles']} "
+        f"cycles; RSP + stall {weights['inference_cycles']} cycles"
+        + ("" if weights["hidden"] else " (streaming does not hide behind the RSP)")
+    )
+    return out

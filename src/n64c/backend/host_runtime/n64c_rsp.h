@@ -1,7 +1,8 @@
 /*
  * The RSP driver layer of n64c's generated model code.
  *
- * model.c calls these two functions and nothing else that touches the RSP.
+ * model.c calls these functions and nothing else that touches the RSP
+ * (or, with weights in the cartridge, the cartridge).
  * model.c itself implements them for the console (behind #ifdef N64, with
  * libdragon's rsp_load_code / rsp_load_data / rsp_run); on a host the
  * n64c host runtime implements them on the mupen64plus-rsp-z64 core.
@@ -39,5 +40,16 @@ int n64c_rsp_run(const n64c_rsp_job *job);
  * copies, so later CPU reads see what the RSP wrote (a data-cache write
  * back and invalidate on the console, nothing on a host). */
 void n64c_rsp_flush(void *p, uint32_t size);
+
+/* Weights in the cartridge (models compiled with --weights rom; model.c
+ * calls these only then): start copying `size` bytes (a multiple of 16)
+ * from `src`, the blob handed to n64c_model_set_weights plus a segment's
+ * offset, to the 16-byte aligned staging slot `dst` the RSP reads; wait
+ * for the copy started last. One copy runs at a time: a start waits for
+ * the one before. On the console a PI DMA from the cartridge (`src` is a
+ * cartridge address, 0xB0000000 + ROM offset) with the data cache over
+ * `dst` invalidated around it; on a host a memcpy. */
+void n64c_weights_start(uint8_t *dst, const uint8_t *src, uint32_t size);
+void n64c_weights_wait(void);
 
 #endif /* N64C_RSP_H */

@@ -103,6 +103,26 @@ void n64c_pi_read(void *dst, uint32_t rom_offset, uint32_t size)
     n64c_pi_wait();
 }
 
+/* The driver's weights streaming (n64c_rsp.h): a PI DMA when `src` is a
+ * cartridge address; a blob handed in from RDRAM is copied and written
+ * back, so the RSP sees it either way. */
+void n64c_weights_start(uint8_t *dst, const uint8_t *src, uint32_t size)
+{
+    uint32_t phys = N64C_PHYS(src);
+    if (phys >= CART_PHYS) {
+        n64c_pi_start(dst, phys - CART_PHYS, size);
+        return;
+    }
+    n64c_pi_wait();
+    memcpy(dst, src, size);
+    n64c_dcache_writeback(dst, size);
+}
+
+void n64c_weights_wait(void)
+{
+    n64c_pi_wait();
+}
+
 uint32_t n64c_rom_word(uint32_t rom_offset)
 {
     while (n64c_pi_busy())

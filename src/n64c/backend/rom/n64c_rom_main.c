@@ -1,6 +1,7 @@
 /*
- * The main program of an n64c test ROM: loads the weights and the inputs
- * from the cartridge by PI DMA, runs each input through the generated
+ * The main program of an n64c test ROM: loads the weights (or, for a model
+ * compiled with --weights rom, hands the model their cartridge address to
+ * stream from) and the inputs from the cartridge by PI DMA, runs each input through the generated
  * model (n64c_model_run_q on its int16 form when the model has it, then
  * n64c_model_run on its float32 form), and prints through ISViewer:
  *
@@ -129,6 +130,15 @@ int main(void)
     n64c_put_uint(N64C_MODEL_HAS_RUN_Q);
     n64c_put_char('\n');
 
+#if N64C_MODEL_WEIGHTS_IN_ROM
+    /* the weights stay in the cartridge: the model streams each layer's
+     * segment by PI DMA from there */
+    status = n64c_model_set_weights(
+        (const void *)(uintptr_t)N64C_KSEG1(CART_PHYS + table[T_WEIGHTS_OFFSET]),
+        N64C_MODEL_WEIGHTS_SIZE);
+    if (status != N64C_OK)
+        fail("n64c_model_set_weights failed", status);
+#else
     /* the weights pass through the free RDRAM above the program */
     if (N64C_MODEL_WEIGHTS_SIZE > 0) {
         uint8_t *scratch = (uint8_t *)(((uintptr_t)_end + 15u) & ~(uintptr_t)15u);
@@ -140,6 +150,7 @@ int main(void)
         if (status != N64C_OK)
             fail("n64c_model_set_weights failed", status);
     }
+#endif
 
     for (i = 0, o = 0; i < N64C_MODEL_NUM_INPUTS; i++) {
         in_f[i] = (const float *)(const void *)(sample_buf + 4u * o);
