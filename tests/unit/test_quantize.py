@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 from xdsl.builder import Builder
@@ -36,6 +37,7 @@ from n64c.dialects.n64_quant import (
     QConcatOp,
     QGemmOp,
     QRescaleOp,
+    QuantizeOp,
 )
 from n64c.errors import InvalidInputError
 from n64c.frontend.onnx import import_onnx
@@ -594,3 +596,73 @@ def test_concat_of_different_formats() -> None:
     # the common format is the coarse one: errors are within its resolution
     step = 2.0 ** -concats[0].frac_bits.value.data
     assert np.abs(got - reference).max() <= 2 * step
+
+
+def _bn_after_relu_model() -> onnx.ModelProto:
+    """MatMul 4 -> Relu -> BatchNorm -> residual Add: channel 0's BatchNorm
+    variance is tiny (the channel was silent where its statistics came from),
+    so its gain is large."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+    w = rng.normal(0.0, 0.5, (4, 4)).astype(np.float32)
+    inits = [
+        numpy_helper.from_array(w, "w"),
+        numpy_helper.from_array(np.ones(4, np.float32), "scale"),
+        numpy_helper.from_array(np.full(4, 0.1, np.float32), "beta"),
+        numpy_helper.from_array(np.array([0.0, 0.5, 0.5, 0.5], np.float32), "mean"),
+        numpy_helper.from_array(np.array([1e-6, 0.2, 0.2, 0.2], np.float32), "var"),
+    ]
+    nodes = [
+        helper.make_node("MatMul", ["input", "w"], ["mm"]),
+        helper.make_node("Relu", ["mm"], ["r"]),
+        helper.make_node(
+            "BatchNormalization",
+            ["r", "scale", "beta", "mean", "var"],
+            ["bn"],
+            epsilon=1e-3,
+        ),
+        helper.make_node("Add", ["bn", "input"], ["output"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "bn_after_relu",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])],
+        inits,
+    )
+    return helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8
+    )
+
+
+def test_float_batchnorm_result_leaves_room_for_a_waking_channel() -> None:
+    """Calibrated on inputs that leave channel 0 of the Relu at 0, the
+    BatchNorm's int16 format still holds that channel once an input wakes
+    it (`AFFINE_RANGE_CAP`): no saturation, and the result tracks
+    onnxruntime; without the widening the woken value would saturate."""
+    import n64c
+
+    model = _bn_after_relu_model()
+    w = np.array(onnx.numpy_helper.to_array(model.graph.initializer[0]))
+    rng = np.random.default_rng(4)
+    candidates = rng.uniform(-1.0, 1.0, (64, 1, 4)).astype(np.float32)
+    # inputs whose MatMul output is negative in channel 0 (Relu -> 0)
+    calibration = candidates[(candidates[:, 0, :] @ w[:, 0]) < 0][:8]
+    assert len(calibration) == 8
+    wake = -calibration[:1]  # channel 0 positive now
+    compiled = n64c.compile(model, calibration={"input": calibration})
+    assert compiled.quantized is not None
+    quantizes = [
+        op for op in compiled.quantized.walk() if isinstance(op, QuantizeOp)
+    ]
+    bn_format = quantizes[-1].frac_bits.value.data
+    outs, overflow = ie.run_int_checked(compiled.quantized, {"input": wake[0]})
+    assert all(o.saturated == 0 and o.wrapped == 0 for o in overflow.values())
+    ref = ort.InferenceSession(model.SerializeToString()).run(
+        None, {"input": wake[0]}
+    )[0]
+    got = next(iter(outs.values()))
+    err = float(np.max(np.abs(got - ref)))
+    assert err < 2.0 ** (1 - bn_format) * 4, (err, bn_format)
+    assert float(np.max(np.abs(ref))) > 20.0  # the woken channel is large

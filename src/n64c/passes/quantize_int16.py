@@ -56,6 +56,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from n64c.dialects.n64_graph import (
     AddOp,
     AvgPoolOp,
+    BatchNormOp,
     ClipOp,
     ConcatOp,
     ConstantOp,
@@ -120,6 +121,15 @@ RANGE_MARGIN_SAMPLES = 8.0
 calibrated range, `n` the number of calibration samples (1.5 for 16
 samples, 1.125 for 64): the fewer the samples, the more often a new input
 exceeds their extremes, and a value beyond the range saturates."""
+AFFINE_RANGE_CAP = 16.0
+"""A per-channel affine op that stays in float on the CPU (a BatchNorm not
+folded into a conv) can turn a channel that was nearly silent on the
+calibration data into the largest of its output once a new input wakes it:
+its gain `scale / sqrt(var + eps)` is large exactly where the channel's
+variance is small. Such a result's format covers what the affine map can
+make of any input value within the input's calibrated range (times the
+margin), up to this factor above its own calibrated range (24 dB of
+resolution at most)."""
 ACC_HEADROOM = 2.0
 """Safety margin of the int32 accumulators of `qgemm` / `qconv2d`: the
 largest calibrated accumulator (pre-activation, bias included), times this,
@@ -545,6 +555,23 @@ def collect_ranges(
     return ranges
 
 
+def batchnorm_bound(
+    op: BatchNormOp, source: float | None, margin: float
+) -> float | None:
+    """The largest `|y|` a BatchNorm can give for inputs within `source`
+    times `margin` (None when its parameters are not constants or its
+    input's range is unknown)."""
+    params = [constant_array(v) for v in (op.scale, op.bias, op.mean, op.var)]
+    if source is None or any(p is None for p in params):
+        return None
+    scale, bias, mean, var = (
+        np.asarray(p, np.float64).reshape(-1) for p in params if p is not None
+    )
+    gain = scale / np.sqrt(var + op.epsilon.value.data)
+    shift = bias - gain * mean
+    return float(np.max(np.abs(gain) * source * margin + np.abs(shift), initial=0.0))
+
+
 # ---------------------------------------------------------------------------
 # The rewrite
 # ---------------------------------------------------------------------------
@@ -562,6 +589,8 @@ class _Quantizer:
     rewriter: Rewriter = field(default_factory=Rewriter)
     int_values: dict[SSAValue, tuple[SSAValue, int]] = field(default_factory=dict)
     replaced: list[Operation] = field(default_factory=list)
+    widened: dict[SSAValue, float] = field(default_factory=dict)
+    """`range_of`, computed once per value."""
 
     # -- helpers ------------------------------------------------------------
 
@@ -575,7 +604,45 @@ class _Quantizer:
                 "calibration recorded no values for a tensor produced by "
                 f"{value.owner.name if isinstance(value.owner, Operation) else 'an argument'}"
             )
-        return activation_frac_bits(self.ranges.tensor[value], self.margin)
+        return activation_frac_bits(self.range_of(value))
+
+    def range_of(self, value: SSAValue) -> float:
+        """The magnitude a value's format must hold: its calibrated range
+        times the margin, widened (up to `AFFINE_RANGE_CAP` times) for a
+        float BatchNorm's result to what its gain can make of its input's
+        range, and for the sum or Relu of such a widened value to what its
+        operands' ranges allow."""
+        if value not in self.widened:
+            calibrated = self.ranges.tensor[value] * self.margin
+            bound = self._bound(value)
+            self.widened[value] = (
+                calibrated
+                if bound is None
+                else max(calibrated, min(bound, AFFINE_RANGE_CAP * calibrated))
+            )
+        return self.widened[value]
+
+    def _widened(self, value: SSAValue) -> bool:
+        return (
+            value in self.ranges.tensor
+            and self.range_of(value) > self.ranges.tensor[value] * self.margin
+        )
+
+    def _bound(self, value: SSAValue) -> float | None:
+        owner = value.owner
+        if isinstance(owner, BatchNormOp):
+            return batchnorm_bound(owner, self.ranges.tensor.get(owner.x), self.margin)
+        if isinstance(owner, AddOp) and any(
+            self._widened(v) for v in (owner.a, owner.b)
+        ):
+            parts = [
+                self.range_of(v) if v in self.ranges.tensor else None
+                for v in (owner.a, owner.b)
+            ]
+            return None if None in parts else sum(p for p in parts if p is not None)
+        if isinstance(owner, ReluOp) and self._widened(owner.x):
+            return self.range_of(owner.x)
+        return None
 
     def int_input(
         self, value: SSAValue, before: Operation, frac_bits: int | None = None
