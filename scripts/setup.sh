@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine for n64c: Debian packages, a virtual environment
-# in .venv and an editable install of n64c with its development tools.
+# in .venv, an editable install of n64c with its development tools, and of
+# the example out-of-tree pass package (examples/n64c_example_passes) that
+# the tests and the tutorial use.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +31,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
+fi
+example_stamp=.venv/.n64c-example-passes-installed
+example=examples/n64c_example_passes
+if [ ! -f "$example_stamp" ] || [ "$example/pyproject.toml" -nt "$example_stamp" ] || [ "$stamp" -nt "$example_stamp" ]; then
+  echo "setup: installing the example pass package $example into .venv"
+  .venv/bin/python -m pip install -q -e "$example"
+  touch "$example_stamp"
 fi
