@@ -13,6 +13,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from n64c.backend.gemm_layer import qeltwise_module, qgemm_module, qmlp_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
+from n64c.dialects.n64_tile import TileMatmulOp
 from n64c.errors import BudgetError, InvalidInputError
 from n64c.frontend.onnx import import_onnx
 from n64c.passes.allocate_dmem import AllocateDmemPass
@@ -21,7 +22,7 @@ from n64c.passes.n64_compile import N64CompilePass
 from n64c.passes.plan_rdram import PlanRdramPass
 from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
 from n64c.passes.rsp_schedule import RspSchedulePass
-from n64c.passes.tile_for_dmem import TileForDmemPass
+from n64c.passes.tile_for_dmem import TileForDmemPass, plan_gemm_tiles, round_up
 from n64c.sim.int_engine import run_int_raw
 
 
@@ -57,8 +58,9 @@ def check_layer(module: ModuleOp, x: np.ndarray, z64: bool) -> None:
         np.testing.assert_array_equal(real, golden[:2])
 
 
-# (M, K, N, bias, relu): edge sizes, a long row (K = 1000, 18 chunks) and a
-# wide layer (N = 1000, 125 groups).
+# (M, K, N, bias, relu): edge sizes, a long row (K = 1000, 18 chunks), a
+# wide layer (N = 1000, 125 groups) and rows too long for DMEM (x streamed
+# a chunk at a time: K = 3000, 2504).
 CASES = [
     (1, 1, 1, True, False),
     (1, 7, 9, False, True),
@@ -68,6 +70,8 @@ CASES = [
     (1, 1000, 12, True, True),
     (1, 20, 1000, True, False),
     (2, 300, 200, True, False),
+    (1, 3000, 12, True, False),
+    (2, 2504, 20, True, True),
 ]
 
 
@@ -195,9 +199,36 @@ def test_unknown_engine() -> None:
 
 
 def test_dmem_budget_names_layer() -> None:
-    module = qgemm_module(np.ones((3000, 8), np.int16), None, np.full(8, 16))
-    with pytest.raises(BudgetError, match=r"layer gemm0: .* bytes over the 4064 bytes"):
-        lower(module)
+    with pytest.raises(BudgetError, match=r"layer fc: .* bytes over the 284 bytes"):
+        plan_gemm_tiles(1, 3000, 8, "fc", dmem_bytes=300)
+
+
+@pytest.mark.parametrize(("k", "rows"), [(9216, 96), (18432, 96), (3000, 40)])
+def test_long_rows_stream_x(k: int, rows: int) -> None:
+    """A row of x too long for DMEM is streamed in chunks that divide the
+    padded row exactly (AlexNet's K = 9216, ZFNet's 18432)."""
+    tiling = plan_gemm_tiles(1, k, 4096, "fc", dmem_bytes=3936)
+    assert tiling.stream_x
+    assert (tiling.rows, tiling.rows * tiling.chunks) == (rows, round_up(k, 8))
+    assert tiling.dmem_bytes <= 3936 - 16
+
+
+def test_streamed_layer_between_layers_bit_exact() -> None:
+    """A streamed Gemm between two ordinary ones (the weight prefetch hands
+    over across kernels both ways): simulator == golden model == z64."""
+    rng = np.random.default_rng(11)
+    module = qmlp_module([24, 2200, 16, 8], rng)
+    program = build_rsp_program(lower(module.clone()), measure=False)
+    tiled = module.clone()
+    TileForDmemPass().apply(Context(), tiled)
+    streamed = [o for o in tiled.walk() if isinstance(o, TileMatmulOp)]
+    assert [o.stream_x is not None for o in streamed] == [False, True, False]
+    x = rng.uniform(-4.0, 4.0, (3, 1, 24)).astype(np.float32)
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
+    np.testing.assert_array_equal(sim, golden)
+    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
+    np.testing.assert_array_equal(real, golden[:1])
 
 
 def test_rdram_budget_4mib_but_8mib_fits() -> None:

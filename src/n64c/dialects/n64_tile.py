@@ -565,7 +565,9 @@ class TileMatmulOp(IRDLOperation):
     `clamp(sat16(acc >> shift), clamp_lo, clamp_hi)` and stores the 8 results
     into `out` at byte `16 * group`. `consts` holds the vector
     `[16384, 1, clamp_lo, clamp_hi, 0, 0, 0, 0]` the RSP code multiplies and compares with. With `chunks = 1` every
-    tile is both first and last.
+    tile is both first and last. With `stream_x`, `x` holds only the
+    chunk's `rows` inputs (a row too long for DMEM is streamed one chunk
+    at a time); the accumulator still carries the sum from chunk to chunk.
 
     With `acc48` (`"low"` or `"high"`, see `ACC48_MODES`) the sum is the
     48-bit `acc48` one (`vmudm`/`vmadm`: `x` read as unsigned), the tiles
@@ -594,6 +596,7 @@ class TileMatmulOp(IRDLOperation):
     clamp_lo = prop_def(IntegerAttr[I64])
     clamp_hi = prop_def(IntegerAttr[I64])
     acc48 = opt_prop_def(StringAttr)
+    stream_x = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -616,6 +619,7 @@ class TileMatmulOp(IRDLOperation):
         clamp_lo: int = -32768,
         clamp_hi: int = 32767,
         acc48: str | None = None,
+        stream_x: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "rows": _i64(rows),
@@ -625,6 +629,8 @@ class TileMatmulOp(IRDLOperation):
         }
         if acc48 is not None:
             properties["acc48"] = StringAttr(acc48)
+        if stream_x:
+            properties["stream_x"] = UnitAttr()
         super().__init__(
             operands=[x, w, out, consts, chunk, group], properties=properties
         )

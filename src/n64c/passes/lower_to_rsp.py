@@ -313,8 +313,12 @@ class _KernelLowering:
                 )
             elif isinstance(op, TileMatmulOp):
                 rows = op.rows.value.data
+                streamed = op.stream_x is not None
                 found["x"] = _affine(
-                    [op.chunk], [2 * rows], self.dmem_offset(op.x), False
+                    [] if streamed else [op.chunk],
+                    [] if streamed else [2 * rows],
+                    self.dmem_offset(op.x),
+                    False,
                 )
                 found["out"] = _affine(
                     [op.group], [16], self.dmem_offset(op.out), False
@@ -669,6 +673,14 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     tile_bytes = TILE_HEADER_BYTES + 16 * rows
     dma = DMA_SETUP + tile_bytes // 8
     compute = rows * 9 // 8 + 24
+    streamed = any(
+        isinstance(o, TileMatmulOp) and o.stream_x is not None
+        for o in kernel.body.walk()
+    )
+    if streamed:
+        # each chunk of x is waited for before its tile is computed
+        x_chunk = DMA_SETUP + (2 * rows) // 8
+        return m * groups * (chunks * (max(dma, compute) + x_chunk) + 16) + dma
     per_row = groups * chunks * max(dma, compute) + groups * 16
     x_row = DMA_SETUP + ((2 * rows * chunks) // 8)
     return m * (per_row + x_row) + dma

@@ -18,6 +18,12 @@ for m in rows:                                 (batch rows of x)
 dma_wait
 ```
 
+A row of `x` too long for DMEM (AlexNet's K = 9216) is streamed instead:
+the row is not loaded whole; in the chunk loop, each chunk of `x` is
+DMA'd into a one-chunk buffer and waited for before the next tile's
+prefetch starts (`stream_x`; the accumulator carries the 32-bit sum across
+chunks as usual). The chunks then divide the padded row exactly.
+
 Dimensions that are not multiples of 8 are padded: the packed weights carry
 zero rows and columns (and `mult = 1`, zero bias for padded channels), so
 padded inputs never contribute and padded outputs are computed but ignored.
@@ -122,6 +128,9 @@ class GemmTiling:
     rather than 8 results at a time."""
     wide: bool = False
     """An `acc48` layer (64-byte tile headers)."""
+    stream_x: bool = False
+    """Whether `x` is streamed one chunk at a time (with its weight tile)
+    rather than held a whole row at a time: for rows too long for DMEM."""
 
     @property
     def k_padded(self) -> int:
@@ -145,7 +154,7 @@ class GemmTiling:
 
     @property
     def x_buffer_bytes(self) -> int:
-        return 2 * self.rows * self.chunks
+        return 2 * self.rows * (1 if self.stream_x else self.chunks)
 
     @property
     def x_row_bytes(self) -> int:
@@ -189,8 +198,10 @@ def plan_gemm_tiles(
     (`dmem_bytes`: what the constants of all kernels leave); the output row
     is collected in DMEM when it fits too.
 
-    Raises `BudgetError` naming the layer when even 8-row chunks do not fit
-    (the input row alone is then too large for DMEM).
+    When even 8-row chunks of a whole input row do not fit, `x` is streamed:
+    one chunk of `x` at a time, with chunks that divide the padded row
+    exactly (the largest of at most `MAX_ROWS` rows that fits). Raises
+    `BudgetError` naming the layer when not even that fits.
     """
     available = dmem_bytes - PARAM_BYTES
     k_padded = round_up(k, 8)
@@ -202,12 +213,28 @@ def plan_gemm_tiles(
             whole = GemmTiling(m, k, n, rows, chunks, whole_rows=True, wide=wide)
             return whole if whole.dmem_bytes <= available else tiling
         if rows == 8:
-            raise BudgetError(
-                f"layer {layer}: the Gemm with K={k} needs {tiling.dmem_bytes} bytes "
-                f"of DMEM even with 8-row chunks, {tiling.dmem_bytes - available} "
-                f"bytes over the {available} bytes available"
-            )
+            break
         chunks += 1
+    vectors = k_padded // 8
+    for per_chunk in range(min(MAX_ROWS // 8, vectors), 0, -1):
+        if vectors % per_chunk:
+            continue
+        rows = 8 * per_chunk
+        streamed = GemmTiling(
+            m, k, n, rows, vectors // per_chunk, wide=wide, stream_x=True
+        )
+        if streamed.dmem_bytes <= available:
+            whole = GemmTiling(
+                m, k, n, rows, streamed.chunks, True, wide, stream_x=True
+            )
+            return whole if whole.dmem_bytes <= available else streamed
+    smallest = GemmTiling(m, k, n, 8, vectors, wide=wide, stream_x=True)
+    raise BudgetError(
+        f"layer {layer}: the Gemm with K={k} needs {smallest.dmem_bytes} bytes "
+        f"of DMEM even with 8-row chunks of x streamed, "
+        f"{smallest.dmem_bytes - available} bytes over the {available} bytes "
+        "available"
+    )
 
 
 def pack_gemm_weights(
@@ -303,21 +330,39 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
 
     row_loop, row = _for(c0, consts[m], c1)
     (iv_m,) = row.args
-    row.add_op(
-        DmaInOp(
-            xr,
-            xb.result,
-            [iv_m],
-            offset=0,
-            strides=[tiling.x_row_bytes],
-            nbytes=tiling.x_row_bytes,
-            tag=2,
+    if not tiling.stream_x:
+        row.add_op(
+            DmaInOp(
+                xr,
+                xb.result,
+                [iv_m],
+                offset=0,
+                strides=[tiling.x_row_bytes],
+                nbytes=tiling.x_row_bytes,
+                tag=2,
+            )
         )
-    )
     group_loop, group = _for(c0, consts[tiling.groups], c1)
     (iv_g,) = group.args
     chunk_loop, chunk = _for(c0, consts[tiling.chunks], c1)
     (iv_c,) = chunk.args
+    if tiling.stream_x:
+        # this chunk of x, in before the next tile's prefetch starts (so
+        # waiting for all transfers does not wait for that prefetch)
+        chunk.add_ops(
+            [
+                DmaInOp(
+                    xr,
+                    xb.result,
+                    [iv_m, iv_c],
+                    offset=0,
+                    strides=[tiling.x_row_bytes, tiling.x_buffer_bytes],
+                    nbytes=tiling.x_buffer_bytes,
+                    tag=2,
+                ),
+                DmaWaitOp(0),
+            ]
+        )
     chunk.add_ops(
         [
             DmaInOp(
@@ -343,6 +388,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 clamp_lo=lo,
                 clamp_hi=hi,
                 acc48=mode,
+                stream_x=tiling.stream_x,
             ),
             scf.YieldOp(),
         ]
