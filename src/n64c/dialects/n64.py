@@ -55,6 +55,7 @@ from n64c.dialects.n64_graph_window import (
     ConvTranspose2dOp,
     MaxPool3dOp,
 )
+from n64c.dialects.n64_pixel_conv import TilePixelConvOp
 from n64c.dialects.n64_quant import QUANT_OPS
 from n64c.dialects.n64_tile import TILE_ATTRS, TILE_OPS
 
@@ -67,6 +68,7 @@ N64 = Dialect(
         *WINDOW_OPS,
         *QUANT_OPS,
         *TILE_OPS,
+        TilePixelConvOp,
     ],
     [
         *GRAPH_ATTRS,

@@ -67,8 +67,10 @@ from n64c.backend.rsp_emitter import (
     dma_length_word,
     layer_label,
 )
+from n64c.backend.pixel_lane_conv import PixelConvLowering
 from n64c.backend.window_lowering import WindowLowering
 from n64c.dialects import rsp
+from n64c.dialects.n64_pixel_conv import TilePixelConvOp
 from n64c.dialects.n64_tile import (
     TILE_HEADER_BYTES,
     DmaInOp,
@@ -85,6 +87,7 @@ from n64c.dialects.n64_tile import (
 from n64c.dialects.rsp_base import RspInstruction
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.errors import BudgetError, N64cError
+from n64c.passes.pixel_lane_tiles import estimate_pixel_cycles
 from n64c.passes.window_tiles import estimate_window_cycles
 
 IMEM_BYTES = 4096
@@ -384,6 +387,8 @@ class _KernelLowering:
                 self.eltwise(op)
             elif isinstance(op, TileWindowOp):
                 self.window(op)
+            elif isinstance(op, TilePixelConvOp):
+                self.pixel_conv(op)
             elif isinstance(op, DmemAllocOp | arith.ConstantOp | scf.YieldOp):
                 continue
             else:
@@ -486,6 +491,18 @@ class _KernelLowering:
         """A convolution or max pool (`n64c.backend.window_lowering`)."""
         ring = op.buffers[3].owner if op.kind.data == "conv" else None
         WindowLowering(
+            self.em,
+            op,
+            self.base,
+            lambda region: self.offsets[region],
+            self.dmem_offset,
+            _first_slot(ring) if isinstance(ring, DmemAllocOp) else 0,
+        ).lower()
+
+    def pixel_conv(self, op: TilePixelConvOp) -> None:
+        """A conv with pixels on lanes (`n64c.backend.pixel_lane_conv`)."""
+        ring = op.buffers[3].owner
+        PixelConvLowering(
             self.em,
             op,
             self.base,
@@ -661,6 +678,10 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     for op in kernel.body.block.ops:
         if isinstance(op, TileWindowOp):
             return estimate_window_cycles(op.kind.data, op.geo)
+        if isinstance(op, TilePixelConvOp):
+            return estimate_pixel_cycles(
+                op.geo, op.clamp_lo.value.data, op.clamp_hi.value.data
+            )
     eltwise = kernel.attributes.get("n64.eltwise")
     if isinstance(eltwise, DenseArrayBase):
         nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())

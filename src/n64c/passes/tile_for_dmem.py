@@ -90,10 +90,10 @@ from n64c.dialects.n64_tile import (
     tile_header_bytes,
 )
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
+from n64c.passes.pixel_lane_tiles import choose_conv_kernel
 from n64c.passes.tile_constants import gemm_constants, kernel_consts_bytes, tile_header
 from n64c.passes.window_tiles import (
     alias_reshapes,
-    build_conv_kernel,
     build_pool_kernel,
     cancel_transposes,
     fold_flatten_into_gemm,
@@ -588,7 +588,7 @@ class TileForDmemPass(ModulePass):
             name = layer_name(window, f"{kind}{index}")
             try:
                 if isinstance(window, QConv2dOp):
-                    ops = build_conv_kernel(window, name, working)
+                    ops = choose_conv_kernel(window, name, working)
                 else:
                     ops = build_pool_kernel(window, name, working)
             except BudgetError:

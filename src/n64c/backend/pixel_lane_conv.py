@@ -1,0 +1,354 @@
+"""RSP code for `n64.tile_pixel_conv` (8 output pixels on the lanes), used by
+`lower-to-rsp`.
+
+The input is the strip layout (`n64c.dialects.n64_pixel_conv`): lane `k`
+of block `b` of an output row is output column `b + k * m`, and the input
+of its tap `(c, i, j)` is the aligned vector `b * sw + j * dw` of band row
+`r * sh + i * dh` of channel `c`. Per spatial tile of `tile_rows` output
+rows:
+
+```
+band:   per channel and band row one DMA of the strip row (or of the zero
+        row when the input row is outside the image); wait
+fixup:  ssv zero into the slots outside the image (left/right padding)
+for each chunk of output channels (resident, or prefetched through a ring):
+  for each output channel:
+    lqv   R0..Rn, record               its weights, bias_hi, bias_lo, mult
+    for each unrolled group of blocks:
+      per block:
+        vmudh ACC, K16384, Rb.e(bh)    bias_hi * 16384   (K16384 = 8 x 16384)
+        vmadh ACC, ONES, Rb.e(bl)      + bias_lo
+        lqv   X, tap(c, i, j)(tp)      8 pixels' input of one tap
+        vmadh ACC, X, Rw.e(w)          one weight broadcast to the 8 pixels
+        ...
+        vsar  HI, ACC_HI ; vsar MD, ACC_MD
+      per block (after all chains, so no read-out waits on its sums):
+        vmudn ACC, MD, Rm.e(mult) ; vmadh Y, HI, Rm.e(mult)    sat16(acc >> s)
+        vge / vlt Y against the clamp
+        ssv   Y.e(k), pixel(b + k * m) * op * 2 + 2 * o      one per pixel
+dma the tile's channels-last output rows out
+```
+
+The sums are the Gemm kernel's (`ACC[47:16] = b + sum x * w` modulo
+2^32) and the read-out is its `vmudn`/`vmadh` shift, so the results are
+the golden model's bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import SSAValue
+
+from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
+from n64c.dialects import rsp
+from n64c.dialects.n64_pixel_conv import HEADER_SLOTS, PixelGeometry, TilePixelConvOp
+from n64c.dialects.rsp_types import GprType, VregType
+from n64c.passes.pixel_lane_tiles import MAX_DMA_ROW, pad_slots, zero_row_offset
+
+LQV_RANGE = (-1024, 1008, 16)
+SSV_RANGE = (-128, 126, 2)
+
+
+class PixelConvLowering:
+    """Writes one `n64.tile_pixel_conv` with an `RspEmitter`."""
+
+    def __init__(
+        self,
+        em: RspEmitter,
+        op: TilePixelConvOp,
+        base: GprType,
+        rdram_offset: Callable[[SSAValue], int],
+        dmem_offset: Callable[[SSAValue], int],
+        first_slot: int,
+    ) -> None:
+        self.em = em
+        self.g: PixelGeometry = op.geo
+        self.base = base
+        self.x_off = rdram_offset(op.x)
+        self.y_off = rdram_offset(op.y)
+        self.w_off = rdram_offset(op.wr)
+        self.band, self.out, self.consts, self.wbuf = (
+            dmem_offset(b) for b in op.buffers
+        )
+        self.first_slot = first_slot
+        self.lo = op.clamp_lo.value.data
+        self.hi = op.clamp_hi.value.data
+
+    # ------------------------------------------------------------ helpers
+    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
+        """`body` `trips` times: a down-counter and a backward `bne`."""
+        em = self.em
+        if trips <= 0:
+            return
+        if trips == 1:
+            body()
+            return
+        counter = em.gpr()
+        em.li(counter, trips, comment=hint)
+        head = em.label(hint)
+        em.place_label(head)
+        body()
+        em.addi(counter, counter, -1)
+        em.bne(counter, em.zero, head)
+
+    def copy(self, src: GprType, delta: int = 0) -> GprType:
+        reg = self.em.gpr()
+        self.em.add_const(reg, src, delta)
+        return reg
+
+    def bump(self, reg: GprType, delta: int) -> None:
+        if delta:
+            self.em.add_const(reg, reg, delta)
+
+    def near(
+        self,
+        reg: GprType,
+        offset: int,
+        cache: dict[int, GprType],
+        span: tuple[int, int, int],
+    ) -> tuple[GprType, int]:
+        """(base, offset) for an access at `reg + offset` whose offset field
+        covers `span` (lowest, highest, step): offsets beyond it use extra
+        base registers."""
+        low, high, step = span
+        if low <= offset <= high:
+            return reg, offset
+        width = high - low + step
+        window = (offset - low) // width
+        if window not in cache:
+            cache[window] = self.copy(reg, width * window)
+        return cache[window], offset - width * window
+
+    # ------------------------------------------------------------- entry
+    def lower(self) -> None:
+        em, g = self.em, self.g
+        em.wait_dma_idle()  # an earlier kernel's transfers may still run
+        k = em.vreg()
+        em.lqv(k, em.zero, self.consts)
+        zero, c16384, ones = em.vreg(), em.vreg(), em.vreg()
+        em.vop(rsp.VxorOp, zero, k, k)
+        em.vop(rsp.VorOp, c16384, zero, k, 8 + 0)  # eight 16384s
+        em.vop(rsp.VorOp, ones, zero, k, 8 + 1)  # eight 1s
+        self.k, self.zero, self.c16384, self.ones = k, zero, c16384, ones
+        size = g.chunk_bytes
+        if g.resident:
+            dst = em.gpr()
+            em.addi(dst, em.zero, self.wbuf)
+            em.dma(
+                dst,
+                self.copy(self.base, self.w_off),
+                dma_length_word(size, 1, size),
+                False,
+            )
+        else:
+            start = self.wbuf + size * self.first_slot
+            self.ring_write, self.ring_read = em.gpr(), em.gpr()
+            em.addi(self.ring_write, em.zero, start)
+            em.addi(self.ring_read, em.zero, start)
+            self.toggle = self.wbuf ^ (self.wbuf + size)
+            em.dma(
+                self.ring_write,
+                self.copy(self.base, self.w_off),
+                dma_length_word(size, 1, size),
+                False,
+            )
+            em.xori(self.ring_write, self.ring_write, self.toggle)
+        x_img = self.copy(self.base, self.x_off)
+        y_img = self.copy(self.base, self.y_off)
+        out_bytes = g.tile_rows * g.out_row_bytes
+        if out_bytes <= MAX_DMA_ROW:
+            out_length = dma_length_word(out_bytes, 1, out_bytes)
+        else:
+            out_length = dma_length_word(g.out_row_bytes, g.tile_rows, g.out_row_bytes)
+
+        def image() -> None:
+            ih = em.gpr()
+            em.li(ih, -g.pt)
+            row = self.copy(x_img, -g.pt * g.row_bytes)
+            y_tile = self.copy(y_img)
+
+            def tile() -> None:
+                self.load_band(row, ih)
+                self.fixup()
+                self.compute_tile()
+                out = em.gpr()
+                em.addi(out, em.zero, self.out)
+                em.dma(out, y_tile, out_length, to_rdram=True)
+                self.bump(y_tile, out_bytes)
+                em.addi(ih, ih, g.tile_rows * g.sh)
+                self.bump(row, g.tile_rows * g.sh * g.row_bytes)
+
+            self.counted(g.tiles, tile, "tile")
+            self.bump(x_img, g.c * g.h * g.row_bytes)
+            self.bump(y_img, g.oh * g.out_row_bytes)
+
+        self.counted(g.n, image, "image")
+        em.wait_dma_idle()
+
+    # --------------------------------------------------------------- band
+    def load_band(self, row: GprType, ih0: GprType) -> None:
+        """One DMA per channel and band row: strip row `ih0 + r` of the
+        channel, or the zero row outside the image; then wait."""
+        em, g = self.em, self.g
+        src_channel = self.copy(row)
+        dst = em.gpr()
+        em.addi(dst, em.zero, self.band)
+        pad_src = self.copy(self.base, self.w_off + zero_row_offset(g))
+        length = dma_length_word(g.row_bytes, 1, g.row_bytes)
+
+        def channel() -> None:
+            ih = self.copy(ih0)
+            src = self.copy(src_channel)
+
+            def one_row() -> None:
+                inside, use = em.gpr(), em.gpr()
+                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
+                em.addi(use, pad_src, 0)
+                pad = em.label("pad_row")
+                em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), pad))
+                em.emit(rsp.NopOp())
+                em.addi(use, src, 0)
+                em.place_label(pad)
+                em.dma(dst, use, length, to_rdram=False)
+                em.addi(ih, ih, 1)
+                self.bump(src, g.row_bytes)
+                em.addi(dst, dst, g.row_bytes)
+
+            self.counted(g.band_rows, one_row, "band")
+            self.bump(src_channel, g.h * g.row_bytes)
+
+        self.counted(g.c, channel, "band_channel")
+        em.wait_dma_idle()
+
+    def fixup(self) -> None:
+        """Zero the slots outside the image in every band row."""
+        em, g = self.em, self.g
+        slots = pad_slots(g)
+        if not slots:
+            return
+        ptr = em.gpr()
+        em.addi(ptr, em.zero, self.band)
+
+        def one_row() -> None:
+            cache: dict[int, GprType] = {}
+            for xs, lane in slots:
+                reg, offset = self.near(ptr, 16 * xs + 2 * lane, cache, SSV_RANGE)
+                em.emit(rsp.SsvOp(em.value(self.zero), em.value(reg), offset, 0))
+            em.addi(ptr, ptr, g.row_bytes)
+
+        self.counted(g.c * g.band_rows, one_row, "fixup")
+
+    # ------------------------------------------------------------ compute
+    def compute_tile(self) -> None:
+        em, g = self.em, self.g
+        rec = em.gpr()
+        w_next: GprType | None = None
+        if g.resident:
+            em.addi(rec, em.zero, self.wbuf)
+        else:
+            w_next = self.copy(self.base, self.w_off + g.chunk_bytes)
+        po_channel = em.gpr()
+        em.addi(po_channel, em.zero, self.out)
+
+        def chunk() -> None:
+            if w_next is not None:
+                size = g.chunk_bytes
+                em.dma(self.ring_write, w_next, dma_length_word(size, 1, size), False)
+                em.xori(self.ring_write, self.ring_write, self.toggle)
+                self.bump(w_next, size)
+                em.wait_dma_slot()
+                em.addi(rec, self.ring_read, 0)
+
+            def channel() -> None:
+                record = [em.vreg() for _ in range(g.record_vectors)]
+                for v, reg in enumerate(record):
+                    em.lqv(reg, rec, 16 * v)
+                self.channel_rows(record, po_channel)
+                em.addi(rec, rec, g.record_bytes)
+                em.addi(po_channel, po_channel, 2)
+
+            self.counted(g.chunk, channel, "channel")
+            if w_next is not None:
+                em.xori(self.ring_read, self.ring_read, self.toggle)
+
+        self.counted(g.chunks, chunk, "chunk")
+
+    def channel_rows(self, record: list[VregType], po_channel: GprType) -> None:
+        em, g = self.em, self.g
+        tp_row = em.gpr()
+        em.addi(tp_row, em.zero, self.band)
+        po_row = self.copy(po_channel)
+        ur, ub = g.unroll_rows, g.unroll_blocks
+
+        def row_group() -> None:
+            tp = self.copy(tp_row)
+            po = self.copy(po_row)
+
+            def block_group() -> None:
+                self.units(record, tp, po)
+                self.bump(tp, ub * g.sw * 16)
+                self.bump(po, ub * g.op * 2)
+
+            self.counted(g.m // ub, block_group, "blocks")
+            self.bump(tp_row, ur * g.sh * g.row_bytes)
+            self.bump(po_row, ur * g.out_row_bytes)
+
+        self.counted(g.tile_rows // ur, row_group, "rows")
+
+    def slot(self, record: list[VregType], index: int) -> tuple[VregType, int]:
+        """(register, broadcast element) of slot `index` of a record."""
+        return record[index // 8], 8 + index % 8
+
+    def units(self, record: list[VregType], tp: GprType, po: GprType) -> None:
+        """The unrolled blocks of one loop body: every chain first (its sum
+        read out to HI/MD), then the shifts, clamps and stores."""
+        em, g = self.em, self.g
+        units = [(r, b) for r in range(g.unroll_rows) for b in range(g.unroll_blocks)]
+        taps = [
+            (c, i, j) for c in range(g.c) for i in range(g.kh) for j in range(g.kw)
+        ]
+        bias_hi = self.slot(record, g.taps)
+        bias_lo = self.slot(record, g.taps + 1)
+        mult = self.slot(record, g.taps + HEADER_SLOTS - 1)
+        sink = em.vreg()
+        x_cache: dict[int, GprType] = {}
+        sums: list[tuple[VregType, VregType]] = []
+        for r, b in units:
+            em.vop(rsp.VmudhOp, sink, self.c16384, *bias_hi)
+            em.vop(rsp.VmadhOp, sink, self.ones, *bias_lo)
+            for n, (c, i, j) in enumerate(taps):
+                offset = (
+                    c * g.channel_band_bytes
+                    + (r * g.sh + i * g.dh) * g.row_bytes
+                    + (b * g.sw + j * g.dw) * 16
+                )
+                x = em.vreg()
+                em.lqv(x, *self.near(tp, offset, x_cache, LQV_RANGE))
+                em.vop(rsp.VmadhOp, sink, x, *self.slot(record, n))
+            hi, md = em.vreg(), em.vreg()
+            em.vsar(hi, ACC_HI)
+            em.vsar(md, ACC_MD)
+            sums.append((hi, md))
+        results: list[VregType] = []
+        for hi, md in sums:
+            y = em.vreg()
+            em.vop(rsp.VmudnOp, sink, md, *mult)
+            em.vop(rsp.VmadhOp, y, hi, *mult)
+            results.append(y)
+        for y in results:
+            if self.lo > -32768:
+                em.vop(rsp.VgeOp, y, y, self.k, 8 + 2)
+        for y in results:
+            if self.hi < 32767:
+                em.vop(rsp.VltOp, y, y, self.k, 8 + 3)
+        out_cache: dict[int, GprType] = {}
+        static = g.unroll_blocks == g.m
+        for (r, b), y in zip(units, results, strict=True):
+            for lane in range(8):
+                column = (b if static else 0) + lane * g.m
+                if column >= g.ow:
+                    continue
+                offset = 2 * g.op * (r * g.ow + b + lane * g.m)
+                reg, near = self.near(po, offset, out_cache, SSV_RANGE)
+                em.emit(rsp.SsvOp(em.value(y), em.value(reg), near, 2 * lane))

@@ -1,0 +1,356 @@
+"""Planning of the pixel-lane convolution (`n64.tile_pixel_conv`) for
+`tile-for-dmem`.
+
+A convolution with few input channels (a first layer: 1 to 4 channels,
+`group = 1`, int32 sums) can run with 8 output pixels of one output channel
+on the lanes instead of 8 output channels (`n64c.dialects.n64_pixel_conv`).
+`choose_conv_kernel` plans both kernels and keeps the one with the lower
+estimated cycle count; the pixel-lane plan rewrites
+
+```
+y = qconv2d(x)   ->   g = qgather(x, axis 3, strip indices)     (CPU)
+                      t = tile_kernel(g) { tile_pixel_conv }   (RSP, NHWC out)
+                      y = qtranspose(t, NCHW)
+```
+
+The gather (one copy of the image, in place of the `qtranspose` to
+channels-last the other kernel needs) builds the strip layout: row `r` of
+channel `c` becomes `wt` vectors, vector `x'` holding in lane `k` input
+column `k * m * sw + x' - pl` (`m = ceil(OW / 8)`). Columns outside the
+image read column 0; the kernel zeroes those slots after loading a band.
+
+`estimate_pixel_cycles` is the analytic cost the choice uses: DMA requests
+timed with the rules of `n64c.sim.rsp.timing` (a fixed cost per request and
+the per-byte rate), and per block of 8 pixels the larger of its scalar-unit
+work (an input `lqv` per tap, an `ssv` per stored pixel) and its vector work
+(a `vmadh` per tap, bias, read-out and clamp), which dual-issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import TensorType, i16
+from xdsl.ir import Block, Operation, Region
+
+from n64c.dialects.n64_pixel_conv import PIXEL_FIELDS, PixelGeometry, TilePixelConvOp
+from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp
+from n64c.dialects.n64_tile import DmemAllocOp, DmemType, RdramType, TileKernelOp
+from n64c.errors import BudgetError
+from n64c.passes.tile_constants import gemm_constants, tile_header
+from n64c.passes.window_tiles import (
+    PARAM_BYTES,
+    TO_NCHW,
+    _constant,  # pyright: ignore[reportPrivateUsage]
+    _divisors_desc,  # pyright: ignore[reportPrivateUsage]
+    _out_size,  # pyright: ignore[reportPrivateUsage]
+    _shape,  # pyright: ignore[reportPrivateUsage]
+    _weights_attr,  # pyright: ignore[reportPrivateUsage]
+    build_conv_kernel,
+    conv_input_frac,
+    estimate_window_cycles,
+    round_up,
+)
+from n64c.sim.rsp.timing import dma_cycles
+
+MAX_PIXEL_CHANNELS = 4
+"""Input channels up to which the pixel-lane kernel is considered."""
+MAX_RECORD_VECTORS = 8
+"""Vectors of one channel's weights held in registers (taps * channels + 3
+slots): at most 61 weights per output channel."""
+MAX_UNROLL = 4
+"""Blocks of 8 pixels per unrolled loop body (their sums wait in registers)."""
+MAX_BODY_INSTRUCTIONS = 400
+"""Code of one unrolled loop body (IMEM)."""
+RING_CHUNK = 8
+"""Output channels per streamed weight chunk."""
+MAX_DMA_ROW = 4096
+
+
+def strip_columns(g: PixelGeometry) -> list[int]:
+    """Per slot `x' * 8 + k` of a strip-layout row, the input column it
+    holds, or -1 outside the image."""
+    out: list[int] = []
+    for xs in range(g.wt):
+        for k in range(8):
+            col = k * g.m * g.sw + xs - g.pl
+            out.append(col if 0 <= col < g.w else -1)
+    return out
+
+
+def pad_slots(g: PixelGeometry) -> list[tuple[int, int]]:
+    """(vector, lane) of the slots outside the image that an output pixel
+    reads: the kernel zeroes them in every band row."""
+    columns = strip_columns(g)
+    return [
+        (xs, k)
+        for xs in range(g.wt)
+        for k in range(8)
+        if columns[8 * xs + k] < 0 and k * g.m < g.ow
+    ]
+
+
+def gather_indices(g: PixelGeometry) -> list[int]:
+    """The `qgather` indices (axis 3) building the strip layout."""
+    return [max(col, 0) for col in strip_columns(g)]
+
+
+def body_instructions(taps: int, units: int) -> int:
+    """Instructions of an unrolled loop body of `units` blocks."""
+    return units * (2 * taps + 20)
+
+
+def _unroll(taps: int, m: int, rows: int) -> tuple[int, int]:
+    """(rows, blocks) per unrolled loop body."""
+    ub = next(
+        b
+        for b in _divisors_desc(m)
+        if b <= MAX_UNROLL and body_instructions(taps, b) <= MAX_BODY_INSTRUCTIONS
+        or b == 1
+    )
+    ur = 1
+    if ub == m:
+        ur = next(
+            r
+            for r in _divisors_desc(rows)
+            if r * ub <= MAX_UNROLL
+            and body_instructions(taps, r * ub) <= MAX_BODY_INSTRUCTIONS
+            or r == 1
+        )
+    return ur, ub
+
+
+def _geometry(**fields: int) -> PixelGeometry:
+    return PixelGeometry([fields[name] for name in PIXEL_FIELDS])
+
+
+def estimate_pixel_cycles(g: PixelGeometry, lo: int = 0, hi: int = 32767) -> int:
+    """Analytic cycle estimate of a pixel-lane conv (see the module
+    docstring); `lo`/`hi` the clamp (a compare each when not the int16
+    range)."""
+    rows = g.c * g.band_rows
+    band = rows * (dma_cycles(True, 1, g.row_bytes) + 10) + 20
+    fixup = rows * (len(pad_slots(g)) + 6)
+    clamps = (lo > -32768) + (hi < 32767)
+    lanes = min(8, g.ow) if g.m == 1 else 8 * g.ow // (8 * g.m) or 1
+    vector = g.taps + 6 + clamps
+    scalar = g.taps + lanes
+    units = g.unroll_rows * g.unroll_blocks
+    unit = max(vector, scalar) + 2 + (6 if units == 1 else 0)
+    groups = (g.tile_rows // g.unroll_rows) * (g.m // g.unroll_blocks)
+    windows = -(-g.unroll_rows * g.out_row_bytes // 256) + 1
+    group = windows + g.band_bytes // 2048 + 8
+    channel = g.record_vectors + 8 + groups * (group + units * unit)
+    compute = g.chunk * channel + 12
+    if not g.resident:
+        compute = max(compute, dma_cycles(True, 1, g.chunk_bytes) + 12)
+    out_rows = 1 if g.tile_rows * g.out_row_bytes <= MAX_DMA_ROW else g.tile_rows
+    out = dma_cycles(False, out_rows, g.tile_rows * g.out_row_bytes // out_rows) + 12
+    per_tile = band + fixup + g.chunks * compute + out + 20
+    once = dma_cycles(True, 1, g.chunk_bytes) + 60
+    return once + g.n * g.tiles * per_tile
+
+
+def plan_pixel_conv(
+    x_shape: Sequence[int],
+    out_channels: int,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    layer: str,
+    dmem_bytes: int,
+    clamp: tuple[int, int] = (-32768, 32767),
+) -> PixelGeometry:
+    """The cheapest pixel-lane geometry (estimated cycles) whose working set
+    fits `dmem_bytes` minus the parameter block; `BudgetError` naming the
+    layer when none does."""
+    n, c, h, w = (int(v) for v in x_shape)
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    pt, pl, pb, pr = pads
+    oh = _out_size(h, kh, sh, dh, pt, pb)
+    ow = _out_size(w, kw, sw, dw, pl, pr)
+    m = -(-ow // 8)
+    wt = (m - 1) * sw + (kw - 1) * dw + 1
+    o = out_channels
+    op = round_up(o, 8)
+    available = dmem_bytes - PARAM_BYTES
+    best: tuple[int, PixelGeometry] | None = None
+    smallest = 0
+    for resident in (1, 0):
+        chunk = o if resident else min(RING_CHUNK, op)
+        for rows in _divisors_desc(oh):
+            ur, ub = _unroll(c * kh * kw, m, rows)
+            geo = _geometry(
+                n=n, c=c, h=h, w=w, oh=oh, ow=ow, o=o, op=op, kh=kh, kw=kw,
+                sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, m=m, wt=wt,
+                tile_rows=rows, resident=resident, chunk=chunk,
+                unroll_rows=ur, unroll_blocks=ub,
+            )  # fmt: skip
+            need = geo.dmem_bytes
+            smallest = need if not smallest else min(smallest, need)
+            if need > available or geo.row_bytes > MAX_DMA_ROW:
+                continue
+            if rows * geo.out_row_bytes > MAX_DMA_ROW and geo.out_row_bytes % 8:
+                continue
+            cost = estimate_pixel_cycles(geo, *clamp)
+            if best is None or cost < best[0]:
+                best = (cost, geo)
+    if best is None:
+        raise BudgetError(
+            f"layer {layer}: the pixel-lane conv needs at least {smallest} bytes "
+            f"of DMEM, over the {available} bytes available"
+        )
+    return best[1]
+
+
+def pack_pixel_weights(
+    w: np.ndarray, bias: np.ndarray | None, shifts: Sequence[int], g: PixelGeometry
+) -> np.ndarray:
+    """The weights region (int16): per output channel (padded to whole
+    chunks) its record of `c * kh * kw` weights (channel, kernel row,
+    kernel column order), bias_hi, bias_lo and mult, in whole vectors; with
+    a ring a copy of the first chunk; then a zero row of the strip layout."""
+    channels = g.chunks * g.chunk
+    header = tile_header(bias, shifts, max(channels, g.op), False)
+    records = np.zeros((channels, 8 * g.record_vectors), dtype=np.int16)
+    records[: g.o, : g.taps] = w.reshape(g.o, -1)
+    records[:, g.taps : g.taps + 3] = header[:, :channels].T
+    parts = [records.reshape(-1)]
+    if not g.resident:
+        parts.append(records[: g.chunk].reshape(-1))
+    parts.append(np.zeros(8 * g.wt, dtype=np.int16))
+    return np.concatenate(parts)
+
+
+def zero_row_offset(g: PixelGeometry) -> int:
+    """Byte offset of the zero row in the weights region."""
+    return (g.chunks + (0 if g.resident else 1)) * g.chunk_bytes
+
+
+def pixel_lane_applies(op: QConv2dOp) -> bool:
+    """Whether `op` may run as a pixel-lane conv: one group, int32 sums,
+    at most `MAX_PIXEL_CHANNELS` input channels, a record that fits the
+    registers, and an input not handed over channels-last by an earlier RSP
+    layer (it would need a CPU transpose between two RSP runs)."""
+    xs = _shape(op.x)
+    w = _shape(op.w)
+    source = op.x.owner
+    from_rsp = isinstance(source, QTransposeOp) and tuple(
+        int(v) for v in source.perm.get_values()
+    ) == tuple(TO_NCHW)
+    return (
+        len(xs) == 4
+        and op.group.value.data == 1
+        and not op.wide
+        and xs[1] <= MAX_PIXEL_CHANNELS
+        and (w[1] * w[2] * w[3] + 3 + 7) // 8 <= MAX_RECORD_VECTORS
+        and not from_rsp
+    )
+
+
+def build_pixel_conv_kernel(
+    op: QConv2dOp, layer: str, dmem_bytes: int, g: PixelGeometry
+) -> list[Operation]:
+    """`qgather` to the strip layout, the `n64.tile_kernel` of the
+    pixel-lane conv (channels-last output), `qtranspose` back to NCHW."""
+    w = _constant(op.w, "weights", layer)
+    bias = None if op.bias is None else _constant(op.bias, "bias", layer)
+    packed = pack_pixel_weights(
+        w, bias, [int(v) for v in op.shifts.get_values()], g
+    )
+    gather = QGatherOp(
+        op.x, 3, gather_indices(g), [g.n, g.c, g.h, 8 * g.wt], conv_input_frac(op)
+    )
+    body = Block(
+        arg_types=[
+            RdramType(g.n * g.c * g.h * g.row_bytes),
+            RdramType(g.n * g.oh * g.out_row_bytes),
+            RdramType(2 * packed.size),
+        ]
+    )
+    xr, yr, wr = body.args
+    allocs = [
+        DmemAllocOp("band", DmemType(g.band_bytes)),
+        DmemAllocOp("out", DmemType(g.out_bytes)),
+        DmemAllocOp("k", DmemType(16), gemm_constants(op)),
+        DmemAllocOp("w", DmemType(g.chunk_bytes, 1 if g.resident else 2)),
+    ]
+    body.add_ops(allocs)
+    lo, hi = op.clamp_bounds
+    body.add_op(
+        TilePixelConvOp(xr, yr, wr, [a.result for a in allocs], g.values, lo, hi)
+    )
+    macs = g.n * g.oh * g.ow * g.o * g.taps
+    kernel = TileKernelOp(
+        layer,
+        [gather.output],
+        [TensorType(i16, [g.n, g.oh, g.ow, g.o])],
+        Region(body),
+        macs,
+        _weights_attr(packed),
+    )
+    frac = op.frac_bits.value.data
+    return [gather, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
+
+
+def _conv_params(op: QConv2dOp) -> tuple[list[int], list[int], list[int]]:
+    return (
+        [int(v) for v in op.strides.get_values()],
+        [int(v) for v in op.pads.get_values()],
+        [int(v) for v in op.dilations.get_values()],
+    )
+
+
+def channels_on_lanes_estimate(ops: list[Operation]) -> int:
+    """The estimate of the channels-on-lanes kernel `build_conv_kernel` made."""
+    from n64c.dialects.n64_tile import TileWindowOp
+
+    kernel = next(o for o in ops if isinstance(o, TileKernelOp))
+    window = next(o for o in kernel.body.walk() if isinstance(o, TileWindowOp))
+    return estimate_window_cycles("conv", window.geo)
+
+
+def choose_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operation]:
+    """The ops of `op`'s RSP kernel: the pixel-lane conv when it applies
+    and its estimate beats the channels-on-lanes kernel's, else that
+    kernel (`window_tiles.build_conv_kernel`). `BudgetError` when neither
+    fits DMEM."""
+    pixel: PixelGeometry | None = None
+    if pixel_lane_applies(op):
+        strides, pads, dilations = _conv_params(op)
+        w = _shape(op.w)
+        try:
+            pixel = plan_pixel_conv(
+                _shape(op.x), w[0], w[2:], strides, pads, dilations, layer,
+                dmem_bytes, op.clamp_bounds,
+            )  # fmt: skip
+        except BudgetError:
+            pixel = None
+    try:
+        lanes = build_conv_kernel(op, layer, dmem_bytes)
+    except BudgetError:
+        if pixel is None:
+            raise
+        return build_pixel_conv_kernel(op, layer, dmem_bytes, pixel)
+    if pixel is not None and estimate_pixel_cycles(
+        pixel, *op.clamp_bounds
+    ) < channels_on_lanes_estimate(lanes):
+        for dropped in reversed(lanes):  # detached: only drop their operand uses
+            dropped.erase()
+        return build_pixel_conv_kernel(op, layer, dmem_bytes, pixel)
+    return lanes
+
+
+__all__ = [
+    "choose_conv_kernel",
+    "estimate_pixel_cycles",
+    "gather_indices",
+    "pack_pixel_weights",
+    "pad_slots",
+    "pixel_lane_applies",
+    "plan_pixel_conv",
+]
