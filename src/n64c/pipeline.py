@@ -377,7 +377,9 @@ class PipelineRun:
     stage: Stage
     """The stage of the module at the end."""
     quantized: ModuleOp | None = None
-    """A copy of the module when it first reached the `quantised` stage."""
+    """A copy of the module at the `quantised` stage, after the last pass
+    that left it there (a pass of the user's own on the quantised graph
+    included): what the golden integer model runs."""
     dmem_use: dict[str, int] = field(default_factory=dict)
     """Peak DMEM bytes per layer, once DMEM offsets were assigned."""
     ran: list[str] = field(default_factory=list)
@@ -418,7 +420,7 @@ def run_pipeline(
         nominal = PASS_OUTPUT_STAGES.get(pass_.name)
         if nominal is not None and _is_n64c_pass(pass_) and nominal.rank > stage.rank:
             stage = nominal
-        if stage is QUANTISED and run.quantized is None:
+        if stage is QUANTISED:  # after the last pass on the quantised graph
             run.quantized = module.clone()
         if stage in (DMEM_ALLOCATED, RDRAM_PLANNED):
             run.dmem_use = _dmem_use(module)

@@ -17,19 +17,22 @@ as `n64c compile` does, so the formats are those of the compiled model.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp
 from xdsl.ir import Operation
 
 from n64c.dialects import n64_quant as q
 from n64c.errors import InvalidInputError
 from n64c.sim.int_engine import Overflow, dequantize, run_int_checked
 from n64c.sim.observe import run_observed
+
+if TYPE_CHECKING:
+    from xdsl.passes import ModulePass
 
 LAYER_KINDS: dict[type[Operation], str] = {
     q.QuantizeOp: "quantize",
@@ -137,12 +140,18 @@ def layer_report(
     inputs: Mapping[str, np.ndarray] | np.ndarray,
     calibration: Mapping[str, np.ndarray] | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
+    passes: Sequence[ModulePass] = (),
 ) -> list[LayerNumerics]:
     """The per-layer report of a model (an `.onnx` path, an
     `onnx.ModelProto` or an imported float module) quantised with
     `calibration` as `n64c compile` would, run on `inputs` (float32: an
     array for a one-input model or a dict keyed by input name, leading batch
-    axis allowed). `n64c.layer_report` is this function."""
+    axis allowed). `n64c.layer_report` is this function.
+
+    `passes` run on the quantised graph after the quantiser (a quantisation
+    experiment of your own, for example); they may change the formats and
+    constants of the layers, and each layer they keep is compared with the
+    float tensor it stood for."""
     from n64c.api import _context, _import
     from n64c.passes.n64_cleanup import N64CleanupPass
     from n64c.passes.quantize_int16 import QuantOptions, quantize_int16_traced
@@ -161,6 +170,8 @@ def layer_report(
     quantized = cleaned.clone()
     calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
     trace = quantize_int16_traced(quantized, calib, QuantOptions(percentile))
+    if passes:
+        _run_quantised_passes(quantized, passes)
     names = layer_names(quantized)
     tensors = [t for t in trace.tensors if t.int_value.owner in names]
     reference, _ = run_observed(
@@ -180,10 +191,30 @@ def layer_report(
                 wrapped=counts.wrapped,
                 saturated=counts.saturated,
                 elements=counts.elements or int(got.size),
-                sqnr_db=sqnr_db(dequantize(got, tensor.frac_bits), ref),
+                sqnr_db=sqnr_db(dequantize(got, _out_frac_bits(op)), ref),
             )
         )
     return rows
+
+
+def _run_quantised_passes(module: ModuleOp, passes: Sequence[ModulePass]) -> None:
+    """Run `passes` on the quantised `module`, which must stay quantised."""
+    from n64c.api import _context
+    from n64c.pipeline import QUANTISED, pipeline_text, run_pipeline
+
+    stage = run_pipeline(module, passes, _context()).stage
+    if stage is not QUANTISED:
+        raise InvalidInputError(
+            f"the per-layer report runs passes on the quantised graph; "
+            f"{pipeline_text(passes)} takes it to stage {stage.describe()}"
+        )
+
+
+def _out_frac_bits(op: Operation) -> int:
+    """The format of a layer op's result, as the op records it now."""
+    attr = op.properties["frac_bits"]
+    assert isinstance(attr, IntegerAttr)
+    return attr.value.data
 
 
 def format_layer_report(rows: list[LayerNumerics]) -> str:
