@@ -1,8 +1,9 @@
 """The test ROM: the whole compiled program on mupen64plus.
 
 Image layout and output parsing on their own; then the digits MLP, the
-digits CNN and a small residual CNN each built into one ROM with several
-inputs and run on the emulator: the int16 outputs equal the golden model's
+digits CNN and a small residual CNN, with their weights in RDRAM and in
+the cartridge (`--weights rom`, streamed by PI DMA), each built into one
+ROM with several inputs and run on the emulator: the int16 outputs equal the golden model's
 bit for bit, the float32 outputs are within float32 rounding of them.
 Last, the one-line errors: no emulator, a time-out and a crash (with the
 PC the ROM's exception handler reports).
@@ -97,10 +98,13 @@ def _check_on_emulator(cm: CompiledModel, x: np.ndarray) -> None:
     assert (run.raw.count_f > 0).all()
 
 
+@pytest.mark.parametrize("weights", ["rdram", "rom"])
 @pytest.mark.parametrize("model", ["mlp_digits", "cnn_digits"])
-def test_examples_on_emulator(model: str) -> None:
+def test_examples_on_emulator(model: str, weights: str) -> None:
     cm = compile_model(
-        EXAMPLES / f"{model}.onnx", calibration=EXAMPLES / f"{model}_calib.npy"
+        EXAMPLES / f"{model}.onnx",
+        calibration=EXAMPLES / f"{model}_calib.npy",
+        weights=weights,
     )
     x = np.load(EXAMPLES / f"{model}_input.npy").astype(np.float32)[:4]
     _check_on_emulator(cm, x)
@@ -142,10 +146,11 @@ def _residual_cnn() -> onnx.ModelProto:
     return model
 
 
-def test_residual_cnn_on_emulator() -> None:
+@pytest.mark.parametrize("weights", ["rdram", "rom"])
+def test_residual_cnn_on_emulator(weights: str) -> None:
     rng = np.random.default_rng(3)
     calib = rng.random((16, 1, 1, 8, 8)).astype(np.float32)
-    cm = compile_model(_residual_cnn(), calibration=calib)
+    cm = compile_model(_residual_cnn(), calibration=calib, weights=weights)
     x = rng.random((3, 1, 1, 8, 8)).astype(np.float32)
     _check_on_emulator(cm, x)
 

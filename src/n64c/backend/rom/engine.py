@@ -74,7 +74,13 @@ def run_on_emulator(
     """Run `compiled` (a :class:`~n64c.api.CompiledModel`) on mupen64plus."""
     names: list[str] = compiled.input_names
     arrays, batched = batched_inputs(inputs, names, compiled.input_shapes)
-    files = compiled.files()
+    # only the C and the weights: the other files (the IR text above all)
+    # take long to print for a large model
+    files: dict[str, str | bytes] = {
+        "model.h": compiled.sources.header,
+        "model.c": compiled.sources.source,
+        "weights.bin": compiled.program.weights,
+    }
     out_types = [v.type for v in compiled._main.body.block.last_op.operands]
     out_shapes = [tuple(t.get_shape()) for t in out_types]
     with tempfile.TemporaryDirectory(prefix="n64c-rom-") as tmp:
