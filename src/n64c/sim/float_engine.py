@@ -28,7 +28,6 @@ from xdsl.interpreter import (
     impl,
     register_impls,
 )
-from xdsl.interpreters.func import FuncFunctions
 from xdsl.ir import Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException, InterpretationError
 
@@ -39,6 +38,7 @@ from n64c.dialects import n64_graph_window as gw
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim import float_kernels as k
 from n64c.sim import float_windows as kw
+from n64c.sim.func_impls import FuncCallFunctions
 
 FoldRule = Callable[[Operation, Sequence[bool]], "bool | None"]
 """Says whether `op` may run with its operands flagged True carrying the
@@ -549,7 +549,7 @@ def run_main(
     main = find_main(module)
     arrays, batched, batch = prepare_inputs(main, inputs)
     interpreter = Interpreter(module)
-    interpreter.register_implementations(FuncFunctions())
+    interpreter.register_implementations(FuncCallFunctions())
     for fns in functions:
         interpreter.register_implementations(fns)
 
