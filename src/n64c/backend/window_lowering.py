@@ -9,7 +9,8 @@ for rows outside the image (top/bottom padding), from the pad row stored
 after the layer's weights. A spatial tile of `tile_rows` output rows is
 computed from one band; pixel addresses are pointers bumped by the stride.
 
-Conv (output channels on lanes, 8 per group): for each group and each
+A depthwise conv has its own code (`depthwise_lowering`: a rolling band,
+weights in registers). Conv (output channels on lanes, 8 per group): for each group and each
 weight chunk (resident weights: the chunk's tile in the weights buffer;
 streamed: the tile waits in the ring while the next one is fetched),
 every pixel of the tile runs the chunk's MAC chain
@@ -49,6 +50,7 @@ from collections.abc import Callable
 from xdsl.ir import SSAValue
 
 from n64c.backend import acc48_code
+from n64c.backend.depthwise_lowering import DepthwiseLowering
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -246,14 +248,19 @@ class WindowLowering:
             em.vop(rsp.VxorOp, zero, k, k)
             self.zero = zero
             self.pad = zero
-            self.fill(self.band, g.band_bytes, zero)
-            if self.kind == "conv" and g.partial:
-                self.fill(self.partial, g.partial_stride * g.pixels, zero)
             if self.kind == "avgpool" or self.acc48 is not None:
                 self.k2 = em.vreg()
                 em.lqv(self.k2, em.zero, self.consts + 16)
+            if not g.depthwise:
+                self.fill(self.band, g.band_bytes, zero)
+            if self.kind == "conv" and g.partial:
+                self.fill(self.partial, g.partial_stride * g.pixels, zero)
         x_img = self.copy(self.base, self.x_off)
         y_img = self.copy(self.base, self.y_off)
+        if self.kind == "conv" and g.depthwise:
+            DepthwiseLowering(self).lower(x_img, y_img)
+            em.wait_dma_idle()
+            return
         if self.kind == "conv" and g.resident:
             # every weight tile stays in DMEM: one transfer, before any band
             # load (whose wait covers it)
@@ -379,28 +386,21 @@ class WindowLowering:
             em.addi(self.ring_read, em.zero, self.ring)
         else:
             self.w_next = self.copy(self.base, self.w_off + g.tile_bytes)
-        if g.slices == 1 and not g.depthwise:
+        if g.slices == 1:
             self.load_band(row, ih)
         y_group = self.copy(y_tile)
         out_length = dma_length_word(16, g.pixels, g.op * 2)
 
-        own_slice = self.copy(row) if g.depthwise else None
-
         def group() -> None:
-            if own_slice is not None:  # depthwise: this group's 8 channels
-                self.load_band(own_slice, ih)
+            src = self.copy(row)
+
+            def one_slice() -> None:
+                if g.slices > 1:
+                    self.load_band(src, ih)
                 self.chunks()
-                em.addi(own_slice, own_slice, 16)
-            else:
-                src = self.copy(row)
+                em.addi(src, src, g.cs * 2)
 
-                def one_slice() -> None:
-                    if g.slices > 1:
-                        self.load_band(src, ih)
-                    self.chunks()
-                    em.addi(src, src, g.cs * 2)
-
-                self.counted(g.slices, one_slice, "slice")
+            self.counted(g.slices, one_slice, "slice")
             if g.partial:
                 self.requant_loop()
             out = em.gpr()
@@ -530,13 +530,11 @@ class WindowLowering:
             em.vop(rsp.VltOp, y, y, k, 8 + 3)
 
     def chain_rows(self, blocks: int) -> list[list[tuple[int, int]]]:
-        """Per x vector of the chain, its (weight row, element) pairs:
-        lane by lane (element 0) for depthwise, else one row per input
-        channel broadcast from lane `8 + j`, padded channels left out when
-        all channels are in one slice (their weights are zero)."""
+        """Per x vector of the chain, its (weight row, element) pairs: one
+        row per input channel broadcast from lane `8 + j`, padded channels
+        left out when all channels are in one slice (their weights are
+        zero)."""
         g = self.g
-        if g.depthwise:
-            return [[(b, 0)] for b in range(blocks)]
         return [
             [
                 (8 * b + j, 8 + j)

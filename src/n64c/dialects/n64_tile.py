@@ -893,9 +893,11 @@ class WindowGeometry:
     `c` is the number of real input channels (MACs of padded channels are
     skipped when all channels are in one slice). `depthwise` (1 for a conv
     with one input channel per output channel, `group == C == O`): each
-    group of 8 output channels reads only its own 8 input channels, the
-    band holds that slice, and a tile row is one tap's 8 weights,
-    multiplied lane by lane. `resident` (1): all weight tiles of the layer
+    group of 8 output channels reads only its own 8 input channels, a tile
+    row is one tap's 8 weights, multiplied lane by lane; the layer runs in
+    strips of one slice and `tile_cols` columns, one output row at a time,
+    over a rolling band of `(kh - 1) * dh + 1 + sh` input rows
+    (`backend/depthwise_lowering.py`). `resident` (1): all weight tiles of the layer
     stay in DMEM (one buffer, loaded once) instead of streaming through a
     two-slot ring. `tile_cols` is the output columns per spatial tile: the
     whole output width, or fewer for images too wide for DMEM (then one
@@ -1126,10 +1128,10 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: channels must be padded to 8, slices divide them, "
                 "tile rows divide the output height"
             )
-        if g.depthwise and (g.slice_blocks != 1 or g.op != g.cp):
+        if g.depthwise and (g.op != g.cp or g.level or g.tile_rows != 1):
             raise VerifyException(
-                "n64.tile_window: a depthwise conv has one-block slices, as many "
-                "outputs as inputs"
+                "n64.tile_window: a depthwise conv has as many outputs as inputs, "
+                "all taps in one chunk and one output row per step"
             )
         if g.pixels > 256 or g.level not in (0, 1, 2):
             raise VerifyException(

@@ -43,6 +43,14 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from n64c.backend.depthwise_lowering import HELD_TAPS as DEPTHWISE_HELD_TAPS
+from n64c.backend.depthwise_lowering import UNROLL as DEPTHWISE_UNROLL
+from n64c.backend.depthwise_lowering import (
+    depthwise_band_bytes,
+    depthwise_dmem_bytes,
+    depthwise_out_bytes,
+    depthwise_weight_bytes,
+)
 from n64c.backend.rsp_emitter import dma_length_word
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
@@ -68,6 +76,7 @@ from n64c.dialects.n64_tile import (
 )
 from n64c.errors import BudgetError, UnsupportedModelError
 from n64c.passes.tile_constants import gemm_constants, tile_header
+from n64c.sim.rsp.timing import dma_cycles
 
 PARAM_BYTES = 16
 MAX_CHUNK_ROWS = 256
@@ -95,14 +104,61 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     """Working set of a window kernel (without the constants)."""
     if kind != "conv":
         return g.band_bytes + 2 * g.cs * g.pixels + g.table_bytes
+    if g.depthwise:
+        return depthwise_dmem_bytes(g)
     partial = g.partial_stride * g.pixels if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
     return g.band_bytes + weights + 16 * g.pixels + partial + g.table_bytes
 
 
+def _read(rows: int, row_bytes: int) -> int:
+    """Cycles of one RDRAM -> DMEM transfer (the cycle model's DMA rule)."""
+    return dma_cycles(True, rows, row_bytes)
+
+
+def _write(rows: int, row_bytes: int) -> int:
+    """Cycles of one DMEM -> RDRAM transfer."""
+    return dma_cycles(False, rows, row_bytes)
+
+
+def _band_row_read(g: WindowGeometry) -> int:
+    """One band row: the image columns of a slice (one run when the band
+    holds every channel)."""
+    cols = g.w if g.col_tiles == 1 else min(g.w, g.wp)
+    if g.cs == g.cp:
+        return _read(1, cols * g.cp * 2)
+    return _read(cols, g.cs * 2)
+
+
+def _depthwise_cycles(g: WindowGeometry) -> int:
+    """Estimate of the depthwise kernel (`depthwise_lowering`): per output
+    row the larger of its compute and its DMA (the next rows' reads and
+    this row's write overlap the compute)."""
+    taps = g.kh * g.kw
+    held = taps <= DEPTHWISE_HELD_TAPS
+    per_pixel = (taps if held else 2 * taps) + 8 + (12 if g.wide else 0)
+    unroll = min(DEPTHWISE_UNROLL, g.tile_cols)
+    loop = (g.tile_cols // unroll) * (6 + g.kh) + 4 * (g.tile_cols % unroll)
+    group = 16 + (taps if held else 0) + g.tile_cols * per_pixel + loop
+    compute = g.slice_blocks * group + 24 + 14 * g.sh
+    read = _band_row_read(g)
+    if g.cs == g.op:
+        write = _write(1, g.tile_cols * g.op * 2)
+    else:
+        write = _write(g.tile_cols, g.cs * 2)
+    row = max(compute, g.sh * read + write)
+    span = (g.kh - 1) * g.dh + 1
+    fill = depthwise_band_bytes(g) // 16 if g.col_tiles > 1 else 0
+    strip = fill + span * (read + 14) + 40 + g.oh * row
+    weights = _read(1, depthwise_weight_bytes(g))
+    return g.n * g.slices * (weights + g.col_tiles * strip)
+
+
 def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     """Analytic cycle estimate of a window kernel (for packing reports and
     for choosing the geometry; the simulator measures the real number)."""
+    if kind == "conv" and g.depthwise:
+        return _depthwise_cycles(g)
     tiles = g.n * g.tiles
     if kind != "conv" or g.slices == 1:
         loads = g.slices
@@ -116,9 +172,7 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
         per_pixel = g.slice_blocks * (2 * taps + 10) + 6
         return tiles * (band + g.slices * (g.pixels * per_pixel + 40))
     ci, cj = g.chunk_dims
-    if g.depthwise:
-        issue = 2 * ci * cj  # an x and a weight load per vmadh
-    elif g.slices == 1:
+    if g.slices == 1:
         issue = ci * cj * (min(g.c, 8) + 1) * g.slice_blocks  # padded lanes skipped
     else:
         issue = g.chunk_rows * 9 // 8
@@ -173,7 +227,9 @@ def plan_window(
         if kind == "conv" or b == 1 or (b <= 4 and b * kh * kw <= MAX_POOL_TAPS)
     ]
     if depthwise:
-        blocks = [1]
+        return _plan_depthwise(
+            (n, c, h, w), (kh, kw), (sh, sw), (dh, dw), pads, layer, available, wide
+        )
     levels = (0, 1, 2) if kind == "conv" else (0,)
     candidates = [(b, lv, r) for b in blocks for lv in levels for r in (1, 0)]
     for slice_blocks, level, resident in candidates:
@@ -235,6 +291,58 @@ def plan_window(
     return best[1]
 
 
+def _plan_depthwise(
+    x_shape: tuple[int, int, int, int],
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    pads: Sequence[int],
+    layer: str,
+    available: int,
+    wide: bool,
+) -> WindowGeometry:
+    """The cheapest depthwise geometry (`depthwise_lowering`): a channel
+    slice of `slice_blocks` groups and a column tile of `tile_cols` output
+    pixels per strip, one output row at a time."""
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    pt, pl, pb, pr = pads
+    oh = _out_size(h, kh, sh, dh, pt, pb)
+    ow = _out_size(w, kw, sw, dw, pl, pr)
+    cp = round_up(c, 8)
+    best: tuple[int, WindowGeometry] | None = None
+    smallest = 0
+    for slice_blocks in _divisors_desc(cp // 8):
+        for cols in _divisors_desc(ow):
+            if cols > MAX_PIXELS:
+                continue
+            wp = w + pl + pr if cols == ow else (cols - 1) * sw + (kw - 1) * dw + 1
+            geo = _geometry(
+                n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=cp, kh=kh, kw=kw,
+                sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=wp,
+                tile_rows=1, slice_blocks=slice_blocks, level=0,
+                c=c, depthwise=1, resident=0, tile_cols=cols, wide=wide,
+            )  # fmt: skip
+            if cols < ow and any(valid < 1 for *_, valid in _column_tiles(geo)):
+                continue
+            need = depthwise_dmem_bytes(geo)
+            smallest = need if not smallest else min(smallest, need)
+            if need > available:
+                continue
+            cost = estimate_window_cycles("conv", geo)
+            if best is None or cost < best[0]:
+                best = (cost, geo)
+    if best is None:
+        raise BudgetError(
+            f"layer {layer}: the depthwise conv needs at least {smallest} bytes of "
+            f"DMEM for one output row, {smallest - available} bytes over the "
+            f"{available} bytes available"
+        )
+    return best[1]
+
+
 def _column_tiles(g: WindowGeometry) -> list[tuple[int, int, int]]:
     """Per column tile: (band byte of the first image column, image column
     of it, image columns in the band)."""
@@ -254,7 +362,11 @@ def column_table(g: WindowGeometry) -> np.ndarray:
         return np.zeros(0, dtype=np.int16)
     words: list[int] = []
     for dst, col, count in _column_tiles(g):
-        words += [dst, col * g.cp * 2, dma_length_word(g.cs * 2, count, g.cp * 2)]
+        if g.cs == g.cp:  # whole pixels: one contiguous run
+            length = dma_length_word(count * g.cp * 2, 1, count * g.cp * 2)
+        else:
+            length = dma_length_word(g.cs * 2, count, g.cp * 2)
+        words += [dst, col * g.cp * 2, length]
     table = np.zeros(g.table_bytes // 2, dtype=np.uint16)
     for i, v in enumerate(words):
         table[2 * i], table[2 * i + 1] = (v >> 16) & 0xFFFF, v & 0xFFFF
@@ -357,6 +469,10 @@ def _window_kernel(
     )
     xr, yr, wr = body.args
     out_bytes = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+    band_bytes = g.band_bytes
+    if kind == "conv" and g.depthwise:
+        out_bytes = depthwise_out_bytes(g)
+        band_bytes = depthwise_band_bytes(g)
     if consts is None:
         consts = (
             [16384, 1, clamp[0], clamp[1], 0, 0, 0, 0]
@@ -364,12 +480,14 @@ def _window_kernel(
             else [-32768] * 8
         )
     allocs = [
-        DmemAllocOp("band", DmemType(g.band_bytes)),
+        DmemAllocOp("band", DmemType(band_bytes)),
         DmemAllocOp("out", DmemType(out_bytes)),
         DmemAllocOp("k", DmemType(2 * len(consts)), consts),
     ]
     table = [DmemAllocOp("cols", DmemType(g.table_bytes))] if g.table_bytes else []
-    if kind == "conv" and g.resident:
+    if kind == "conv" and g.depthwise:
+        allocs.append(DmemAllocOp("w", DmemType(depthwise_weight_bytes(g))))
+    elif kind == "conv" and g.resident:
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
     elif kind == "conv":
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))

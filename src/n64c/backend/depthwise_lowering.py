@@ -1,0 +1,326 @@
+"""RSP code of a depthwise convolution (`n64.tile_window` "conv" with
+`depthwise`), used by `WindowLowering`.
+
+Channels are on lanes: a vector of 8 channels of one pixel is multiplied
+lane by lane by the same 8 channels' weights of one tap. The layer runs in
+*strips*: one slice of `cs = 8 * slice_blocks` channels and one column tile
+of `tile_cols` output pixels, walked down the image one output row at a
+time.
+
+* **Rolling band.** The band is a ring of `slots = (kh - 1) * dh + 1 + sh`
+  input rows (`wp` pixels of `cs` channels each). An output row reads the
+  `(kh - 1) * dh + 1` rows of its window; while it is computed, the `sh`
+  rows the next output row needs are loaded into the other slots, so every
+  input row is read once per strip and its DMA overlaps the compute. The
+  slot pointers live in registers and rotate by `sh` after each row.
+  Rows outside the image come from the pad row (zeros) in the weights blob;
+  the padding columns of the slots are zeroed once (per strip with column
+  tiles) and never written by a DMA.
+* **Weights.** The slice's weight tiles (one per 8 channels: the Gemm tile
+  header, then one row of 8 weights per tap) are loaded once per slice.
+  For each output row and group of 8 channels, the header and (up to
+  `HELD_TAPS` taps) the tap rows are loaded into registers, so a tap costs
+  one `lqv` of input paired with one `vmadh`.
+* **Pixels.** `UNROLL` pixels per loop trip; the readout of one pixel
+  (`vsar`, shift, clamp) is interleaved with the next pixel's: the clamp of
+  pixel `p` is placed between the `vsar`s and the shift of pixel `p + 1`,
+  where it fills the stall of the `vsar` results (the compare's write of
+  ACC_LO is harmless there: the shift's `vmudn` overwrites the whole
+  accumulator).
+* **Output.** Two output buffers of one strip row (`tile_cols` pixels of
+  `cs` channels) alternate, so each row's DMA to RDRAM overlaps the next
+  row's compute; a row of all channels is one contiguous transfer.
+
+An `acc48` layer (48-bit sums) uses the `acc48_code` chain and readout
+with the clamp right after each pixel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from n64c.backend import acc48_code
+from n64c.backend.rsp_emitter import (
+    ACC_HI,
+    ACC_MD,
+    COP0_DMA_RAMADDR,
+    COP0_DMA_READ,
+    COP0_DMA_SPADDR,
+    dma_length_word,
+)
+from n64c.dialects import rsp
+from n64c.dialects.n64_tile import WindowGeometry
+from n64c.dialects.rsp_types import GprType, VregType
+
+if TYPE_CHECKING:
+    from n64c.backend.window_lowering import WindowLowering
+
+HELD_TAPS = 12
+"""Kernels of at most this many taps keep their weights in registers."""
+UNROLL = 4
+"""Output pixels per trip of the pixel loop."""
+
+
+def depthwise_slots(g: WindowGeometry) -> int:
+    """Input rows in the rolling band of a depthwise conv."""
+    return (g.kh - 1) * g.dh + 1 + g.sh
+
+
+def depthwise_band_bytes(g: WindowGeometry) -> int:
+    return depthwise_slots(g) * g.wp * g.cs * 2
+
+
+def depthwise_out_bytes(g: WindowGeometry) -> int:
+    """Two output buffers of one strip row."""
+    return 2 * g.tile_cols * g.cs * 2
+
+
+def depthwise_weight_bytes(g: WindowGeometry) -> int:
+    """The weight tiles of one channel slice."""
+    return g.slice_blocks * g.tile_bytes
+
+
+def depthwise_dmem_bytes(g: WindowGeometry) -> int:
+    """Working set of a depthwise conv (without the constants)."""
+    return (
+        depthwise_band_bytes(g)
+        + depthwise_out_bytes(g)
+        + depthwise_weight_bytes(g)
+        + g.table_bytes
+    )
+
+
+class DepthwiseLowering:
+    """Writes a depthwise `n64.tile_window` with the helpers of `wl`."""
+
+    def __init__(self, wl: WindowLowering) -> None:
+        self.wl = wl
+        self.em = wl.em
+        self.g = wl.g
+        self.slots = depthwise_slots(self.g)
+        self.span = self.slots - self.g.sh
+        self.slot_bytes = self.g.wp * self.g.cs * 2
+        self.in_row = self.g.w * self.g.cp * 2
+        self.out_size = self.g.tile_cols * self.g.cs * 2
+        self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
+        self.held = len(self.taps) <= HELD_TAPS
+
+    def lower(self, x_img: GprType, y_img: GprType) -> None:
+        """The layer; `x_img` and `y_img` (RDRAM addresses of the first
+        image) are bumped in place (few registers are free: the pixel loop
+        is six loops deep)."""
+        wl, em, g = self.wl, self.em, self.g
+        if wl.table is None:  # the padding columns stay zero
+            wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
+        size = depthwise_weight_bytes(g)
+
+        def image() -> None:
+            w_src = wl.copy(wl.base, wl.w_off)
+
+            def one_slice() -> None:
+                w_buf = em.gpr()
+                em.addi(w_buf, em.zero, wl.ring)
+                em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
+                em.add_const(w_src, w_src, size)
+                if wl.table is not None:
+                    em.addi(wl.table, em.zero, wl.table_buffer)
+
+                def column_tile() -> None:
+                    self.strip(x_img, y_img)
+                    em.add_const(y_img, y_img, g.tile_cols * g.op * 2)
+                    if wl.table is not None:
+                        em.addi(wl.table, wl.table, 12)
+
+                wl.counted(g.col_tiles, column_tile, "column_tile")
+                em.add_const(y_img, y_img, g.cs * 2 - g.ow * g.op * 2)
+                em.addi(x_img, x_img, g.cs * 2)
+
+            wl.counted(g.slices, one_slice, "slice")
+            em.add_const(x_img, x_img, g.h * self.in_row - g.cp * 2)
+            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - g.cp * 2)
+
+        wl.counted(g.n, image, "image")
+
+    # -------------------------------------------------------------- strip
+    def strip(self, x: GprType, y: GprType) -> None:
+        """All output rows of one channel slice and column tile. `x` (the
+        slice's first input row) and `y` (its first output pixel) walk down
+        the image and are restored at the end."""
+        wl, em, g = self.wl, self.em, self.g
+        table = wl.table
+        if table is not None:  # a fresh band: padding everywhere
+            wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
+        slots = [em.gpr() for _ in range(self.slots)]
+        for n, reg in enumerate(slots):
+            em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
+        em.add_const(x, x, -g.pt * self.in_row)
+        if table is not None:
+            column = em.gpr()
+            em.lw(column, table, 4)
+            em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
+        ih = em.gpr()
+        em.li(ih, -g.pt)
+        if g.slices == 1:
+            length = dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
+        else:
+            length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
+
+        def load_row(slot: GprType) -> None:
+            """DMA input row `ih` (or the pad row) into `slot`; next row."""
+            inside, use, dst = em.gpr(), em.gpr(), em.gpr()
+            em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
+            em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
+            if table is not None:
+                column = em.gpr()
+                em.lw(column, table, 4)
+                em.emit(rsp.AddOp(em.value(use), em.value(column), rd=use))
+            outside = em.label("pad_row")
+            em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), outside))
+            em.emit(rsp.NopOp())
+            em.addi(use, x, 0)
+            em.place_label(outside)
+            if table is None:
+                em.addi(dst, slot, g.pl * g.cs * 2)
+                em.dma(dst, use, length, to_rdram=False)
+            else:
+                band_col, words = em.gpr(), em.gpr()
+                em.lw(band_col, table, 0)
+                em.emit(rsp.AddOp(em.value(slot), em.value(band_col), rd=dst))
+                em.lw(words, table, 8)
+                em.wait_dma_slot()
+                em.mtc0(dst, COP0_DMA_SPADDR)
+                em.mtc0(use, COP0_DMA_RAMADDR)
+                em.mtc0(words, COP0_DMA_READ)
+            em.addi(ih, ih, 1)
+            em.add_const(x, x, self.in_row)
+
+        for slot in slots[: self.span]:
+            load_row(slot)
+        em.wait_dma_idle()
+        out = em.gpr()
+        em.addi(out, em.zero, wl.out)
+        toggle = wl.out ^ (wl.out + self.out_size)
+        if g.cs == g.op:
+            out_length = dma_length_word(self.out_size, 1, self.out_size)
+        else:
+            out_length = dma_length_word(g.cs * 2, g.tile_cols, g.op * 2)
+
+        def out_row() -> None:
+            for slot in slots[self.span :]:  # the next output row's new rows
+                load_row(slot)
+            self.row(slots, out)
+            em.dma(out, y, out_length, to_rdram=True)
+            em.xori(out, out, toggle)
+            em.add_const(y, y, g.ow * g.op * 2)
+            first = [wl.copy(s) for s in slots[: g.sh]]
+            for n in range(self.slots - g.sh):
+                em.addi(slots[n], slots[n + g.sh], 0)
+            for n, reg in enumerate(first):
+                em.addi(slots[self.slots - g.sh + n], reg, 0)
+            em.wait_dma_slot()  # the prefetched rows are in (in-order DMA)
+
+        wl.counted(g.oh, out_row, "out_row")
+        em.wait_dma_idle()
+        em.add_const(y, y, -g.oh * g.ow * g.op * 2)
+        em.add_const(x, x, -(self.span + g.oh * g.sh - g.pt) * self.in_row)
+        if table is not None:
+            column = em.gpr()
+            em.lw(column, table, 4)
+            em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+
+    # ---------------------------------------------------------------- row
+    def row(self, slots: list[GprType], out: GprType) -> None:
+        """One output row of the strip: every group of 8 channels."""
+        wl, em, g = self.wl, self.em, self.g
+        w_tile = em.gpr()
+        em.addi(w_tile, em.zero, wl.ring)
+        lane = em.gpr()  # byte offset of the group's channels in a pixel
+        em.addi(lane, em.zero, 0)
+
+        def group() -> None:
+            header = tuple(em.vreg() for _ in range(wl.header_vectors))
+            for n, reg in enumerate(header):
+                em.lqv(reg, w_tile, 16 * n)
+            weights: list[VregType] = []
+            w_bases: dict[int, GprType] = {}
+            if self.held:
+                for t in range(len(self.taps)):
+                    reg = em.vreg()
+                    offset = wl.header_bytes + 16 * t
+                    em.lqv(reg, *wl.far(w_tile, offset, w_bases))
+                    weights.append(reg)
+            rows = []
+            for i in range(g.kh):
+                reg = em.gpr()
+                em.emit(rsp.AddOp(em.value(slots[i * g.dh]), em.value(lane), rd=reg))
+                rows.append(reg)
+            po = em.gpr()
+            em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=po))
+
+            def pixels(count: int) -> None:
+                self.pixels(count, rows, po, w_tile, w_bases, weights, header)
+                for reg in rows:
+                    em.add_const(reg, reg, count * g.sw * g.cs * 2)
+                em.add_const(po, po, count * g.cs * 2)
+
+            unroll = min(UNROLL, g.tile_cols)
+            wl.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+            if g.tile_cols % unroll:
+                pixels(g.tile_cols % unroll)
+            em.add_const(w_tile, w_tile, g.tile_bytes)
+            em.addi(lane, lane, 16)
+
+        wl.counted(g.slice_blocks, group, "group")
+
+    def pixels(
+        self,
+        count: int,
+        rows: list[GprType],
+        po: GprType,
+        w_tile: GprType,
+        w_bases: dict[int, GprType],
+        weights: list[VregType],
+        header: tuple[VregType, ...],
+    ) -> None:
+        """`count` consecutive output pixels of one group."""
+        wl, em, g = self.wl, self.em, self.g
+        first_mac, next_mac = acc48_code.mac_ops(wl.acc48 is not None)
+        x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
+        y_bases: dict[int, GprType] = {}
+        pending: tuple[VregType, tuple[GprType, int]] | None = None
+        stores: list[tuple[VregType, tuple[GprType, int]]] = []
+        for u in range(count):
+            sink = em.vreg()
+            for t, (i, j) in enumerate(self.taps):
+                x = em.vreg()
+                offset = (u * g.sw + j * g.dw) * g.cs * 2
+                em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                if self.held:
+                    w = weights[t]
+                else:
+                    w = em.vreg()
+                    offset = wl.header_bytes + 16 * t
+                    em.lqv(w, *wl.far(w_tile, offset, w_bases))
+                em.vop(next_mac if t else first_mac, sink, w, x, 0)
+            store = wl.far(po, u * g.cs * 2, y_bases)
+            if wl.acc48 is not None:
+                em.sqv(wl.requantise(sink, header), *store)
+                continue
+            bias_hi, bias_lo, mult = header
+            em.vop(rsp.VmadhOp, sink, bias_hi, wl.k, 8 + 0)
+            em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
+            md, hi, y = em.vreg(), em.vreg(), em.vreg()
+            em.vsar(md, ACC_MD)
+            em.vsar(hi, ACC_HI)
+            if pending is not None:  # the previous pixel's clamp
+                wl.clamp(pending[0])
+                stores.append(pending)
+            em.vop(rsp.VmudnOp, sink, md, mult)
+            em.vop(rsp.VmadhOp, y, hi, mult)
+            pending = (y, store)
+        if pending is not None:
+            wl.clamp(pending[0])
+            stores.append(pending)
+        # stores last: a store keeps every later load below it
+        for y, store in stores:
+            em.sqv(y, *store)

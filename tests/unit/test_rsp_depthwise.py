@@ -1,0 +1,76 @@
+"""Depthwise convolutions on the RSP (`backend/depthwise_lowering.py`):
+the rolling band, channel slices, column tiles, strides, pads, dilations
+and `acc48` sums agree bit for bit between the simulator, the golden
+integer model and z64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_rsp_conv import check
+
+from n64c.backend.conv_layer import qconv_module
+from n64c.passes.window_tiles import plan_window
+
+# (x shape, kernel, strides, pads, dilations, relu, wide, z64 samples)
+DEPTHWISE_CASES = [
+    ((1, 64, 25, 5), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, False, 1),
+    ((1, 16, 48, 48), (3, 3), (2, 2), (0, 1, 0, 1), (1, 1), True, False, 0),
+    ((2, 12, 7, 9), (3, 3), (1, 2), (1, 0, 2, 1), (1, 1), False, False, 1),
+    ((1, 36, 9, 8), (3, 2), (2, 1), (1, 1, 1, 1), (2, 1), True, False, 1),
+    ((1, 20, 9, 7), (5, 5), (2, 1), (2, 2, 2, 2), (1, 1), False, False, 1),
+    ((1, 8, 6, 30), (1, 4), (1, 3), (0, 2, 0, 1), (1, 2), True, False, 1),
+    ((1, 24, 8, 8), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, True, 1),
+    ((1, 8, 40, 90), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), False, False, 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "kernel", "strides", "pads", "dilations", "relu", "wide", "z64"),
+    DEPTHWISE_CASES,
+)
+def test_depthwise_matches_golden_and_z64(
+    x_shape: tuple[int, int, int, int],
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    dilations: tuple[int, int],
+    relu: bool,
+    wide: bool,
+    z64: int,
+) -> None:
+    c = x_shape[1]
+    rng = np.random.default_rng(sum(x_shape) * 10 + kernel[0])
+    w = rng.integers(-4000, 4000, (c, 1, *kernel)).astype(np.int16)
+    if wide:  # acc48: int64 bias, shifts in [2, 16]
+        bias = rng.integers(-(1 << 40), 1 << 40, c).astype(np.int64)
+        shifts = [int(s) for s in rng.integers(2, 17, c)]
+    else:
+        bias = rng.integers(-(1 << 27), 1 << 27, c).astype(np.int32)
+        shifts = [int(s) for s in rng.integers(6, 17, c)]
+    module = qconv_module(
+        x_shape, w, bias, shifts, strides=strides, pads=pads,
+        dilations=dilations, group=c, clamp=(0, 32767) if relu else (-32768, 32767),
+        wide=wide,
+    )  # fmt: skip
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, z64)
+
+
+def test_depthwise_cases_cover_slices_and_column_tiles() -> None:
+    """The cases above run with several channel slices, with several column
+    tiles, with slices of more than one group, and with a stride of 2 (two
+    rows fetched per output row)."""
+    seen = set()
+    for x_shape, kernel, strides, pads, dilations, *_ in DEPTHWISE_CASES:
+        c = x_shape[1]
+        g = plan_window(
+            "conv", x_shape, c, kernel, strides, pads, dilations, "l", 4064, True
+        )
+        assert g.depthwise and g.tile_rows == 1
+        seen.add(("sliced", g.slices > 1))
+        seen.add(("columns", g.col_tiles > 1))
+        seen.add(("wide slice", g.slice_blocks > 1))
+        seen.add(("stride 2", g.sh == 2))
+    assert {("sliced", True), ("columns", True), ("wide slice", True)} <= seen
+    assert ("stride 2", True) in seen
