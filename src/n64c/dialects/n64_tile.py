@@ -759,7 +759,9 @@ class RspInvokeOp(IRDLOperation):
             )
 
 
-ELTWISE_KINDS = ("add", "rescale", "clamp")
+ELTWISE_KINDS = ("add", "rescale", "clamp", "prelu")
+PRELU_ENTRY_BYTES = 80
+"""One entry of a `prelu` slope table: five vectors (m, ra, rb, mlo, mhi)."""
 
 
 @irdl_op_definition
@@ -774,6 +776,14 @@ class TileEltwiseOp(IRDLOperation):
     `consts` holds two vectors: `[16384, 1, clamp_lo, clamp_hi, 2^ka, 2^kb,
     2^rb, 2^(16-s)]` and eight times `2^ra`, with `ra + rb = s - 1`,
     `ra <= 14`: the rounding constant is `2^ra * 2^rb`.
+
+    * `prelu` (a, t): `n64.qprelu` with a slope per lane. `t` is a table of
+      `G` entries of five vectors `m, ra, rb, mlo, mhi` (`PRELU_ENTRY_BYTES`);
+      vector `j` of `a` uses entry `j mod G`. With `v = min(a, 0) * m + ra * rb`
+      (`ra * rb = 2^(s-1)`), the result is `max(a, 0) + sat16((v * mlo) >> 16)
+      + ((v >> 16) * mhi >> 16)` with `mhi` read unsigned: `mlo = 2^(16-s)`,
+      `mhi = 0` for shifts `s <= 16`, `mlo = 0`, `mhi = 2^(32-s)` above.
+      `consts` is zero (the 0 compared with); the clamp is unused.
 
     Example:
 
@@ -827,7 +837,7 @@ class TileEltwiseOp(IRDLOperation):
             raise VerifyException(
                 f"n64.tile_eltwise: kind must be one of {', '.join(ELTWISE_KINDS)}"
             )
-        if len(self.inputs) != (2 if kind == "add" else 1):
+        if len(self.inputs) != (2 if kind in ("add", "prelu") else 1):
             raise VerifyException(
                 f"n64.tile_eltwise {kind!r}: wrong number of inputs ({len(self.inputs)})"
             )
@@ -837,13 +847,23 @@ class TileEltwiseOp(IRDLOperation):
             raise VerifyException(
                 f"n64.tile_eltwise: clamp [{lo}, {hi}] is not an int16 range"
             )
-        for value in (*self.inputs, self.out):
+        data = [self.inputs[0]] if kind == "prelu" else list(self.inputs)
+        for value in (*data, self.out):
             typ = value.type
             assert isinstance(typ, DmemType)
             if vectors < 1 or 16 * vectors > typ.size.data:
                 raise VerifyException(
                     f"n64.tile_eltwise: {vectors} vectors do not fit a "
                     f"{typ.size.data}-byte buffer"
+                )
+        if kind == "prelu":
+            table = self.inputs[1].type
+            assert isinstance(table, DmemType)
+            entries, rest = divmod(table.size.data, PRELU_ENTRY_BYTES)
+            if rest or not entries or vectors % entries:
+                raise VerifyException(
+                    "n64.tile_eltwise 'prelu': the table must hold whole "
+                    f"{PRELU_ENTRY_BYTES}-byte entries dividing the vectors"
                 )
         consts = self.consts.type
         assert isinstance(consts, DmemType)

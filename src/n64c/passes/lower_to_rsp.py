@@ -60,6 +60,8 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.backend import acc48_code
+from n64c.backend.pixel_lane_conv import PixelConvLowering
+from n64c.backend.prelu_lowering import lower_prelu
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -67,7 +69,6 @@ from n64c.backend.rsp_emitter import (
     dma_length_word,
     layer_label,
 )
-from n64c.backend.pixel_lane_conv import PixelConvLowering
 from n64c.backend.window_lowering import WindowLowering
 from n64c.dialects import rsp
 from n64c.dialects.n64_pixel_conv import TilePixelConvOp
@@ -515,6 +516,9 @@ class _KernelLowering:
         """A loop over the vectors, unrolled by up to 4."""
         em = self.em
         kind = op.kind.data
+        if kind == "prelu":
+            lower_prelu(self.em, op, self.dmem_offset, self.consts[op.consts])
+            return
         vectors = op.vectors.value.data
         unroll = next(u for u in (4, 2, 1) if vectors % u == 0)
         k, k2 = self.consts[op.consts], self.consts2[op.consts]
@@ -686,7 +690,16 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     if isinstance(eltwise, DenseArrayBase):
         nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())
         transfers = -(-nbytes // chunk) * (inputs + 1)
-        return transfers * DMA_SETUP + (inputs + 1) * nbytes // 8 + 10 * nbytes // 16
+        prelu = any(
+            isinstance(o, TileEltwiseOp) and o.kind.data == "prelu"
+            for o in kernel.body.walk()
+        )
+        per_vector = 24 if prelu else 10
+        return (
+            transfers * DMA_SETUP
+            + (inputs + 1) * nbytes // 8
+            + per_vector * nbytes // 16
+        )
     tiling = kernel.attributes.get("n64.tiling")
     assert isinstance(tiling, DenseArrayBase)
     m, _k, n, rows, chunks = (int(v) for v in tiling.get_values())

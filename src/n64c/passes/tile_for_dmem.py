@@ -74,6 +74,7 @@ from n64c.dialects.n64_quant import (
     QConv2dOp,
     QGemmOp,
     QMaxPoolOp,
+    QPReluOp,
     QRescaleOp,
 )
 from n64c.dialects.n64_tile import (
@@ -91,6 +92,14 @@ from n64c.dialects.n64_tile import (
 )
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
 from n64c.passes.pixel_lane_tiles import choose_conv_kernel
+from n64c.passes.prelu_tiles import (
+    CONSTS_BYTES as PRELU_CONSTS_BYTES,
+)
+from n64c.passes.prelu_tiles import (
+    build_prelu_kernel,
+    prelu_on_rsp,
+    sink_prelu_transposes,
+)
 from n64c.passes.tile_constants import gemm_constants, kernel_consts_bytes, tile_header
 from n64c.passes.window_tiles import (
     alias_reshapes,
@@ -548,8 +557,8 @@ def check_dmem_budget(pass_name: str, dmem: int) -> None:
 @dataclass(frozen=True)
 class TileForDmemPass(ModulePass):
     """Tile every `n64.qgemm`, and every `n64.qadd` (equal shapes),
-    `n64.qrescale` and `n64.qclamp`, into a DMEM tile program
-    (`n64.tile_kernel`).
+    `n64.qrescale` and `n64.qclamp`, and every `n64.qprelu` the layout rule
+    of `prelu_tiles` allows, into a DMEM tile program (`n64.tile_kernel`).
 
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
     about 3488 for an rspq overlay). Option `windows` (default true) also
@@ -570,9 +579,12 @@ class TileForDmemPass(ModulePass):
             e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
         ]
         gemm_ops = [g for g in op.walk() if isinstance(g, QGemmOp)]
+        prelus = [p for p in op.walk() if isinstance(p, QPReluOp)]
         # every kernel's constants stay in DMEM (see allocate-dmem)
-        working = self.dmem - sum(
-            kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise)
+        working = (
+            self.dmem
+            - sum(kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise))
+            - PRELU_CONSTS_BYTES * len(prelus)
         )
         counts: dict[str, int] = {}
         for window in windows:
@@ -595,6 +607,8 @@ class TileForDmemPass(ModulePass):
                 continue  # too wide for DMEM (no width tiling): stays on the CPU
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
         sink_transposes(op)
+        sink_prelu_transposes(op)
+        sink_transposes(op)  # element-wise ops after a moved qprelu
         cancel_transposes(op)
         fold_flatten_into_gemm(op)
         # (sink_transposes replaced element-wise ops by channels-last copies)
@@ -612,6 +626,15 @@ class TileForDmemPass(ModulePass):
             counts[kind] = index + 1
             name = layer_name(elt, f"{kind}{index}")
             Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, working))
+        prelus = [p for p in op.walk() if isinstance(p, QPReluOp) and prelu_on_rsp(p)]
+        for index, prelu in enumerate(prelus):
+            try:
+                kernel = build_prelu_kernel(
+                    prelu, layer_name(prelu, f"prelu{index}"), working
+                )
+            except BudgetError:
+                continue  # a row and its slope table too long: stays on the CPU
+            Rewriter.replace_op(prelu, kernel)
         alias_reshapes(op)
         for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
             if not const.result.uses:
