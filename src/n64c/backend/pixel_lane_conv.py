@@ -131,6 +131,7 @@ class PixelConvLowering:
         em.vop(rsp.VorOp, c16384, zero, k, 8 + 0)  # eight 16384s
         em.vop(rsp.VorOp, ones, zero, k, 8 + 1)  # eight 1s
         self.k, self.zero, self.c16384, self.ones = k, zero, c16384, ones
+        self.pipeline_registers()
         size = g.chunk_bytes
         if g.resident:
             dst = em.gpr()
@@ -273,6 +274,7 @@ class PixelConvLowering:
                 em.xori(self.ring_read, self.ring_read, self.toggle)
 
         self.counted(g.chunks, chunk, "chunk")
+        self.finish_previous()  # the last body's results
 
     def channel_rows(self, record: list[VregType], po_channel: GprType) -> None:
         em, g = self.em, self.g
@@ -300,10 +302,72 @@ class PixelConvLowering:
         """(register, broadcast element) of slot `index` of a record."""
         return record[index // 8], 8 + index % 8
 
-    def units(self, record: list[VregType], tp: GprType, po: GprType) -> None:
-        """The unrolled blocks of one loop body: every chain first (its sum
-        read out to HI/MD), then the shifts, clamps and stores."""
+    def store_plan(self) -> list[tuple[int, int, int | None, int]]:
+        """Per stored pixel of a loop body: (block, lane, window, offset):
+        the `ssv` of lane `lane` of block `block`'s result at `offset` from
+        the body's output pointer plus `256 * window` (None: the pointer)."""
+        g = self.g
+        units = [(r, b) for r in range(g.unroll_rows) for b in range(g.unroll_blocks)]
+        static = g.unroll_blocks == g.m
+        low, high, step = SSV_RANGE
+        width = high - low + step
+        plan: list[tuple[int, int, int | None, int]] = []
+        for index, (r, b) in enumerate(units):
+            for lane in range(8):
+                if (b if static else 0) + lane * g.m >= g.ow:
+                    continue
+                offset = 2 * g.op * (r * g.ow + b + lane * g.m)
+                if low <= offset <= high:
+                    plan.append((index, lane, None, offset))
+                else:
+                    window = (offset - low) // width
+                    plan.append((index, lane, window, offset - width * window))
+        return plan
+
+    def pipeline_registers(self) -> None:
+        """The registers a loop body hands to the next one: each block's
+        sum (HI, MD), its result, the channel's `mult` (broadcast) and the
+        output pointers of its stores. They are set before every loop, so
+        they stay live through all of them."""
         em, g = self.em, self.g
+        units = g.unroll_rows * g.unroll_blocks
+        self.his = [em.vreg() for _ in range(units)]
+        self.mds = [em.vreg() for _ in range(units)]
+        self.ys = [em.vreg() for _ in range(units)]
+        self.mult = em.vreg()
+        for reg in (*self.his, *self.mds, *self.ys, self.mult):
+            em.vop(rsp.VxorOp, reg, self.zero, self.zero)
+        self.plan = self.store_plan()
+        self.prev: dict[int | None, GprType] = {}
+        for _, _, window, _ in self.plan:
+            if window not in self.prev:
+                self.prev[window] = em.gpr()
+                em.addi(self.prev[window], em.zero, self.out + 256 * (window or 0))
+
+    def finish_previous(self) -> None:
+        """Shift, clamp and store the results of the previous loop body
+        (software pipelining: its stores pair with this body's MACs)."""
+        em = self.em
+        sink = em.vreg()
+        for hi, md, y in zip(self.his, self.mds, self.ys, strict=True):
+            em.vop(rsp.VmudnOp, sink, md, self.mult)
+            em.vop(rsp.VmadhOp, y, hi, self.mult)
+        if self.lo > -32768:
+            for y in self.ys:
+                em.vop(rsp.VgeOp, y, y, self.k, 8 + 2)
+        if self.hi < 32767:
+            for y in self.ys:
+                em.vop(rsp.VltOp, y, y, self.k, 8 + 3)
+        for index, lane, window, offset in self.plan:
+            base = self.prev[window]
+            y = self.ys[index]
+            em.emit(rsp.SsvOp(em.value(y), em.value(base), offset, 2 * lane))
+
+    def units(self, record: list[VregType], tp: GprType, po: GprType) -> None:
+        """One loop body: the previous body's read-out and stores, then this
+        body's chains (sums left in HI/MD for the next one)."""
+        em, g = self.em, self.g
+        self.finish_previous()
         units = [(r, b) for r in range(g.unroll_rows) for b in range(g.unroll_blocks)]
         taps = [
             (c, i, j) for c in range(g.c) for i in range(g.kh) for j in range(g.kw)
@@ -313,8 +377,7 @@ class PixelConvLowering:
         mult = self.slot(record, g.taps + HEADER_SLOTS - 1)
         sink = em.vreg()
         x_cache: dict[int, GprType] = {}
-        sums: list[tuple[VregType, VregType]] = []
-        for r, b in units:
+        for (r, b), hi, md in zip(units, self.his, self.mds, strict=True):
             em.vop(rsp.VmudhOp, sink, self.c16384, *bias_hi)
             em.vop(rsp.VmadhOp, sink, self.ones, *bias_lo)
             for n, (c, i, j) in enumerate(taps):
@@ -326,29 +389,8 @@ class PixelConvLowering:
                 x = em.vreg()
                 em.lqv(x, *self.near(tp, offset, x_cache, LQV_RANGE))
                 em.vop(rsp.VmadhOp, sink, x, *self.slot(record, n))
-            hi, md = em.vreg(), em.vreg()
             em.vsar(hi, ACC_HI)
             em.vsar(md, ACC_MD)
-            sums.append((hi, md))
-        results: list[VregType] = []
-        for hi, md in sums:
-            y = em.vreg()
-            em.vop(rsp.VmudnOp, sink, md, *mult)
-            em.vop(rsp.VmadhOp, y, hi, *mult)
-            results.append(y)
-        for y in results:
-            if self.lo > -32768:
-                em.vop(rsp.VgeOp, y, y, self.k, 8 + 2)
-        for y in results:
-            if self.hi < 32767:
-                em.vop(rsp.VltOp, y, y, self.k, 8 + 3)
-        out_cache: dict[int, GprType] = {}
-        static = g.unroll_blocks == g.m
-        for (r, b), y in zip(units, results, strict=True):
-            for lane in range(8):
-                column = (b if static else 0) + lane * g.m
-                if column >= g.ow:
-                    continue
-                offset = 2 * g.op * (r * g.ow + b + lane * g.m)
-                reg, near = self.near(po, offset, out_cache, SSV_RANGE)
-                em.emit(rsp.SsvOp(em.value(y), em.value(reg), near, 2 * lane))
+        em.vop(rsp.VorOp, self.mult, self.zero, *mult)
+        for window, reg in self.prev.items():
+            em.addi(reg, po, 256 * (window or 0))
