@@ -4,6 +4,7 @@ budgets fail with clear messages."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -272,3 +273,28 @@ def test_eltwise_matches_golden_and_z64(
     small = {n: v[:2] for n, v in inputs.items()}
     real = run_rsp_program(program, small, engine="z64")["output"]
     np.testing.assert_array_equal(real, golden[:2])
+
+
+def test_rdram_budget_message_says_what_would_fit() -> None:
+    """Weights over the budget: the message gives the bytes up to the first
+    layer that overflows and for all layers, and whether weights=rom (two
+    staging slots of the largest even and odd layers) would fit."""
+    rng = np.random.default_rng(12)
+    fits_rom = qmlp_module([8, 600, 600, 600, 600, 600, 600, 8], rng)
+    with pytest.raises(BudgetError) as info:
+        lower(fits_rom)
+    message = str(info.value)
+    assert re.search(
+        r"at layer gemm\d: the weights alone need \d+ bytes \(\d+ for all layers\)",
+        message,
+    )
+    assert re.search(
+        r"or keep them in the cartridge with weights=rom \(two staging slots of \d+ \+ \d+ bytes\)",
+        message,
+    )
+    too_big = qgemm_module(np.ones((1000, 1700), np.int16), None, np.full(1700, 16))
+    with pytest.raises(
+        BudgetError,
+        match=r"weights=rom does not fit either: .* \(layer gemm0 alone \d+\)",
+    ):
+        lower(too_big, memory="4MiB")

@@ -164,6 +164,25 @@ class PlanRdramPass(ModulePass):
             "bytes"
         )
 
+    @staticmethod
+    def _rom_hint(
+        order: list[TileKernelOp], sizes: dict[TileKernelOp, int], budget: int
+    ) -> str:
+        """Whether weights=rom would fit: its two staging slots (the largest
+        even and odd segments) against the budget."""
+        slots = [max((sizes[k] for k in order[p::2]), default=0) for p in (0, 1)]
+        if sum(slots) <= budget:
+            return (
+                "; or keep them in the cartridge with weights=rom (two staging "
+                f"slots of {slots[0]} + {slots[1]} bytes)"
+            )
+        largest = max(order, key=lambda k: sizes[k])
+        return (
+            f"; weights=rom does not fit either: its two staging slots need "
+            f"{slots[0]} + {slots[1]} bytes (layer {largest.layer.data} alone "
+            f"{sizes[largest]})"
+        )
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         memory = parse_memory(self.memory)
         if not 0 <= self.reserve < memory:
@@ -181,6 +200,7 @@ class PlanRdramPass(ModulePass):
         weight_offsets: dict[TileKernelOp, int] = {}
         sizes: dict[TileKernelOp, int] = {}
         cursor = 0
+        overflow: tuple[TileKernelOp, int] | None = None
         for kernel in kernels:
             if kernel.weights is None:
                 continue
@@ -189,14 +209,18 @@ class PlanRdramPass(ModulePass):
                 kernel.body.block.args[-1].type.size.data  # type: ignore[attr-defined]
             )
             cursor += sizes[kernel]
-            if cursor > budget and not in_rom:
-                raise BudgetError(
-                    f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
-                    f"{self.reserve}) exceeded by {cursor - budget} bytes at layer "
-                    f"{kernel.layer.data}: the weights alone need {cursor} bytes"
-                    + self._larger_memory_hint(memory)
-                    + "; or keep them in the cartridge with weights=rom"
-                )
+            if cursor > budget and not in_rom and overflow is None:
+                overflow = (kernel, cursor)
+        if overflow is not None:
+            kernel, need = overflow
+            raise BudgetError(
+                f"RDRAM budget of {self.memory} ({budget} bytes after reserving "
+                f"{self.reserve}) exceeded by {need - budget} bytes at layer "
+                f"{kernel.layer.data}: the weights alone need {need} bytes"
+                + (f" ({cursor} for all layers)" if cursor > need else "")
+                + self._larger_memory_hint(memory)
+                + self._rom_hint(list(weight_offsets), sizes, budget)
+            )
         blob_size = cursor
         # where the RSP reads them: the blob itself, or a staging slot
         arena_offsets = dict(weight_offsets)
