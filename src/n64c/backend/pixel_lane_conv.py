@@ -44,7 +44,14 @@ from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
 from n64c.dialects import rsp
 from n64c.dialects.n64_pixel_conv import HEADER_SLOTS, PixelGeometry, TilePixelConvOp
 from n64c.dialects.rsp_types import GprType, VregType
-from n64c.passes.pixel_lane_tiles import MAX_DMA_ROW, pad_slots, zero_row_offset
+from n64c.passes.pixel_lane_tiles import (
+    MAX_DMA_ROW,
+    held_taps,
+    pad_slots,
+    store_plan,
+    window_base,
+    zero_row_offset,
+)
 
 LQV_RANGE = (-1024, 1008, 16)
 SSV_RANGE = (-128, 126, 2)
@@ -241,16 +248,120 @@ class PixelConvLowering:
         self.counted(g.c * g.band_rows, one_row, "fixup")
 
     # ------------------------------------------------------------ compute
+    def pipeline_registers(self) -> None:
+        """The registers one chain hands to the next: its sum (HI, MD), its
+        result, its channel's `mult` (broadcast) and the output pointers of
+        its stores (`prev`). They are set before every loop, so they stay
+        live through all of them."""
+        em, g = self.em, self.g
+        self.hi_sum, self.md_sum, self.y, self.mult = (em.vreg() for _ in range(4))
+        for reg in (self.hi_sum, self.md_sum, self.y, self.mult):
+            em.vop(rsp.VxorOp, reg, self.zero, self.zero)
+        self.plan = store_plan(g)
+        windows = sorted({window for _, window, _ in self.plan})
+        self.prev = {w: em.gpr() for w in windows}
+        for window, reg in self.prev.items():
+            em.addi(reg, em.zero, self.out + window_base(window))
+        self.held = [em.vreg() for _ in range(held_taps(g))]
+        self.record = [em.vreg() for _ in range(g.record_vectors)]
+        self.taps = [
+            (c, i, j) for c in range(g.c) for i in range(g.kh) for j in range(g.kw)
+        ]
+
+    def slot(self, record: list[VregType], index: int) -> tuple[VregType, int]:
+        """(register, broadcast element) of slot `index` of a record."""
+        return record[index // 8], 8 + index % 8
+
+    def tap_offset(self, n: int) -> int:
+        """Band offset of tap `n` of block 0 of output row 0."""
+        g = self.g
+        c, i, j = self.taps[n]
+        return c * g.channel_band_bytes + i * g.dh * g.row_bytes + j * g.dw * 16
+
+    def read_out(self) -> None:
+        """The previous chain's `sat16(acc >> s)` (ACC is free again)."""
+        em = self.em
+        sink = em.vreg()
+        em.vop(rsp.VmudnOp, sink, self.md_sum, self.mult)
+        em.vop(rsp.VmadhOp, self.y, self.hi_sum, self.mult)
+
+    def clamp(self) -> None:
+        """Clamp the previous chain's result."""
+        em = self.em
+        if self.lo > -32768:
+            em.vop(rsp.VgeOp, self.y, self.y, self.k, 8 + 2)
+        if self.hi < 32767:
+            em.vop(rsp.VltOp, self.y, self.y, self.k, 8 + 3)
+
+    def store(self, bases: dict[int, GprType]) -> None:
+        """Store the previous chain's pixels, lane `k` at `bases[window] +
+        offset`."""
+        em = self.em
+        for lane, window, offset in self.plan:
+            em.emit(
+                rsp.SsvOp(
+                    em.value(self.y), em.value(bases[window]), offset, 2 * lane
+                )
+            )
+
+    def chain(self, rec: GprType, tp: GprType, bases: dict[int, GprType]) -> None:
+        """One output channel of one block, software-pipelined: the previous
+        chain's read-out and clamp run among this one's first MACs (the
+        clamps write ACC_LO and VCC, which the sums in ACC[47:16] never
+        read) and its stores pair with the MACs of the held inputs, which
+        come last (a store must follow every earlier load of DMEM); each
+        record register is reloaded with the next channel's record (at
+        `rec + record_bytes`) after its last use."""
+        em, g = self.em, self.g
+        record = self.record
+        held = len(self.held)
+        order = [*range(held, g.taps), *range(held)]
+        last_use: dict[int, int] = {}
+        for position, n in enumerate(order):
+            last_use[n // 8] = position
+        last_use[(g.taps + HEADER_SLOTS - 1) // 8] = len(order)  # bias and mult
+        self.read_out()
+        cache: dict[int, GprType] = {}
+        sink = em.vreg()
+
+        def reload(position: int) -> None:
+            for v, last in last_use.items():
+                if last == position:
+                    em.lqv(record[v], rec, g.record_bytes + 16 * v)
+
+        for position, n in enumerate(order):
+            if position == g.taps - held:  # the streamed inputs are loaded
+                self.store(bases)
+            if n < held:
+                x = self.held[n]
+            else:
+                x = em.vreg()
+                em.lqv(x, *self.near(tp, self.tap_offset(n), cache, LQV_RANGE))
+            op = rsp.VmudhOp if position == 0 else rsp.VmadhOp
+            em.vop(op, sink, x, *self.slot(record, n))
+            reload(position)
+            if position == min(1, g.taps - 1):
+                self.clamp()
+        em.vop(rsp.VmadhOp, sink, self.c16384, *self.slot(record, g.taps))
+        em.vop(rsp.VmadhOp, sink, self.ones, *self.slot(record, g.taps + 1))
+        em.vsar(self.hi_sum, ACC_HI)
+        em.vsar(self.md_sum, ACC_MD)
+        if held == g.taps:
+            self.store(bases)
+        mult = self.slot(record, g.taps + HEADER_SLOTS - 1)
+        em.vop(rsp.VorOp, self.mult, self.zero, *mult)
+        reload(len(order))
+
     def compute_tile(self) -> None:
         em, g = self.em, self.g
-        rec = em.gpr()
+        rec_chunk = em.gpr()
         w_next: GprType | None = None
         if g.resident:
-            em.addi(rec, em.zero, self.wbuf)
+            em.addi(rec_chunk, em.zero, self.wbuf)
         else:
             w_next = self.copy(self.base, self.w_off + g.chunk_bytes)
-        po_channel = em.gpr()
-        em.addi(po_channel, em.zero, self.out)
+        po_chunk = em.gpr()
+        em.addi(po_chunk, em.zero, self.out)
 
         def chunk() -> None:
             if w_next is not None:
@@ -259,138 +370,54 @@ class PixelConvLowering:
                 em.xori(self.ring_write, self.ring_write, self.toggle)
                 self.bump(w_next, size)
                 em.wait_dma_slot()
-                em.addi(rec, self.ring_read, 0)
+                em.addi(rec_chunk, self.ring_read, 0)
+            tp_row = em.gpr()
+            em.addi(tp_row, em.zero, self.band)
+            po_row = self.copy(po_chunk)
 
-            def channel() -> None:
-                record = [em.vreg() for _ in range(g.record_vectors)]
-                for v, reg in enumerate(record):
-                    em.lqv(reg, rec, 16 * v)
-                self.channel_rows(record, po_channel)
-                em.addi(rec, rec, g.record_bytes)
-                em.addi(po_channel, po_channel, 2)
+            def row() -> None:
+                tp = self.copy(tp_row)
+                po = self.copy(po_row)
 
-            self.counted(g.chunk, channel, "channel")
+                def block() -> None:
+                    self.block(rec_chunk, tp, po)
+                    self.bump(tp, g.sw * 16)
+                    self.bump(po, 2 * g.op)
+
+                self.counted(g.m, block, "block")
+                self.bump(tp_row, g.sh * g.row_bytes)
+                self.bump(po_row, g.out_row_bytes)
+
+            self.counted(g.tile_rows, row, "row")
             if w_next is not None:
                 em.xori(self.ring_read, self.ring_read, self.toggle)
+            self.bump(po_chunk, 2 * g.chunk)
 
         self.counted(g.chunks, chunk, "chunk")
-        self.finish_previous()  # the last body's results
+        self.read_out()  # the last chain's results
+        self.clamp()
+        self.store(self.prev)
 
-    def channel_rows(self, record: list[VregType], po_channel: GprType) -> None:
+    def block(self, rec_chunk: GprType, tp: GprType, po: GprType) -> None:
+        """Every output channel of the chunk for one block of 8 pixels: the
+        block's first taps stay in registers for all channels."""
         em, g = self.em, self.g
-        tp_row = em.gpr()
-        em.addi(tp_row, em.zero, self.band)
-        po_row = self.copy(po_channel)
-        ur, ub = g.unroll_rows, g.unroll_blocks
+        cache: dict[int, GprType] = {}
+        for n, reg in enumerate(self.held):
+            em.lqv(reg, *self.near(tp, self.tap_offset(n), cache, LQV_RANGE))
+        rec = self.copy(rec_chunk)
+        for v, reg in enumerate(self.record):
+            em.lqv(reg, rec, 16 * v)
+        current = {w: self.copy(po, window_base(w)) for w in self.prev}
+        # the first channel stores the chain before it (another block)
+        self.chain(rec, tp, self.prev)
 
-        def row_group() -> None:
-            tp = self.copy(tp_row)
-            po = self.copy(po_row)
+        def next_channel() -> None:
+            em.addi(rec, rec, g.record_bytes)
+            self.chain(rec, tp, current)  # stores the previous channel
+            for reg in current.values():
+                em.addi(reg, reg, 2)
 
-            def block_group() -> None:
-                self.units(record, tp, po)
-                self.bump(tp, ub * g.sw * 16)
-                self.bump(po, ub * g.op * 2)
-
-            self.counted(g.m // ub, block_group, "blocks")
-            self.bump(tp_row, ur * g.sh * g.row_bytes)
-            self.bump(po_row, ur * g.out_row_bytes)
-
-        self.counted(g.tile_rows // ur, row_group, "rows")
-
-    def slot(self, record: list[VregType], index: int) -> tuple[VregType, int]:
-        """(register, broadcast element) of slot `index` of a record."""
-        return record[index // 8], 8 + index % 8
-
-    def store_plan(self) -> list[tuple[int, int, int | None, int]]:
-        """Per stored pixel of a loop body: (block, lane, window, offset):
-        the `ssv` of lane `lane` of block `block`'s result at `offset` from
-        the body's output pointer plus `256 * window` (None: the pointer)."""
-        g = self.g
-        units = [(r, b) for r in range(g.unroll_rows) for b in range(g.unroll_blocks)]
-        static = g.unroll_blocks == g.m
-        low, high, step = SSV_RANGE
-        width = high - low + step
-        plan: list[tuple[int, int, int | None, int]] = []
-        for index, (r, b) in enumerate(units):
-            for lane in range(8):
-                if (b if static else 0) + lane * g.m >= g.ow:
-                    continue
-                offset = 2 * g.op * (r * g.ow + b + lane * g.m)
-                if low <= offset <= high:
-                    plan.append((index, lane, None, offset))
-                else:
-                    window = (offset - low) // width
-                    plan.append((index, lane, window, offset - width * window))
-        return plan
-
-    def pipeline_registers(self) -> None:
-        """The registers a loop body hands to the next one: each block's
-        sum (HI, MD), its result, the channel's `mult` (broadcast) and the
-        output pointers of its stores. They are set before every loop, so
-        they stay live through all of them."""
-        em, g = self.em, self.g
-        units = g.unroll_rows * g.unroll_blocks
-        self.his = [em.vreg() for _ in range(units)]
-        self.mds = [em.vreg() for _ in range(units)]
-        self.ys = [em.vreg() for _ in range(units)]
-        self.mult = em.vreg()
-        for reg in (*self.his, *self.mds, *self.ys, self.mult):
-            em.vop(rsp.VxorOp, reg, self.zero, self.zero)
-        self.plan = self.store_plan()
-        self.prev: dict[int | None, GprType] = {}
-        for _, _, window, _ in self.plan:
-            if window not in self.prev:
-                self.prev[window] = em.gpr()
-                em.addi(self.prev[window], em.zero, self.out + 256 * (window or 0))
-
-    def finish_previous(self) -> None:
-        """Shift, clamp and store the results of the previous loop body
-        (software pipelining: its stores pair with this body's MACs)."""
-        em = self.em
-        sink = em.vreg()
-        for hi, md, y in zip(self.his, self.mds, self.ys, strict=True):
-            em.vop(rsp.VmudnOp, sink, md, self.mult)
-            em.vop(rsp.VmadhOp, y, hi, self.mult)
-        if self.lo > -32768:
-            for y in self.ys:
-                em.vop(rsp.VgeOp, y, y, self.k, 8 + 2)
-        if self.hi < 32767:
-            for y in self.ys:
-                em.vop(rsp.VltOp, y, y, self.k, 8 + 3)
-        for index, lane, window, offset in self.plan:
-            base = self.prev[window]
-            y = self.ys[index]
-            em.emit(rsp.SsvOp(em.value(y), em.value(base), offset, 2 * lane))
-
-    def units(self, record: list[VregType], tp: GprType, po: GprType) -> None:
-        """One loop body: the previous body's read-out and stores, then this
-        body's chains (sums left in HI/MD for the next one)."""
-        em, g = self.em, self.g
-        self.finish_previous()
-        units = [(r, b) for r in range(g.unroll_rows) for b in range(g.unroll_blocks)]
-        taps = [
-            (c, i, j) for c in range(g.c) for i in range(g.kh) for j in range(g.kw)
-        ]
-        bias_hi = self.slot(record, g.taps)
-        bias_lo = self.slot(record, g.taps + 1)
-        mult = self.slot(record, g.taps + HEADER_SLOTS - 1)
-        sink = em.vreg()
-        x_cache: dict[int, GprType] = {}
-        for (r, b), hi, md in zip(units, self.his, self.mds, strict=True):
-            em.vop(rsp.VmudhOp, sink, self.c16384, *bias_hi)
-            em.vop(rsp.VmadhOp, sink, self.ones, *bias_lo)
-            for n, (c, i, j) in enumerate(taps):
-                offset = (
-                    c * g.channel_band_bytes
-                    + (r * g.sh + i * g.dh) * g.row_bytes
-                    + (b * g.sw + j * g.dw) * 16
-                )
-                x = em.vreg()
-                em.lqv(x, *self.near(tp, offset, x_cache, LQV_RANGE))
-                em.vop(rsp.VmadhOp, sink, x, *self.slot(record, n))
-            em.vsar(hi, ACC_HI)
-            em.vsar(md, ACC_MD)
-        em.vop(rsp.VorOp, self.mult, self.zero, *mult)
+        self.counted(g.chunk - 1, next_channel, "channel")
         for window, reg in self.prev.items():
-            em.addi(reg, po, 256 * (window or 0))
+            em.addi(reg, current[window], 0)

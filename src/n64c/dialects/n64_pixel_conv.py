@@ -55,8 +55,6 @@ PIXEL_FIELDS = (
     "tile_rows",
     "resident",
     "chunk",
-    "unroll_rows",
-    "unroll_blocks",
 )
 """The geometry of `n64.tile_pixel_conv`, in the order of its array."""
 
@@ -72,8 +70,7 @@ class PixelGeometry:
     `tile_rows` output rows per spatial tile (the band of their input rows
     of all channels stays in DMEM), `resident` (1: all channel records in
     DMEM, loaded once; 0: chunks of `chunk` channels stream through a
-    two-slot ring), `unroll_rows` x `unroll_blocks` blocks per unrolled
-    loop body.
+    two-slot ring).
     """
 
     n: int
@@ -97,8 +94,6 @@ class PixelGeometry:
     tile_rows: int
     resident: int
     chunk: int
-    unroll_rows: int
-    unroll_blocks: int
 
     def __init__(self, values: Sequence[int]) -> None:
         if len(values) != len(PIXEL_FIELDS):
@@ -168,10 +163,11 @@ class PixelGeometry:
     def out_bytes(self) -> int:
         """The output buffer: `tile_rows` output rows, plus room for the
         lanes past the last column of the last row when a block loop stores
-        lanes it cannot tell apart (they land on later pixels, which are
-        written afterwards, or here)."""
+        lanes it cannot tell apart (the block loop stores lane `k` whenever
+        block 0 has that pixel: past the row's end it lands on a pixel of the
+        next row, written afterwards, or here)."""
         slack = 0
-        if not self.full_lanes and self.unroll_blocks != self.m:
+        if not self.full_lanes and self.m > 1:
             slack = 2 * (8 * self.m - self.ow) * self.op
         return self.tile_rows * self.out_row_bytes + (slack + 15) // 16 * 16
 
@@ -202,7 +198,7 @@ class TilePixelConvOp(IRDLOperation):
 
     ```mlir
     n64.tile_pixel_conv %xr, %yr, %wr, %band, %out, %k, %w {geometry = array<i64:
-        1, 1, 8, 8, 8, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 8, 1, 8, 1, 1>,
+        1, 1, 8, 8, 8, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 8, 1, 8>,
         clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
         : !n64.rdram<384>, !n64.rdram<1024>, !n64.rdram<560>, !n64.dmem<480>,
           !n64.dmem<1024>, !n64.dmem<16>, !n64.dmem<256>
@@ -255,15 +251,9 @@ class TilePixelConvOp(IRDLOperation):
                 "n64.tile_pixel_conv: m must be ceil(ow / 8) and wt the strip width "
                 "(m - 1) * sw + (kw - 1) * dw + 1"
             )
-        if g.oh % g.tile_rows or g.tile_rows % g.unroll_rows or g.m % g.unroll_blocks:
+        if g.oh % g.tile_rows:
             raise VerifyException(
-                "n64.tile_pixel_conv: tile rows divide the output height, unrolled "
-                "rows the tile rows and unrolled blocks the blocks of a row"
-            )
-        if g.unroll_rows > 1 and g.unroll_blocks != g.m:
-            raise VerifyException(
-                "n64.tile_pixel_conv: several rows per loop body need every block "
-                "of a row in it"
+                "n64.tile_pixel_conv: tile rows divide the output height"
             )
         if g.op % 8 or g.op < g.o or g.chunk * g.chunks > g.op:
             raise VerifyException(

@@ -59,10 +59,11 @@ MAX_PIXEL_CHANNELS = 4
 MAX_RECORD_VECTORS = 8
 """Vectors of one channel's weights held in registers (taps * channels + 3
 slots): at most 61 weights per output channel."""
-MAX_UNROLL = 4
-"""Blocks of 8 pixels per unrolled loop body (their sums wait in registers)."""
-MAX_BODY_INSTRUCTIONS = 400
-"""Code of one unrolled loop body (IMEM)."""
+VECTOR_REGISTERS = 32
+FIXED_REGISTERS = 14
+"""Vector registers a chain needs besides its record and the held inputs:
+4 constants, the previous chain's HI, MD, result and mult, the
+accumulator sink, and room for streamed inputs in flight."""
 RING_CHUNK = 8
 """Output channels per streamed weight chunk."""
 MAX_DMA_ROW = 4096
@@ -96,29 +97,32 @@ def gather_indices(g: PixelGeometry) -> list[int]:
     return [max(col, 0) for col in strip_columns(g)]
 
 
-def body_instructions(taps: int, units: int) -> int:
-    """Instructions of an unrolled loop body of `units` blocks."""
-    return units * (2 * taps + 20)
+def store_plan(g: PixelGeometry) -> list[tuple[int, int, int]]:
+    """Per stored lane of a block's result: (lane, window, offset), the
+    `ssv` going to `window_base(window) + offset` from the block's output
+    position (`offset` in the instruction's range [-128, 126]). Lanes past
+    the row's end for block 0 are left out."""
+    plan: list[tuple[int, int, int]] = []
+    for lane in range(8):
+        if lane * g.m >= g.ow:
+            continue
+        byte = 2 * g.op * lane * g.m
+        window = byte // 256
+        plan.append((lane, window, byte - window_base(window)))
+    return plan
 
 
-def _unroll(taps: int, m: int, rows: int) -> tuple[int, int]:
-    """(rows, blocks) per unrolled loop body."""
-    ub = next(
-        b
-        for b in _divisors_desc(m)
-        if b <= MAX_UNROLL and body_instructions(taps, b) <= MAX_BODY_INSTRUCTIONS
-        or b == 1
-    )
-    ur = 1
-    if ub == m:
-        ur = next(
-            r
-            for r in _divisors_desc(rows)
-            if r * ub <= MAX_UNROLL
-            and body_instructions(taps, r * ub) <= MAX_BODY_INSTRUCTIONS
-            or r == 1
-        )
-    return ur, ub
+def window_base(window: int) -> int:
+    """Offset of the base register of store window `window` from the
+    block's output position (each window spans 256 bytes)."""
+    return 256 * window + 128
+
+
+def held_taps(g: PixelGeometry) -> int:
+    """Input vectors of a block kept in registers for all output channels:
+    what the 32 vector registers leave beside the record, the constants,
+    the pipelined sum and four streamed inputs."""
+    return max(0, min(g.taps, VECTOR_REGISTERS - FIXED_REGISTERS - g.record_vectors))
 
 
 def _geometry(**fields: int) -> PixelGeometry:
@@ -133,16 +137,14 @@ def estimate_pixel_cycles(g: PixelGeometry, lo: int = 0, hi: int = 32767) -> int
     band = rows * (dma_cycles(True, 1, g.row_bytes) + 10) + 20
     fixup = rows * (len(pad_slots(g)) + 6)
     clamps = (lo > -32768) + (hi < 32767)
-    lanes = min(8, g.ow) if g.m == 1 else 8 * g.ow // (8 * g.m) or 1
-    vector = g.taps + 6 + clamps
-    scalar = g.taps + lanes
-    units = g.unroll_rows * g.unroll_blocks
-    unit = max(vector, scalar) + 2 + (6 if units == 1 else 0)
-    groups = (g.tile_rows // g.unroll_rows) * (g.m // g.unroll_blocks)
-    windows = -(-g.unroll_rows * g.out_row_bytes // 256) + 1
-    group = windows + g.band_bytes // 2048 + 8
-    channel = g.record_vectors + 8 + groups * (group + units * unit)
-    compute = g.chunk * channel + 12
+    stores = len(store_plan(g))
+    windows = len({w for _, w, _ in store_plan(g)})
+    held = held_taps(g)
+    vector = g.taps + 7 + clamps
+    scalar = g.record_vectors + g.taps - held + stores + windows + 4
+    chain = max(vector, scalar) + 2
+    block = held + 2 * windows + 8 + g.chunk * chain
+    compute = g.tile_rows * g.m * block + 20
     if not g.resident:
         compute = max(compute, dma_cycles(True, 1, g.chunk_bytes) + 12)
     out_rows = 1 if g.tile_rows * g.out_row_bytes <= MAX_DMA_ROW else g.tile_rows
@@ -183,12 +185,10 @@ def plan_pixel_conv(
     for resident in (1, 0):
         chunk = o if resident else min(RING_CHUNK, op)
         for rows in _divisors_desc(oh):
-            ur, ub = _unroll(c * kh * kw, m, rows)
             geo = _geometry(
                 n=n, c=c, h=h, w=w, oh=oh, ow=ow, o=o, op=op, kh=kh, kw=kw,
                 sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, m=m, wt=wt,
                 tile_rows=rows, resident=resident, chunk=chunk,
-                unroll_rows=ur, unroll_blocks=ub,
             )  # fmt: skip
             need = geo.dmem_bytes
             smallest = need if not smallest else min(smallest, need)
