@@ -54,6 +54,8 @@ from n64c.passes.pixel_lane_tiles import (
 )
 
 LQV_RANGE = (-1024, 1008, 16)
+LEAD_TAPS = 4
+"""Held inputs a chain starts with while its first streamed inputs load."""
 SSV_RANGE = (-128, 126, 2)
 
 
@@ -196,9 +198,35 @@ class PixelConvLowering:
 
     # --------------------------------------------------------------- band
     def load_band(self, row: GprType, ih0: GprType) -> None:
-        """One DMA per channel and band row: strip row `ih0 + r` of the
-        channel, or the zero row outside the image; then wait."""
+        """The band of every channel, then wait. Inside the image a channel's
+        band rows are one block in RDRAM and in DMEM: one DMA per channel.
+        Near the top or bottom edge, one DMA per row: strip row `ih0 + r`,
+        or the zero row outside the image."""
         em, g = self.em, self.g
+        whole = g.channel_band_bytes
+        if whole <= MAX_DMA_ROW:
+            block = dma_length_word(whole, 1, whole)
+        else:
+            block = dma_length_word(g.row_bytes, g.band_rows, g.row_bytes)
+        edge, done = em.label("band_edge"), em.label("band_done")
+        if g.band_rows <= g.h:  # else every band reaches outside the image
+            inside = em.gpr()
+            # 0 <= ih0 <= h - band_rows, as one unsigned compare
+            em.emit(rsp.SltiuOp(em.value(ih0), g.h - g.band_rows + 1, rt=inside))
+            em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), edge))
+            em.emit(rsp.NopOp())
+            src_block, dst_block = self.copy(row), em.gpr()
+            em.addi(dst_block, em.zero, self.band)
+
+            def channel_block() -> None:
+                em.dma(dst_block, src_block, block, to_rdram=False)
+                self.bump(src_block, g.h * g.row_bytes)
+                self.bump(dst_block, whole)
+
+            self.counted(g.c, channel_block, "band_channel")
+            em.emit(rsp.JOp(done))
+            em.emit(rsp.NopOp())
+        em.place_label(edge)
         src_channel = self.copy(row)
         dst = em.gpr()
         em.addi(dst, em.zero, self.band)
@@ -227,6 +255,7 @@ class PixelConvLowering:
             self.bump(src_channel, g.h * g.row_bytes)
 
         self.counted(g.c, channel, "band_channel")
+        em.place_label(done)
         em.wait_dma_idle()
 
     def fixup(self) -> None:
@@ -315,7 +344,10 @@ class PixelConvLowering:
         em, g = self.em, self.g
         record = self.record
         held = len(self.held)
-        order = [*range(held, g.taps), *range(held)]
+        # a few held inputs first (no load to wait for), then the streamed
+        # ones, then the other held ones
+        lead = min(held, LEAD_TAPS)
+        order = [*range(lead), *range(held, g.taps), *range(lead, held)]
         last_use: dict[int, int] = {}
         for position, n in enumerate(order):
             last_use[n // 8] = position
@@ -330,7 +362,7 @@ class PixelConvLowering:
                     em.lqv(record[v], rec, g.record_bytes + 16 * v)
 
         for position, n in enumerate(order):
-            if position == g.taps - held:  # the streamed inputs are loaded
+            if position == lead + g.taps - held:  # the streamed inputs are loaded
                 self.store(bases)
             if n < held:
                 x = self.held[n]
