@@ -348,6 +348,7 @@ class PixelConvLowering:
         # ones, then the other held ones
         lead = min(held, LEAD_TAPS)
         order = [*range(lead), *range(held, g.taps), *range(lead, held)]
+        store_at = lead + g.taps - held
         last_use: dict[int, int] = {}
         for position, n in enumerate(order):
             last_use[n // 8] = position
@@ -362,7 +363,7 @@ class PixelConvLowering:
                     em.lqv(record[v], rec, g.record_bytes + 16 * v)
 
         for position, n in enumerate(order):
-            if position == lead + g.taps - held:  # the streamed inputs are loaded
+            if position == store_at:  # the streamed inputs are loaded
                 self.store(bases)
             if n < held:
                 x = self.held[n]
@@ -378,7 +379,7 @@ class PixelConvLowering:
         em.vop(rsp.VmadhOp, sink, self.ones, *self.slot(record, g.taps + 1))
         em.vsar(self.hi_sum, ACC_HI)
         em.vsar(self.md_sum, ACC_MD)
-        if held == g.taps:
+        if store_at >= g.taps:
             self.store(bases)
         mult = self.slot(record, g.taps + HEADER_SLOTS - 1)
         em.vop(rsp.VorOp, self.mult, self.zero, *mult)

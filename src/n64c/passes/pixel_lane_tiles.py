@@ -134,7 +134,16 @@ def estimate_pixel_cycles(g: PixelGeometry, lo: int = 0, hi: int = 32767) -> int
     docstring); `lo`/`hi` the clamp (a compare each when not the int16
     range)."""
     rows = g.c * g.band_rows
-    band = rows * (dma_cycles(True, 1, g.row_bytes) + 10) + 20
+    edge_band = rows * (dma_cycles(True, 1, g.row_bytes) + 12) + 20
+    whole = g.channel_band_bytes
+    block = (
+        dma_cycles(True, 1, whole)
+        if whole <= MAX_DMA_ROW
+        else dma_cycles(True, g.band_rows, g.row_bytes)
+    )
+    inner_band = g.c * (block + 8) + 20
+    starts = [t * g.tile_rows * g.sh - g.pt for t in range(g.tiles)]
+    inner = sum(0 <= s <= g.h - g.band_rows for s in starts)
     fixup = rows * (len(pad_slots(g)) + 6)
     clamps = (lo > -32768) + (hi < 32767)
     stores = len(store_plan(g))
@@ -149,9 +158,10 @@ def estimate_pixel_cycles(g: PixelGeometry, lo: int = 0, hi: int = 32767) -> int
         compute = max(compute, dma_cycles(True, 1, g.chunk_bytes) + 12)
     out_rows = 1 if g.tile_rows * g.out_row_bytes <= MAX_DMA_ROW else g.tile_rows
     out = dma_cycles(False, out_rows, g.tile_rows * g.out_row_bytes // out_rows) + 12
-    per_tile = band + fixup + g.chunks * compute + out + 20
+    per_tile = fixup + g.chunks * compute + out + 20
+    band = inner * inner_band + (g.tiles - inner) * edge_band
     once = dma_cycles(True, 1, g.chunk_bytes) + 60
-    return once + g.n * g.tiles * per_tile
+    return once + g.n * (g.tiles * per_tile + band)
 
 
 def plan_pixel_conv(
