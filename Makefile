@@ -30,4 +30,4 @@ lint: setup
 	$(BIN)/pyright
 
 bench: setup
-	cd benchmarks && ../$(BIN)/asv run --python=same --quick
+	cd benchmarks && ../$(BIN)/asv machine --yes >/dev/null && ../$(BIN)/asv run --python=same --quick
