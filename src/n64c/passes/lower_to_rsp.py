@@ -690,11 +690,11 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     if isinstance(eltwise, DenseArrayBase):
         nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())
         transfers = -(-nbytes // chunk) * (inputs + 1)
-        prelu = any(
-            isinstance(o, TileEltwiseOp) and o.kind.data == "prelu"
-            for o in kernel.body.walk()
-        )
-        per_vector = 24 if prelu else 10
+        kinds = {
+            o.kind.data for o in kernel.body.walk() if isinstance(o, TileEltwiseOp)
+        }
+        # no compute at all: a DMA-only copy (a channel slice)
+        per_vector = 24 if "prelu" in kinds else 10 if kinds else 0
         return (
             transfers * DMA_SETUP
             + (inputs + 1) * nbytes // 8

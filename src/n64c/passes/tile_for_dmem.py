@@ -76,6 +76,7 @@ from n64c.dialects.n64_quant import (
     QMaxPoolOp,
     QPReluOp,
     QRescaleOp,
+    QSliceOp,
 )
 from n64c.dialects.n64_tile import (
     DmaInOp,
@@ -99,6 +100,11 @@ from n64c.passes.prelu_tiles import (
     build_prelu_kernel,
     prelu_on_rsp,
     sink_prelu_transposes,
+)
+from n64c.passes.slice_tiles import (
+    build_slice_kernel,
+    sink_slice_transposes,
+    slice_on_rsp,
 )
 from n64c.passes.tile_constants import gemm_constants, kernel_consts_bytes, tile_header
 from n64c.passes.window_tiles import (
@@ -557,8 +563,9 @@ def check_dmem_budget(pass_name: str, dmem: int) -> None:
 @dataclass(frozen=True)
 class TileForDmemPass(ModulePass):
     """Tile every `n64.qgemm`, and every `n64.qadd` (equal shapes),
-    `n64.qrescale` and `n64.qclamp`, and every `n64.qprelu` the layout rule
-    of `prelu_tiles` allows, into a DMEM tile program (`n64.tile_kernel`).
+    `n64.qrescale` and `n64.qclamp`, every `n64.qprelu` the layout rule
+    of `prelu_tiles` allows and every channel `n64.qslice` of `slice_tiles`,
+    into a DMEM tile program (`n64.tile_kernel`).
 
     Option `dmem` is the DMEM budget in bytes (4096 for a whole-RSP ucode,
     about 3488 for an rspq overlay). Option `windows` (default true) also
@@ -608,7 +615,8 @@ class TileForDmemPass(ModulePass):
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
         sink_transposes(op)
         sink_prelu_transposes(op)
-        sink_transposes(op)  # element-wise ops after a moved qprelu
+        sink_slice_transposes(op)
+        sink_transposes(op)  # element-wise ops after a moved qprelu or qslice
         cancel_transposes(op)
         fold_flatten_into_gemm(op)
         # (sink_transposes replaced element-wise ops by channels-last copies)
@@ -635,6 +643,15 @@ class TileForDmemPass(ModulePass):
             except BudgetError:
                 continue  # a row and its slope table too long: stays on the CPU
             Rewriter.replace_op(prelu, kernel)
+        slices = [s for s in op.walk() if isinstance(s, QSliceOp) and slice_on_rsp(s)]
+        for index, piece in enumerate(slices):
+            try:
+                kernel = build_slice_kernel(
+                    piece, layer_name(piece, f"slice{index}"), working
+                )
+            except BudgetError:
+                continue  # a row too long for DMEM: stays on the CPU
+            Rewriter.replace_op(piece, kernel)
         alias_reshapes(op)
         for const in [c for c in op.walk() if isinstance(c, ConstantOp)]:
             if not const.result.uses:
