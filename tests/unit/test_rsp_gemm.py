@@ -9,9 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from onnx import TensorProto, helper, numpy_helper
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+from n64c.api import compile as compile_model
 from n64c.backend.gemm_layer import qeltwise_module, qgemm_module, qmlp_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
 from n64c.dialects.n64_tile import TileMatmulOp
@@ -298,3 +300,33 @@ def test_rdram_budget_message_says_what_would_fit() -> None:
         match=r"weights=rom does not fit either: .* \(layer gemm0 alone \d+\)",
     ):
         lower(too_big, memory="4MiB")
+
+
+def test_conv_flatten_long_gemm_end_to_end() -> None:
+    """AlexNet's shape in small: a conv, Flatten and a Gemm over 2304
+    features (a row of x too long for DMEM, streamed) compile, the Gemm
+    reads the conv's channels-last output in the same RSP run, and sim,
+    z64 and the golden model agree."""
+    rng = np.random.default_rng(21)
+    w1 = (rng.standard_normal((16, 3, 3, 3)) / np.sqrt(27)).astype(np.float32)
+    w2 = (rng.standard_normal((2304, 10)) / np.sqrt(2304)).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("Flatten", ["r"], ["f"]),
+        helper.make_node("Gemm", ["f", "w2"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "long_gemm",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    compiled = compile_model(model)
+    assert [i.layers for i in compiled.program.invocations] == [("conv0", "gemm0")]
+    x = rng.uniform(-1.0, 1.0, (3, 1, 3, 12, 12)).astype(np.float32)
+    golden = compiled.run(x, "int")
+    np.testing.assert_array_equal(compiled.run(x, "sim"), golden)
+    np.testing.assert_array_equal(compiled.run(x[:1], "z64"), golden[:1])
