@@ -9,8 +9,10 @@
 
 Engines of :meth:`CompiledModel.run`: ``float`` (reference interpreter of
 the imported graph), ``int`` (golden integer model of the quantised graph),
-``sim`` (the generated RSP code on n64c's simulator, batches in lockstep)
-and ``z64`` (the generated RSP code on the mupen64plus-rsp-z64 core).
+``sim`` (the generated RSP code on n64c's simulator, batches in lockstep),
+``z64`` (the generated RSP code on the mupen64plus-rsp-z64 core),
+``native`` (the generated C built for the host, each RSP run on the z64
+core) and ``mupen64plus`` (the whole program as a ROM on the emulator).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from n64c.report_schema import LOAD_SCHEMA, check_report
 if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
-ENGINES = ("float", "int", "sim", "z64", "mupen64plus")
+ENGINES = ("float", "int", "sim", "z64", "native", "mupen64plus")
 RSP_CLOCK_HZ = 62_500_000
 PEAK_MACS_PER_CYCLE = 8
 DMEM_BYTES = 4096
@@ -154,6 +156,11 @@ class CompiledModel:
             from n64c.sim.int_engine import run_int
 
             return run_int(self.quantized, inputs)
+        if engine == "native":
+            from n64c.backend.host_runtime.engine import run_native_engine
+
+            self.last_cycles = None
+            return run_native_engine(self, inputs)
         if engine == "mupen64plus":
             from n64c.backend.rom.engine import run_on_emulator
 

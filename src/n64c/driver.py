@@ -2,7 +2,8 @@
 
 Engines: `float` (reference interpreter of the imported graph), `int` (golden
 integer model of the quantised graph), `sim` (generated RSP code on the
-simulator), `z64` (generated RSP code on the real RSP core) and
+simulator), `z64` (generated RSP code on the real RSP core), `native`
+(the generated C built for the host, each RSP run on the z64 core) and
 `mupen64plus` (the whole program, CPU and RSP, as a ROM on the emulator).
 """
 
@@ -18,7 +19,7 @@ from n64c.errors import InvalidInputError, N64cError
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
 
-ENGINES = ("float", "int", "sim", "z64", "mupen64plus")
+ENGINES = ("float", "int", "sim", "z64", "native", "mupen64plus")
 
 
 def load_arrays(path: Path, names: list[str], what: str) -> dict[str, np.ndarray]:
@@ -296,7 +297,7 @@ def run_engine(
         quantize_int16(quantized, calibration)
         outputs, overflow = run_int_checked(quantized, inputs)
         return outputs, None, describe_overflow(quantized, overflow)
-    if engine in ("sim", "z64", "mupen64plus"):
+    if engine in ("sim", "z64", "native", "mupen64plus"):
         from n64c.api import compile
 
         compiled = compile(module, calibration=calibration)

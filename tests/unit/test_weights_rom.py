@@ -292,27 +292,36 @@ def test_weights_over_4mib_run_from_the_cartridge(tmp_path: Path) -> None:
 def test_cli_weights_rom(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["compile", str(EXAMPLES / "mlp_digits.onnx"), "--calibration",
-            str(EXAMPLES / "mlp_digits_calib.npy"), "-o", str(tmp_path / "out")]  # fmt: skip
-    done = runner.invoke(app, [*args, "--weights", "rom"])
+            str(EXAMPLES / "mlp_digits_calib.npy")]  # fmt: skip
+    done = runner.invoke(app, [*args, "--weights", "rom", "-o", str(tmp_path / "rom")])
     assert done.exit_code == 0, done.output
     assert "weights in the cartridge" in done.output
     assert "PI DMA per inference" in done.output
-    shown = runner.invoke(app, ["report", str(tmp_path / "out")])
+    shown = runner.invoke(app, ["report", str(tmp_path / "rom")])
     assert shown.exit_code == 0, shown.output
     assert "streamed layer" in shown.output
-    bad = runner.invoke(app, [*args, "--weights", "flash"])
+    bad = runner.invoke(app, [*args, "--weights", "flash", "-o", str(tmp_path / "x")])
     assert bad.exit_code != 0
     assert "weights must be rdram or rom" in bad.output
+    ram = runner.invoke(app, [*args, "-o", str(tmp_path / "ram")])
+    assert ram.exit_code == 0, ram.output
     x = np.load(EXAMPLES / "mlp_digits_input.npy")[:2]
     np.save(tmp_path / "x.npy", x)
     ran = runner.invoke(
         app,
-        ["run", str(tmp_path / "out"), "--input", str(tmp_path / "x.npy"),
-         "--engine", "sim", "-o", str(tmp_path / "y.npy")],
+        ["run", str(tmp_path / "rom"), "--input", str(tmp_path / "x.npy"),
+         "--engine", "native", "-o", str(tmp_path / "y.npy")],
     )  # fmt: skip
     assert ran.exit_code == 0, ran.output
-    ram = compile_model(
-        EXAMPLES / "mlp_digits.onnx", calibration=EXAMPLES / "mlp_digits_calib.npy"
-    )
-    want = ram.run_dict({ram.input_names[0]: x}, "sim")[ram.output_names[0]]
-    assert np.array_equal(np.load(tmp_path / "y.npy"), want)
+    # every engine gives the --weights rom build the outputs of a normal
+    # build (what `n64c run OUTDIR --engine E` runs)
+    rom = CompiledModel.load(tmp_path / "rom")
+    normal = CompiledModel.load(tmp_path / "ram")
+    name = rom.input_names[0]
+    for engine in ("int", "sim", "z64", "native", "mupen64plus"):
+        got = rom.run_dict({name: x}, engine)
+        want = normal.run_dict({name: x}, engine)
+        for out in rom.output_names:
+            assert np.array_equal(got[out], want[out]), (engine, out)
+        if engine == "native":
+            assert np.array_equal(np.load(tmp_path / "y.npy"), got[rom.output_names[0]])

@@ -28,7 +28,9 @@ def run_command(
     engine: Annotated[
         str,
         typer.Option(
-            help="float, int, sim (default), z64 or mupen64plus (the whole program as a ROM on the emulator)"
+            help="float, int, sim (default), z64, native (the generated C built "
+            "for the host, RSP runs on z64) or mupen64plus (the whole program as "
+            "a ROM on the emulator)"
         ),
     ] = "sim",
     calibration: Annotated[
