@@ -328,9 +328,7 @@ class PixelConvLowering:
         em = self.em
         for lane, window, offset in self.plan:
             em.emit(
-                rsp.SsvOp(
-                    em.value(self.y), em.value(bases[window]), offset, 2 * lane
-                )
+                rsp.SsvOp(em.value(self.y), em.value(bases[window]), offset, 2 * lane)
             )
 
     def chain(self, rec: GprType, tp: GprType, bases: dict[int, GprType]) -> None:

@@ -261,9 +261,7 @@ class TilePixelConvOp(IRDLOperation):
                 "weight chunks cover at most the padded channels"
             )
         if g.resident and g.chunks != 1:
-            raise VerifyException(
-                "n64.tile_pixel_conv: resident weights are one chunk"
-            )
+            raise VerifyException("n64.tile_pixel_conv: resident weights are one chunk")
         if len(self.buffers) != 4:
             raise VerifyException("n64.tile_pixel_conv: 4 DMEM buffers expected")
         sizes = [b.type.total_bytes for b in self.buffers]  # type: ignore[attr-defined]

@@ -269,9 +269,7 @@ def build_pixel_conv_kernel(
     pixel-lane conv (channels-last output), `qtranspose` back to NCHW."""
     w = _constant(op.w, "weights", layer)
     bias = None if op.bias is None else _constant(op.bias, "bias", layer)
-    packed = pack_pixel_weights(
-        w, bias, [int(v) for v in op.shifts.get_values()], g
-    )
+    packed = pack_pixel_weights(w, bias, [int(v) for v in op.shifts.get_values()], g)
     gather = QGatherOp(
         op.x, 3, gather_indices(g), [g.n, g.c, g.h, 8 * g.wt], conv_input_frac(op)
     )
