@@ -60,7 +60,7 @@ def assert_exact(program: RspProgram) -> None:
     for inv in program.invocations:
         image = program.ucodes[inv.ucode]
         dmem = _dmem(image, inv.base_slot)
-        simulate(image.imem, dmem, _arena(program, 1)[0], timing_only=True)
+        simulate(image.imem, dmem, _arena(program, 1, inv)[0], timing_only=True)
         full = measure_invocation(program, inv, timing_only=False)
         assert (inv.cycles, inv.layer_cycles) == full
         assert sum(inv.layer_cycles) == inv.cycles > 0

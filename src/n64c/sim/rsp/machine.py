@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
 from n64c.errors import InvalidInputError
 from n64c.sim.rsp.decode import decode_word
 from n64c.sim.rsp.dma import Cop0
+from n64c.sim.rsp.loops import LoopBody, loop_body
 from n64c.sim.rsp.state import DMEM_SIZE, IMEM_SIZE, RspRuntimeError, RspState
 from n64c.sim.rsp.timing import (
     EVENT_MARK,
@@ -19,7 +21,7 @@ from n64c.sim.rsp.timing import (
     OpInfo,
     op_info,
 )
-from n64c.sim.rsp.timing_only import Taint, is_timing_noop, noop
+from n64c.sim.rsp.timing_only import Taint, is_timing_noop, noop, taint_strided
 
 DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 # Single inputs run the vector unit on Python ints (lanes.py), which is
@@ -27,6 +29,8 @@ DEFAULT_MAX_INSTRUCTIONS = 20_000_000
 _PYTHON_LANES = True
 # Run-record entries handed to the cycle model at a time.
 TRACE_CHUNK = 1 << 16
+# A timing-only run skips a loop's iterations only when it can skip this many.
+MIN_SKIP = 2
 
 
 _UNDECODED = op_info(0)  # placeholder until a slot first runs
@@ -108,6 +112,12 @@ class Machine:
         # timing-only runs: the straight-line block starting at each slot
         # (None: not yet built)
         self.blocks: list[_Block | None] = [None] * (IMEM_SIZE // 4)
+        # timing-only runs: the last arrival at each loop head, as (fed,
+        # run-record length, taken branches, event entries) then, and the
+        # affine bodies of the paths seen (None: not eligible)
+        self.arrivals: dict[int, tuple[int, int, int, int]] = {}
+        self.bodies: dict[tuple[int, int, tuple[tuple[int, int], ...]], LoopBody | None]
+        self.bodies = {}
         self._decode_range(0, IMEM_SIZE // 4)
 
     def _decode_range(self, first: int, last: int) -> None:
@@ -118,6 +128,8 @@ class Machine:
             self.infos[i] = _UNDECODED
         # a block starting before `first` may reach into the rewritten slots
         self.blocks = [None] * (IMEM_SIZE // 4)
+        self.arrivals.clear()
+        self.bodies.clear()
 
     def _decoded_op(self, i: int, word: int) -> object:
         """The (cached) closure of ``word`` in slot ``i``."""
@@ -204,6 +216,53 @@ class Machine:
         self.taken.clear()
         self.events.clear()
 
+    def _arrive(self, head: int, count: int, max_instructions: int) -> int:
+        """A timing-only run arrived at ``head`` by a taken branch (after
+        its delay slot). When the iteration since the last arrival there is
+        an eligible affine loop path (:mod:`n64c.sim.rsp.loops`) that ran
+        without DMA events or marks, skip the further iterations that
+        follow it exactly: advance the registers, taint what their vector
+        stores write, and let the cycle model count them
+        (:meth:`CycleModel.repeat`). Returns the instructions skipped."""
+        trace = self.trace
+        now = (self.fed, len(trace), len(self.taken), len(self.events))
+        seen = self.arrivals.get(head)
+        self.arrivals[head] = now
+        if seen is None or seen[0] != now[0] or seen[3] != now[3]:
+            return 0  # first arrival, a flush or an event since
+        length = now[1] - seen[1]
+        start = now[0] + seen[1]
+        recent = islice(reversed(self.taken.items()), now[2] - seen[2])
+        taken = tuple(
+            (index - start, target) for index, target in reversed(list(recent))
+        )
+        path = (head, length, taken)
+        if path in self.bodies:
+            body = self.bodies[path]
+        else:
+            body = self.bodies[path] = loop_body(self.st.imem, head, length, taken)
+        gpr = self.st.gpr
+        if body is None or any(v.__class__ is not int for v in gpr):
+            return 0
+        trips = body.trips(gpr)  # type: ignore[arg-type]
+        if trips is None:
+            return 0
+        times = min(trips.count, (max_instructions - count) // length)
+        if times < MIN_SKIP:
+            return 0
+        for r, delta in enumerate(trips.deltas):
+            if delta:
+                gpr[r] = (gpr[r] + times * delta) & 0xFFFFFFFF  # type: ignore[operator]
+        assert self.taint is not None
+        for first, step, size in trips.stores:
+            taint_strided(self.taint.dmem, first, step, times, size)
+        segment = trace[seen[1] :]
+        self._flush()
+        self.model.repeat(segment, taken, times)
+        self.fed += times * length
+        self.arrivals[head] = (self.fed, 0, 0, 0)
+        return times * length
+
     def run(self, max_instructions: int) -> tuple[int, int]:
         """Run from PC 0 until the RSP halts; returns (halting pc, instructions).
 
@@ -221,6 +280,7 @@ class Machine:
         npc = 4
         count = 0
         budget = min(max_instructions, TRACE_CHUNK)
+        head = -1  # target of the taken branch whose delay slot runs next
         while True:
             if len(trace) >= budget:
                 if count >= max_instructions:
@@ -232,6 +292,13 @@ class Machine:
                 budget = min(max_instructions - count, TRACE_CHUNK)
             i = pc >> 2
             if timing_only and npc == pc + 4:
+                if head >= 0:
+                    skipped = self._arrive(pc, count, max_instructions)
+                    head = -1
+                    if skipped:
+                        count += skipped
+                        budget = min(max_instructions - count, TRACE_CHUNK)
+                        continue
                 block = self.blocks[i]  # the list is replaced on IMEM writes
                 if block is None:
                     block = self.blocks[i] = self._block(i)
@@ -263,6 +330,7 @@ class Machine:
                         taken[self.fed + len(trace) - 1] = r
                         pc = (pc + 4) & 0xFFC
                         npc = r
+                        head = r
                         continue
                     self._flush()
                     return pc, count
@@ -280,6 +348,7 @@ class Machine:
                 npc = (npc + 4) & 0xFFC
             elif r >= 0:  # type: ignore[operator]
                 taken[self.fed + len(trace) - 1] = r  # type: ignore[assignment]
+                head = -1
                 pc = npc
                 npc = r  # type: ignore[assignment]
             else:

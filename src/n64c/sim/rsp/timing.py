@@ -560,10 +560,13 @@ class CycleModel:
         ``events`` are keyed by global trace index (the chunk starts at the
         number of entries fed before).
 
-        Straight-line segments that end with a taken branch's delay slot and
-        contain no DMA event are memoised: the same segment entered in the
-        same pipeline state always costs the same, so loops are costed once
-        per distinct entry state rather than once per iteration.
+        Straight-line segments that end with a taken branch's delay slot
+        are memoised: the same segment entered in the same pipeline state
+        always costs the same, so loops are costed once per distinct entry
+        state rather than once per iteration. A segment with DMA events or
+        marks is memoised with them (at their offsets into the segment) and
+        with the DMA transfers in flight, as times relative to its entry:
+        the rules only ever compare those times with the clock.
         """
         self.taken.update(taken)
         for k, v in events.items():
@@ -583,43 +586,113 @@ class CycleModel:
                 break
             while next_event < n_events and event_at[next_event] < pos:
                 next_event += 1
-            if (
-                self.pending is not None
-                or (t + 1) in self.taken
-                or (next_event < n_events and event_at[next_event] < seg_end)
-            ):
+            first_event = next_event
+            while next_event < n_events and event_at[next_event] < seg_end:
+                next_event += 1
+            if self.pending is not None or (t + 1) in self.taken:
                 self._run(trace, pos - base, seg_end - base, pos)
                 pos = seg_end
                 continue
             state = (self.h0, self.h1, self.h2, self.single_issue)
             # OpInfo objects are shared by equal words: the key is the
             # segment's whole content
-            key = (tuple(trace[pos - base : seg_end - base]), taken[t], state)
+            segment = tuple(trace[pos - base : seg_end - base])
+            clocks = self.clocks
+            seg_events = event_at[first_event:next_event]
+            if seg_events:
+                in_flight = tuple(q - clocks for q in self.queue if q > clocks)
+                happen = tuple((k - pos, tuple(self.events[k])) for k in seg_events)
+                key: tuple[object, ...] = (segment, taken[t], state, in_flight, happen)
+            else:
+                key = (segment, taken[t], state)
             hit = memo.get(key)
             if hit is None:
-                before = (self.clocks, self.groups, self.dual, self.stalls)
+                before = (self.groups, self.dual, self.stalls, self.dma_wait)
+                n_marks = len(self.marks)
                 self._run(trace, pos - base, seg_end - base, pos)
                 if self.pending is None:
+                    after = self.clocks
                     memo[key] = (
-                        self.clocks - before[0],
-                        self.groups - before[1],
-                        self.dual - before[2],
-                        self.stalls - before[3],
+                        after - clocks,
+                        self.groups - before[0],
+                        self.dual - before[1],
+                        self.stalls - before[2],
+                        self.dma_wait - before[3],
                         (self.h0, self.h1, self.h2, self.single_issue),
+                        tuple(q - after for q in self.queue if q > after),
+                        tuple((m, c - clocks) for m, c in self.marks[n_marks:]),
                     )
             else:
-                d_clocks, d_groups, d_dual, d_stalls, exit_state = hit
-                self.clocks += d_clocks
+                d_clocks, d_groups, d_dual, d_stalls, d_wait, exit_state = hit[:6]
+                self.clocks = after = clocks + d_clocks
                 self.groups += d_groups
                 self.dual += d_dual
                 self.stalls += d_stalls
+                self.dma_wait += d_wait
                 self.h0, self.h1, self.h2, self.single_issue = exit_state
+                if seg_events:
+                    for k in seg_events:
+                        del self.events[k]
+                    self.queue = [after + q for q in hit[6]]
+                    self.marks.extend((m, clocks + c) for m, c in hit[7])
             pos = seg_end
         self._run(trace, pos - base, end - base, pos)
         self.base = end
         # forget taken branches that can no longer matter
         if len(self.taken) > 4096:
             self.taken = {k: v for k, v in self.taken.items() if k >= end - 2}
+
+    def repeat(
+        self,
+        trace: list[OpInfo],
+        taken: tuple[tuple[int, int], ...],
+        times: int,
+    ) -> None:
+        """Consume ``times`` copies of one loop iteration's run record, as
+        :meth:`feed` would consume them one after the other: ``trace`` with
+        the taken branches at the given offsets into it (and their targets),
+        no DMA event and no mark.
+
+        What a copy costs depends only on the pipeline state it is entered
+        in, so copies are fed until an entry state repeats; the periods
+        left are then counted without replaying them, the remainder fed."""
+        length = len(trace)
+        seen: dict[tuple[object, ...], tuple[int, ...]] | None = {}
+        done = 0
+        while done < times:
+            if seen is not None:
+                state = (
+                    self.h0,
+                    self.h1,
+                    self.h2,
+                    self.single_issue,
+                    self.pending,
+                    self.spin,
+                )
+                before = seen.get(state)
+                if before is not None:
+                    period = done - before[0]
+                    rounds = (times - done) // period
+                    self.clocks += rounds * (self.clocks - before[1])
+                    self.groups += rounds * (self.groups - before[2])
+                    self.dual += rounds * (self.dual - before[3])
+                    self.stalls += rounds * (self.stalls - before[4])
+                    self.dma_wait += rounds * (self.dma_wait - before[5])
+                    self.base += rounds * period * length
+                    done += rounds * period
+                    seen = None
+                    continue
+                seen[state] = (
+                    done,
+                    self.clocks,
+                    self.groups,
+                    self.dual,
+                    self.stalls,
+                    self.dma_wait,
+                )
+            base = self.base
+            self.feed(trace, {base + offset: target for offset, target in taken}, {})
+            done += 1
 
     def finish(self) -> CycleReport:
         """Close the run: issue the open group and wait for DMA in flight."""

@@ -19,6 +19,7 @@ full simulator, so its result is exact for every program.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -46,16 +47,27 @@ def noop() -> None:
     return None
 
 
-def _make_tainting_store(st: RspState, word: int, taint: Taint) -> Op:
-    """A vector store that, instead of writing, taints every 16-byte DMEM
-    line its span touches: ``size`` bytes from its address (``srv``: the
-    16 bytes before it), a superset of what it writes."""
-    base = (word >> 21) & 31
+def store_span(word: int) -> tuple[int, int, int] | None:
+    """(base register, byte offset, bytes) of the DMEM span a vector store
+    ``word`` may write (``srv``: the 16 bytes before its address), or None
+    for a sub-op the simulator does not execute."""
     kind = (word >> 11) & 31
+    if kind not in STORE_OPS:
+        return None
     size = STORE_OPS[kind][1]
     offset = (((word & 0x7F) ^ 0x40) - 0x40) * size
     if kind == 5:  # srv writes the bytes of the line before its address
         offset -= 16
+    return (word >> 21) & 31, offset, size
+
+
+def _make_tainting_store(st: RspState, word: int, taint: Taint) -> Op:
+    """A vector store that, instead of writing, taints every 16-byte DMEM
+    line its span (:func:`store_span`) touches, a superset of what it
+    writes."""
+    span = store_span(word)
+    assert span is not None  # the full decoder rejected the others
+    base, offset, size = span
     g = st.gpr
     mask = taint.dmem
 
@@ -69,6 +81,21 @@ def _make_tainting_store(st: RspState, word: int, taint: Taint) -> Op:
             mask[:end] = True
 
     return op_taint
+
+
+def taint_strided(
+    mask: np.ndarray, first: int, step: int, count: int, size: int
+) -> None:
+    """Taint what ``count`` vector stores of ``size`` bytes (at most 16) at
+    DMEM addresses ``first``, ``first + step``, ... taint one by one: the
+    16-byte lines of the first and the last byte of each span."""
+    step &= 0xFFF
+    n = min(count, 4096 // math.gcd(step, 4096))  # addresses repeat after that
+    address = (first + step * np.arange(n, dtype=np.int64)) & 0xFFF
+    lines = np.zeros(DMEM_SIZE // 16, dtype=bool)
+    lines[address >> 4] = True
+    lines[((address + size - 1) & 0xFFF) >> 4] = True
+    mask |= np.repeat(lines, 16)
 
 
 def _make_checked_load(st: RspState, word: int, real: Op, taint: Taint) -> Op:
