@@ -58,8 +58,11 @@ WIDE_HIGH_SHIFTS = (18, 32)
 """With `acc48`, `qgemm` / `qconv2d` accumulate in 48 bits: the shifts of
 one op all lie in [2, 16] or all in [18, 32], and biases (`i64`) satisfy
 `|b| < 2^45`."""
-FRAC_BITS_LIMIT = 64
-"""Formats stay within [-64, 64] fractional bits (2^f is exact in float32)."""
+FRAC_BITS_LIMIT = 96
+"""Formats stay within [-96, 96] fractional bits: 2^f is exact in float32,
+and an int16 times 2^96 (below 2^111) is a normal float32. Values up to
+about 2^110 have a format, as deep networks with untrained uniform weights
+need (VGG-19's last layer reaches 2^104)."""
 
 F32Tensor = TensorType.constr(f32)
 I16Tensor = TensorType.constr(i16)

@@ -124,10 +124,10 @@ func.func @quantize_shape(%x: tensor<1x4xf32>) -> tensor<1x5xi16> {
 // -----
 
 func.func @quantize_format(%x: tensor<1x4xf32>) -> tensor<1x4xi16> {
-  %q = n64.quantize %x frac_bits 65 : tensor<1x4xf32> -> tensor<1x4xi16>
+  %q = n64.quantize %x frac_bits 97 : tensor<1x4xf32> -> tensor<1x4xi16>
   func.return %q : tensor<1x4xi16>
 }
-// CHECK: n64.quantize: frac_bits 65 outside [-64, 64]
+// CHECK: n64.quantize: frac_bits 97 outside [-96, 96]
 
 // -----
 
