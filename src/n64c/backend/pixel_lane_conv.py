@@ -346,7 +346,10 @@ class PixelConvLowering:
         # ones, then the other held ones
         lead = min(held, LEAD_TAPS)
         order = [*range(lead), *range(held, g.taps), *range(lead, held)]
-        store_at = lead + g.taps - held
+        # the compares each wait 4 groups for their input; the stores follow
+        # the streamed loads (a store must come after every earlier load)
+        ge_at, lt_at = min(2, g.taps - 1), min(6, g.taps - 1)
+        store_at = max(lead + g.taps - held, lt_at + 1)
         last_use: dict[int, int] = {}
         for position, n in enumerate(order):
             last_use[n // 8] = position
@@ -371,8 +374,10 @@ class PixelConvLowering:
             op = rsp.VmudhOp if position == 0 else rsp.VmadhOp
             em.vop(op, sink, x, *self.slot(record, n))
             reload(position)
-            if position == min(1, g.taps - 1):
-                self.clamp()
+            if position == ge_at and self.lo > -32768:
+                em.vop(rsp.VgeOp, self.y, self.y, self.k, 8 + 2)
+            if position == lt_at and self.hi < 32767:
+                em.vop(rsp.VltOp, self.y, self.y, self.k, 8 + 3)
         em.vop(rsp.VmadhOp, sink, self.c16384, *self.slot(record, g.taps))
         em.vop(rsp.VmadhOp, sink, self.ones, *self.slot(record, g.taps + 1))
         em.vsar(self.hi_sum, ACC_HI)
