@@ -25,7 +25,9 @@ def rom_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="the .z64 ROM")],
 ) -> None:
     """Build a Nintendo 64 ROM that runs the inputs through the compiled
-    model and prints the outputs and CP0 Count cycles through ISViewer."""
+    model and prints the outputs and CP0 Count cycles through ISViewer.
+    The weights go into the cartridge; a model compiled with --weights rom
+    streams them from there by PI DMA, layer by layer."""
     from n64c.api import CompiledModel
     from n64c.backend.rom.build import build_rom
     from n64c.backend.rom.engine import batched_inputs
@@ -38,7 +40,10 @@ def rom_command(
     inputs = load_arrays(input, names, "input")
     arrays, _ = batched_inputs(inputs, names, compiled.input_shapes)
     layout = build_rom(outdir, arrays, output)
+    streamed = compiled.program.layout.weights_in == "rom"
     typer.echo(
         f"wrote {output} ({layout.size // 1024} KiB: program {layout.program_size} "
-        f"bytes, weights {layout.weights_size} bytes, {layout.sample_count} input(s))"
+        f"bytes, weights {layout.weights_size} bytes"
+        + (" streamed from the cartridge" if streamed else "")
+        + f", {layout.sample_count} input(s))"
     )
