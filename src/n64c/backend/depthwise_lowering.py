@@ -21,12 +21,14 @@ time.
   For each output row and group of 8 channels, the header and (up to
   `HELD_TAPS` taps) the tap rows are loaded into registers, so a tap costs
   one `lqv` of input paired with one `vmadh`.
-* **Pixels.** `UNROLL` pixels per loop trip; the readout of one pixel
-  (`vsar`, shift, clamp) is interleaved with the next pixel's: the clamp of
-  pixel `p` is placed between the `vsar`s and the shift of pixel `p + 1`,
-  where it fills the stall of the `vsar` results (the compare's write of
-  ACC_LO is harmless there: the shift's `vmudn` overwrites the whole
-  accumulator).
+* **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`); the
+  next pixel's input loads are written right after a pixel's chain (so
+  they pair with its `vmadh`s), and the clamp of pixel `p` is placed
+  between the `vsar`s and the shift of pixel `p + 1`, where it fills the
+  stall of the `vsar` results (the compare's write of ACC_LO is harmless
+  there: the shift's `vmudn` overwrites the whole accumulator); pixel
+  `p`'s store follows pixel `p + 1`'s loads (a store keeps every later
+  load below it).
 * **Output.** Two output buffers of one strip row (`tile_cols` pixels of
   `cs` channels) alternate, so each row's DMA to RDRAM overlaps the next
   row's compute; a row of all channels is one contiguous transfer.
@@ -57,8 +59,16 @@ if TYPE_CHECKING:
 
 HELD_TAPS = 12
 """Kernels of at most this many taps keep their weights in registers."""
-UNROLL = 4
-"""Output pixels per trip of the pixel loop."""
+UNROLL = 6
+"""Most output pixels per trip of the pixel loop."""
+
+
+def pixel_unroll(cols: int) -> int:
+    """Pixels per trip of the pixel loop for `cols` pixels: the largest
+    divisor of `cols` up to `UNROLL` (no remainder code), or `UNROLL` and a
+    remainder when that divisor is 1 or 2."""
+    unroll = max(d for d in range(1, min(UNROLL, cols) + 1) if cols % d == 0)
+    return unroll if unroll > 2 or cols <= 2 else min(UNROLL, cols)
 
 
 def depthwise_slots(g: WindowGeometry) -> int:
@@ -263,7 +273,7 @@ class DepthwiseLowering:
                     em.add_const(reg, reg, count * g.sw * g.cs * 2)
                 em.add_const(po, po, count * g.cs * 2)
 
-            unroll = min(UNROLL, g.tile_cols)
+            unroll = pixel_unroll(g.tile_cols)
             wl.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
             if g.tile_cols % unroll:
                 pixels(g.tile_cols % unroll)
@@ -287,14 +297,19 @@ class DepthwiseLowering:
         first_mac, next_mac = acc48_code.mac_ops(wl.acc48 is not None)
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         y_bases: dict[int, GprType] = {}
-        pending: tuple[VregType, tuple[GprType, int]] | None = None
-        stores: list[tuple[VregType, tuple[GprType, int]]] = []
-        for u in range(count):
-            sink = em.vreg()
-            for t, (i, j) in enumerate(self.taps):
+
+        def load_inputs(u: int) -> list[VregType]:
+            xs = []
+            for i, j in self.taps:
                 x = em.vreg()
                 offset = (u * g.sw + j * g.dw) * g.cs * 2
                 em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                xs.append(x)
+            return xs
+
+        def chain(xs: list[VregType]) -> VregType:
+            sink = em.vreg()
+            for t, x in enumerate(xs):
                 if self.held:
                     w = weights[t]
                 else:
@@ -302,11 +317,27 @@ class DepthwiseLowering:
                     offset = wl.header_bytes + 16 * t
                     em.lqv(w, *wl.far(w_tile, offset, w_bases))
                 em.vop(next_mac if t else first_mac, sink, w, x, 0)
-            store = wl.far(po, u * g.cs * 2, y_bases)
-            if wl.acc48 is not None:
+            return sink
+
+        if wl.acc48 is not None:
+            for u in range(count):
+                sink = chain(load_inputs(u))
+                store = wl.far(po, u * g.cs * 2, y_bases)
                 em.sqv(wl.requantise(sink, header), *store)
-                continue
-            bias_hi, bias_lo, mult = header
+            return
+        # Program order per pixel u: its chain, the next pixel's input loads
+        # (free to move up into the chain), its readout with pixel u-1's
+        # clamp inside, pixel u-1's store (after those loads: a store keeps
+        # every later load below it). Without held weights the loads stay
+        # with their chain (registers).
+        bias_hi, bias_lo, mult = header
+        pending: tuple[VregType, tuple[GprType, int]] | None = None
+        clamped: tuple[VregType, tuple[GprType, int]] | None = None
+        xs = load_inputs(0)
+        for u in range(count):
+            sink = chain(xs)
+            if self.held and u + 1 < count:
+                xs = load_inputs(u + 1)
             em.vop(rsp.VmadhOp, sink, bias_hi, wl.k, 8 + 0)
             em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
             md, hi, y = em.vreg(), em.vreg(), em.vreg()
@@ -314,13 +345,15 @@ class DepthwiseLowering:
             em.vsar(hi, ACC_HI)
             if pending is not None:  # the previous pixel's clamp
                 wl.clamp(pending[0])
-                stores.append(pending)
+                clamped = pending
             em.vop(rsp.VmudnOp, sink, md, mult)
             em.vop(rsp.VmadhOp, y, hi, mult)
-            pending = (y, store)
+            if clamped is not None:
+                em.sqv(clamped[0], *clamped[1])
+                clamped = None
+            pending = (y, wl.far(po, u * g.cs * 2, y_bases))
+            if not self.held and u + 1 < count:
+                xs = load_inputs(u + 1)
         if pending is not None:
             wl.clamp(pending[0])
-            stores.append(pending)
-        # stores last: a store keeps every later load below it
-        for y, store in stores:
-            em.sqv(y, *store)
+            em.sqv(pending[0], *pending[1])

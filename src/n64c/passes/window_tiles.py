@@ -44,12 +44,12 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.backend.depthwise_lowering import HELD_TAPS as DEPTHWISE_HELD_TAPS
-from n64c.backend.depthwise_lowering import UNROLL as DEPTHWISE_UNROLL
 from n64c.backend.depthwise_lowering import (
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
     depthwise_weight_bytes,
+    pixel_unroll,
 )
 from n64c.backend.rsp_emitter import dma_length_word
 from n64c.dialects.n64_graph import ConstantOp
@@ -85,7 +85,28 @@ MAX_PIXELS = 256
 """Output pixels per spatial tile (rows of one output DMA)."""
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
-DMA_SETUP = 12
+DEPTHWISE_TRIP = 6
+"""Cycles of a depthwise pixel-loop trip besides its pixels (loads before
+the first chain, the last store, the branch)."""
+ROW_ISSUE = 14
+"""Cycles to issue one band-row transfer (pad-row test, three `mtc0`)."""
+BAND_WAIT = 1
+FILL_PER_16_BYTES = 1
+PIXEL_LOOP = 10
+"""Scalar-unit cycles of a pixel besides its loads (pointer bumps, the
+loop). These constants of the conv estimate are fitted to the simulator's
+counts over every geometry of a set of 3x3 and 5x5 layers (8 to 64
+channels); `test_window_estimate.py` checks the fit."""
+READOUT_VECTOR_OPS = 7
+READOUT_STALLS = 9
+PARTIAL_VECTOR_OPS = 20
+PARTIAL_SCALAR_OPS = 8
+PARTIAL_STALLS = 7
+REQUANT_PIXEL = 23
+CHUNK_OVERHEAD = 21
+GROUP_OVERHEAD = 8
+TILE_OVERHEAD = 0
+HELD_WEIGHT_ROWS = 12
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -137,8 +158,10 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     taps = g.kh * g.kw
     held = taps <= DEPTHWISE_HELD_TAPS
     per_pixel = (taps if held else 2 * taps) + 8 + (12 if g.wide else 0)
-    unroll = min(DEPTHWISE_UNROLL, g.tile_cols)
-    loop = (g.tile_cols // unroll) * (6 + g.kh) + 4 * (g.tile_cols % unroll)
+    unroll = pixel_unroll(g.tile_cols)
+    loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
+        g.tile_cols % unroll
+    )
     group = 16 + (taps if held else 0) + g.tile_cols * per_pixel + loop
     compute = g.slice_blocks * group + 24 + 14 * g.sh
     read = _band_row_read(g)
@@ -154,38 +177,64 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     return g.n * g.slices * (weights + g.col_tiles * strip)
 
 
+def _band_cycles(g: WindowGeometry) -> int:
+    """Loading one band: a transfer per row (issued ~ROW_ISSUE cycles
+    apart, completing back to back), then the wait; with column tiles the
+    band is first refilled with padding."""
+    fill = g.band_bytes * FILL_PER_16_BYTES // 16 if g.col_tiles > 1 else 0
+    return fill + g.band_rows * max(_band_row_read(g), ROW_ISSUE) + BAND_WAIT
+
+
+def _chain_cycles(g: WindowGeometry, held: bool) -> int:
+    """One pixel of one weight chunk: the MAC chain (a weight `lqv` per
+    `vmadh` unless the rows are held in registers, an `lqv` per input
+    vector), the readout (requantisation, or the partial-sum restore and
+    save) and the pixel loop."""
+    ci, cj = g.chunk_dims
+    channels = min(g.c, g.cs) if g.slices == 1 else g.cs
+    macs = ci * cj * channels
+    inputs = ci * cj * g.slice_blocks
+    scalar = (0 if held else macs) + inputs + PIXEL_LOOP
+    if g.partial:
+        vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
+        scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
+        return max(scalar, vector) + PARTIAL_STALLS
+    vector = macs + READOUT_VECTOR_OPS + (9 if g.wide else 0)
+    return max(scalar, vector) + READOUT_STALLS
+
+
+def _conv_cycles(g: WindowGeometry) -> int:
+    """Estimate of the channels-on-lanes conv kernel (`window_lowering`):
+    band loads, per group and chunk the weight tile (streamed: the larger
+    of its transfer and the previous chunk's compute) and the pixels, the
+    partial-sum requantisation loop and each group's output transfer."""
+    ci, cj = g.chunk_dims
+    held = ci * cj * (min(g.c, g.cs) if g.slices == 1 else g.cs) <= HELD_WEIGHT_ROWS
+    compute = g.pixels * _chain_cycles(g, held) + CHUNK_OVERHEAD
+    if held:
+        compute += g.chunk_rows
+    chunk = compute if g.resident else max(compute, _read(1, g.tile_bytes))
+    requant = g.pixels * (REQUANT_PIXEL + (8 if g.wide else 0)) if g.partial else 0
+    out = _write(g.pixels, 16)
+    per_group = g.slices_per_group * g.chunks * chunk + requant + out + GROUP_OVERHEAD
+    loads = 1 if g.slices == 1 else g.groups * g.slices
+    per_tile = loads * _band_cycles(g) + g.groups * per_group + TILE_OVERHEAD
+    once = _read(1, g.weight_tiles * g.tile_bytes) if g.resident else 0
+    return once + g.n * g.tiles * per_tile
+
+
 def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
-    """Analytic cycle estimate of a window kernel (for packing reports and
-    for choosing the geometry; the simulator measures the real number)."""
+    """Analytic cycle estimate of a window kernel, with the cycle model's
+    DMA rule (`timing.dma_cycles`): `plan_window` minimises it, packing
+    reports use it; the simulator measures the real number."""
     if kind == "conv" and g.depthwise:
         return _depthwise_cycles(g)
-    tiles = g.n * g.tiles
-    if kind != "conv" or g.slices == 1:
-        loads = g.slices
-    else:
-        loads = g.groups * g.slices_per_group
-    band = loads * g.band_rows * (DMA_SETUP + 24 + g.wp * g.cs // 4)
-    if g.col_tiles > 1:
-        band += g.band_bytes // 16  # the band is refilled with padding
+    if kind == "conv":
+        return _conv_cycles(g)
     taps = g.kh * g.kw
-    if kind != "conv":
-        per_pixel = g.slice_blocks * (2 * taps + 10) + 6
-        return tiles * (band + g.slices * (g.pixels * per_pixel + 40))
-    ci, cj = g.chunk_dims
-    if g.slices == 1:
-        issue = ci * cj * (min(g.c, 8) + 1) * g.slice_blocks  # padded lanes skipped
-    else:
-        issue = g.chunk_rows * 9 // 8
-    # acc48: a longer readout (low shifts) and a third saved vector
-    extra = (4 if g.partial else 8) if g.wide else 0
-    per_pixel = issue + (18 if g.partial else 16) + extra
-    chunk = g.pixels * per_pixel + 16
-    if not g.resident:
-        chunk = max(DMA_SETUP + g.tile_bytes // 8, chunk)
-    requant = g.pixels * (18 + 2 * extra) if g.partial else 0
-    per_group = g.slices_per_group * g.chunks * chunk + requant + 30
-    once = (g.weight_tiles if g.resident else 1) * g.tile_bytes // 8
-    return once + tiles * (band + g.groups * per_group)
+    per_pixel = g.slice_blocks * (2 * taps + 10) + 6
+    tiles = g.n * g.tiles
+    return tiles * g.slices * (_band_cycles(g) + g.pixels * per_pixel + 40)
 
 
 def _out_size(size: int, k: int, s: int, d: int, p0: int, p1: int) -> int:
@@ -231,57 +280,34 @@ def plan_window(
             (n, c, h, w), (kh, kw), (sh, sw), (dh, dw), pads, layer, available, wide
         )
     levels = (0, 1, 2) if kind == "conv" else (0,)
-    candidates = [(b, lv, r) for b in blocks for lv in levels for r in (1, 0)]
-    for slice_blocks, level, resident in candidates:
-        if resident and kind != "conv":
-            continue
-        for rows in _divisors_desc(oh):
-            if rows * ow > MAX_PIXELS:
-                continue
-            geo = _geometry(
-                n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
-                sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=w + pl + pr,
-                tile_rows=rows, slice_blocks=slice_blocks, level=level,
-                c=c, depthwise=int(depthwise), resident=resident, tile_cols=ow,
-                wide=wide,
-            )  # fmt: skip
-            if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
-                break
-            need = window_dmem_bytes(kind, geo)
-            smallest = need if not smallest else min(smallest, need)
-            if need > available:
-                continue
-            cost = estimate_window_cycles(kind, geo)
-            if best is None or cost < best[0]:
-                best = (cost, geo)
-            break
-    if best is None:  # too wide: tiles of one output row and fewer columns
-        for slice_blocks, level, resident in candidates:
-            if resident and kind != "conv":
-                continue
-            for cols in _divisors_desc(ow):
-                if cols > MAX_PIXELS:
-                    continue
-                geo = _geometry(
-                    n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
-                    sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl,
-                    wp=(cols - 1) * sw + (kw - 1) * dw + 1,
-                    tile_rows=1, slice_blocks=slice_blocks, level=level,
-                    c=c, depthwise=int(depthwise), resident=resident, tile_cols=cols,
-                    wide=wide,
-                )  # fmt: skip
-                if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
-                    break
-                if any(n_valid < 1 for *_, n_valid in _column_tiles(geo)):
-                    continue
-                need = window_dmem_bytes(kind, geo)
-                smallest = need if not smallest else min(smallest, need)
-                if need > available:
-                    continue
-                cost = estimate_window_cycles(kind, geo)
-                if best is None or cost < best[0]:
-                    best = (cost, geo)
-                break
+    residency = (1, 0) if kind == "conv" else (0,)
+    # whole output rows per tile, or one row cut into column tiles
+    shapes = [(rows, ow) for rows in _divisors_desc(oh) if rows * ow <= MAX_PIXELS]
+    shapes += [(1, cols) for cols in _divisors_desc(ow)[1:] if cols <= MAX_PIXELS]
+    for slice_blocks in blocks:
+        for level in levels:
+            for resident in residency:
+                for rows, cols in shapes:
+                    span = (cols - 1) * sw + (kw - 1) * dw + 1
+                    geo = _geometry(
+                        n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
+                        sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl,
+                        wp=w + pl + pr if cols == ow else span,
+                        tile_rows=rows, slice_blocks=slice_blocks, level=level,
+                        c=c, depthwise=0, resident=resident, tile_cols=cols,
+                        wide=wide,
+                    )  # fmt: skip
+                    if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
+                        continue
+                    if cols < ow and any(v < 1 for *_, v in _column_tiles(geo)):
+                        continue
+                    need = window_dmem_bytes(kind, geo)
+                    smallest = need if not smallest else min(smallest, need)
+                    if need > available:
+                        continue
+                    cost = estimate_window_cycles(kind, geo)
+                    if best is None or cost < best[0]:
+                        best = (cost, geo)
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
