@@ -118,6 +118,7 @@ class Machine:
         self.arrivals: dict[int, tuple[int, int, int, int]] = {}
         self.bodies: dict[tuple[int, int, tuple[tuple[int, int], ...]], LoopBody | None]
         self.bodies = {}
+        self.skipped = 0  # instructions of skipped loop iterations
         self._decode_range(0, IMEM_SIZE // 4)
 
     def _decode_range(self, first: int, last: int) -> None:
@@ -261,6 +262,7 @@ class Machine:
         self.model.repeat(segment, taken, times)
         self.fed += times * length
         self.arrivals[head] = (self.fed, 0, 0, 0)
+        self.skipped += times * length
         return times * length
 
     def run(self, max_instructions: int) -> tuple[int, int]:
