@@ -21,7 +21,9 @@ time.
   For each output row and group of 8 channels, the header and (up to
   `HELD_TAPS` taps) the tap rows are loaded into registers, so a tap costs
   one `lqv` of input paired with one `vmadh`.
-* **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`); the
+* **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`). An
+  int32 chain starts with the bias (`vmudh bias_hi, 16384`, `vmadh
+  bias_lo, 1`), so a group's first pixel need not wait for its loads; the
   next pixel's input loads are written right after a pixel's chain (so
   they pair with its `vmadh`s), and the clamp of pixel `p` is placed
   between the `vsar`s and the shift of pixel `p + 1`, where it fills the
@@ -308,7 +310,14 @@ class DepthwiseLowering:
             return xs
 
         def chain(xs: list[VregType]) -> VregType:
+            """The taps' MACs; an int32 chain starts with the bias (the sum
+            is the same modulo 2^32), so it can start before the inputs and
+            weights of a group's first pixel are loaded."""
             sink = em.vreg()
+            started = wl.acc48 is None
+            if started:
+                em.vop(rsp.VmudhOp, sink, header[0], wl.k, 8 + 0)
+                em.vop(rsp.VmadhOp, sink, header[1], wl.k, 8 + 1)
             for t, x in enumerate(xs):
                 if self.held:
                     w = weights[t]
@@ -316,7 +325,7 @@ class DepthwiseLowering:
                     w = em.vreg()
                     offset = wl.header_bytes + 16 * t
                     em.lqv(w, *wl.far(w_tile, offset, w_bases))
-                em.vop(next_mac if t else first_mac, sink, w, x, 0)
+                em.vop(next_mac if t or started else first_mac, sink, w, x, 0)
             return sink
 
         if wl.acc48 is not None:
@@ -330,7 +339,7 @@ class DepthwiseLowering:
         # clamp inside, pixel u-1's store (after those loads: a store keeps
         # every later load below it). Without held weights the loads stay
         # with their chain (registers).
-        bias_hi, bias_lo, mult = header
+        mult = header[2]
         pending: tuple[VregType, tuple[GprType, int]] | None = None
         clamped: tuple[VregType, tuple[GprType, int]] | None = None
         xs = load_inputs(0)
@@ -338,8 +347,6 @@ class DepthwiseLowering:
             sink = chain(xs)
             if self.held and u + 1 < count:
                 xs = load_inputs(u + 1)
-            em.vop(rsp.VmadhOp, sink, bias_hi, wl.k, 8 + 0)
-            em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
             md, hi, y = em.vreg(), em.vreg(), em.vreg()
             em.vsar(md, ACC_MD)
             em.vsar(hi, ACC_HI)
