@@ -34,7 +34,7 @@ from n64c.sim.rsp import RspRuntimeError, simulate
 from n64c.sim.rsp.loops import NEVER, _sign_trips, _zero_trips
 from n64c.sim.rsp.machine import Machine
 from n64c.sim.rsp.state import RspState
-from n64c.sim.rsp.timing_only import Taint, TimingOnlyError
+from n64c.sim.rsp.timing_only import Taint, TimingOnlyError, taint_strided
 
 
 class Asm:
@@ -380,3 +380,28 @@ def test_trip_solvers() -> None:
     assert _sign_trips(0x7FFFFFFE, 1, 0, True) == 2  # leaves the int32 range
     assert _sign_trips(4, 0, 1, True) == NEVER
     assert _sign_trips(4, 1, 1, False) == 0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_strided_taint_equals_tainting_store_by_store(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        first = int(rng.integers(0, 1 << 32))
+        step = int(
+            rng.choice([0, 16, 32, 48, 4096 - 16, int(rng.integers(0, 1 << 32))])
+        )
+        count = int(rng.integers(1, 400))
+        size = int(rng.choice([1, 2, 4, 8, 16]))
+        expected = np.zeros(4096, dtype=bool)
+        for j in range(count):
+            # as the tainting store closure does it
+            start = (first + j * step) & 0xFF0
+            end = (((first + j * step + size - 1) & 0xFFF) | 15) + 1
+            if end > start:
+                expected[start:end] = True
+            else:
+                expected[start:] = True
+                expected[:end] = True
+        mask = np.zeros(4096, dtype=bool)
+        taint_strided(mask, first, step, count, size)
+        assert (mask == expected).all()

@@ -68,8 +68,9 @@ class Trips:
 
     count: int
     """Iterations, from the current one, that follow the path exactly."""
-    deltas: tuple[int, ...]
-    """What each iteration adds to each of the 32 registers (mod 2**32)."""
+    deltas: tuple[tuple[int, int], ...]
+    """(register, what each iteration adds to it mod 2**32) of the
+    registers that change."""
     stores: tuple[tuple[int, int, int], ...]
     """Per vector store of the body: (address in the current iteration,
     its change per iteration, bytes)."""
@@ -84,6 +85,10 @@ class LoopBody:
     """One per `_EQ`/`_SIGN` step, in order."""
     stores: tuple[tuple[int, int], ...]
     """(offset, bytes) per `_STORE` step, in order."""
+    written: tuple[int, ...]
+    """Registers the steps write."""
+    pcs: tuple[int, ...]
+    """Address of each instruction of the path."""
 
     def _evaluate(self, r: list[int]) -> tuple[list[int], list[int]]:
         """Run one iteration on ``r`` (changed in place); returns the values
@@ -117,9 +122,13 @@ class LoopBody:
         tested0, bases0 = self._evaluate(r1)
         r2 = list(r1)
         tested1, bases1 = self._evaluate(r2)
-        deltas = tuple((b - a) & MASK32 for a, b in zip(gpr, r1, strict=True))
-        if any((b - a) & MASK32 != d for a, b, d in zip(r1, r2, deltas, strict=True)):
-            return None
+        deltas = []
+        for r in self.written:
+            delta = (r1[r] - gpr[r]) & MASK32
+            if (r2[r] - r1[r]) & MASK32 != delta:
+                return None
+            if delta:
+                deltas.append((r, delta))
         count = NEVER
         for test, v0, v1 in zip(self.tests, tested0, tested1, strict=True):
             step = (v1 - v0) & MASK32
@@ -134,7 +143,7 @@ class LoopBody:
             ((b0 + offset) & MASK32, (b1 - b0) & MASK32, size)
             for (offset, size), b0, b1 in zip(self.stores, bases0, bases1, strict=True)
         )
-        return Trips(count, deltas, stores)
+        return Trips(count, tuple(deltas), stores)
 
 
 def _signed(value: int) -> int:
@@ -241,11 +250,13 @@ def loop_body(
     steps: list[tuple[int, int, int, int]] = []
     tests: list[BranchTest] = []
     stores: list[tuple[int, int]] = []
+    pcs: list[int] = []
     pc = head
     after_branch = False
     for k in range(length):
         if k >= 2 and (k - 2) in targets:
             pc = targets[k - 2]
+        pcs.append(pc)
         word = _word(imem, pc)
         branch = _is_branch(word)
         if branch and after_branch:
@@ -279,4 +290,7 @@ def loop_body(
             if step[1] != 0:
                 steps.append(step)
         pc = (pc + 4) & 0xFFC
-    return LoopBody(tuple(steps), tuple(tests), tuple(stores))
+    written = sorted({a for kind, a, _, _ in steps if kind <= _CONST})
+    return LoopBody(
+        tuple(steps), tuple(tests), tuple(stores), tuple(written), tuple(pcs)
+    )

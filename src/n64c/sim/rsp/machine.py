@@ -82,6 +82,10 @@ class _Block:
     """Address after the block."""
 
 
+_Path = tuple[int, int, tuple[tuple[int, int], ...]]
+"""A loop path: (head, instructions, (offset, target) of its taken branches)."""
+
+
 class Machine:
     """B RSPs in lockstep: decoded IMEM, state, run record, cycle model.
 
@@ -114,10 +118,10 @@ class Machine:
         self.blocks: list[_Block | None] = [None] * (IMEM_SIZE // 4)
         # timing-only runs: the last arrival at each loop head, as (fed,
         # run-record length, taken branches, event entries) then, and the
-        # affine bodies of the paths seen (None: not eligible)
+        # affine loop paths tried, with their run records (None: not
+        # eligible)
         self.arrivals: dict[int, tuple[int, int, int, int]] = {}
-        self.bodies: dict[tuple[int, int, tuple[tuple[int, int], ...]], LoopBody | None]
-        self.bodies = {}
+        self.loops: dict[_Path, tuple[LoopBody, list[OpInfo]] | None] = {}
         self.skipped = 0  # instructions of skipped loop iterations
         self._decode_range(0, IMEM_SIZE // 4)
 
@@ -130,7 +134,7 @@ class Machine:
         # a block starting before `first` may reach into the rewritten slots
         self.blocks = [None] * (IMEM_SIZE // 4)
         self.arrivals.clear()
-        self.bodies.clear()
+        self.loops.clear()
 
     def _decoded_op(self, i: int, word: int) -> object:
         """The (cached) closure of ``word`` in slot ``i``."""
@@ -217,51 +221,73 @@ class Machine:
         self.taken.clear()
         self.events.clear()
 
-    def _arrive(self, head: int, count: int, max_instructions: int) -> int:
-        """A timing-only run arrived at ``head`` by a taken branch (after
-        its delay slot). When the iteration since the last arrival there is
-        an eligible affine loop path (:mod:`n64c.sim.rsp.loops`) that ran
-        without DMA events or marks, skip the further iterations that
-        follow it exactly: advance the registers, taint what their vector
-        stores write, and let the cycle model count them
-        (:meth:`CycleModel.repeat`). Returns the instructions skipped."""
-        trace = self.trace
-        now = (self.fed, len(trace), len(self.taken), len(self.events))
+    def _arrive(self, head: int, branch: int, count: int, max_instructions: int) -> int:
+        """A timing-only run arrived at ``head`` by the branch at ``branch``
+        (taken, its delay slot run). Skips the further iterations of an
+        eligible affine loop path (:mod:`n64c.sim.rsp.loops`) that follow it
+        exactly: advances the registers, taints what their vector stores
+        write and lets the cycle model count them (:meth:`CycleModel.repeat`).
+        The path tried first is the straight one from ``head`` to a branch
+        back; then the path run since the last arrival at ``head``, when it
+        ran without DMA events or marks. Returns the instructions skipped."""
+        now = (self.fed, len(self.trace), len(self.taken), len(self.events))
         seen = self.arrivals.get(head)
         self.arrivals[head] = now
+        if head <= branch:
+            length = (branch - head) // 4 + 2
+            skipped = self._skip(
+                (head, length, ((length - 2, head),)), count, max_instructions
+            )
+            if skipped:
+                return skipped
         if seen is None or seen[0] != now[0] or seen[3] != now[3]:
             return 0  # first arrival, a flush or an event since
-        length = now[1] - seen[1]
         start = now[0] + seen[1]
         recent = islice(reversed(self.taken.items()), now[2] - seen[2])
         taken = tuple(
             (index - start, target) for index, target in reversed(list(recent))
         )
-        path = (head, length, taken)
-        if path in self.bodies:
-            body = self.bodies[path]
+        return self._skip((head, now[1] - seen[1], taken), count, max_instructions)
+
+    def _loop(self, path: _Path) -> tuple[LoopBody, list[OpInfo]] | None:
+        """The affine body of a loop path and its run record (None: the path
+        is not eligible or runs a marked instruction)."""
+        imem = self.st.imem
+        body = loop_body(imem, *path)
+        if body is None or any(pc >> 2 in self.marks for pc in body.pcs):
+            return None
+        words = (int.from_bytes(imem[pc : pc + 4], "big") for pc in body.pcs)
+        return body, [self._info(word) for word in words]
+
+    def _skip(self, path: _Path, count: int, max_instructions: int) -> int:
+        """Skip the iterations that follow ``path`` from here, if at least
+        `MIN_SKIP`; returns the instructions skipped."""
+        if path in self.loops:
+            loop = self.loops[path]
         else:
-            body = self.bodies[path] = loop_body(self.st.imem, head, length, taken)
+            loop = self.loops[path] = self._loop(path)
         gpr = self.st.gpr
-        if body is None or any(v.__class__ is not int for v in gpr):
+        if loop is None or (
+            self.st.batch > 1 and any(v.__class__ is not int for v in gpr)
+        ):
             return 0
+        body, segment = loop
         trips = body.trips(gpr)  # type: ignore[arg-type]
         if trips is None:
             return 0
+        length = path[1]
         times = min(trips.count, (max_instructions - count) // length)
         if times < MIN_SKIP:
             return 0
-        for r, delta in enumerate(trips.deltas):
-            if delta:
-                gpr[r] = (gpr[r] + times * delta) & 0xFFFFFFFF  # type: ignore[operator]
+        for r, delta in trips.deltas:
+            gpr[r] = (gpr[r] + times * delta) & 0xFFFFFFFF  # type: ignore[operator]
         assert self.taint is not None
         for first, step, size in trips.stores:
             taint_strided(self.taint.dmem, first, step, times, size)
-        segment = trace[seen[1] :]
         self._flush()
-        self.model.repeat(segment, taken, times)
+        self.model.repeat(segment, path[2], times)
         self.fed += times * length
-        self.arrivals[head] = (self.fed, 0, 0, 0)
+        self.arrivals[path[0]] = (self.fed, 0, 0, 0)
         self.skipped += times * length
         return times * length
 
@@ -283,6 +309,7 @@ class Machine:
         count = 0
         budget = min(max_instructions, TRACE_CHUNK)
         head = -1  # target of the taken branch whose delay slot runs next
+        branch = 0  # address of that branch
         while True:
             if len(trace) >= budget:
                 if count >= max_instructions:
@@ -295,7 +322,7 @@ class Machine:
             i = pc >> 2
             if timing_only and npc == pc + 4:
                 if head >= 0:
-                    skipped = self._arrive(pc, count, max_instructions)
+                    skipped = self._arrive(pc, branch, count, max_instructions)
                     head = -1
                     if skipped:
                         count += skipped
@@ -333,6 +360,7 @@ class Machine:
                         pc = (pc + 4) & 0xFFC
                         npc = r
                         head = r
+                        branch = block.pcs[k]
                         continue
                     self._flush()
                     return pc, count

@@ -83,6 +83,9 @@ def _make_tainting_store(st: RspState, word: int, taint: Taint) -> Op:
     return op_taint
 
 
+_STEPS = np.arange(DMEM_SIZE, dtype=np.int64)
+
+
 def taint_strided(
     mask: np.ndarray, first: int, step: int, count: int, size: int
 ) -> None:
@@ -90,12 +93,18 @@ def taint_strided(
     DMEM addresses ``first``, ``first + step``, ... taint one by one: the
     16-byte lines of the first and the last byte of each span."""
     step &= 0xFFF
+    first &= 0xFFF
     n = min(count, 4096 // math.gcd(step, 4096))  # addresses repeat after that
-    address = (first + step * np.arange(n, dtype=np.int64)) & 0xFFF
-    lines = np.zeros(DMEM_SIZE // 16, dtype=bool)
+    lines = mask.reshape(DMEM_SIZE // 16, 16)  # a view: one row per line
+    if step & 15 == 0 and first + (n - 1) * step + size <= DMEM_SIZE:
+        # whole lines apart, no wrap: two strided runs of lines
+        stride = step >> 4 or 1
+        for line in {first >> 4, (first + size - 1) >> 4}:
+            lines[line : line + (n - 1) * stride + 1 : stride] = True
+        return
+    address = (first + step * _STEPS[:n]) & 0xFFF
     lines[address >> 4] = True
     lines[((address + size - 1) & 0xFFF) >> 4] = True
-    mask |= np.repeat(lines, 16)
 
 
 def _make_checked_load(st: RspState, word: int, real: Op, taint: Taint) -> Op:
