@@ -555,12 +555,10 @@ def collect_ranges(
     return ranges
 
 
-def batchnorm_bound(
-    op: BatchNormOp, source: float | None, margin: float
-) -> float | None:
+def batchnorm_bound(op: BatchNormOp, source: float | None) -> float | None:
     """The largest `|y|` a BatchNorm can give for inputs within `source`
-    times `margin` (None when its parameters are not constants or its
-    input's range is unknown)."""
+    (None when its parameters are not constants or its input's range is
+    unknown)."""
     params = [constant_array(v) for v in (op.scale, op.bias, op.mean, op.var)]
     if source is None or any(p is None for p in params):
         return None
@@ -569,7 +567,7 @@ def batchnorm_bound(
     )
     gain = scale / np.sqrt(var + op.epsilon.value.data)
     shift = bias - gain * mean
-    return float(np.max(np.abs(gain) * source * margin + np.abs(shift), initial=0.0))
+    return float(np.max(np.abs(gain) * source + np.abs(shift), initial=0.0))
 
 
 # ---------------------------------------------------------------------------
@@ -610,8 +608,9 @@ class _Quantizer:
         """The magnitude a value's format must hold: its calibrated range
         times the margin, widened (up to `AFFINE_RANGE_CAP` times) for a
         float BatchNorm's result to what its gain can make of its input's
-        range, and for the sum or Relu of such a widened value to what its
-        operands' ranges allow."""
+        range, for the sum or Relu of such a widened value to what its
+        operands' ranges allow, and for a Gemm, MatMul or conv of it by the
+        factor its input grew."""
         if value not in self.widened:
             calibrated = self.ranges.tensor[value] * self.margin
             bound = self._bound(value)
@@ -631,7 +630,8 @@ class _Quantizer:
     def _bound(self, value: SSAValue) -> float | None:
         owner = value.owner
         if isinstance(owner, BatchNormOp):
-            return batchnorm_bound(owner, self.ranges.tensor.get(owner.x), self.margin)
+            source = self.range_of(owner.x) if owner.x in self.ranges.tensor else None
+            return batchnorm_bound(owner, source)
         if isinstance(owner, AddOp) and any(
             self._widened(v) for v in (owner.a, owner.b)
         ):
@@ -642,6 +642,12 @@ class _Quantizer:
             return None if None in parts else sum(p for p in parts if p is not None)
         if isinstance(owner, ReluOp) and self._widened(owner.x):
             return self.range_of(owner.x)
+        if isinstance(owner, GemmOp | MatMulOp | Conv2dOp):
+            x = owner.x if isinstance(owner, Conv2dOp) else owner.a
+            if self._widened(x):
+                # a linear layer: its result grows with its input
+                growth = self.range_of(x) / (self.ranges.tensor[x] * self.margin)
+                return growth * self.ranges.tensor[value] * self.margin
         return None
 
     def int_input(
