@@ -17,7 +17,10 @@ import numpy as np
 from n64c.errors import InvalidInputError, N64cError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from xdsl.dialects.builtin import ModuleOp
+    from xdsl.passes import ModulePass
 
 ENGINES = ("float", "int", "sim", "z64", "native", "mupen64plus")
 
@@ -177,6 +180,7 @@ def run_cli(
     calibration: Path | None,
     reference: bool,
     layers: bool = False,
+    pipeline: str | None = None,
 ) -> None:
     import typer
 
@@ -190,6 +194,11 @@ def run_cli(
         inputs = [input_path, model] + ([calibration] if calibration else [])
         check_output_file(output, *inputs)
     if model.is_dir():
+        if pipeline is not None:
+            raise N64cError(
+                "--pipeline applies to an .onnx model or .mlir IR; a compiled "
+                "directory has been through its pipeline already"
+            )
         if reference or layers:
             flag = "--reference" if reference else "--layers"
             raise N64cError(f"{flag} needs the .onnx model, not a compiled directory")
@@ -213,7 +222,7 @@ def run_cli(
 
         if reference:
             raise N64cError("--reference needs the .onnx model, not IR")
-        ir = run_ir(model, input_path, engine, calibration, layers)
+        ir = run_ir(model, input_path, engine, calibration, layers, pipeline)
         module = graph = ir.module  # run_ir refuses --layers on quantised IR
         inputs, outputs = ir.inputs, ir.outputs
         cycles, warning, arg_shapes = ir.cycles, ir.warning, {}
@@ -228,7 +237,14 @@ def run_cli(
             n: static_shape(arg) for n, arg in zip(names, main.args, strict=True)
         }
         inputs = load_arrays(input_path, names, "input")
-        outputs, cycles, warning = run_engine(module, inputs, engine, calibration)
+        passes = None
+        if pipeline is not None:
+            from n64c.pipeline import parse_pipeline
+
+            passes = parse_pipeline(pipeline)
+        outputs, cycles, warning = run_engine(
+            module, inputs, engine, calibration, passes
+        )
     ref = run_onnxruntime(model, inputs, arg_shapes) if reference else {}
     for name, value in outputs.items():
         typer.echo(format_output(name, value, engine, ref.get(name)))
@@ -237,11 +253,22 @@ def run_cli(
     if warning is not None:
         typer.echo(warning, err=True)
     if layers and graph is not None:
-        from n64c.sim.layer_report import format_layer_report, layer_report
+        from n64c.sim.layer_report import (
+            format_layer_report,
+            layer_report,
+            layer_report_of_pipeline,
+        )
 
+        if pipeline is None:
+            rows = layer_report(graph, inputs, calibration)
+        else:
+            from n64c.pipeline import parse_pipeline
+
+            passes = parse_pipeline(pipeline)
+            rows = layer_report_of_pipeline(graph, inputs, calibration, passes)
         typer.echo("")
         typer.echo("int16 layers against the float model on these inputs:")
-        typer.echo(format_layer_report(layer_report(graph, inputs, calibration)))
+        typer.echo(format_layer_report(rows))
     if output is not None:
         save_arrays(output, outputs)
         typer.echo(f"wrote {output}")
@@ -277,10 +304,21 @@ def run_engine(
     inputs: dict[str, np.ndarray],
     engine: str,
     calibration: Path | None,
+    passes: Sequence[ModulePass] | None = None,
 ) -> tuple[dict[str, np.ndarray], int | None, str | None]:
     """Run `module` (as imported) on `engine`; returns outputs, for `sim` the
     cycles per inference, and a warning when int16 values wrapped or
-    saturated on these inputs."""
+    saturated on these inputs. `passes` (a pipeline; default: the default
+    flow) is what the int16 engines compile through: `int` runs its part up
+    to tiling (:func:`n64c.pipeline.quantised_part`), the RSP engines all of
+    it."""
+    if engine == "float" and passes is not None:
+        raise N64cError(
+            "the float engine runs the imported graph (the reference); "
+            "--pipeline applies to the int and RSP engines"
+        )
+    if engine == "int" and passes is not None:
+        return _run_int_pipeline(module, inputs, calibration, passes)
     if engine == "float":
         from n64c.sim.float_engine import run_float
 
@@ -300,9 +338,41 @@ def run_engine(
     if engine in ("sim", "z64", "native", "mupen64plus"):
         from n64c.api import compile
 
-        compiled = compile(module, calibration=calibration)
+        compiled = compile(module, calibration=calibration, passes=passes)
         outputs = compiled.run_dict(inputs, engine)
         _print_emulator_run(compiled)
         warning = _warning(compiled.quantized, inputs, engine)
         return outputs, compiled.last_cycles, warning
     raise N64cError(f"engine '{engine}' is not available in this build")
+
+
+def _run_int_pipeline(
+    module: ModuleOp,
+    inputs: dict[str, np.ndarray],
+    calibration: Path | None,
+    passes: Sequence[ModulePass],
+) -> tuple[dict[str, np.ndarray], int | None, str | None]:
+    """The golden model of `module` taken through the part of `passes` that
+    works on the float and the quantised graph."""
+    from n64c.api import _context
+    from n64c.pipeline import (
+        QUANTISED,
+        continue_pipeline,
+        detect_stage,
+        pipeline_text,
+        quantised_part,
+        run_pipeline,
+    )
+    from n64c.sim.int_engine import run_int_checked
+    from n64c.sim.layer_report import describe_overflow
+
+    quantized = module.clone()
+    front = quantised_part(continue_pipeline(detect_stage(quantized), passes))
+    stage = run_pipeline(quantized, front, _context(), calibration=calibration).stage
+    if stage is not QUANTISED:
+        raise N64cError(
+            f"the int engine runs the quantised graph; {pipeline_text(front)} "
+            f"leaves the IR at stage {stage.describe()}"
+        )
+    outputs, overflow = run_int_checked(quantized, inputs)
+    return outputs, None, describe_overflow(quantized, overflow)

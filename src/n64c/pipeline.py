@@ -203,6 +203,18 @@ def parse_pipeline(text: str) -> list[ModulePass]:
     return list(pipeline.passes)
 
 
+def quantised_part(passes: Sequence[ModulePass]) -> list[ModulePass]:
+    """The passes of `passes` that work on the float and the quantised
+    graph: those before the first of n64c's passes that takes the IR past
+    the `quantised` stage (`tile-for-dmem` in the default flow). What the
+    golden integer model and the per-layer report run."""
+    for i, pass_ in enumerate(passes):
+        out = PASS_OUTPUT_STAGES.get(pass_.name)
+        if _is_n64c_pass(pass_) and out is not None and out.rank > QUANTISED.rank:
+            return list(passes[:i])
+    return list(passes)
+
+
 # ---------------------------------------------------------------------------
 # Stages
 # ---------------------------------------------------------------------------

@@ -215,3 +215,83 @@ def test_missing_calibration_file_is_named(examples_dir: Path) -> None:
             examples_dir / "mlp_digits.onnx",
             passes=[*passes, *n64c.default_pipeline()[2:]],
         )
+
+
+CLAIM = (
+    'n64-cleanup,quantize-int16,claim-spare-bits{{calibration="{calib}"}},' + LOWERING
+)
+
+
+def test_n64c_run_pipeline_int_equals_sim(examples_dir: Path, tmp_path: Path) -> None:
+    calib = examples_dir / "mlp_digits_calib.npy"
+    x = examples_dir / "mlp_digits_input.npy"
+    pipeline = CLAIM.format(calib=calib)
+    out = {}
+    for engine in ("int", "sim"):
+        done = tool(
+            "n64c", "run", examples_dir / "mlp_digits.onnx", "-i", x,
+            "--calibration", calib, "--engine", engine, "--pipeline", pipeline,
+            "-o", tmp_path / f"{engine}.npy",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        out[engine] = np.load(tmp_path / f"{engine}.npy")
+    plain = tool(
+        "n64c", "run", examples_dir / "mlp_digits.onnx", "-i", x,
+        "--calibration", calib, "--engine", "int", "-o", tmp_path / "plain.npy",
+    )  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    np.testing.assert_array_equal(out["int"], out["sim"])
+    assert not np.array_equal(out["int"], np.load(tmp_path / "plain.npy"))
+
+
+def test_n64c_run_layers_with_pipeline(examples_dir: Path) -> None:
+    calib = examples_dir / "mlp_digits_calib.npy"
+    done = tool(
+        "n64c", "run", examples_dir / "mlp_digits.onnx",
+        "-i", examples_dir / "mlp_digits_input.npy", "--calibration", calib,
+        "--engine", "int", "--layers", "--pipeline", CLAIM.format(calib=calib),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    gemm1 = next(line for line in done.stdout.splitlines() if line.startswith("gemm1"))
+    plain = {
+        r.layer: r
+        for r in n64c.layer_report(
+            examples_dir / "mlp_digits.onnx",
+            np.load(examples_dir / "mlp_digits_input.npy"),
+            calib,
+        )
+    }
+    assert f"y {int(plain['gemm1'].formats.split('y ')[1].split(',')[0]) + 1}," in gemm1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--engine", "float", "--pipeline", "default"], "error: the float engine runs the imported graph (the reference); --pipeline applies to the int and RSP engines"),
+        (["--engine", "int", "--pipeline", "n64-cleanup,gemm-as-conv"], "error: the int engine runs the quantised graph; n64-cleanup,gemm-as-conv leaves the IR at stage 'graph' (imported)"),
+        (["--engine", "int", "--layers", "--pipeline", "n64-cleanup,gemm-as-conv"], "error: the int engine runs the quantised graph; n64-cleanup,gemm-as-conv leaves the IR at stage 'graph' (imported)"),
+        (["--pipeline", "n64-cleanup,claim-spare-bit"], "error: pass pipeline 'n64-cleanup,claim-spare-bit': Unrecognized passes: ['claim-spare-bit']"),
+    ],
+)  # fmt: skip
+def test_n64c_run_pipeline_errors(
+    examples_dir: Path, args: list[str], message: str
+) -> None:
+    done = tool(
+        "n64c", "run", examples_dir / "mlp_digits.onnx",
+        "-i", examples_dir / "mlp_digits_input.npy", *args,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [message]
+
+
+def test_layer_report_of_pipeline_needs_the_quantiser(examples_dir: Path) -> None:
+    from n64c.frontend.onnx import import_onnx
+    from n64c.pipeline import parse_pipeline
+    from n64c.sim.layer_report import layer_report_of_pipeline
+
+    graph = import_onnx(examples_dir / "mlp_digits.onnx")
+    x = np.load(examples_dir / "mlp_digits_input.npy")
+    with pytest.raises(
+        InvalidInputError, match="needs one quantize-int16 before tiling"
+    ):
+        layer_report_of_pipeline(graph, x, None, parse_pipeline("n64-cleanup"))

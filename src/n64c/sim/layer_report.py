@@ -34,6 +34,8 @@ from n64c.sim.observe import run_observed
 if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
+    from n64c.passes.quantize_int16 import QuantOptions
+
 LAYER_KINDS: dict[type[Operation], str] = {
     q.QuantizeOp: "quantize",
     q.QConv2dOp: "conv",
@@ -141,6 +143,7 @@ def layer_report(
     calibration: Mapping[str, np.ndarray] | np.ndarray | str | Path | None = None,
     percentile: float = 100.0,
     passes: Sequence[ModulePass] = (),
+    options: QuantOptions | None = None,
 ) -> list[LayerNumerics]:
     """The per-layer report of a model (an `.onnx` path, an
     `onnx.ModelProto` or an imported float module) quantised with
@@ -151,7 +154,8 @@ def layer_report(
     `passes` run on the quantised graph after the quantiser (a quantisation
     experiment of your own, for example); they may change the formats and
     constants of the layers, and each layer they keep is compared with the
-    float tensor it stood for."""
+    float tensor it stood for. `options` (percentile, headroom, margin)
+    replace `percentile` when given."""
     from n64c.api import _context, _import
     from n64c.passes.n64_cleanup import N64CleanupPass
     from n64c.passes.quantize_int16 import QuantOptions, quantize_int16_traced
@@ -169,7 +173,7 @@ def layer_report(
     N64CleanupPass().apply(_context(), cleaned)
     quantized = cleaned.clone()
     calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
-    trace = quantize_int16_traced(quantized, calib, QuantOptions(percentile))
+    trace = quantize_int16_traced(quantized, calib, options or QuantOptions(percentile))
     if passes:
         _run_quantised_passes(quantized, passes)
     names = layer_names(quantized)
@@ -195,6 +199,50 @@ def layer_report(
             )
         )
     return rows
+
+
+def layer_report_of_pipeline(
+    model: ModuleOp,
+    inputs: Mapping[str, np.ndarray] | np.ndarray,
+    calibration: Mapping[str, np.ndarray] | np.ndarray | str | Path | None,
+    passes: Sequence[ModulePass],
+) -> list[LayerNumerics]:
+    """The per-layer report of the float graph `model` compiled through
+    `passes` (a whole pipeline): the passes before n64c's `quantize-int16`
+    run on the float graph, the quantiser with its options, and the passes
+    after it on the quantised graph, up to tiling."""
+    from n64c.api import _context
+    from n64c.passes.quantize_int16 import QuantizeInt16Pass, QuantOptions
+    from n64c.pipeline import GRAPH, pipeline_text, quantised_part, run_pipeline
+
+    front = quantised_part(passes)
+    at = [i for i, p in enumerate(front) if isinstance(p, QuantizeInt16Pass)]
+    if len(at) != 1:
+        raise InvalidInputError(
+            "the per-layer report needs one quantize-int16 before tiling in the "
+            f"pipeline; it runs: {pipeline_text(passes)}"
+        )
+    quantizer = front[at[0]]
+    assert isinstance(quantizer, QuantizeInt16Pass)
+    graph = model.clone()
+    stage = run_pipeline(graph, front[: at[0]], _context()).stage
+    if stage is not GRAPH:
+        raise InvalidInputError(
+            f"the per-layer report compares with the float graph; "
+            f"{pipeline_text(front[: at[0]])} takes it to stage {stage.describe()}"
+        )
+    options = QuantOptions(
+        float(quantizer.percentile),
+        float(quantizer.headroom),
+        None if quantizer.margin is None else float(quantizer.margin),
+    )
+    return layer_report(
+        graph,
+        inputs,
+        quantizer.calibration or calibration,
+        passes=front[at[0] + 1 :],
+        options=options,
+    )
 
 
 def _run_quantised_passes(module: ModuleOp, passes: Sequence[ModulePass]) -> None:

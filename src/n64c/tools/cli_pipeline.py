@@ -102,6 +102,7 @@ def run_ir(
     engine: str,
     calibration: Path | None,
     layers: bool,
+    pipeline: str | None = None,
 ) -> IrRun:
     """`n64c run IR.mlir`: the inputs, the outputs, the RSP cycles per
     inference (`sim`) and the int16 overflow warning. Each engine runs the
@@ -111,7 +112,8 @@ def run_ir(
     from n64c.pipeline import QUANTISED
     from n64c.sim.float_engine import find_main, input_names
 
-    given = open_model(path, None, calibration)
+    given = open_model(path, pipeline, calibration)
+    passes = given.passes if pipeline is not None else None
     module, stage = given.module, given.stage
     assert module is not None and stage is not None
     inputs = load_arrays(input_path, input_names(find_main(module)), "input")
@@ -121,13 +123,18 @@ def run_ir(
             f"--layers compares the int16 layers with the float graph; {where}"
         )
     if given.is_graph:
-        outputs, cycles, warning = run_engine(module, inputs, engine, calibration)
+        outputs, cycles, warning = run_engine(
+            module, inputs, engine, calibration, passes
+        )
         return IrRun(module, inputs, outputs, cycles, warning)
     if engine == "float":
         raise InvalidInputError(
             f"the float engine runs the float graph; {where}: choose --engine "
             + ("int, sim or z64" if stage is QUANTISED else "sim or z64")
         )
+    if engine == "int" and passes is not None and stage is QUANTISED:
+        outputs, _, warning = run_engine(module, inputs, engine, None, passes)
+        return IrRun(module, inputs, outputs, None, warning)
     if engine == "int":
         if stage is not QUANTISED:
             raise InvalidInputError(
@@ -141,7 +148,7 @@ def run_ir(
         return IrRun(module, inputs, outputs, None, describe_overflow(module, overflow))
     from n64c.api import compile
 
-    compiled = compile(module, name=path.name)
+    compiled = compile(module, name=path.name, passes=passes)
     outputs = compiled.run_dict(inputs, engine)
     _print_emulator_run(compiled)
     warning = _warning(compiled.quantized, inputs, engine)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from n64c.tools.cli_common import user_errors
+from n64c.tools.cli_pipeline import PipelineOption
 
 
 @user_errors
@@ -48,8 +49,9 @@ def run_command(
             "values and SQNR against the float model on these inputs (.onnx only)",
         ),
     ] = False,
+    pipeline: PipelineOption = None,
 ) -> None:
     """Run a model on one of n64c's engines (float32 in and out)."""
     from n64c.driver import run_cli
 
-    run_cli(model, input, output, engine, calibration, reference, layers)
+    run_cli(model, input, output, engine, calibration, reference, layers, pipeline)
