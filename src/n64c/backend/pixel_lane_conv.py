@@ -8,24 +8,21 @@ of its tap `(c, i, j)` is the aligned vector `b * sw + j * dw` of band row
 rows:
 
 ```
-band:   per channel and band row one DMA of the strip row (or of the zero
-        row when the input row is outside the image); wait
+band:   per channel one DMA of its band rows (inside the image), or one per
+        row (strip row, or the zero row outside the image); wait
 fixup:  ssv zero into the slots outside the image (left/right padding)
 for each chunk of output channels (resident, or prefetched through a ring):
-  for each output channel:
-    lqv   R0..Rn, record               its weights, bias_hi, bias_lo, mult
-    for each unrolled group of blocks:
-      per block:
-        vmudh ACC, K16384, Rb.e(bh)    bias_hi * 16384   (K16384 = 8 x 16384)
-        vmadh ACC, ONES, Rb.e(bl)      + bias_lo
-        lqv   X, tap(c, i, j)(tp)      8 pixels' input of one tap
-        vmadh ACC, X, Rw.e(w)          one weight broadcast to the 8 pixels
-        ...
-        vsar  HI, ACC_HI ; vsar MD, ACC_MD
-      per block (after all chains, so no read-out waits on its sums):
-        vmudn ACC, MD, Rm.e(mult) ; vmadh Y, HI, Rm.e(mult)    sat16(acc >> s)
-        vge / vlt Y against the clamp
-        ssv   Y.e(k), pixel(b + k * m) * op * 2 + 2 * o      one per pixel
+  for each output row of the tile, for each block of 8 pixels:
+    lqv   H0..Hh, tap(n)(tp)             the block's first taps, held
+    for each output channel (unrolled by 2), record R in registers:
+      vmudn/vmadh Y', MD', HI', MULT'    previous chain: sat16(acc >> s)
+      vmudh ACC, H0, R.e(w0)             held taps first, then streamed:
+      lqv   X, tap(n)(tp)                8 pixels' input of one tap
+      vmadh ACC, X, R.e(wn)              one weight broadcast to 8 pixels
+      vge / vlt Y' ; ssv Y'.e(k) ...     previous chain: clamp, 8 stores
+      vmadh ACC, K16384, R.e(bias_hi) ; vmadh ACC, ONES, R.e(bias_lo)
+      vsar  HI', ACC_HI ; vsar MD', ACC_MD ; vor MULT', ZERO, R.e(mult)
+      lqv   R, next record               each register after its last use
 dma the tile's channels-last output rows out
 ```
 

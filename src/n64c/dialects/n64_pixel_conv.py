@@ -200,7 +200,7 @@ class TilePixelConvOp(IRDLOperation):
     n64.tile_pixel_conv %xr, %yr, %wr, %band, %out, %k, %w {geometry = array<i64:
         1, 1, 8, 8, 8, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3, 8, 1, 8>,
         clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
-        : !n64.rdram<384>, !n64.rdram<1024>, !n64.rdram<560>, !n64.dmem<480>,
+        : !n64.rdram<384>, !n64.rdram<1024>, !n64.rdram<304>, !n64.dmem<480>,
           !n64.dmem<1024>, !n64.dmem<16>, !n64.dmem<256>
     ```
     """

@@ -31,22 +31,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.dialects.builtin import TensorType, i16
-from xdsl.ir import Block, Operation, Region
+from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, TensorType, i16
+from xdsl.ir import Block, Operation, Region, SSAValue
 
+from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_pixel_conv import PIXEL_FIELDS, PixelGeometry, TilePixelConvOp
 from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp
-from n64c.dialects.n64_tile import DmemAllocOp, DmemType, RdramType, TileKernelOp
-from n64c.errors import BudgetError
+from n64c.dialects.n64_tile import (
+    DmemAllocOp,
+    DmemType,
+    RdramType,
+    TileKernelOp,
+    TileWindowOp,
+)
+from n64c.errors import BudgetError, UnsupportedModelError
 from n64c.passes.tile_constants import gemm_constants, tile_header
 from n64c.passes.window_tiles import (
     PARAM_BYTES,
     TO_NCHW,
-    _constant,  # pyright: ignore[reportPrivateUsage]
-    _divisors_desc,  # pyright: ignore[reportPrivateUsage]
-    _out_size,  # pyright: ignore[reportPrivateUsage]
-    _shape,  # pyright: ignore[reportPrivateUsage]
-    _weights_attr,  # pyright: ignore[reportPrivateUsage]
     build_conv_kernel,
     conv_input_frac,
     estimate_window_cycles,
@@ -67,6 +69,36 @@ accumulator sink, and room for streamed inputs in flight."""
 RING_CHUNK = 8
 """Output channels per streamed weight chunk."""
 MAX_DMA_ROW = 4096
+
+
+def _divisors_desc(value: int) -> list[int]:
+    return [d for d in range(value, 0, -1) if value % d == 0]
+
+
+def _out_size(size: int, k: int, s: int, d: int, p0: int, p1: int) -> int:
+    return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    typ = value.type
+    assert isinstance(typ, TensorType)
+    return tuple(int(d) for d in typ.get_shape())
+
+
+def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
+    owner = value.owner
+    if not isinstance(owner, ConstantOp):
+        raise UnsupportedModelError(
+            f"layer {layer}: the convolution {what} must be a constant to run on the RSP"
+        )
+    return owner.to_numpy()
+
+
+def _weights_attr(values: np.ndarray) -> DenseIntOrFPElementsAttr:
+    return DenseIntOrFPElementsAttr(
+        TensorType(i16, [values.size]),
+        BytesAttr(np.ascontiguousarray(values, dtype="<i2").tobytes()),
+    )
 
 
 def strip_columns(g: PixelGeometry) -> list[int]:
@@ -315,8 +347,6 @@ def _conv_params(op: QConv2dOp) -> tuple[list[int], list[int], list[int]]:
 
 def channels_on_lanes_estimate(ops: list[Operation]) -> int:
     """The estimate of the channels-on-lanes kernel `build_conv_kernel` made."""
-    from n64c.dialects.n64_tile import TileWindowOp
-
     kernel = next(o for o in ops if isinstance(o, TileKernelOp))
     window = next(o for o in kernel.body.walk() if isinstance(o, TileWindowOp))
     return estimate_window_cycles("conv", window.geo)
