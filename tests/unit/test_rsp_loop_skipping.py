@@ -403,5 +403,5 @@ def test_strided_taint_equals_tainting_store_by_store(seed: int) -> None:
                 expected[start:] = True
                 expected[:end] = True
         mask = np.zeros(4096, dtype=bool)
-        taint_strided(mask, first, step, count, size)
+        taint_strided(mask.reshape(256, 16), first, step, count, size)
         assert (mask == expected).all()

@@ -122,6 +122,8 @@ class Machine:
         # eligible)
         self.arrivals: dict[int, tuple[int, int, int, int]] = {}
         self.loops: dict[_Path, tuple[LoopBody, list[OpInfo]] | None] = {}
+        # loop heads with an eligible straight path, tried on entry too
+        self.heads: dict[int, _Path] = {}
         self.skipped = 0  # instructions of skipped loop iterations
         self._decode_range(0, IMEM_SIZE // 4)
 
@@ -135,6 +137,7 @@ class Machine:
         self.blocks = [None] * (IMEM_SIZE // 4)
         self.arrivals.clear()
         self.loops.clear()
+        self.heads.clear()
 
     def _decoded_op(self, i: int, word: int) -> object:
         """The (cached) closure of ``word`` in slot ``i``."""
@@ -165,7 +168,12 @@ class Machine:
         run: list[OpInfo] = []
         count = 0
         j = i
-        while j < IMEM_SIZE // 4 and j not in self.marks:
+        heads = self.heads
+        while (
+            j < IMEM_SIZE // 4
+            and j not in self.marks
+            and (j == i or 4 * j not in heads)
+        ):
             word = int.from_bytes(imem[4 * j : 4 * j + 4], "big")
             op = self._decoded_op(j, word)
             info = self._info(word)
@@ -235,9 +243,12 @@ class Machine:
         self.arrivals[head] = now
         if head <= branch:
             length = (branch - head) // 4 + 2
-            skipped = self._skip(
-                (head, length, ((length - 2, head),)), count, max_instructions
-            )
+            path = (head, length, ((length - 2, head),))
+            skipped = self._skip(path, count, max_instructions)
+            if self.loops[path] is not None and head not in self.heads:
+                self.heads[head] = path
+                # blocks now end before the head, so entries find it
+                self.blocks = [None] * (IMEM_SIZE // 4)
             if skipped:
                 return skipped
         if seen is None or seen[0] != now[0] or seen[3] != now[3]:
@@ -283,7 +294,7 @@ class Machine:
             gpr[r] = (gpr[r] + times * delta) & 0xFFFFFFFF  # type: ignore[operator]
         assert self.taint is not None
         for first, step, size in trips.stores:
-            taint_strided(self.taint.dmem, first, step, times, size)
+            taint_strided(self.taint.lines, first, step, times, size)
         self._flush()
         self.model.repeat(segment, path[2], times)
         self.fed += times * length
@@ -304,6 +315,7 @@ class Machine:
         append = trace.append
         extend = trace.extend
         taken = self.taken
+        heads = self.heads
         pc = 0
         npc = 4
         count = 0
@@ -321,13 +333,17 @@ class Machine:
                 budget = min(max_instructions - count, TRACE_CHUNK)
             i = pc >> 2
             if timing_only and npc == pc + 4:
+                skipped = 0
                 if head >= 0:
                     skipped = self._arrive(pc, branch, count, max_instructions)
                     head = -1
-                    if skipped:
-                        count += skipped
-                        budget = min(max_instructions - count, TRACE_CHUNK)
-                        continue
+                elif pc in heads:  # entering a known loop
+                    skipped = self._skip(heads[pc], count, max_instructions)
+                if skipped:
+                    count += skipped
+                    budget = min(max_instructions - count, TRACE_CHUNK)
+                    if budget <= 0:
+                        continue  # the limit check above raises
                 block = self.blocks[i]  # the list is replaced on IMEM writes
                 if block is None:
                     block = self.blocks[i] = self._block(i)

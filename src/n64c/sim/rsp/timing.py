@@ -334,6 +334,10 @@ class CycleModel:
         self.marks: list[tuple[int, int]] = []
         # (segment's OpInfos, branch target, entry state) -> deltas, exit state
         self.memo: dict[tuple[object, ...], Any] = {}
+        # (iteration, taken branches, times, entry state) -> what `repeat` adds
+        # chunk ends by content and entry state -> what `_tail` adds
+        self.tails: dict[tuple[object, ...], Any] = {}
+        self.repeats: dict[tuple[object, ...], Any] = {}
 
     # ---------------------------------------------------------- internals
     def _bubble(self, n: int) -> None:
@@ -589,11 +593,20 @@ class CycleModel:
             first_event = next_event
             while next_event < n_events and event_at[next_event] < seg_end:
                 next_event += 1
-            if self.pending is not None or (t + 1) in self.taken:
+            pending = self.pending
+            if (t + 1) in self.taken or (
+                pending is not None and pending[1] in self.events
+            ):
                 self._run(trace, pos - base, seg_end - base, pos)
                 pos = seg_end
                 continue
-            state = (self.h0, self.h1, self.h2, self.single_issue)
+            state = (
+                self.h0,
+                self.h1,
+                self.h2,
+                self.single_issue,
+                None if pending is None else (pending[0], pending[1] - pos),
+            )
             # OpInfo objects are shared by equal words: the key is the
             # segment's whole content
             segment = tuple(trace[pos - base : seg_end - base])
@@ -623,6 +636,7 @@ class CycleModel:
                         tuple((m, c - clocks) for m, c in self.marks[n_marks:]),
                     )
             else:
+                self.pending = None
                 d_clocks, d_groups, d_dual, d_stalls, d_wait, exit_state = hit[:6]
                 self.clocks = after = clocks + d_clocks
                 self.groups += d_groups
@@ -636,11 +650,78 @@ class CycleModel:
                     self.queue = [after + q for q in hit[6]]
                     self.marks.extend((m, clocks + c) for m, c in hit[7])
             pos = seg_end
-        self._run(trace, pos - base, end - base, pos)
+        if pos < end:
+            while next_event < n_events and event_at[next_event] < pos:
+                next_event += 1
+            self._tail(trace, pos, end, event_at[next_event:])
         self.base = end
         # forget taken branches that can no longer matter
         if len(self.taken) > 4096:
             self.taken = {k: v for k, v in self.taken.items() if k >= end - 2}
+
+    def _tail(
+        self, trace: list[OpInfo], pos: int, end: int, seg_events: list[int]
+    ) -> None:
+        """Issue the end of a chunk, ``trace[pos - base:end - base]`` (no
+        taken branch's delay slot ends it), memoised like a segment of
+        :meth:`feed` with what it leaves open: the group that may still
+        take a partner and the events of its instructions."""
+        base = self.base
+        taken = self.taken
+        pending = self.pending
+        clocks = self.clocks
+        state = (
+            self.h0,
+            self.h1,
+            self.h2,
+            self.single_issue,
+            None if pending is None else (pending[0], pending[1] - pos),
+            taken.get(pos - 1),
+            tuple((k - pos, taken[k]) for k in range(pos, end) if k in taken),
+        )
+        segment = tuple(trace[pos - base : end - base])
+        key: tuple[object, ...]
+        if seg_events:
+            in_flight = tuple(q - clocks for q in self.queue if q > clocks)
+            happen = tuple((k - pos, tuple(self.events[k])) for k in seg_events)
+            key = (segment, state, in_flight, happen)
+        else:
+            key = (segment, state)
+        hit = self.tails.get(key)
+        if hit is None:
+            before = (self.groups, self.dual, self.stalls, self.dma_wait)
+            n_marks = len(self.marks)
+            self._run(trace, pos - base, end - base, pos)
+            if self.spin is not None:
+                return
+            after = self.clocks
+            left = self.pending
+            self.tails[key] = (
+                after - clocks,
+                self.groups - before[0],
+                self.dual - before[1],
+                self.stalls - before[2],
+                self.dma_wait - before[3],
+                (self.h0, self.h1, self.h2, self.single_issue),
+                None if left is None else (left[0], left[1] - pos),
+                tuple(q - after for q in self.queue if q > after),
+                tuple((m, c - clocks) for m, c in self.marks[n_marks:]),
+                tuple(k - pos for k in seg_events if k not in self.events),
+            )
+            return
+        self.clocks = after = clocks + hit[0]
+        self.groups += hit[1]
+        self.dual += hit[2]
+        self.stalls += hit[3]
+        self.dma_wait += hit[4]
+        self.h0, self.h1, self.h2, self.single_issue = hit[5]
+        left = hit[6]
+        self.pending = None if left is None else (left[0], pos + left[1])
+        if seg_events:
+            for k in hit[9]:
+                del self.events[pos + k]
+            self.queue = [after + q for q in hit[7]]
+            self.marks.extend((m, clocks + c) for m, c in hit[8])
 
     def repeat(
         self,
@@ -655,7 +736,47 @@ class CycleModel:
 
         What a copy costs depends only on the pipeline state it is entered
         in, so copies are fed until an entry state repeats; the periods
-        left are then counted without replaying them, the remainder fed."""
+        left are then counted without replaying them, the remainder fed.
+        The outcome is memoised by the iteration, ``times`` and the entry
+        state."""
+        length = len(trace)
+        if self.pending is not None:
+            # the first copy closes the open group
+            self.feed(trace, {self.base + offset: t for offset, t in taken}, {})
+            times -= 1
+            if not times:
+                return
+        key: tuple[object, ...] | None = None
+        if self.pending is None and self.spin is None:
+            state = (self.h0, self.h1, self.h2, self.single_issue)
+            key = (tuple(trace), taken, times, state)
+            hit = self.repeats.get(key)
+            if hit is not None:
+                self.clocks += hit[0]
+                self.groups += hit[1]
+                self.dual += hit[2]
+                self.stalls += hit[3]
+                self.h0, self.h1, self.h2, self.single_issue = hit[4]
+                self.base += times * length
+                return
+        before = (self.clocks, self.groups, self.dual, self.stalls, self.dma_wait)
+        self._repeat(trace, taken, times)
+        if key is not None and self.pending is None and self.dma_wait == before[4]:
+            self.repeats[key] = (
+                self.clocks - before[0],
+                self.groups - before[1],
+                self.dual - before[2],
+                self.stalls - before[3],
+                (self.h0, self.h1, self.h2, self.single_issue),
+            )
+
+    def _repeat(
+        self,
+        trace: list[OpInfo],
+        taken: tuple[tuple[int, int], ...],
+        times: int,
+    ) -> None:
+        """:meth:`repeat` without its memo."""
         length = len(trace)
         seen: dict[tuple[object, ...], tuple[int, ...]] | None = {}
         done = 0

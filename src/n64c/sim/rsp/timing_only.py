@@ -39,6 +39,7 @@ class Taint:
 
     def __init__(self, rdram_size: int) -> None:
         self.dmem = np.zeros(DMEM_SIZE, dtype=bool)
+        self.lines = self.dmem.reshape(DMEM_SIZE // 16, 16)  # a view: a row a line
         self.rdram = np.zeros(rdram_size, dtype=bool)
 
 
@@ -87,15 +88,15 @@ _STEPS = np.arange(DMEM_SIZE, dtype=np.int64)
 
 
 def taint_strided(
-    mask: np.ndarray, first: int, step: int, count: int, size: int
+    lines: np.ndarray, first: int, step: int, count: int, size: int
 ) -> None:
     """Taint what ``count`` vector stores of ``size`` bytes (at most 16) at
     DMEM addresses ``first``, ``first + step``, ... taint one by one: the
-    16-byte lines of the first and the last byte of each span."""
+    16-byte lines of the first and the last byte of each span. ``lines``
+    is the DMEM taint as one row of 16 per line (:attr:`Taint.lines`)."""
     step &= 0xFFF
     first &= 0xFFF
     n = min(count, 4096 // math.gcd(step, 4096))  # addresses repeat after that
-    lines = mask.reshape(DMEM_SIZE // 16, 16)  # a view: one row per line
     if step & 15 == 0 and first + (n - 1) * step + size <= DMEM_SIZE:
         # whole lines apart, no wrap: two strided runs of lines
         stride = step >> 4 or 1
