@@ -25,7 +25,9 @@ ineligible: the run then simply executes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from n64c.sim.rsp.timing_only import is_timing_noop, store_span
 
@@ -90,38 +92,21 @@ class LoopBody:
     pcs: tuple[int, ...]
     """Address of each instruction of the path."""
 
-    def _evaluate(self, r: list[int]) -> tuple[list[int], list[int]]:
-        """Run one iteration on ``r`` (changed in place); returns the values
-        the branches test and the vector stores' base registers."""
-        tested: list[int] = []
-        bases: list[int] = []
-        for kind, a, b, c in self.steps:
-            if kind == _ADDI:
-                r[a] = (r[b] + c) & MASK32
-            elif kind == _ADD:
-                r[a] = (r[b] + r[c]) & MASK32
-            elif kind == _SUB:
-                r[a] = (r[b] - r[c]) & MASK32
-            elif kind == _SLL:
-                r[a] = (r[b] << c) & MASK32
-            elif kind == _CONST:
-                r[a] = b
-            elif kind == _EQ:
-                tested.append((r[a] - r[b]) & MASK32)
-            elif kind == _SIGN:
-                tested.append(r[a])
-            else:
-                bases.append(r[a])
-        return tested, bases
+    evaluate: Callable[[list[int]], tuple[list[int], list[int]]] = field(
+        compare=False, repr=False
+    )
+    """Runs one iteration on a register list (changed in place); returns the
+    values the branches test and the vector stores' base registers
+    (:func:`_compile`)."""
 
     def trips(self, gpr: list[int]) -> Trips | None:
         """The iterations from the current registers ``gpr`` (plain ints)
         that follow this path, or None when the registers do not change by
         the same amount in two consecutive iterations."""
         r1 = list(gpr)
-        tested0, bases0 = self._evaluate(r1)
+        tested0, bases0 = self.evaluate(r1)
         r2 = list(r1)
-        tested1, bases1 = self._evaluate(r2)
+        tested1, bases1 = self.evaluate(r2)
         deltas = []
         for r in self.written:
             delta = (r1[r] - gpr[r]) & MASK32
@@ -144,6 +129,43 @@ class LoopBody:
             for (offset, size), b0, b1 in zip(self.stores, bases0, bases1, strict=True)
         )
         return Trips(count, tuple(deltas), stores)
+
+
+_STATEMENTS = {
+    _ADDI: "r[{a}] = (r[{b}] + {c}) & 0xFFFFFFFF",
+    _ADD: "r[{a}] = (r[{b}] + r[{c}]) & 0xFFFFFFFF",
+    _SUB: "r[{a}] = (r[{b}] - r[{c}]) & 0xFFFFFFFF",
+    _SLL: "r[{a}] = (r[{b}] << {c}) & 0xFFFFFFFF",
+    _CONST: "r[{a}] = {b}",
+    _EQ: "v{n} = (r[{a}] - r[{b}]) & 0xFFFFFFFF",
+    _SIGN: "v{n} = r[{a}]",
+    _STORE: "s{n} = r[{a}]",
+}
+
+
+def _compile(
+    steps: tuple[tuple[int, int, int, int], ...],
+) -> Callable[[list[int]], tuple[list[int], list[int]]]:
+    """One Python function running ``steps`` on a register list: a loop
+    body is evaluated at every arrival, a call per step would cost more
+    than the whole body."""
+    lines = ["def evaluate(r):"]
+    tested: list[str] = []
+    bases: list[str] = []
+    for kind, a, b, c in steps:
+        if kind in (_EQ, _SIGN):
+            n = len(tested)
+            tested.append(f"v{n}")
+        elif kind == _STORE:
+            n = len(bases)
+            bases.append(f"s{n}")
+        else:
+            n = 0
+        lines.append("    " + _STATEMENTS[kind].format(a=a, b=b, c=c, n=n))
+    lines.append(f"    return [{', '.join(tested)}], [{', '.join(bases)}]")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<loop body>", "exec"), namespace)  # noqa: S102
+    return namespace["evaluate"]
 
 
 def _signed(value: int) -> int:
@@ -292,5 +314,10 @@ def loop_body(
         pc = (pc + 4) & 0xFFC
     written = sorted({a for kind, a, _, _ in steps if kind <= _CONST})
     return LoopBody(
-        tuple(steps), tuple(tests), tuple(stores), tuple(written), tuple(pcs)
+        tuple(steps),
+        tuple(tests),
+        tuple(stores),
+        tuple(written),
+        tuple(pcs),
+        _compile(tuple(steps)),
     )

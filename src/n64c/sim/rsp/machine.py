@@ -34,6 +34,12 @@ MIN_SKIP = 2
 
 
 _UNDECODED = op_info(0)  # placeholder until a slot first runs
+# OpInfo of each word seen (the cycle model's memo keys compare them by
+# identity, so equal words share one)
+_INFOS: dict[int, OpInfo] = {}
+# vector-unit words a timing-only run executes as no-ops: whether the full
+# decoder accepts them (otherwise running them is an error)
+_TIMING_NOOPS: dict[int, bool] = {}
 
 
 def _pc_dependent(word: int) -> bool:
@@ -112,7 +118,6 @@ class Machine:
         self.infos: list[OpInfo] = [None] * (IMEM_SIZE // 4)  # type: ignore[list-item]
         self.model = CycleModel()
         self._decoded: dict[tuple[int, int], object] = {}
-        self._infos_by_word: dict[int, OpInfo] = {}
         # timing-only runs: the straight-line block starting at each slot
         # (None: not yet built)
         self.blocks: list[_Block | None] = [None] * (IMEM_SIZE // 4)
@@ -144,15 +149,19 @@ class Machine:
         key = (word, 4 * i) if _pc_dependent(word) else (word, -1)
         op = self._decoded.get(key)
         if op is None:
-            op = self._decoded[key] = decode_word(
-                self.st, self.cop0, word, 4 * i, self.taint
-            )
+            if self.taint is not None and _TIMING_NOOPS.get(word):
+                op = noop  # decoded before: a valid vector-unit instruction
+            else:
+                op = decode_word(self.st, self.cop0, word, 4 * i, self.taint)
+                if self.taint is not None and is_timing_noop(word):
+                    _TIMING_NOOPS[word] = op is noop
+            self._decoded[key] = op
         return op
 
     def _info(self, word: int) -> OpInfo:
-        info = self._infos_by_word.get(word)
+        info = _INFOS.get(word)
         if info is None:
-            info = self._infos_by_word[word] = op_info(word)
+            info = _INFOS[word] = op_info(word)
         return info
 
     def _block(self, i: int) -> _Block:
@@ -248,7 +257,10 @@ class Machine:
             if self.loops[path] is not None and head not in self.heads:
                 self.heads[head] = path
                 # blocks now end before the head, so entries find it
-                self.blocks = [None] * (IMEM_SIZE // 4)
+                blocks = self.blocks
+                for i, block in enumerate(blocks):
+                    if block is not None and 4 * i < head < block.end:
+                        blocks[i] = None
             if skipped:
                 return skipped
         if seen is None or seen[0] != now[0] or seen[3] != now[3]:

@@ -240,10 +240,11 @@ def op_info(word: int) -> OpInfo:
     return info
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PollLoop:
     """A loop that polls a DMA register: ``pc: mfc0 rt, cN``, then a
-    conditional branch on ``rt`` back to ``pc``, then its delay slot."""
+    conditional branch on ``rt`` back to ``pc``, then its delay slot.
+    Compared by identity (cheap to hash in the cycle model's memo keys)."""
 
     mfc0: OpInfo
     branch: OpInfo
@@ -653,14 +654,19 @@ class CycleModel:
         if pos < end:
             while next_event < n_events and event_at[next_event] < pos:
                 next_event += 1
-            self._tail(trace, pos, end, event_at[next_event:])
+            self._tail(trace, pos, end, event_at[next_event:], taken)
         self.base = end
         # forget taken branches that can no longer matter
         if len(self.taken) > 4096:
             self.taken = {k: v for k, v in self.taken.items() if k >= end - 2}
 
     def _tail(
-        self, trace: list[OpInfo], pos: int, end: int, seg_events: list[int]
+        self,
+        trace: list[OpInfo],
+        pos: int,
+        end: int,
+        seg_events: list[int],
+        chunk_taken: dict[int, int],
     ) -> None:
         """Issue the end of a chunk, ``trace[pos - base:end - base]`` (no
         taken branch's delay slot ends it), memoised like a segment of
@@ -677,7 +683,7 @@ class CycleModel:
             self.single_issue,
             None if pending is None else (pending[0], pending[1] - pos),
             taken.get(pos - 1),
-            tuple((k - pos, taken[k]) for k in range(pos, end) if k in taken),
+            tuple((k - pos, t) for k, t in chunk_taken.items() if k >= pos),
         )
         segment = tuple(trace[pos - base : end - base])
         key: tuple[object, ...]
