@@ -157,10 +157,13 @@ def _body_item(asm: Asm, rng: np.random.Generator, level: int) -> None:
             asm.emit(mfc0("a2", 6))
             asm.branch(lambda w: bne("a2", "zero", w), poll)
             asm.emit(NOP)
-    elif choice == 8:  # a data-independent branch over one instruction
+    elif choice == 8:  # a data-independent branch or a jump over one instruction
         skip = asm.new()
-        if rng.random() < 0.5:
+        kind = rng.random()
+        if kind < 0.4:
             asm.branch(lambda w: beq("zero", "zero", w), skip)  # always taken
+        elif kind < 0.7:
+            asm.jump(skip)
         else:
             asm.branch(lambda w: bne("t5", "zero", w), skip)  # never taken
         asm.emit(NOP, vop("vxor", 3, 4, 5))
@@ -334,6 +337,30 @@ def test_skipped_vector_stores_taint_what_they_write() -> None:
 
 def program_bytes(*words: int) -> bytes:
     return b"".join(w.to_bytes(4, "big") for w in words)
+
+
+def test_a_jump_inside_a_loop_body_is_followed() -> None:
+    # the straight code from the head to the branch back is not the path:
+    # the `j` skips the addiu every trip
+    imem = program_bytes(
+        ori("s0", "zero", 50),
+        addiu("s0", "s0", -1),  # head
+        0x02 << 26 | (0x14 >> 2),  # j 0x14
+        NOP,
+        addiu("t1", "t1", 7),  # never runs
+        bne("s0", "zero", -5),  # 0x14: back to the head
+        addiu("t2", "t2", 3),
+        BREAK,
+    )
+    full = simulate(imem)
+    fast = simulate(imem, timing_only=True)
+    assert full.gpr.tolist()[9:11] == [0, 150]
+    assert (fast.cycles, fast.timing, fast.gpr.tolist()) == (
+        full.cycles,
+        full.timing,
+        full.gpr.tolist(),
+    )
+    assert _skipped(imem)[1] > 0
 
 
 def test_endless_loops_still_hit_the_instruction_limit() -> None:

@@ -213,6 +213,14 @@ def _word(imem: bytes | bytearray, pc: int) -> int:
     return int.from_bytes(imem[pc : pc + 4], "big")
 
 
+def _target(word: int, pc: int) -> int:
+    """Where the branch or ``j`` ``word`` at ``pc`` goes when taken."""
+    if word >> 26 == 0x02:
+        return (word << 2) & 0xFFC
+    offset = ((word & 0xFFFF) ^ 0x8000) - 0x8000
+    return (pc + 4 + 4 * offset) & 0xFFC
+
+
 def _is_branch(word: int) -> bool:
     opcode = word >> 26
     return 0x01 <= opcode <= 0x07 or (opcode == 0 and (word & 0x3F) in (0x08, 0x09))
@@ -296,6 +304,10 @@ def loop_body(
         step = _step(word)
         if step is None:
             return None
+        if branch and _target(word, pc) != targets.get(k, _target(word, pc)):
+            return None  # the path does not go where the branch leads
+        if word >> 26 == 0x02 and k not in targets:
+            return None  # a jump the path does not take
         if isinstance(step, BranchTest):
             taken_here = k in targets
             if step.zero is None:
