@@ -31,6 +31,7 @@ from rsp_words import (
 )
 
 from n64c.sim.rsp import RspRuntimeError, simulate
+from n64c.sim.rsp import machine as machine_module
 from n64c.sim.rsp.loops import NEVER, _sign_trips, _zero_trips
 from n64c.sim.rsp.machine import Machine
 from n64c.sim.rsp.state import RspState
@@ -432,3 +433,28 @@ def test_strided_taint_equals_tainting_store_by_store(seed: int) -> None:
         mask = np.zeros(4096, dtype=bool)
         taint_strided(mask.reshape(256, 16), first, step, count, size)
         assert (mask == expected).all()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_cycle_model_counts_the_same_in_any_chunks(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memoised segments, chunk ends and repeats of the cycle model
+    give what issuing every group gives, wherever the run record is cut."""
+    imem, marks = random_program(seed)
+    rng = np.random.default_rng(seed + 1)
+    dmem = rng.integers(0, 256, 4096, dtype=np.uint8).tobytes()
+    rdram = rng.integers(0, 256, 0x1000, dtype=np.uint8)
+    whole = simulate(imem, dmem, rdram, marks=marks, max_instructions=2_000_000)
+    for chunk in (1, 2, 3, 5, 13):
+        monkeypatch.setattr(machine_module, "TRACE_CHUNK", chunk)
+        for timing_only in (False, True):
+            cut = simulate(
+                imem,
+                dmem,
+                rdram,
+                marks=marks,
+                max_instructions=2_000_000,
+                timing_only=timing_only,
+            )
+            assert cut.timing == whole.timing

@@ -675,6 +675,10 @@ class CycleModel:
         base = self.base
         taken = self.taken
         pending = self.pending
+        if pending is not None and pending[1] in self.events:
+            # the open group's events happen here: not part of the key
+            self._run(trace, pos - base, end - base, pos)
+            return
         clocks = self.clocks
         state = (
             self.h0,
