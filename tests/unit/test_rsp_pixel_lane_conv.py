@@ -49,6 +49,12 @@ CASES: list[Case] = [
     ((1, 1, 25, 10), 64, (10, 4), (2, 2), (4, 1, 5, 1), (1, 1), True),
     ((2, 1, 28, 28), 6, (5, 5), (1, 1), (0, 0, 0, 0), (1, 1), False),
     ((1, 2, 11, 37), 5, (3, 3), (1, 1), (1, 1, 1, 1), (1, 2), True),
+    # 30 weights: bias in the 4th record vector, mult in the 5th (found by
+    # a random network: both must stay until the end of the chain)
+    ((1, 2, 15, 15), 16, (5, 3), (2, 2), (0, 2, 1, 0), (1, 1), False),
+    # 8 store windows (lanes 256 bytes apart), streamed weights, two images:
+    # the most scalar registers the kernel keeps live
+    ((2, 2, 6, 10), 64, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True),
 ]
 
 

@@ -187,8 +187,9 @@ class PixelConvLowering:
                 self.bump(row, g.tile_rows * g.sh * g.row_bytes)
 
             self.counted(g.tiles, tile, "tile")
-            self.bump(x_img, g.c * g.h * g.row_bytes)
-            self.bump(y_img, g.oh * g.out_row_bytes)
+            if g.n > 1:  # (one image: no pointer kept through the tiles)
+                self.bump(x_img, g.c * g.h * g.row_bytes)
+                self.bump(y_img, g.oh * g.out_row_bytes)
 
         self.counted(g.n, image, "image")
         em.wait_dma_idle()
@@ -350,7 +351,8 @@ class PixelConvLowering:
         last_use: dict[int, int] = {}
         for position, n in enumerate(order):
             last_use[n // 8] = position
-        last_use[(g.taps + HEADER_SLOTS - 1) // 8] = len(order)  # bias and mult
+        for slot in range(g.taps, g.taps + HEADER_SLOTS):  # bias and mult, at the end
+            last_use[slot // 8] = len(order)
         self.read_out()
         cache: dict[int, GprType] = {}
         sink = em.vreg()
@@ -387,7 +389,7 @@ class PixelConvLowering:
 
     def compute_tile(self) -> None:
         em, g = self.em, self.g
-        rec_chunk = em.gpr()
+        rec_chunk = self.ring_read if not g.resident else em.gpr()
         w_next: GprType | None = None
         if g.resident:
             em.addi(rec_chunk, em.zero, self.wbuf)
@@ -403,14 +405,11 @@ class PixelConvLowering:
                 em.xori(self.ring_write, self.ring_write, self.toggle)
                 self.bump(w_next, size)
                 em.wait_dma_slot()
-                em.addi(rec_chunk, self.ring_read, 0)
-            tp_row = em.gpr()
-            em.addi(tp_row, em.zero, self.band)
-            po_row = self.copy(po_chunk)
+            tp = em.gpr()
+            em.addi(tp, em.zero, self.band)
+            po = self.copy(po_chunk)
 
             def row() -> None:
-                tp = self.copy(tp_row)
-                po = self.copy(po_row)
 
                 def block() -> None:
                     self.block(rec_chunk, tp, po)
@@ -418,8 +417,9 @@ class PixelConvLowering:
                     self.bump(po, 2 * g.op)
 
                 self.counted(g.m, block, "block")
-                self.bump(tp_row, g.sh * g.row_bytes)
-                self.bump(po_row, g.out_row_bytes)
+                # the next row, back from the row's end
+                self.bump(tp, g.sh * g.row_bytes - g.m * g.sw * 16)
+                self.bump(po, g.out_row_bytes - g.m * 2 * g.op)
 
             self.counted(g.tile_rows, row, "row")
             if w_next is not None:
@@ -441,14 +441,16 @@ class PixelConvLowering:
         rec = self.copy(rec_chunk)
         for v, reg in enumerate(self.record):
             em.lqv(reg, rec, 16 * v)
-        current = {w: self.copy(po, window_base(w)) for w in self.prev}
-        # the first channel stores the chain before it (another block)
+        # the first channel stores the chain before it (another block) ...
         self.chain(rec, tp, self.prev)
+        # ... then the store pointers follow this block's channels
+        for window, reg in self.prev.items():
+            em.addi(reg, po, window_base(window))
 
         def next_channel() -> None:
             em.addi(rec, rec, g.record_bytes)
-            self.chain(rec, tp, current)  # stores the previous channel
-            for reg in current.values():
+            self.chain(rec, tp, self.prev)  # stores the previous channel
+            for reg in self.prev.values():
                 em.addi(reg, reg, 2)
 
         def two_channels() -> None:  # halves the loop's branch overhead
@@ -459,5 +461,3 @@ class PixelConvLowering:
         self.counted(pairs, two_channels, "channels")
         if odd:
             next_channel()
-        for window, reg in self.prev.items():
-            em.addi(reg, current[window], 0)
