@@ -172,8 +172,9 @@ def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     an `xdsl.universe` entry point."""
     from xdsl.universe import Universe
 
-    from n64c.universe import N64C_UNIVERSE
+    from n64c.universe import N64C_UNIVERSE, check_plugin_universes
 
+    check_plugin_universes()
     passes = dict(Universe.get_multiverse().all_passes)
     passes.update(N64C_UNIVERSE.all_passes)
     return passes

@@ -268,3 +268,44 @@ def test_n64c_compare_runs_out_of_tree_passes(
     assert done.stdout.splitlines()[-1] == f"[2] {mine}"
     cycles = next(x for x in done.stdout.splitlines() if x.startswith("RSP cycles"))
     assert cycles.split()[2] == cycles.split()[3]  # tags change no code
+
+
+@pytest.mark.parametrize(
+    ("module_text", "expected"),
+    [
+        ("import no_such_module_anywhere\n", "failed to load: ModuleNotFoundError"),
+        ("PROBE_UNIVERSE = 42\n", "is a int, not an xdsl.universe.Universe"),
+    ],
+    ids=["import-error", "not-a-universe"],
+)
+def test_broken_plugin_package_is_one_line(
+    tmp_path: Path, examples_dir: Path, module_text: str, expected: str
+) -> None:
+    """A package whose `xdsl.universe` entry point cannot be loaded: `n64-opt`
+    and `n64c compile --pipeline` name the entry point in one line, exit 1,
+    and print no traceback."""
+    site = tmp_path / "site"
+    (site / "broken_plugin").mkdir(parents=True)
+    (site / "broken_plugin" / "__init__.py").write_text(module_text)
+    info = site / "broken_plugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken_plugin\nVersion: 0.1\n"
+    )
+    (info / "entry_points.txt").write_text(
+        "[xdsl.universe]\nbroken = broken_plugin:PROBE_UNIVERSE\n"
+    )
+    runs = [
+        tool(site, "n64-opt", examples_dir / "mlp_digits.onnx", "-p", "n64-cleanup"),
+        tool(
+            site, "n64c", "compile", examples_dir / "mlp_digits.onnx",
+            "-o", tmp_path / "out", "--pipeline", "n64-cleanup",
+        ),  # fmt: skip
+    ]
+    for done in runs:
+        assert done.returncode == 1, done.stderr
+        (line,) = done.stderr.splitlines()
+        assert "xdsl.universe entry point 'broken'" in line
+        assert expected in line
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

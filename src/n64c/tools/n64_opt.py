@@ -46,7 +46,7 @@ from n64c import __version__
 from n64c.errors import AsmError, InvalidInputError, N64cError
 from n64c.mlir_text import parse_mlir_module
 from n64c.tools.cli_common import user_errors, write_atomically
-from n64c.universe import N64C_UNIVERSE
+from n64c.universe import N64C_UNIVERSE, check_plugin_universes
 
 TEXT_FRONTENDS = ("mlir", "S", "s")
 """Input kinds that are text, so `--split-input-file` can cut them."""
@@ -134,6 +134,7 @@ class N64OptMain(xDSLOptMain):
         description: str = "n64c modular optimizer driver",
         args: Sequence[str] | None = None,
     ) -> None:
+        check_plugin_universes()
         try:
             super().__init__(description=description, args=args)
         except ArgSpecParseError as e:
