@@ -298,8 +298,14 @@ def test_broken_plugin_package_is_one_line(
     runs = [
         tool(site, "n64-opt", examples_dir / "mlp_digits.onnx", "-p", "n64-cleanup"),
         tool(
-            site, "n64c", "compile", examples_dir / "mlp_digits.onnx",
-            "-o", tmp_path / "out", "--pipeline", "n64-cleanup",
+            site,
+            "n64c",
+            "compile",
+            examples_dir / "mlp_digits.onnx",
+            "-o",
+            tmp_path / "out",
+            "--pipeline",
+            "n64-cleanup",
         ),  # fmt: skip
     ]
     for done in runs:
