@@ -182,7 +182,7 @@ def _loop(asm: Asm, rng: np.random.Generator, level: int, depth: int) -> None:
     shape = str(
         rng.choice(
             ["down-bne", "down-bgtz", "down-bgez", "up-bne", "up-bltz", "up-blez"]
-            + ["exit-beq", "overflow", "jump-back"]
+            + ["exit-beq", "overflow", "jump-back", "chase"]
         )
     )
     head, done = asm.new(), asm.new()
@@ -190,7 +190,7 @@ def _loop(asm: Asm, rng: np.random.Generator, level: int, depth: int) -> None:
     step = int(rng.choice([1, 2, 3, 16, -5]))
     if shape.startswith("down"):
         asm.emit(addiu(c, "zero", trips - (shape == "down-bgez")))
-    elif shape == "up-bne":
+    elif shape in ("up-bne", "chase"):
         asm.emit(addiu(c, "zero", 0), addiu(lim, "zero", trips * step))
     elif shape == "up-bltz":
         asm.emit(addiu(c, "zero", -trips))
@@ -210,11 +210,14 @@ def _loop(asm: Asm, rng: np.random.Generator, level: int, depth: int) -> None:
     # the counter update sits before the branch or in its delay slot
     update = {
         "up-bne": addiu(c, c, step),
+        "chase": addiu(c, c, step + 1),  # the limit moves by 1 too
         "up-bltz": addiu(c, c, 1),
         "up-blez": addiu(c, c, 1),
         "overflow": addiu(c, c, 1),
     }.get(shape, addiu(c, c, -1))
-    in_slot = shape not in ("exit-beq", "jump-back") and rng.random() < 0.3
+    in_slot = shape not in ("exit-beq", "jump-back", "chase") and rng.random() < 0.3
+    if shape == "chase":
+        asm.emit(addiu(lim, lim, 1))
     if not in_slot:
         asm.emit(update)
     slot = update if in_slot else [NOP, vop("vxor", 6, 7, 8)][int(rng.integers(0, 2))]
@@ -234,6 +237,7 @@ def _loop(asm: Asm, rng: np.random.Generator, level: int, depth: int) -> None:
             "down-bgtz": lambda w: bgtz(c, w),
             "down-bgez": lambda w: bgez(c, w),
             "up-bne": lambda w: bne(c, lim, w),
+            "chase": lambda w: bne(c, lim, w),
             "up-bltz": lambda w: bltz(c, w),
             "up-blez": lambda w: blez(c, w),
             "overflow": lambda w: bgez(c, w),

@@ -79,6 +79,19 @@ class Trips:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """Per-iteration changes of a body whose every write adds a constant to
+    its own register (``x' = x + d``: ``A`` is the identity)."""
+
+    deltas: tuple[tuple[int, int], ...]
+    """(register, change) of the registers that change."""
+    tests: tuple[int, ...]
+    """Change of each value a branch tests."""
+    stores: tuple[int, ...]
+    """Change of each vector store's base register."""
+
+
+@dataclass(frozen=True)
 class LoopBody:
     """The scalar program of one loop path (see the module docstring)."""
 
@@ -92,6 +105,9 @@ class LoopBody:
     pcs: tuple[int, ...]
     """Address of each instruction of the path."""
 
+    shift: Shift | None
+    """The steps per iteration, when the body only adds constants to
+    registers (:func:`_shift`)."""
     evaluate: Callable[[list[int]], tuple[list[int], list[int]]] = field(
         compare=False, repr=False
     )
@@ -105,18 +121,31 @@ class LoopBody:
         the same amount in two consecutive iterations."""
         r1 = list(gpr)
         tested0, bases0 = self.evaluate(r1)
-        r2 = list(r1)
-        tested1, bases1 = self.evaluate(r2)
-        deltas = []
-        for r in self.written:
-            delta = (r1[r] - gpr[r]) & MASK32
-            if (r2[r] - r1[r]) & MASK32 != delta:
-                return None
-            if delta:
-                deltas.append((r, delta))
+        if self.shift is not None:
+            # every register only adds constants to itself: the steps are
+            # known without a second iteration
+            deltas: tuple[tuple[int, int], ...] = self.shift.deltas
+            test_steps = self.shift.tests
+            store_steps = self.shift.stores
+        else:
+            r2 = list(r1)
+            tested1, bases1 = self.evaluate(r2)
+            changes = []
+            for r in self.written:
+                delta = (r1[r] - gpr[r]) & MASK32
+                if (r2[r] - r1[r]) & MASK32 != delta:
+                    return None
+                if delta:
+                    changes.append((r, delta))
+            deltas = tuple(changes)
+            test_steps = tuple(
+                (b - a) & MASK32 for a, b in zip(tested0, tested1, strict=True)
+            )
+            store_steps = tuple(
+                (b - a) & MASK32 for a, b in zip(bases0, bases1, strict=True)
+            )
         count = NEVER
-        for test, v0, v1 in zip(self.tests, tested0, tested1, strict=True):
-            step = (v1 - v0) & MASK32
+        for test, v0, step in zip(self.tests, tested0, test_steps, strict=True):
             if test.zero is None:
                 n = _sign_trips(v0, step, test.threshold, test.at_least)
             else:
@@ -125,10 +154,34 @@ class LoopBody:
             if count == 0:
                 break
         stores = tuple(
-            ((b0 + offset) & MASK32, (b1 - b0) & MASK32, size)
-            for (offset, size), b0, b1 in zip(self.stores, bases0, bases1, strict=True)
+            ((b0 + offset) & MASK32, step, size)
+            for (offset, size), b0, step in zip(
+                self.stores, bases0, store_steps, strict=True
+            )
         )
-        return Trips(count, tuple(deltas), stores)
+        return Trips(count, deltas, stores)
+
+
+def _shift(steps: tuple[tuple[int, int, int, int], ...]) -> Shift | None:
+    """The :class:`Shift` of ``steps``, or None when a step writes anything
+    but its own register plus a constant."""
+    total: dict[int, int] = {}
+    for kind, a, b, c in steps:
+        if kind <= _CONST:
+            if kind != _ADDI or a != b:
+                return None
+            total[a] = (total.get(a, 0) + c) & MASK32
+    tests: list[int] = []
+    stores: list[int] = []
+    for kind, a, b, _ in steps:
+        if kind == _EQ:
+            tests.append((total.get(a, 0) - total.get(b, 0)) & MASK32)
+        elif kind == _SIGN:
+            tests.append(total.get(a, 0))
+        elif kind == _STORE:
+            stores.append(total.get(a, 0))
+    deltas = tuple(sorted((r, d) for r, d in total.items() if d))
+    return Shift(deltas, tuple(tests), tuple(stores))
 
 
 _STATEMENTS = {
@@ -331,5 +384,6 @@ def loop_body(
         tuple(stores),
         tuple(written),
         tuple(pcs),
+        _shift(tuple(steps)),
         _compile(tuple(steps)),
     )

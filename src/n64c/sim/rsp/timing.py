@@ -748,18 +748,18 @@ class CycleModel:
         in, so copies are fed until an entry state repeats; the periods
         left are then counted without replaying them, the remainder fed.
         The outcome is memoised by the iteration, ``times`` and the entry
-        state."""
+        state (with the group left open before, unless it has events)."""
         length = len(trace)
-        if self.pending is not None:
-            # the first copy closes the open group
-            self.feed(trace, {self.base + offset: t for offset, t in taken}, {})
-            times -= 1
-            if not times:
-                return
+        pending = self.pending
         key: tuple[object, ...] | None = None
-        if self.pending is None and self.spin is None:
-            state = (self.h0, self.h1, self.h2, self.single_issue)
-            key = (tuple(trace), taken, times, state)
+        if self.spin is None and (pending is None or pending[1] not in self.events):
+            key = (
+                tuple(trace),
+                taken,
+                times,
+                (self.h0, self.h1, self.h2, self.single_issue),
+                None if pending is None else (pending[0], pending[1] - self.base),
+            )
             hit = self.repeats.get(key)
             if hit is not None:
                 self.clocks += hit[0]
@@ -767,9 +767,14 @@ class CycleModel:
                 self.dual += hit[2]
                 self.stalls += hit[3]
                 self.h0, self.h1, self.h2, self.single_issue = hit[4]
+                self.pending = None
                 self.base += times * length
                 return
         before = (self.clocks, self.groups, self.dual, self.stalls, self.dma_wait)
+        if pending is not None:
+            # the first copy closes the open group
+            self.feed(trace, {self.base + offset: t for offset, t in taken}, {})
+            times -= 1
         self._repeat(trace, taken, times)
         if key is not None and self.pending is None and self.dma_wait == before[4]:
             self.repeats[key] = (
