@@ -30,7 +30,12 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from n64c.errors import InvalidInputError, N64cError, UnsupportedModelError
+from n64c.errors import (
+    BudgetError,
+    InvalidInputError,
+    N64cError,
+    UnsupportedModelError,
+)
 from n64c.report_schema import LOAD_SCHEMA, check_report
 
 if TYPE_CHECKING:
@@ -527,7 +532,7 @@ def compile(  # noqa: A001 - the public name of the API
     double-buffered staging area, see :mod:`n64c.weights_placement`).
     """
     from n64c.backend.rsp_program import build_rsp_program
-    from n64c.passes.plan_rdram import PlanRdramPass, parse_memory
+    from n64c.passes.plan_rdram import MIB, PlanRdramPass, parse_memory
     from n64c.pipeline import (
         GRAPH,
         LOWERED,
@@ -596,7 +601,35 @@ def compile(  # noqa: A001 - the public name of the API
     )
     step("emit C")
     _ = compiled.sources
+    planners = [p for p in passes if isinstance(p, PlanRdramPass)]
+    check_rdram_total(compiled, planners[-1].reserve if planners else MIB)
     return compiled
+
+
+def check_rdram_total(cm: CompiledModel, reserve: int) -> None:
+    """The whole program's RDRAM data must fit the budget less `reserve`
+    (the rule `plan-rdram` applies to the arena alone): the arena plus the
+    CPU ops' buffers and constants, which only the C back end knows."""
+    from n64c.passes.plan_rdram import parse_memory
+
+    budget = parse_memory(cm.memory) - reserve
+    layout = cm.program.layout
+    arena = (layout.total_size + 15) // 16 * 16
+    scratch = cm.sources.cpu_buffer_bytes
+    constants = cm.sources.cpu_constant_bytes
+    total = arena + scratch + constants
+    if total > budget:
+        raise BudgetError(
+            f"{cm.name}: RDRAM budget of {cm.memory} ({budget} bytes after "
+            f"reserving {reserve}) exceeded by {total - budget} bytes: the RSP "
+            f"arena takes {arena}, the CPU ops' buffers {scratch} and their "
+            f"constants {constants}"
+            + (
+                " (--weights rom keeps the RSP weights in the cartridge)"
+                if layout.weights_in != "rom" and layout.weights_size
+                else ""
+            )
+        )
 
 
 PASS_STEPS: dict[str, str | None] = {

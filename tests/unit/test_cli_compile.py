@@ -345,3 +345,40 @@ def test_compile_into_the_working_directory(
     assert code == 0, stderr
     assert {p.name for p in out.iterdir()} == EXPECTED_FILES
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
+def test_cpu_buffers_count_against_the_rdram_budget(tmp_path: Path) -> None:
+    """A Gemm small enough for the RSP arena beside a CPU op on a large
+    tensor: the CPU buffers take the program over 4 MiB, and the compile
+    says so in one line (it used to check the RSP arena alone)."""
+    w = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["x", "w"], ["y"]),
+            helper.make_node("Sigmoid", ["big"], ["t1"]),
+            helper.make_node("Tanh", ["t1"], ["t2"]),
+            helper.make_node("Sigmoid", ["t2"], ["s"]),
+        ],
+        "cpu_heavy",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64]),
+            helper.make_tensor_value_info("big", TensorProto.FLOAT, [1, 600_000]),
+        ],
+        [
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64]),
+            helper.make_tensor_value_info("s", TensorProto.FLOAT, [1, 600_000]),
+        ],
+        [numpy_helper.from_array(w, "w")],
+    )
+    path = _save(graph, tmp_path / "cpu_heavy.onnx")
+    code, _, stderr = invoke(
+        "compile", path, "-o", tmp_path / "out", "--memory", "4MiB"
+    )
+    assert code == 1, stderr
+    (line,) = stderr.strip().splitlines()
+    assert "RDRAM budget of 4MiB" in line and "CPU ops' buffers" in line
+    assert not (tmp_path / "out").exists()
+    code, _, stderr = invoke(
+        "compile", path, "-o", tmp_path / "out8", "--memory", "8MiB"
+    )
+    assert code == 0, stderr
