@@ -161,10 +161,22 @@ class RspProgram:
 
     def measure(self) -> None:
         """Fill the cycles of each invocation and of each of its layers
-        (:func:`measure_invocation`)."""
-        for i, inv in enumerate(self.invocations):
-            cycles, layer_cycles = measure_invocation(self, inv)
-            self.invocations[i] = replace(inv, cycles=cycles, layer_cycles=layer_cycles)
+        (:func:`measure_invocation`; large programs count their runs on two
+        processes, :mod:`n64c.backend.parallel_measure`)."""
+        from n64c.backend.parallel_measure import map_two_processes, parallel_enabled
+
+        invocations = self.invocations
+        work = [max(1, int(inv.macs)) for inv in invocations]
+        if parallel_enabled(sum(work), len(invocations)):
+            counts = map_two_processes(
+                lambda i: measure_invocation(self, invocations[i]), work
+            )
+        else:
+            counts = [measure_invocation(self, inv) for inv in invocations]
+        for i, (cycles, layer_cycles) in enumerate(counts):
+            self.invocations[i] = replace(
+                invocations[i], cycles=cycles, layer_cycles=layer_cycles
+            )
 
     def report(self) -> dict[str, Any]:
         """Per-layer MACs and measured cycles, memory use (JSON-ready)."""
