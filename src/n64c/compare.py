@@ -92,29 +92,23 @@ def compare(
 
 
 def _feed(module: Any, names: list[str], data: Any) -> dict[str, np.ndarray]:
-    """Inputs keyed by name from an array, a dict, a path or nothing."""
-    from n64c.passes.quantize_int16 import default_calibration
-    from n64c.sim.calibration import read_arrays
-    from n64c.sim.float_engine import find_main
+    """Inputs keyed by name from an array, a dict, a path or nothing, checked
+    and shaped as calibration data is (a `(B, 64)` array for a `[1, 64]`
+    input is `B` inputs, as `--calibration` reads it)."""
+    from n64c.passes.quantize_int16 import default_calibration, input_signature
+    from n64c.sim.calibration import match_calibration, read_arrays
+    from n64c.sim.float_engine import find_main, static_shape
 
-    if isinstance(data, str | Path):
-        data = read_arrays(Path(data), "input")
+    main = find_main(module)
     if data is None:
-        from n64c.sim.float_engine import static_shape
-
-        shapes = [static_shape(a) for a in find_main(module).args]
+        shapes = [static_shape(a) for a in main.args]
         return {n: np.asarray(v) for n, v in default_calibration(names, shapes).items()}
-    if isinstance(data, Mapping):
-        missing = [n for n in names if n not in data]
-        if missing:
-            raise InvalidInputError(f"no array for input(s) {', '.join(missing)}")
-        return {n: np.asarray(data[n]) for n in names}
-    if len(names) != 1:
-        raise InvalidInputError(
-            f"the model has {len(names)} inputs ({', '.join(names)}); "
-            "give a dict (an .npz file) keyed by input name"
-        )
-    return {names[0]: np.asarray(data)}
+    source = "inputs"
+    if isinstance(data, str | Path):
+        source = str(data)
+        data = read_arrays(Path(data), "input")
+    _, shapes = input_signature(main)
+    return dict(match_calibration(data, names, shapes, source))
 
 
 def _sqnr(

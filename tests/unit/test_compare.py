@@ -91,3 +91,15 @@ def test_compare_needs_the_float_model(examples_dir: Path, tmp_path: Path) -> No
         "error: comparing pipelines needs the float model (ONNX or IR at stage "
         "'graph'), not IR at stage 'quantised' (after quantize-int16)"
     )
+
+
+def test_compare_takes_inputs_shaped_as_calibration(examples_dir: Path) -> None:
+    """`(B, 64)` inputs for a `[1, 64]` model input are `B` inputs, as for
+    `--calibration`; the SQNR equals the one of `(B, 1, 64)` inputs."""
+    x = np.load(examples_dir / "mlp_digits_input.npy").reshape(-1, 1, 64)
+    pipelines = {"default": n64c.default_pipeline()}
+    calib = examples_dir / "mlp_digits_calib.npy"
+    model = examples_dir / "mlp_digits.onnx"
+    (flat,) = compare(model, pipelines, calibration=calib, inputs=x.reshape(-1, 64))
+    (nested,) = compare(model, pipelines, calibration=calib, inputs=x)
+    assert math.isfinite(flat.sqnr_db) and flat.sqnr_db == nested.sqnr_db
