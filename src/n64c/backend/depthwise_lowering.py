@@ -127,7 +127,7 @@ class DepthwiseLowering:
         size = depthwise_weight_bytes(g)
 
         def image() -> None:
-            w_src = wl.copy(wl.base, wl.w_off)
+            w_src = wl.em.copy(wl.base, wl.w_off)
 
             def one_slice() -> None:
                 w_buf = em.gpr()
@@ -143,15 +143,15 @@ class DepthwiseLowering:
                     if wl.table is not None:
                         em.addi(wl.table, wl.table, 12)
 
-                wl.counted(g.col_tiles, column_tile, "column_tile")
+                wl.em.counted(g.col_tiles, column_tile, "column_tile")
                 em.add_const(y_img, y_img, g.cs * 2 - g.ow * g.op * 2)
                 em.addi(x_img, x_img, g.cs * 2)
 
-            wl.counted(g.slices, one_slice, "slice")
+            wl.em.counted(g.slices, one_slice, "slice")
             em.add_const(x_img, x_img, g.h * self.in_row - g.cp * 2)
             em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - g.cp * 2)
 
-        wl.counted(g.n, image, "image")
+        wl.em.counted(g.n, image, "image")
 
     # -------------------------------------------------------------- strip
     def strip(self, x: GprType, y: GprType) -> None:
@@ -224,14 +224,14 @@ class DepthwiseLowering:
             em.dma(out, y, out_length, to_rdram=True)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * g.op * 2)
-            first = [wl.copy(s) for s in slots[: g.sh]]
+            first = [wl.em.copy(s) for s in slots[: g.sh]]
             for n in range(self.slots - g.sh):
                 em.addi(slots[n], slots[n + g.sh], 0)
             for n, reg in enumerate(first):
                 em.addi(slots[self.slots - g.sh + n], reg, 0)
             em.wait_dma_slot()  # the prefetched rows are in (in-order DMA)
 
-        wl.counted(g.oh, out_row, "out_row")
+        wl.em.counted(g.oh, out_row, "out_row")
         em.wait_dma_idle()
         em.add_const(y, y, -g.oh * g.ow * g.op * 2)
         em.add_const(x, x, -(self.span + g.oh * g.sh - g.pt) * self.in_row)
@@ -276,13 +276,13 @@ class DepthwiseLowering:
                 em.add_const(po, po, count * g.cs * 2)
 
             unroll = pixel_unroll(g.tile_cols)
-            wl.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+            wl.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
             if g.tile_cols % unroll:
                 pixels(g.tile_cols % unroll)
             em.add_const(w_tile, w_tile, g.tile_bytes)
             em.addi(lane, lane, 16)
 
-        wl.counted(g.slice_blocks, group, "group")
+        wl.em.counted(g.slice_blocks, group, "group")
 
     def pixels(
         self,

@@ -82,31 +82,6 @@ class PixelConvLowering:
         self.hi = op.clamp_hi.value.data
 
     # ------------------------------------------------------------ helpers
-    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
-        """`body` `trips` times: a down-counter and a backward `bne`."""
-        em = self.em
-        if trips <= 0:
-            return
-        if trips == 1:
-            body()
-            return
-        counter = em.gpr()
-        em.li(counter, trips, comment=hint)
-        head = em.label(hint)
-        em.place_label(head)
-        body()
-        em.addi(counter, counter, -1)
-        em.bne(counter, em.zero, head)
-
-    def copy(self, src: GprType, delta: int = 0) -> GprType:
-        reg = self.em.gpr()
-        self.em.add_const(reg, src, delta)
-        return reg
-
-    def bump(self, reg: GprType, delta: int) -> None:
-        if delta:
-            self.em.add_const(reg, reg, delta)
-
     def near(
         self,
         reg: GprType,
@@ -123,7 +98,7 @@ class PixelConvLowering:
         width = high - low + step
         window = (offset - low) // width
         if window not in cache:
-            cache[window] = self.copy(reg, width * window)
+            cache[window] = self.em.copy(reg, width * window)
         return cache[window], offset - width * window
 
     # ------------------------------------------------------------- entry
@@ -144,7 +119,7 @@ class PixelConvLowering:
             em.addi(dst, em.zero, self.wbuf)
             em.dma(
                 dst,
-                self.copy(self.base, self.w_off),
+                self.em.copy(self.base, self.w_off),
                 dma_length_word(size, 1, size),
                 False,
             )
@@ -156,13 +131,13 @@ class PixelConvLowering:
             self.toggle = self.wbuf ^ (self.wbuf + size)
             em.dma(
                 self.ring_write,
-                self.copy(self.base, self.w_off),
+                self.em.copy(self.base, self.w_off),
                 dma_length_word(size, 1, size),
                 False,
             )
             em.xori(self.ring_write, self.ring_write, self.toggle)
-        x_img = self.copy(self.base, self.x_off)
-        y_img = self.copy(self.base, self.y_off)
+        x_img = self.em.copy(self.base, self.x_off)
+        y_img = self.em.copy(self.base, self.y_off)
         out_bytes = g.tile_rows * g.out_row_bytes
         if out_bytes <= MAX_DMA_ROW:
             out_length = dma_length_word(out_bytes, 1, out_bytes)
@@ -172,8 +147,8 @@ class PixelConvLowering:
         def image() -> None:
             ih = em.gpr()
             em.li(ih, -g.pt)
-            row = self.copy(x_img, -g.pt * g.row_bytes)
-            y_tile = self.copy(y_img)
+            row = self.em.copy(x_img, -g.pt * g.row_bytes)
+            y_tile = self.em.copy(y_img)
 
             def tile() -> None:
                 self.load_band(row, ih)
@@ -182,16 +157,16 @@ class PixelConvLowering:
                 out = em.gpr()
                 em.addi(out, em.zero, self.out)
                 em.dma(out, y_tile, out_length, to_rdram=True)
-                self.bump(y_tile, out_bytes)
+                self.em.bump(y_tile, out_bytes)
                 em.addi(ih, ih, g.tile_rows * g.sh)
-                self.bump(row, g.tile_rows * g.sh * g.row_bytes)
+                self.em.bump(row, g.tile_rows * g.sh * g.row_bytes)
 
-            self.counted(g.tiles, tile, "tile")
+            self.em.counted(g.tiles, tile, "tile")
             if g.n > 1:  # (one image: no pointer kept through the tiles)
-                self.bump(x_img, g.c * g.h * g.row_bytes)
-                self.bump(y_img, g.oh * g.out_row_bytes)
+                self.em.bump(x_img, g.c * g.h * g.row_bytes)
+                self.em.bump(y_img, g.oh * g.out_row_bytes)
 
-        self.counted(g.n, image, "image")
+        self.em.counted(g.n, image, "image")
         em.wait_dma_idle()
 
     # --------------------------------------------------------------- band
@@ -213,27 +188,27 @@ class PixelConvLowering:
             em.emit(rsp.SltiuOp(em.value(ih0), g.h - g.band_rows + 1, rt=inside))
             em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), edge))
             em.emit(rsp.NopOp())
-            src_block, dst_block = self.copy(row), em.gpr()
+            src_block, dst_block = self.em.copy(row), em.gpr()
             em.addi(dst_block, em.zero, self.band)
 
             def channel_block() -> None:
                 em.dma(dst_block, src_block, block, to_rdram=False)
-                self.bump(src_block, g.h * g.row_bytes)
-                self.bump(dst_block, whole)
+                self.em.bump(src_block, g.h * g.row_bytes)
+                self.em.bump(dst_block, whole)
 
-            self.counted(g.c, channel_block, "band_channel")
+            self.em.counted(g.c, channel_block, "band_channel")
             em.emit(rsp.JOp(done))
             em.emit(rsp.NopOp())
         em.place_label(edge)
-        src_channel = self.copy(row)
+        src_channel = self.em.copy(row)
         dst = em.gpr()
         em.addi(dst, em.zero, self.band)
-        pad_src = self.copy(self.base, self.w_off + zero_row_offset(g))
+        pad_src = self.em.copy(self.base, self.w_off + zero_row_offset(g))
         length = dma_length_word(g.row_bytes, 1, g.row_bytes)
 
         def channel() -> None:
-            ih = self.copy(ih0)
-            src = self.copy(src_channel)
+            ih = self.em.copy(ih0)
+            src = self.em.copy(src_channel)
 
             def one_row() -> None:
                 inside, use = em.gpr(), em.gpr()
@@ -246,13 +221,13 @@ class PixelConvLowering:
                 em.place_label(pad)
                 em.dma(dst, use, length, to_rdram=False)
                 em.addi(ih, ih, 1)
-                self.bump(src, g.row_bytes)
+                self.em.bump(src, g.row_bytes)
                 em.addi(dst, dst, g.row_bytes)
 
-            self.counted(g.band_rows, one_row, "band")
-            self.bump(src_channel, g.h * g.row_bytes)
+            self.em.counted(g.band_rows, one_row, "band")
+            self.em.bump(src_channel, g.h * g.row_bytes)
 
-        self.counted(g.c, channel, "band_channel")
+        self.em.counted(g.c, channel, "band_channel")
         em.place_label(done)
         em.wait_dma_idle()
 
@@ -272,7 +247,7 @@ class PixelConvLowering:
                 em.emit(rsp.SsvOp(em.value(self.zero), em.value(reg), offset, 0))
             em.addi(ptr, ptr, g.row_bytes)
 
-        self.counted(g.c * g.band_rows, one_row, "fixup")
+        self.em.counted(g.c * g.band_rows, one_row, "fixup")
 
     # ------------------------------------------------------------ compute
     def pipeline_registers(self) -> None:
@@ -394,7 +369,7 @@ class PixelConvLowering:
         if g.resident:
             em.addi(rec_chunk, em.zero, self.wbuf)
         else:
-            w_next = self.copy(self.base, self.w_off + g.chunk_bytes)
+            w_next = self.em.copy(self.base, self.w_off + g.chunk_bytes)
         po_chunk = em.gpr()
         em.addi(po_chunk, em.zero, self.out)
 
@@ -403,30 +378,30 @@ class PixelConvLowering:
                 size = g.chunk_bytes
                 em.dma(self.ring_write, w_next, dma_length_word(size, 1, size), False)
                 em.xori(self.ring_write, self.ring_write, self.toggle)
-                self.bump(w_next, size)
+                self.em.bump(w_next, size)
                 em.wait_dma_slot()
             tp = em.gpr()
             em.addi(tp, em.zero, self.band)
-            po = self.copy(po_chunk)
+            po = self.em.copy(po_chunk)
 
             def row() -> None:
 
                 def block() -> None:
                     self.block(rec_chunk, tp, po)
-                    self.bump(tp, g.sw * 16)
-                    self.bump(po, 2 * g.op)
+                    self.em.bump(tp, g.sw * 16)
+                    self.em.bump(po, 2 * g.op)
 
-                self.counted(g.m, block, "block")
+                self.em.counted(g.m, block, "block")
                 # the next row, back from the row's end
-                self.bump(tp, g.sh * g.row_bytes - g.m * g.sw * 16)
-                self.bump(po, g.out_row_bytes - g.m * 2 * g.op)
+                self.em.bump(tp, g.sh * g.row_bytes - g.m * g.sw * 16)
+                self.em.bump(po, g.out_row_bytes - g.m * 2 * g.op)
 
-            self.counted(g.tile_rows, row, "row")
+            self.em.counted(g.tile_rows, row, "row")
             if w_next is not None:
                 em.xori(self.ring_read, self.ring_read, self.toggle)
-            self.bump(po_chunk, 2 * g.chunk)
+            self.em.bump(po_chunk, 2 * g.chunk)
 
-        self.counted(g.chunks, chunk, "chunk")
+        self.em.counted(g.chunks, chunk, "chunk")
         self.read_out()  # the last chain's results
         self.clamp()
         self.store(self.prev)
@@ -438,7 +413,7 @@ class PixelConvLowering:
         cache: dict[int, GprType] = {}
         for n, reg in enumerate(self.held):
             em.lqv(reg, *self.near(tp, self.tap_offset(n), cache, LQV_RANGE))
-        rec = self.copy(rec_chunk)
+        rec = self.em.copy(rec_chunk)
         for v, reg in enumerate(self.record):
             em.lqv(reg, rec, 16 * v)
         # the first channel stores the chain before it (another block) ...
@@ -458,6 +433,6 @@ class PixelConvLowering:
             next_channel()
 
         pairs, odd = divmod(g.chunk - 1, 2)
-        self.counted(pairs, two_channels, "channels")
+        self.em.counted(pairs, two_channels, "channels")
         if odd:
             next_channel()

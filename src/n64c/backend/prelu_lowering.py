@@ -76,18 +76,6 @@ def lower_prelu(
         em.vop(rsp.VaddOp, y, y, pos)
         em.sqv(y, out, at)
 
-    def counted_loop(trips: int, hint: str, body: Callable[[], None]) -> None:
-        if trips == 1:
-            body()
-            return
-        counter = em.gpr()
-        em.li(counter, trips, comment=hint)
-        head = em.label(hint)
-        em.place_label(head)
-        body()
-        em.addi(counter, counter, -1)
-        em.bne(counter, em.zero, head)
-
     if groups == 1:
         entry = load_entry(em.zero, table_base)
         unroll = next(u for u in (4, 2, 1) if vectors % u == 0)
@@ -98,7 +86,7 @@ def lower_prelu(
             em.addi(x, x, 16 * unroll)
             em.addi(out, out, 16 * unroll)
 
-        counted_loop(vectors // unroll, "prelu", block)
+        em.counted(vectors // unroll, block, "prelu")
         return
 
     table = em.gpr()
@@ -112,6 +100,6 @@ def lower_prelu(
             em.addi(out, out, 16)
             em.addi(table, table, PRELU_ENTRY_BYTES)
 
-        counted_loop(groups, "prelu_group", group)
+        em.counted(groups, group, "prelu_group")
 
-    counted_loop(vectors // groups, "prelu_row", row)
+    em.counted(vectors // groups, row, "prelu_row")

@@ -10,6 +10,8 @@ uses the latest op that wrote the register, in program order).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from xdsl.backend.register_type import RegisterType
 from xdsl.ir import Operation, SSAValue
 
@@ -105,6 +107,33 @@ class RspEmitter:
         tmp = self.gpr()
         self.li(tmp, value)
         self.emit(rsp.AddOp(self.value(src), self.value(tmp), rd=dst, comment=comment))
+
+    def copy(self, src: GprType, delta: int = 0) -> GprType:
+        """A new register holding `src + delta`."""
+        reg = self.gpr()
+        self.add_const(reg, src, delta)
+        return reg
+
+    def bump(self, reg: GprType, delta: int) -> None:
+        """`reg += delta` (nothing for 0)."""
+        if delta:
+            self.add_const(reg, reg, delta)
+
+    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
+        """`body` `trips` times: a down-counter and a backward `bne` (the
+        body once, without a loop, for one trip; nothing for none)."""
+        if trips <= 0:
+            return
+        if trips == 1:
+            body()
+            return
+        counter = self.gpr()
+        self.li(counter, trips, comment=hint)
+        head = self.label(hint)
+        self.place_label(head)
+        body()
+        self.addi(counter, counter, -1)
+        self.bne(counter, self.zero, head)
 
     def xori(self, dst: GprType, src: GprType, imm: int) -> None:
         self.emit(rsp.XoriOp(self.value(src), imm, rt=dst))

@@ -104,31 +104,6 @@ class WindowLowering:
         self.header_vectors = self.header_bytes // 16
 
     # ------------------------------------------------------------ helpers
-    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
-        """`body` `trips` times: a down-counter and a backward `bne`."""
-        em = self.em
-        if trips <= 0:
-            return
-        if trips == 1:
-            body()
-            return
-        counter = em.gpr()
-        em.li(counter, trips, comment=hint)
-        head = em.label(hint)
-        em.place_label(head)
-        body()
-        em.addi(counter, counter, -1)
-        em.bne(counter, em.zero, head)
-
-    def copy(self, src: GprType, delta: int = 0) -> GprType:
-        reg = self.em.gpr()
-        self.em.add_const(reg, src, delta)
-        return reg
-
-    def bump(self, reg: GprType, delta: int) -> None:
-        if delta:
-            self.em.add_const(reg, reg, delta)
-
     def fill(self, start: int, nbytes: int, value: VregType) -> None:
         """Store `value` over `nbytes` of DMEM from `start` (16-byte steps)."""
         em = self.em
@@ -142,7 +117,7 @@ class WindowLowering:
                 em.sqv(value, ptr, 16 * u)
             em.addi(ptr, ptr, 16 * unroll)
 
-        self.counted(vectors // unroll, body, "fill")
+        self.em.counted(vectors // unroll, body, "fill")
 
     def tap_offset(self, i: int, j: int) -> int:
         g = self.g
@@ -154,10 +129,10 @@ class WindowLowering:
         tiles, the columns, their place in the band and the length word come
         from the column table (`self.table`)."""
         em, g = self.em, self.g
-        ih = self.copy(ih0)
-        src = self.copy(row)
+        ih = self.em.copy(ih0)
+        src = self.em.copy(row)
         dst = em.gpr()
-        pad_src = self.copy(self.base, self.w_off + self.fill_offset)
+        pad_src = self.em.copy(self.base, self.w_off + self.fill_offset)
         length: int | GprType
         if self.table is not None:
             em.lw(dst, self.table, 0)
@@ -192,10 +167,10 @@ class WindowLowering:
                 em.mtc0(use, COP0_DMA_RAMADDR)
                 em.mtc0(length, COP0_DMA_READ)
             em.addi(ih, ih, 1)
-            self.bump(src, g.w * g.cp * 2)
+            self.em.bump(src, g.w * g.cp * 2)
             em.addi(dst, dst, g.band_row_bytes)
 
-        self.counted(g.band_rows, body, "band")
+        self.em.counted(g.band_rows, body, "band")
         em.wait_dma_idle()
 
     @property
@@ -218,7 +193,7 @@ class WindowLowering:
             return reg, offset
         window = (offset + 1024) // 2048
         if window not in cache:
-            cache[window] = self.copy(reg, 2048 * window)
+            cache[window] = self.em.copy(reg, 2048 * window)
         return cache[window], offset - 2048 * window
 
     # ------------------------------------------------------------- entry
@@ -232,7 +207,7 @@ class WindowLowering:
         if g.col_tiles > 1:  # the column table, from the weights blob
             self.table = em.gpr()
             em.addi(self.table, em.zero, self.table_buffer)
-            table_src = self.copy(self.base, self.w_off + self.table_offset)
+            table_src = self.em.copy(self.base, self.w_off + self.table_offset)
             em.dma(
                 self.table,
                 table_src,
@@ -255,8 +230,8 @@ class WindowLowering:
                 self.fill(self.band, g.band_bytes, zero)
             if self.kind == "conv" and g.partial:
                 self.fill(self.partial, g.partial_stride * g.pixels, zero)
-        x_img = self.copy(self.base, self.x_off)
-        y_img = self.copy(self.base, self.y_off)
+        x_img = self.em.copy(self.base, self.x_off)
+        y_img = self.em.copy(self.base, self.y_off)
         if self.kind == "conv" and g.depthwise:
             DepthwiseLowering(self).lower(x_img, y_img)
             em.wait_dma_idle()
@@ -266,7 +241,7 @@ class WindowLowering:
             # load (whose wait covers it)
             self.ring_read = em.gpr()
             total = g.weight_tiles * g.tile_bytes
-            first = self.copy(self.base, self.w_off)
+            first = self.em.copy(self.base, self.w_off)
             dmem = em.gpr()
             em.addi(dmem, em.zero, self.ring)
             em.dma(dmem, first, dma_length_word(total, 1, total), False)
@@ -277,7 +252,7 @@ class WindowLowering:
             em.addi(self.ring_write, em.zero, start)
             em.addi(self.ring_read, em.zero, start)
             self.toggle = self.ring ^ (self.ring + size)
-            first = self.copy(self.base, self.w_off)
+            first = self.em.copy(self.base, self.w_off)
             em.dma(self.ring_write, first, dma_length_word(size, 1, size), False)
             em.xori(self.ring_write, self.ring_write, self.toggle)
         in_row = g.w * g.cp * 2
@@ -285,8 +260,8 @@ class WindowLowering:
         def image() -> None:
             ih = em.gpr()
             em.li(ih, -g.pt)
-            row = self.copy(x_img, -g.pt * in_row)
-            y_tile = self.copy(y_img)
+            row = self.em.copy(x_img, -g.pt * in_row)
+            y_tile = self.em.copy(y_img)
 
             def column_tile() -> None:
                 if self.table is not None:  # a fresh band: padding everywhere
@@ -295,29 +270,29 @@ class WindowLowering:
                     self.conv_tile(row, ih, y_tile)
                 else:
                     self.pool_tile(row, ih, y_tile)
-                self.bump(y_tile, g.pixels * g.op * 2)
+                self.em.bump(y_tile, g.pixels * g.op * 2)
                 if self.table is not None:
                     em.addi(self.table, self.table, 12)
 
             def tile() -> None:
                 if self.table is not None:
                     em.addi(self.table, em.zero, self.table_buffer)
-                self.counted(g.col_tiles, column_tile, "column_tile")
+                self.em.counted(g.col_tiles, column_tile, "column_tile")
                 em.addi(ih, ih, g.tile_rows * g.sh)
-                self.bump(row, g.tile_rows * g.sh * in_row)
+                self.em.bump(row, g.tile_rows * g.sh * in_row)
 
-            self.counted(g.oh // g.tile_rows, tile, "tile")
-            self.bump(x_img, g.h * in_row)
-            self.bump(y_img, g.oh * g.ow * g.op * 2)
+            self.em.counted(g.oh // g.tile_rows, tile, "tile")
+            self.em.bump(x_img, g.h * in_row)
+            self.em.bump(y_img, g.oh * g.ow * g.op * 2)
 
-        self.counted(g.n, image, "image")
+        self.em.counted(g.n, image, "image")
         em.wait_dma_idle()
 
     # --------------------------------------------------------------- pool
     def pool_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:
         em, g = self.em, self.g
-        src = self.copy(row)
-        dst = self.copy(y_tile)
+        src = self.em.copy(row)
+        dst = self.em.copy(y_tile)
         taps = [(i, j) for i in range(g.kh) for j in range(g.kw)]
         length = dma_length_word(g.cs * 2, g.pixels, g.cp * 2)
 
@@ -329,7 +304,7 @@ class WindowLowering:
             em.addi(po, em.zero, self.out)
 
             def out_row() -> None:
-                px = self.copy(px_row)
+                px = self.em.copy(px_row)
 
                 def pixel() -> None:
                     cache: dict[int, GprType] = {}
@@ -342,17 +317,17 @@ class WindowLowering:
                     em.addi(px, px, g.sw * g.cs * 2)
                     em.addi(po, po, g.cs * 2)
 
-                self.counted(g.tile_cols, pixel, "pixel")
-                self.bump(px_row, g.sh * g.band_row_bytes)
+                self.em.counted(g.tile_cols, pixel, "pixel")
+                self.em.bump(px_row, g.sh * g.band_row_bytes)
 
-            self.counted(g.tile_rows, out_row, "out_row")
+            self.em.counted(g.tile_rows, out_row, "out_row")
             out = em.gpr()
             em.addi(out, em.zero, self.out)
             em.dma(out, dst, length, to_rdram=True)
             em.addi(src, src, g.cs * 2)
             em.addi(dst, dst, g.cs * 2)
 
-        self.counted(g.slices, one_slice, "slice")
+        self.em.counted(g.slices, one_slice, "slice")
 
     def pool_vector(self, loads: list[tuple[GprType, int]]) -> VregType:
         """One channel vector of a pooled pixel from its window elements."""
@@ -385,14 +360,14 @@ class WindowLowering:
         if g.resident:
             em.addi(self.ring_read, em.zero, self.ring)
         else:
-            self.w_next = self.copy(self.base, self.w_off + g.tile_bytes)
+            self.w_next = self.em.copy(self.base, self.w_off + g.tile_bytes)
         if g.slices == 1:
             self.load_band(row, ih)
-        y_group = self.copy(y_tile)
+        y_group = self.em.copy(y_tile)
         out_length = dma_length_word(16, g.pixels, g.op * 2)
 
         def group() -> None:
-            src = self.copy(row)
+            src = self.em.copy(row)
 
             def one_slice() -> None:
                 if g.slices > 1:
@@ -400,7 +375,7 @@ class WindowLowering:
                 self.chunks()
                 em.addi(src, src, g.cs * 2)
 
-            self.counted(g.slices, one_slice, "slice")
+            self.em.counted(g.slices, one_slice, "slice")
             if g.partial:
                 self.requant_loop()
             out = em.gpr()
@@ -408,7 +383,7 @@ class WindowLowering:
             em.dma(out, y_group, out_length, to_rdram=True)
             em.addi(y_group, y_group, 16)
 
-        self.counted(g.groups, group, "group")
+        self.em.counted(g.groups, group, "group")
 
     def chunks(self) -> None:
         em, g = self.em, self.g
@@ -417,16 +392,16 @@ class WindowLowering:
         em.addi(chunk_row, em.zero, self.band)
 
         def kernel_row() -> None:
-            chunk = self.copy(chunk_row)
+            chunk = self.em.copy(chunk_row)
 
             def kernel_col() -> None:
                 self.chunk(chunk)
                 em.addi(chunk, chunk, cj * g.dw * g.cs * 2 if cj == 1 else 0)
 
-            self.counted(g.kw // cj, kernel_col, "kernel_col")
-            self.bump(chunk_row, ci * g.dh * g.band_row_bytes if ci == 1 else 0)
+            self.em.counted(g.kw // cj, kernel_col, "kernel_col")
+            self.em.bump(chunk_row, ci * g.dh * g.band_row_bytes if ci == 1 else 0)
 
-        self.counted(g.kh // ci, kernel_row, "kernel_row")
+        self.em.counted(g.kh // ci, kernel_row, "kernel_row")
 
     def chunk(self, band_ptr: GprType) -> None:
         """Prefetch the next weight tile, wait for this one, run every pixel."""
@@ -435,7 +410,7 @@ class WindowLowering:
         if not g.resident:
             em.dma(self.ring_write, self.w_next, dma_length_word(size, 1, size), False)
             em.xori(self.ring_write, self.ring_write, self.toggle)
-            self.bump(self.w_next, size)
+            self.em.bump(self.w_next, size)
             em.wait_dma_slot()
         ci, cj = g.chunk_dims
         blocks = [
@@ -460,14 +435,14 @@ class WindowLowering:
             header = tuple(em.vreg() for _ in range(self.header_vectors))
             for n, reg in enumerate(header):
                 em.lqv(reg, self.ring_read, 16 * n)
-        px_row = self.copy(band_ptr)
+        px_row = self.em.copy(band_ptr)
         po = em.gpr()
         em.addi(po, em.zero, self.out)
         pp = em.gpr()
         em.addi(pp, em.zero, self.partial)
 
         def out_row() -> None:
-            px = self.copy(px_row)
+            px = self.em.copy(px_row)
 
             def pixel() -> None:
                 self.mac_chain(px, blocks, rows, w_bases, held, header, po, pp)
@@ -476,12 +451,12 @@ class WindowLowering:
                 if g.partial:
                     em.addi(pp, pp, g.partial_stride)
 
-            self.counted(g.tile_cols, pixel, "pixel")
-            self.bump(px_row, g.sh * g.band_row_bytes)
+            self.em.counted(g.tile_cols, pixel, "pixel")
+            self.em.bump(px_row, g.sh * g.band_row_bytes)
 
-        self.counted(g.tile_rows, out_row, "out_row")
+        self.em.counted(g.tile_rows, out_row, "out_row")
         if g.resident:
-            self.bump(self.ring_read, size)
+            self.em.bump(self.ring_read, size)
         else:
             em.xori(self.ring_read, self.ring_read, self.toggle)
 
@@ -611,4 +586,4 @@ class WindowLowering:
             em.addi(po, po, 16)
             em.addi(pp, pp, g.partial_stride)
 
-        self.counted(g.pixels, pixel, "requant")
+        self.em.counted(g.pixels, pixel, "requant")
