@@ -33,12 +33,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
-    IndexType,
     ModuleOp,
     TensorType,
     i16,
@@ -60,6 +58,7 @@ from n64c.dialects.n64_tile import (
     TileKernelOp,
 )
 from n64c.errors import BudgetError
+from n64c.passes.chunk_loop import add_chunks
 
 PARAM_BYTES = 16
 CHUNK_BYTES = 1536
@@ -143,12 +142,6 @@ def prelu_table(op: QPReluOp, groups: int) -> np.ndarray:
     return (table.reshape(-1) & 0xFFFF).astype(np.uint16).view(np.int16)
 
 
-def _index(block: Block, value: int) -> SSAValue:
-    op = arith.ConstantOp.from_int_and_width(value, IndexType())
-    block.add_op(op)
-    return op.result
-
-
 def build_prelu_kernel(op: QPReluOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     """The tile program of one `n64.qprelu` (see the module docstring).
     Raises `BudgetError` when a row and the table do not fit DMEM."""
@@ -222,18 +215,7 @@ def build_prelu_kernel(op: QPReluOp, layer: str, dmem_bytes: int) -> TileKernelO
             ]
         )
 
-    if full > 1:
-        loop_body = Block(arg_types=[IndexType()])
-        loop = scf.ForOp(
-            _index(body, 0), _index(body, full), _index(body, 1), [], Region(loop_body)
-        )
-        step(loop_body, [loop_body.args[0]], 0, chunk)
-        loop_body.add_op(scf.YieldOp())
-        body.add_op(loop)
-    elif full:
-        step(body, [], 0, chunk)
-    if tail:
-        step(body, [], full * chunk, tail)
+    add_chunks(body, full, chunk, tail, step)
     body.add_op(DmaWaitOp(1))
     kernel = TileKernelOp(layer, [op.input], [op.output.type], Region(body), 0, weights)
     kernel.attributes["n64.eltwise"] = DenseArrayBase.from_list(i64, [nbytes, 1, chunk])

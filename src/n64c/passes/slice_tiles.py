@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import math
 
-from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
     DenseArrayBase,
-    IndexType,
     ModuleOp,
     TensorType,
     i64,
@@ -50,6 +48,7 @@ from n64c.dialects.n64_tile import (
     TileKernelOp,
 )
 from n64c.errors import BudgetError
+from n64c.passes.chunk_loop import add_chunks
 
 PARAM_BYTES = 16
 MAX_DMA_ROWS = 256
@@ -94,12 +93,6 @@ def slice_on_rsp(op: QSliceOp) -> bool:
         return False
     start, end = op.get_range()
     return start % 4 == 0 and start + _padded(end - start) <= _padded(shape[-1])
-
-
-def _index(block: Block, value: int) -> SSAValue:
-    op = arith.ConstantOp.from_int_and_width(value, IndexType())
-    block.add_op(op)
-    return op.result
 
 
 def build_slice_kernel(op: QSliceOp, layer: str, dmem_bytes: int) -> TileKernelOp:
@@ -149,18 +142,7 @@ def build_slice_kernel(op: QSliceOp, layer: str, dmem_bytes: int) -> TileKernelO
             ]
         )
 
-    if full > 1:
-        loop_body = Block(arg_types=[IndexType()])
-        loop = scf.ForOp(
-            _index(body, 0), _index(body, full), _index(body, 1), [], Region(loop_body)
-        )
-        copy(loop_body, [loop_body.args[0]], 0, per_chunk)
-        loop_body.add_op(scf.YieldOp())
-        body.add_op(loop)
-    elif full:
-        copy(body, [], 0, per_chunk)
-    if tail:
-        copy(body, [], full * per_chunk, tail)
+    add_chunks(body, full, per_chunk, tail, copy)
     body.add_op(DmaWaitOp(1))
     kernel = TileKernelOp(layer, [op.input], [op.output.type], Region(body), 0)
     kernel.attributes["n64.eltwise"] = DenseArrayBase.from_list(
