@@ -61,16 +61,11 @@ def _lower(module):  # noqa: ANN001, ANN202
 
     from n64c.backend.rsp_program import build_rsp_program
     from n64c.passes import get_pass
+    from n64c.pipeline import DEFAULT_PASS_NAMES
 
     ctx = Context()
-    for name in (
-        "tile-for-dmem",
-        "allocate-dmem",
-        "plan-rdram",
-        "lower-to-rsp",
-        "rsp-allocate-registers",
-        "rsp-schedule",
-    ):
+    after_quantize = DEFAULT_PASS_NAMES[DEFAULT_PASS_NAMES.index("tile-for-dmem") :]
+    for name in after_quantize:
         get_pass(name)().apply(ctx, module)
     return build_rsp_program(module)
 

@@ -41,7 +41,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     ModuleOp,
     StringAttr,
-    TensorType,
 )
 from xdsl.interpreter import (
     Interpreter,
@@ -54,6 +53,7 @@ from xdsl.ir import Operation, SSAValue
 
 from n64c.backend.rsp_emitter import layer_label
 from n64c.backend.rsp_encode import RspImage, encode_program
+from n64c.dialects.n64_quant import tensor_shape
 from n64c.dialects.n64_tile import RspInvokeOp
 from n64c.errors import InvalidInputError, N64cError
 
@@ -212,12 +212,6 @@ def _main(module: ModuleOp) -> func.FuncOp:
     raise InvalidInputError("the module has no func.func @main")
 
 
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(int(d) for d in typ.get_shape())
-
-
 def _ints(attr: Any) -> tuple[int, ...]:
     assert isinstance(attr, DenseArrayBase)
     return tuple(int(v) for v in attr.get_values())
@@ -302,11 +296,11 @@ def build_rsp_program(module: ModuleOp, measure: bool = True) -> RspProgram:
             ucode=op.ucode.root_reference.data,
             layers=tuple(s.data for s in op.layers.data),
             inputs=tuple(
-                TensorSlot(o, _shape(v))
+                TensorSlot(o, tensor_shape(v))
                 for o, v in zip(_ints(op.input_offsets), op.inputs, strict=True)
             ),
             outputs=tuple(
-                TensorSlot(o, _shape(v))
+                TensorSlot(o, tensor_shape(v))
                 for o, v in zip(_ints(op.output_offsets), op.outputs, strict=True)
             ),
             base_slot=op.base_slot.value.data,
@@ -553,7 +547,9 @@ class RspInvokeFunctions(InterpreterFunctions):
 def rsp_fold_rule(op: Operation, batched: Sequence[bool]) -> bool | None:
     """`n64.rsp_invoke` runs any leading batch axis in lockstep."""
     if isinstance(op, RspInvokeOp):
-        return all(len(_shape(v)) >= 1 and _shape(v)[0] == 1 for v in op.inputs)
+        return all(
+            len(tensor_shape(v)) >= 1 and tensor_shape(v)[0] == 1 for v in op.inputs
+        )
     return None
 
 

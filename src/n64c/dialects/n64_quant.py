@@ -78,10 +78,11 @@ def _i32_array(values: Sequence[int]) -> DenseArrayBase:
     return DenseArrayBase.from_list(i32, [int(v) for v in values])
 
 
-def _shape(value: SSAValue | Attribute) -> tuple[int, ...]:
+def tensor_shape(value: SSAValue | Attribute) -> tuple[int, ...]:
+    """The static shape of a tensor value (or tensor type)."""
     typ = value.type if isinstance(value, SSAValue) else value
     assert isinstance(typ, TensorType)
-    return tuple(typ.get_shape())
+    return tuple(int(d) for d in typ.get_shape())
 
 
 def _check_frac_bits(op: Operation, name: str, value: int) -> None:
@@ -119,10 +120,10 @@ def _check_clamp(op: Operation, lo: int, hi: int) -> None:
 
 
 def _check_same_shape(op: Operation, a: SSAValue, b: SSAValue) -> None:
-    if _shape(a) != _shape(b):
+    if tensor_shape(a) != tensor_shape(b):
         raise VerifyException(
-            f"{op.name}: result shape {list(_shape(b))} differs from input shape "
-            f"{list(_shape(a))}"
+            f"{op.name}: result shape {list(tensor_shape(b))} differs from input shape "
+            f"{list(tensor_shape(a))}"
         )
 
 
@@ -182,7 +183,7 @@ class _FormatConversionOp(IRDLOperation):
     )
 
     def __init__(self, input: SSAValue | Operation, frac_bits: int) -> None:
-        shape = _shape(SSAValue.get(input))
+        shape = tensor_shape(SSAValue.get(input))
         super().__init__(
             operands=[input],
             result_types=[TensorType(self.RESULT_ELEMENT, shape)],
@@ -374,8 +375,8 @@ class QGemmOp(_WeightedOpBase):
         clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
         wide: bool = False,
     ) -> None:
-        m = _shape(SSAValue.get(x))[0]
-        n = _shape(SSAValue.get(w))[1]
+        m = tensor_shape(SSAValue.get(x))[0]
+        n = tensor_shape(SSAValue.get(w))[1]
         properties = _weighted_properties(shifts, w_frac_bits, frac_bits, clamp, wide)
         super().__init__(
             operands=[x, w, [] if bias is None else [bias]],
@@ -384,16 +385,16 @@ class QGemmOp(_WeightedOpBase):
         )
 
     def verify_(self) -> None:
-        x, w, y = _shape(self.x), _shape(self.w), _shape(self.output)
+        x, w, y = tensor_shape(self.x), tensor_shape(self.w), tensor_shape(self.output)
         if len(x) != 2 or len(w) != 2 or x[1] != w[0] or y != (x[0], w[1]):
             raise VerifyException(
                 f"{self.name}: expected x[M,K], w[K,N] -> y[M,N], got x{list(x)}, "
                 f"w{list(w)} -> y{list(y)}"
             )
         if self.bias is not None:
-            if _shape(self.bias) != (w[1],):
+            if tensor_shape(self.bias) != (w[1],):
                 raise VerifyException(
-                    f"{self.name}: bias must have shape [{w[1]}], got {list(_shape(self.bias))}"
+                    f"{self.name}: bias must have shape [{w[1]}], got {list(tensor_shape(self.bias))}"
                 )
             _check_constant_bias(self, self.bias, self.wide)
         self._verify_channels(w[1])
@@ -453,8 +454,8 @@ class QConv2dOp(_WeightedOpBase):
         clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
         wide: bool = False,
     ) -> None:
-        xs = _shape(SSAValue.get(x))
-        ws = _shape(SSAValue.get(w))
+        xs = tensor_shape(SSAValue.get(x))
+        ws = tensor_shape(SSAValue.get(w))
         out = conv_output_shape(xs, ws, strides, pads, dilations)
         properties = {
             "strides": _i32_array(strides),
@@ -470,7 +471,7 @@ class QConv2dOp(_WeightedOpBase):
         )
 
     def verify_(self) -> None:
-        x, w, y = _shape(self.x), _shape(self.w), _shape(self.output)
+        x, w, y = tensor_shape(self.x), tensor_shape(self.w), tensor_shape(self.output)
         strides = self.strides.get_values()
         pads = self.pads.get_values()
         dilations = self.dilations.get_values()
@@ -498,9 +499,9 @@ class QConv2dOp(_WeightedOpBase):
                 f"{self.name}: result shape {list(y)}, expected {list(expected)}"
             )
         if self.bias is not None:
-            if _shape(self.bias) != (w[0],):
+            if tensor_shape(self.bias) != (w[0],):
                 raise VerifyException(
-                    f"{self.name}: bias must have shape [{w[0]}], got {list(_shape(self.bias))}"
+                    f"{self.name}: bias must have shape [{w[0]}], got {list(tensor_shape(self.bias))}"
                 )
             _check_constant_bias(self, self.bias, self.wide)
         self._verify_channels(w[0])
@@ -590,14 +591,14 @@ class QAddOp(IRDLOperation, _RequantMixin):
         _check_frac_bits(self, "frac_bits", self.out_frac_bits)
         _check_clamp(self, *self.clamp_bounds)
         try:
-            expected = broadcast_shapes(_shape(self.lhs), _shape(self.rhs))
+            expected = broadcast_shapes(tensor_shape(self.lhs), tensor_shape(self.rhs))
         except ValueError:
             expected = None
-        if expected != _shape(self.output):
+        if expected != tensor_shape(self.output):
             raise VerifyException(
-                f"{self.name}: operand shapes {list(_shape(self.lhs))} and "
-                f"{list(_shape(self.rhs))} do not broadcast to result shape "
-                f"{list(_shape(self.output))}"
+                f"{self.name}: operand shapes {list(tensor_shape(self.lhs))} and "
+                f"{list(tensor_shape(self.rhs))} do not broadcast to result shape "
+                f"{list(tensor_shape(self.output))}"
             )
 
 
@@ -782,7 +783,7 @@ class QPReluOp(IRDLOperation):
     def verify_(self) -> None:
         _check_same_shape(self, self.input, self.output)
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
-        shape = _shape(self.input)
+        shape = tensor_shape(self.input)
         axis = self.axis.value.data
         if not 0 <= axis < max(len(shape), 1):
             raise VerifyException(f"{self.name}: axis {axis} outside [0, {len(shape)})")
@@ -830,7 +831,7 @@ class _QPoolOp(IRDLOperation):
         dilations: Sequence[int],
         properties: dict[str, Attribute],
     ) -> None:
-        xs = _shape(SSAValue.get(input))
+        xs = tensor_shape(SSAValue.get(input))
         out = conv_output_shape(xs, (xs[1], 1, *kernel), strides, pads, dilations)
         super().__init__(
             operands=[input],
@@ -845,7 +846,7 @@ class _QPoolOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        x, y = _shape(self.input), _shape(self.output)
+        x, y = tensor_shape(self.input), tensor_shape(self.output)
         kernel = _ints(self.kernel)
         strides = _ints(self.strides)
         pads = _ints(self.pads)
@@ -1013,10 +1014,10 @@ class QReshapeOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        if math.prod(_shape(self.input)) != math.prod(_shape(self.output)):
+        if math.prod(tensor_shape(self.input)) != math.prod(tensor_shape(self.output)):
             raise VerifyException(
-                f"{self.name}: cannot reshape {list(_shape(self.input))} into "
-                f"{list(_shape(self.output))}"
+                f"{self.name}: cannot reshape {list(tensor_shape(self.input))} into "
+                f"{list(tensor_shape(self.output))}"
             )
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
 
@@ -1052,7 +1053,7 @@ class QConcatOp(IRDLOperation):
     def __init__(
         self, inputs: Sequence[SSAValue | Operation], axis: int, frac_bits: int
     ) -> None:
-        shapes = [_shape(SSAValue.get(v)) for v in inputs]
+        shapes = [tensor_shape(SSAValue.get(v)) for v in inputs]
         out = list(shapes[0])
         out[axis] = sum(s[axis] for s in shapes)
         super().__init__(
@@ -1062,7 +1063,7 @@ class QConcatOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
-        shapes = [_shape(v) for v in self.inputs]
+        shapes = [tensor_shape(v) for v in self.inputs]
         if not shapes:
             raise VerifyException(f"{self.name}: needs at least one input")
         rank = len(shapes[0])
@@ -1079,9 +1080,9 @@ class QConcatOp(IRDLOperation):
                 )
         expected = list(shapes[0])
         expected[axis] = sum(s[axis] for s in shapes)
-        if list(_shape(self.output)) != expected:
+        if list(tensor_shape(self.output)) != expected:
             raise VerifyException(
-                f"{self.name}: result shape {list(_shape(self.output))}, expected "
+                f"{self.name}: result shape {list(tensor_shape(self.output))}, expected "
                 f"{expected}"
             )
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
@@ -1116,7 +1117,7 @@ class QTransposeOp(IRDLOperation):
     def __init__(
         self, input: SSAValue | Operation, perm: Sequence[int], frac_bits: int
     ) -> None:
-        shape = _shape(SSAValue.get(input))
+        shape = tensor_shape(SSAValue.get(input))
         super().__init__(
             operands=[input],
             result_types=[TensorType(i16, tuple(shape[p] for p in perm))],
@@ -1125,15 +1126,15 @@ class QTransposeOp(IRDLOperation):
 
     def verify_(self) -> None:
         perm = self.perm.get_values()
-        x = _shape(self.input)
+        x = tensor_shape(self.input)
         if sorted(perm) != list(range(len(x))):
             raise VerifyException(
                 f"{self.name}: perm {list(perm)} is not a permutation of {len(x)} axes"
             )
         expected = tuple(x[p] for p in perm)
-        if _shape(self.output) != expected:
+        if tensor_shape(self.output) != expected:
             raise VerifyException(
-                f"{self.name}: result shape {list(_shape(self.output))}, expected "
+                f"{self.name}: result shape {list(tensor_shape(self.output))}, expected "
                 f"{list(expected)}"
             )
         _check_frac_bits(self, "frac_bits", self.frac_bits.value.data)
@@ -1145,7 +1146,7 @@ def _check_axis(op: Operation, axis: int, rank: int) -> None:
 
 
 def _check_result_shape(op: Operation, expected: Sequence[int]) -> None:
-    got = _shape(op.results[0])
+    got = tensor_shape(op.results[0])
     if got != tuple(expected):
         raise VerifyException(
             f"{op.name}: result shape {list(got)}, expected {list(expected)}"
@@ -1190,7 +1191,7 @@ class QSliceOp(IRDLOperation):
         end: int,
         frac_bits: int,
     ) -> None:
-        shape = slice_output_shape(_shape(SSAValue.get(input)), axis, start, end)
+        shape = slice_output_shape(tensor_shape(SSAValue.get(input)), axis, start, end)
         super().__init__(
             operands=[input],
             result_types=[TensorType(i16, shape)],
@@ -1211,7 +1212,7 @@ class QSliceOp(IRDLOperation):
         return self.start.value.data, self.end.value.data
 
     def verify_(self) -> None:
-        x = _shape(self.input)
+        x = tensor_shape(self.input)
         _check_axis(self, self.get_axis(), len(x))
         try:
             expected = slice_output_shape(x, self.get_axis(), *self.get_range())
@@ -1278,7 +1279,7 @@ class QGatherOp(IRDLOperation):
         return tuple(self.indices.get_values())
 
     def verify_(self) -> None:
-        x, y = _shape(self.input), _shape(self.output)
+        x, y = tensor_shape(self.input), tensor_shape(self.output)
         axis = self.get_axis()
         _check_axis(self, axis, len(x))
         indices = self.get_indices()
@@ -1362,8 +1363,8 @@ class QConvTranspose2dOp(_WeightedOpBase):
         clamp: tuple[int, int] = (INT16_MIN, INT16_MAX),
     ) -> None:
         out = conv_transpose2d_output_shape(
-            _shape(SSAValue.get(x)),
-            _shape(SSAValue.get(w)),
+            tensor_shape(SSAValue.get(x)),
+            tensor_shape(SSAValue.get(w)),
             strides,
             pads,
             dilations,
@@ -1388,8 +1389,8 @@ class QConvTranspose2dOp(_WeightedOpBase):
             raise VerifyException(f"{self.name}: acc48 is not supported")
         try:
             expected = conv_transpose2d_output_shape(
-                _shape(self.x),
-                _shape(self.w),
+                tensor_shape(self.x),
+                tensor_shape(self.w),
                 self.strides.get_values(),
                 self.pads.get_values(),
                 self.dilations.get_values(),
@@ -1401,10 +1402,10 @@ class QConvTranspose2dOp(_WeightedOpBase):
         _check_result_shape(self, expected)
         channels = expected[1]
         if self.bias is not None:
-            if _shape(self.bias) != (channels,):
+            if tensor_shape(self.bias) != (channels,):
                 raise VerifyException(
                     f"{self.name}: bias must have shape [{channels}], got "
-                    f"{list(_shape(self.bias))}"
+                    f"{list(tensor_shape(self.bias))}"
                 )
             _check_constant_bias(self, self.bias, False)
         self._verify_channels(channels)

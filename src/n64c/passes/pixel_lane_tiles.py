@@ -36,7 +36,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_pixel_conv import PIXEL_FIELDS, PixelGeometry, TilePixelConvOp
-from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp
+from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp, tensor_shape
 from n64c.dialects.n64_tile import (
     DmemAllocOp,
     DmemType,
@@ -77,12 +77,6 @@ def _divisors_desc(value: int) -> list[int]:
 
 def _out_size(size: int, k: int, s: int, d: int, p0: int, p1: int) -> int:
     return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
-
-
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(int(d) for d in typ.get_shape())
 
 
 def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
@@ -278,8 +272,8 @@ def pixel_lane_applies(op: QConv2dOp) -> bool:
     at most `MAX_PIXEL_CHANNELS` input channels, a record that fits the
     registers, and an input not handed over channels-last by an earlier RSP
     layer (it would need a CPU transpose between two RSP runs)."""
-    xs = _shape(op.x)
-    w = _shape(op.w)
+    xs = tensor_shape(op.x)
+    w = tensor_shape(op.w)
     source = op.x.owner
     from_rsp = isinstance(source, QTransposeOp) and tuple(
         int(v) for v in source.perm.get_values()
@@ -360,10 +354,10 @@ def choose_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Opera
     pixel: PixelGeometry | None = None
     if pixel_lane_applies(op):
         strides, pads, dilations = _conv_params(op)
-        w = _shape(op.w)
+        w = tensor_shape(op.w)
         try:
             pixel = plan_pixel_conv(
-                _shape(op.x), w[0], w[2:], strides, pads, dilations, layer,
+                tensor_shape(op.x), w[0], w[2:], strides, pads, dilations, layer,
                 dmem_bytes, op.clamp_bounds,
             )  # fmt: skip
         except BudgetError:

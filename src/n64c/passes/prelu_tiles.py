@@ -45,7 +45,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.rewriter import Rewriter
 
-from n64c.dialects.n64_quant import QPReluOp, QTransposeOp
+from n64c.dialects.n64_quant import QPReluOp, QTransposeOp, tensor_shape
 from n64c.dialects.n64_tile import (
     PRELU_ENTRY_BYTES,
     DmaInOp,
@@ -68,12 +68,6 @@ CONSTS_BYTES = 32
 TO_NCHW = (0, 3, 1, 2)
 
 
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(int(d) for d in typ.get_shape())
-
-
 def _round_up(value: int, multiple: int) -> int:
     return (value + multiple - 1) // multiple * multiple
 
@@ -81,7 +75,7 @@ def _round_up(value: int, multiple: int) -> int:
 def prelu_on_rsp(op: QPReluOp) -> bool:
     """Whether the layout rule allows `op` on the RSP: one slope, or slopes
     along the innermost axis; every shift at least 2."""
-    shape = _shape(op.input)
+    shape = tensor_shape(op.input)
     one_slope = len(op.multipliers.get_values()) == 1
     innermost = op.axis.value.data == len(shape) - 1
     return (one_slope or innermost) and min(op.shifts.get_values()) >= 2
@@ -145,7 +139,7 @@ def prelu_table(op: QPReluOp, groups: int) -> np.ndarray:
 def build_prelu_kernel(op: QPReluOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     """The tile program of one `n64.qprelu` (see the module docstring).
     Raises `BudgetError` when a row and the table do not fit DMEM."""
-    shape = _shape(op.input)
+    shape = tensor_shape(op.input)
     cols = shape[-1] if shape else 1
     rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
     per_channel = len(op.multipliers.get_values()) > 1

@@ -103,6 +103,7 @@ from n64c.dialects.n64_quant import (
     QSliceOp,
     QTransposeOp,
     QuantizeOp,
+    tensor_shape,
 )
 from n64c.errors import InvalidInputError, UnsupportedModelError
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
@@ -770,7 +771,7 @@ class _Quantizer:
         w = constant_array(op.b)
         if w is None or constant_array(op.a) is not None:
             return
-        m, n = _shape(op.result)
+        m, n = tensor_shape(op.result)
         bias: np.ndarray | None = None
         if op.bias is not None:
             b = constant_array(op.bias)
@@ -792,7 +793,7 @@ class _Quantizer:
 
     def _matmul(self, op: MatMulOp) -> None:
         w = constant_array(op.b)
-        if w is None or w.ndim != 2 or len(_shape(op.a)) != 2:
+        if w is None or w.ndim != 2 or len(tensor_shape(op.a)) != 2:
             return
         if constant_array(op.a) is not None:
             return
@@ -892,7 +893,7 @@ class _Quantizer:
                 kb,
                 shift,
                 f_y,
-                _shape(op.result),
+                tensor_shape(op.result),
                 clamp_bounds(*op.get_clamp(), f_y),
             ),
             op,
@@ -927,7 +928,7 @@ class _Quantizer:
         """The pads, with ONNX `ceil_mode` turned into extra end padding."""
         kernel, strides = op.get_kernel(), op.get_strides()
         dilations, pads = op.get_dilations(), list(op.get_pads())
-        out, x = _shape(op.result), _shape(op.x)
+        out, x = tensor_shape(op.result), tensor_shape(op.x)
         for axis in range(2):
             need = (
                 (out[2 + axis] - 1) * strides[axis]
@@ -963,7 +964,7 @@ class _Quantizer:
         self._average(op, kernel, op.get_strides(), pads, op.get_dilations())
 
     def _global_avgpool(self, op: GlobalAvgPoolOp) -> None:
-        x = _shape(op.x)
+        x = tensor_shape(op.x)
         if op.x not in self.int_values or len(x) != 4:
             return
         self._average(op, x[2:], (1, 1), (0, 0, 0, 0), (1, 1))
@@ -1035,11 +1036,11 @@ class _Quantizer:
                     or len(list(pos.uses)) != 2
                     or len(list(neg.uses)) != 1
                     or len(list(scaled.uses)) != 1
-                    or _shape(op.result) != _shape(x)
+                    or tensor_shape(op.result) != tensor_shape(x)
                     or op.get_clamp() != (None, None)
                 ):
                     continue
-                channels = slope_channels(slope, _shape(x))
+                channels = slope_channels(slope, tensor_shape(x))
                 if channels is None:
                     continue
                 clamp = self.int_values[pos][0].owner
@@ -1057,7 +1058,7 @@ class _Quantizer:
         if x not in self.int_values:
             return
         xq, f = self.int_values[x]
-        new = self.insert(QReshapeOp(xq, _shape(op.results[0]), f), op)
+        new = self.insert(QReshapeOp(xq, tensor_shape(op.results[0]), f), op)
         self.done(op, new.results[0], f)
 
     def _concat(self, op: ConcatOp) -> None:
@@ -1099,7 +1100,7 @@ class _Quantizer:
         if op.x not in self.int_values:
             return
         xq, f = self.int_values[op.x]
-        new = QGatherOp(xq, op.get_axis(), op.get_indices(), _shape(op.result), f)
+        new = QGatherOp(xq, op.get_axis(), op.get_indices(), tensor_shape(op.result), f)
         self.done(op, self.insert(new, op).results[0], f)
 
     def _transpose(self, op: TransposeOp) -> None:
@@ -1194,12 +1195,6 @@ def constant_array(value: SSAValue) -> np.ndarray | None:
     if isinstance(owner, ConstantOp):
         return owner.to_numpy()
     return None
-
-
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(typ.get_shape())
 
 
 def _check_formats(op: Operation, formats: Sequence[int]) -> None:

@@ -31,13 +31,12 @@ import math
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     ModuleOp,
-    TensorType,
     i64,
 )
 from xdsl.ir import Block, Region, SSAValue
 from xdsl.rewriter import Rewriter
 
-from n64c.dialects.n64_quant import QSliceOp, QTransposeOp
+from n64c.dialects.n64_quant import QSliceOp, QTransposeOp, tensor_shape
 from n64c.dialects.n64_tile import (
     DmaInOp,
     DmaOutOp,
@@ -54,12 +53,6 @@ PARAM_BYTES = 16
 MAX_DMA_ROWS = 256
 """Rows of one strided RSP DMA transfer."""
 TO_NCHW = (0, 3, 1, 2)
-
-
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(int(d) for d in typ.get_shape())
 
 
 def _padded(channels: int) -> int:
@@ -88,7 +81,7 @@ def sink_slice_transposes(module: ModuleOp) -> None:
 def slice_on_rsp(op: QSliceOp) -> bool:
     """Whether `op` is a channel slice the DMA can copy (see the module
     docstring)."""
-    shape = _shape(op.input)
+    shape = tensor_shape(op.input)
     if len(shape) < 2 or op.get_axis() != len(shape) - 1:
         return False
     start, end = op.get_range()
@@ -98,7 +91,7 @@ def slice_on_rsp(op: QSliceOp) -> bool:
 def build_slice_kernel(op: QSliceOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     """The DMA-only tile program of one channel `qslice`. Raises
     `BudgetError` when not even one output row fits DMEM."""
-    shape = _shape(op.input)
+    shape = tensor_shape(op.input)
     start, end = op.get_range()
     rows = math.prod(shape[:-1])
     in_row = 2 * _padded(shape[-1])

@@ -63,6 +63,7 @@ from n64c.dialects.n64_quant import (
     QRescaleOp,
     QReshapeOp,
     QTransposeOp,
+    tensor_shape,
 )
 from n64c.dialects.n64_tile import (
     WINDOW_FIELDS,
@@ -468,12 +469,6 @@ def _constant(value: SSAValue, what: str, layer: str) -> np.ndarray:
     return owner.to_numpy()
 
 
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    typ = value.type
-    assert isinstance(typ, TensorType)
-    return tuple(int(d) for d in typ.get_shape())
-
-
 def _window_kernel(
     kind: str,
     layer: str,
@@ -553,9 +548,9 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
     """`qtranspose` to NHWC, the conv's `n64.tile_kernel`, `qtranspose` back."""
     w = _constant(op.w, "weights", layer)
     bias = None if op.bias is None else _constant(op.bias, "bias", layer)
-    xs = _shape(op.x)
+    xs = tensor_shape(op.x)
     o, cg, kh, kw = w.shape
-    ys = _shape(op.output)
+    ys = tensor_shape(op.output)
     pads = [int(v) for v in op.pads.get_values()]
     group = op.group.value.data
     g = plan_window(
@@ -614,8 +609,8 @@ def build_pool_kernel(
 ) -> list[Operation]:
     """`qtranspose` to NHWC, the pool's `n64.tile_kernel`, `qtranspose` back."""
     kind = "maxpool" if isinstance(op, QMaxPoolOp) else "avgpool"
-    xs = _shape(op.input)
-    ys = _shape(op.output)
+    xs = tensor_shape(op.input)
+    ys = tensor_shape(op.output)
     g = plan_window(
         kind,
         xs,
@@ -690,7 +685,7 @@ def sink_transposes(module: ModuleOp) -> None:
         owners = [v.owner for v in op.operands]
         if (
             not all(isinstance(t, QTransposeOp) and _perm(t) == TO_NCHW for t in owners)
-            or len({_shape(v) for v in (*op.operands, *op.results)}) != 1
+            or len({tensor_shape(v) for v in (*op.operands, *op.results)}) != 1
         ):
             continue
         inputs = [t.input for t in owners]  # type: ignore[union-attr]
@@ -716,8 +711,8 @@ def fold_flatten_into_gemm(module: ModuleOp) -> None:
         back = reshape.input.owner
         if not isinstance(back, QTransposeOp) or _perm(back) != TO_NCHW:
             continue
-        n, c, h, w = _shape(back.output)
-        out = _shape(reshape.output)
+        n, c, h, w = tensor_shape(back.output)
+        out = tensor_shape(reshape.output)
         users = [u.operation for u in reshape.output.uses]
         if n != 1 or out != (1, c * h * w) or not users:
             continue
@@ -773,7 +768,7 @@ def alias_reshapes(module: ModuleOp) -> None:
             reshape = value.owner
             if not isinstance(reshape, QReshapeOp):
                 continue
-            src, dst = _shape(reshape.input), _shape(reshape.output)
+            src, dst = tensor_shape(reshape.input), tensor_shape(reshape.output)
             if src[-1] % 8 or dst[-1] % 8:
                 continue
             kernel.operands = [
