@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, TensorType, f
 from xdsl.ir import Block, Region, SSAValue
 
 import n64c
+import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qavgpool_module, qconv_module, qmaxpool_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
 from n64c.dialects.n64_graph import ConstantOp
@@ -105,11 +106,21 @@ CONV_CASES = [
 ]
 
 
+@pytest.fixture(params=["planner", "banded"])
+def kernels(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each case runs with the planner's choice and with strips disabled (so
+    the banded channels-on-lanes kernel meets every case too)."""
+    if request.param == "banded":
+        monkeypatch.setattr(window_tiles, "_strip_geometries", lambda *_: [])
+    return request.param
+
+
 @pytest.mark.parametrize(
     ("x_shape", "o", "kernel", "strides", "pads", "dilations", "group", "relu", "z64"),
     CONV_CASES,
 )
 def test_random_conv_matches_golden_and_z64(
+    kernels: str,
     x_shape: tuple[int, int, int, int],
     o: int,
     kernel: tuple[int, int],
@@ -126,25 +137,30 @@ def test_random_conv_matches_golden_and_z64(
     check(module, x, z64)
 
 
-def test_conv_cases_cover_every_code_path() -> None:
-    """The cases above exercise one chunk per group, partial sums across
-    chunks, channel slices, chunk levels 0 and 1, several spatial tiles, the
-    depthwise (lane by lane) kernel, and weights resident or streamed."""
+def test_conv_cases_cover_every_code_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cases above, with the planner's choice and with strips disabled,
+    exercise one chunk per group, partial sums across chunks, channel
+    slices, chunk levels 0 and 1, several spatial tiles, the depthwise (lane
+    by lane) kernel, weights resident or streamed, and strips."""
     seen = set()
-    for x_shape, o, kernel, strides, pads, dilations, group, *_ in CONV_CASES:
-        depthwise = group == x_shape[1] == o
-        g = plan_window(
-            "conv", x_shape, o, kernel, strides, pads, dilations, "l", 4064, depthwise
-        )
-        seen.add(("depthwise", g.depthwise))
-        seen.add(("resident", g.resident))
-        seen.add(("partial", g.partial))
-        seen.add(("sliced", g.slices > 1))
-        seen.add(("level", g.level))
-        seen.add(("tiled", g.tiles > 1))
+    strips = window_tiles._strip_geometries
+    for variant in (strips, lambda *_: []):
+        monkeypatch.setattr(window_tiles, "_strip_geometries", variant)
+        for x_shape, o, kernel, strides, pads, dilations, group, *_ in CONV_CASES:
+            depthwise = group == x_shape[1] == o
+            g = plan_window(
+                "conv", x_shape, o, kernel, strides, pads, dilations, "l", 4064,
+                depthwise,
+            )  # fmt: skip
+            seen.add(("depthwise", g.depthwise))
+            seen.add(("resident", g.resident))
+            seen.add(("partial", g.partial))
+            seen.add(("sliced", g.slices > 1))
+            seen.add(("level", g.level))
+            seen.add(("tiled", g.tiles > 1))
     assert {("partial", True), ("partial", False), ("sliced", True)} <= seen
     assert {("level", 0), ("level", 1), ("tiled", True), ("depthwise", 1)} <= seen
-    assert {("resident", 0), ("resident", 1)} <= seen
+    assert {("resident", 0), ("resident", 1), ("resident", 2)} <= seen
 
 
 POOL_CASES = [

@@ -114,6 +114,13 @@ class DepthwiseLowering:
         self.slot_bytes = self.g.wp * self.g.cs * 2
         self.in_row = self.g.w * self.g.cp * 2
         self.out_size = self.g.tile_cols * self.g.cs * 2
+        """Bytes of one output buffer (a strip row)."""
+        if self.g.cs == self.g.op:  # a row of all channels: one run
+            self.out_length = dma_length_word(self.out_size, 1, self.out_size)
+        else:
+            self.out_length = dma_length_word(
+                self.g.cs * 2, self.g.tile_cols, self.g.op * 2
+            )
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
 
@@ -212,16 +219,12 @@ class DepthwiseLowering:
         out = em.gpr()
         em.addi(out, em.zero, wl.out)
         toggle = wl.out ^ (wl.out + self.out_size)
-        if g.cs == g.op:
-            out_length = dma_length_word(self.out_size, 1, self.out_size)
-        else:
-            out_length = dma_length_word(g.cs * 2, g.tile_cols, g.op * 2)
 
         def out_row() -> None:
             for slot in slots[self.span :]:  # the next output row's new rows
                 load_row(slot)
             self.row(slots, out)
-            em.dma(out, y, out_length, to_rdram=True)
+            em.dma(out, y, self.out_length, to_rdram=True)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * g.op * 2)
             first = [wl.em.copy(s) for s in slots[: g.sh]]

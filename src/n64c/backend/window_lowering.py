@@ -10,7 +10,9 @@ after the layer's weights. A spatial tile of `tile_rows` output rows is
 computed from one band; pixel addresses are pointers bumped by the stride.
 
 A depthwise conv has its own code (`depthwise_lowering`: a rolling band,
-weights in registers). Conv (output channels on lanes, 8 per group): for each group and each
+weights in registers), and so does a dense conv in strips
+(`strip_conv_lowering`: the same rolling band, one group's weights resident,
+one MAC chain per pixel). Conv (output channels on lanes, 8 per group): for each group and each
 weight chunk (resident weights: the chunk's tile in the weights buffer;
 streamed: the tile waits in the ring while the next one is fetched),
 every pixel of the tile runs the chunk's MAC chain
@@ -60,6 +62,7 @@ from n64c.backend.rsp_emitter import (
     RspEmitter,
     dma_length_word,
 )
+from n64c.backend.strip_conv_lowering import StripConvLowering
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import TileWindowOp, WindowGeometry, tile_header_bytes
 from n64c.dialects.rsp_types import GprType, VregType
@@ -226,14 +229,15 @@ class WindowLowering:
             if self.kind == "avgpool" or self.acc48 is not None:
                 self.k2 = em.vreg()
                 em.lqv(self.k2, em.zero, self.consts + 16)
-            if not g.depthwise:
+            if not (g.depthwise or g.strips):
                 self.fill(self.band, g.band_bytes, zero)
             if self.kind == "conv" and g.partial:
                 self.fill(self.partial, g.partial_stride * g.pixels, zero)
         x_img = self.em.copy(self.base, self.x_off)
         y_img = self.em.copy(self.base, self.y_off)
-        if self.kind == "conv" and g.depthwise:
-            DepthwiseLowering(self).lower(x_img, y_img)
+        if self.kind == "conv" and (g.depthwise or g.strips):
+            strips = StripConvLowering if g.strips else DepthwiseLowering
+            strips(self).lower(x_img, y_img)
             em.wait_dma_idle()
             return
         if self.kind == "conv" and g.resident:

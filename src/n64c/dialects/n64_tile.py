@@ -919,7 +919,10 @@ class WindowGeometry:
     over a rolling band of `(kh - 1) * dh + 1 + sh` input rows
     (`backend/depthwise_lowering.py`). `resident` (1): all weight tiles of the layer
     stay in DMEM (one buffer, loaded once) instead of streaming through a
-    two-slot ring. `tile_cols` is the output columns per spatial tile: the
+    two-slot ring; 2 (*strips*, `backend/strip_conv_lowering.py`): one
+    group's tile of all taps and channels stays in DMEM while the layer
+    walks the image in strips over a rolling band, as a depthwise conv
+    does, so each pixel runs one MAC chain with no partial sums. `tile_cols` is the output columns per spatial tile: the
     whole output width, or fewer for images too wide for DMEM (then one
     output row per tile, a band `wp` pixels wide, and a table in the
     weights blob giving each column tile's band columns inside the image).
@@ -1044,6 +1047,12 @@ class WindowGeometry:
         return 1 if self.depthwise else self.slices
 
     @property
+    def strips(self) -> bool:
+        """Whether a dense conv runs in strips with one group's weights
+        resident (`resident == 2`)."""
+        return self.resident == 2
+
+    @property
     def partial(self) -> bool:
         """Whether sums are kept in DMEM across weight chunks."""
         return self.slices_per_group * self.chunks > 1
@@ -1153,6 +1162,11 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: a depthwise conv has as many outputs as inputs, "
                 "all taps in one chunk and one output row per step"
             )
+        if g.strips and (g.depthwise or g.level or g.slices != 1 or g.tile_rows != 1):
+            raise VerifyException(
+                "n64.tile_window: a conv in strips has all taps and channels in "
+                "one chunk and one output row per step"
+            )
         if g.pixels > 256 or g.level not in (0, 1, 2):
             raise VerifyException(
                 "n64.tile_window: at most 256 pixels per tile, level 0, 1 or 2"
@@ -1175,7 +1189,7 @@ class TileWindowOp(IRDLOperation):
         if sizes[0] < g.band_bytes or sizes[1] < out:
             raise VerifyException("n64.tile_window: band or output buffer too small")
         if kind == "conv" and sizes[3] < g.tile_bytes * (
-            g.weight_tiles if g.resident else 1
+            g.weight_tiles if g.resident == 1 else 1
         ):
             raise VerifyException("n64.tile_window: weight slot smaller than a tile")
         if kind == "conv" and g.partial and sizes[4] < g.partial_stride * g.pixels:

@@ -52,6 +52,18 @@ from n64c.backend.depthwise_lowering import (
     pixel_unroll,
 )
 from n64c.backend.rsp_emitter import dma_length_word
+from n64c.backend.strip_conv_lowering import (
+    HELD_ROWS as STRIP_HELD_ROWS,
+)
+from n64c.backend.strip_conv_lowering import (
+    MAX_SLOTS as STRIP_MAX_SLOTS,
+)
+from n64c.backend.strip_conv_lowering import (
+    strip_chain_rows,
+    strip_out_bytes,
+    strip_out_rows,
+    strip_unroll,
+)
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     QAddOp,
@@ -108,6 +120,10 @@ CHUNK_OVERHEAD = 21
 GROUP_OVERHEAD = 8
 TILE_OVERHEAD = 0
 HELD_WEIGHT_ROWS = 12
+STRIP_PIXEL_STALLS = 4
+STRIP_TRIP = 4
+STRIP_ROW = 50
+STRIP_SETUP = 40
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -128,6 +144,10 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
         return g.band_bytes + 2 * g.cs * g.pixels + g.table_bytes
     if g.depthwise:
         return depthwise_dmem_bytes(g)
+    if g.strips:
+        return (
+            depthwise_band_bytes(g) + strip_out_bytes(g) + g.tile_bytes + g.table_bytes
+        )
     partial = g.partial_stride * g.pixels if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
     return g.band_bytes + weights + 16 * g.pixels + partial + g.table_bytes
@@ -176,6 +196,30 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     strip = fill + span * (read + 14) + 40 + g.oh * row
     weights = _read(1, depthwise_weight_bytes(g))
     return g.n * g.slices * (weights + g.col_tiles * strip)
+
+
+def _strip_cycles(g: WindowGeometry) -> int:
+    """Estimate of a dense conv in strips (`strip_conv_lowering`): per
+    group its tile's transfer, per strip the first rows, per output row the
+    larger of its compute and its DMA."""
+    rows = strip_chain_rows(g)
+    held = rows <= STRIP_HELD_ROWS
+    inputs = g.kh * g.kw * -(-g.c // 8)
+    scalar = (0 if held else rows) + inputs + 1
+    vector = rows + 8
+    per_pixel = max(scalar, vector) + (1 if held else STRIP_PIXEL_STALLS)
+    unroll = strip_unroll(g)
+    loop = (g.tile_cols // unroll) * (g.kh + STRIP_TRIP)
+    compute = STRIP_ROW + (rows if held else 0) + 14 * g.sh + g.tile_cols * per_pixel
+    write = _write(*strip_out_rows(g))
+    # a row's reads queue behind the previous row's write (two in flight)
+    row = max(compute + loop, g.sh * _band_row_read(g) + write)
+    row += (g.sh - 1) * write
+    span = (g.kh - 1) * g.dh + 1
+    fill = depthwise_band_bytes(g) // 16 if g.col_tiles > 1 else 0
+    strip = fill + span * (_band_row_read(g) + 14) + STRIP_SETUP + g.oh * row
+    per_group = _read(1, g.tile_bytes) + g.col_tiles * strip
+    return g.n * g.groups * per_group
 
 
 def _band_cycles(g: WindowGeometry) -> int:
@@ -230,6 +274,8 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     reports use it; the simulator measures the real number."""
     if kind == "conv" and g.depthwise:
         return _depthwise_cycles(g)
+    if kind == "conv" and g.strips:
+        return _strip_cycles(g)
     if kind == "conv":
         return _conv_cycles(g)
     taps = g.kh * g.kw
@@ -309,6 +355,17 @@ def plan_window(
                     cost = estimate_window_cycles(kind, geo)
                     if best is None or cost < best[0]:
                         best = (cost, geo)
+    if kind == "conv" and not wide:
+        for geo in _strip_geometries(
+            (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
+        ):
+            need = window_dmem_bytes(kind, geo)
+            smallest = need if not smallest else min(smallest, need)
+            if need > available:
+                continue
+            cost = estimate_window_cycles(kind, geo)
+            if best is None or cost < best[0]:
+                best = (cost, geo)
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
@@ -316,6 +373,43 @@ def plan_window(
             f"for one output row{over} the {available} bytes available"
         )
     return best[1]
+
+
+def _strip_geometries(
+    x_shape: tuple[int, int, int, int],
+    opad: int,
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    pads: Sequence[int],
+) -> list[WindowGeometry]:
+    """The geometries of a dense conv in strips (one per column tile
+    width) whose chain fits `MAX_CHUNK_ROWS` rows."""
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    pt, pl, pb, pr = pads
+    oh = _out_size(h, kh, sh, dh, pt, pb)
+    ow = _out_size(w, kw, sw, dw, pl, pr)
+    cp = round_up(c, 8)
+    if kh * kw * cp > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + sh > STRIP_MAX_SLOTS:
+        return []
+    out = []
+    for cols in _divisors_desc(ow):
+        if cols > MAX_PIXELS:
+            continue
+        wp = w + pl + pr if cols == ow else (cols - 1) * sw + (kw - 1) * dw + 1
+        geo = _geometry(
+            n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
+            sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=wp,
+            tile_rows=1, slice_blocks=cp // 8, level=0,
+            c=c, depthwise=0, resident=2, tile_cols=cols,
+        )  # fmt: skip
+        if cols < ow and any(valid < 1 for *_, valid in _column_tiles(geo)):
+            continue
+        out.append(geo)
+    return out
 
 
 def _plan_depthwise(
@@ -494,6 +588,9 @@ def _window_kernel(
     if kind == "conv" and g.depthwise:
         out_bytes = depthwise_out_bytes(g)
         band_bytes = depthwise_band_bytes(g)
+    if kind == "conv" and g.strips:
+        out_bytes = strip_out_bytes(g)
+        band_bytes = depthwise_band_bytes(g)
     if consts is None:
         consts = (
             [16384, 1, clamp[0], clamp[1], 0, 0, 0, 0]
@@ -508,6 +605,8 @@ def _window_kernel(
     table = [DmemAllocOp("cols", DmemType(g.table_bytes))] if g.table_bytes else []
     if kind == "conv" and g.depthwise:
         allocs.append(DmemAllocOp("w", DmemType(depthwise_weight_bytes(g))))
+    elif kind == "conv" and g.strips:
+        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes)))
     elif kind == "conv" and g.resident:
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
     elif kind == "conv":

@@ -1,0 +1,244 @@
+"""RSP code of a dense convolution in strips (`n64.tile_window` "conv" with
+`resident == 2`), used by `WindowLowering`.
+
+Output channels are on lanes, as in the banded conv kernel, but one group
+of 8 output channels keeps its whole weight tile (every tap of every input
+channel) in DMEM while the layer walks the image, so each output pixel runs
+one unbroken MAC chain: no partial sums go to DMEM and back, and no
+requantisation loop follows. The image is walked as a depthwise conv walks
+it (`DepthwiseLowering.strip`): column tiles of `tile_cols` output pixels,
+one output row at a time, over a rolling band of `(kh - 1) * dh + 1 + sh`
+input rows of all channels whose next rows load while a row is computed,
+and two output buffers whose transfers overlap the next row.
+
+```
+for group:                                 its tile: header, 8 * C * taps rows
+  dma_in tile -> w
+  for column tile, output row, pixel:
+    vmudh ACC, BIAS_HI, k.e0 ; vmadh ACC, BIAS_LO, k.e1       bias first
+    lqv   X, (j*dw + sw*px)*cp*2 + 16*b (row_i)               8 input channels
+    lqv   W, 48 + 16*row                   8 output channels of one channel
+    vmadh ACC, W, X.eJ                     (per tap, vector and channel)
+    vsar MD ; vsar HI ; vmudn ACC, MD, MULT ; vmadh Y, HI, MULT ; clamp
+    sqv   Y -> out                         8 results of the pixel
+  dma_out out -> y                         a strip row: tile_cols x 16 bytes
+```
+
+Every `vmadh` needs its own weight row, so the chain is one `lqv` per
+`vmadh` (the two issue together), plus one `lqv` per input vector: about
+8 MACs per cycle less the readout. A chain of at most `HELD_ROWS` rows
+(few input channels) keeps its rows in registers for a whole output row.
+Padded input channels are left out of the chain (their weights are zero).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from n64c.backend.depthwise_lowering import DepthwiseLowering
+from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, dma_length_word
+from n64c.dialects import rsp
+from n64c.dialects.n64_tile import WindowGeometry
+from n64c.dialects.rsp_types import GprType, VregType
+
+if TYPE_CHECKING:
+    from n64c.backend.window_lowering import WindowLowering
+
+HELD_ROWS = 12
+"""Chains of at most this many weight rows keep them in registers."""
+TRIP_ROWS = 48
+"""Most weight rows per trip of the pixel loop (its code is unrolled)."""
+UNROLL = 6
+"""Most output pixels per trip of the pixel loop."""
+MAX_SLOTS = 8
+"""Most input rows in the rolling band: each slot pointer holds a GPR
+through the whole loop nest (there is no spilling)."""
+
+
+def strip_chain_rows(g: WindowGeometry) -> int:
+    """Weight rows in one pixel's chain (padded input channels left out)."""
+    return g.kh * g.kw * g.c
+
+
+def strip_unroll(g: WindowGeometry) -> int:
+    """Output pixels per trip of the pixel loop: the largest divisor of
+    `tile_cols` up to `UNROLL` whose chains fit `TRIP_ROWS` rows."""
+    rows = max(1, strip_chain_rows(g))
+    return max(
+        d
+        for d in range(1, min(UNROLL, g.tile_cols) + 1)
+        if g.tile_cols % d == 0 and (d == 1 or d * rows <= TRIP_ROWS)
+    )
+
+
+def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
+    """(rows, bytes) of one strip row's output transfer: one run when the
+    layer has one group of output channels, else a row of 16 bytes a
+    pixel."""
+    if g.op == 8:
+        return 1, g.tile_cols * 16
+    return g.tile_cols, 16
+
+
+def strip_out_bytes(g: WindowGeometry) -> int:
+    """Two output buffers of one strip row of one group (16 bytes a pixel)
+    and a scratch slot for the pipelined pixel loop's first store."""
+    return 2 * g.tile_cols * 16 + 16
+
+
+class StripConvLowering(DepthwiseLowering):
+    """Writes a dense `n64.tile_window` conv in strips."""
+
+    def __init__(self, wl: WindowLowering) -> None:
+        super().__init__(wl)
+        g = self.g
+        self.out_size = g.tile_cols * 16
+        rows, size = strip_out_rows(g)
+        self.out_length = dma_length_word(size, rows, g.op * 2 if rows > 1 else size)
+        self.blocks = [
+            (i, j, cb) for i in range(g.kh) for j in range(g.kw)
+            for cb in range(g.slice_blocks)
+        ]  # fmt: skip
+        self.rows = wl.chain_rows(len(self.blocks))
+        self.held_rows = sum(len(r) for r in self.rows) <= HELD_ROWS
+
+    def lower(self, x_img: GprType, y_img: GprType) -> None:
+        """The layer: per image and group, the group's tile, then every
+        strip. `x_img` and `y_img` are bumped in place."""
+        wl, em, g = self.wl, self.em, self.g
+        if wl.table is None:  # the padding columns stay zero
+            wl.fill(wl.band, self.band_bytes, wl.zero)
+        size = g.tile_bytes
+
+        def image() -> None:
+            w_src = wl.em.copy(wl.base, wl.w_off)
+
+            def group() -> None:
+                w_buf = em.gpr()
+                em.addi(w_buf, em.zero, wl.ring)
+                em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
+                em.add_const(w_src, w_src, size)
+                if wl.table is not None:
+                    em.addi(wl.table, em.zero, wl.table_buffer)
+
+                def column_tile() -> None:
+                    self.strip(x_img, y_img)
+                    em.add_const(y_img, y_img, g.tile_cols * g.op * 2)
+                    if wl.table is not None:
+                        em.addi(wl.table, wl.table, 12)
+
+                wl.em.counted(g.col_tiles, column_tile, "column_tile")
+                em.add_const(y_img, y_img, 16 - g.ow * g.op * 2)
+
+            wl.em.counted(g.groups, group, "group")
+            em.add_const(x_img, x_img, g.h * self.in_row)
+            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - g.groups * 16)
+
+        wl.em.counted(g.n, image, "image")
+
+    @property
+    def band_bytes(self) -> int:
+        return self.slots * self.slot_bytes
+
+    def row(self, slots: list[GprType], out: GprType) -> None:
+        """One output row of the strip for the current group. The pixel
+        loop is software-pipelined: a pixel's result is clamped and stored
+        inside the next pixel's chain (the first trip stores its stale
+        register to a scratch slot after the two output buffers), the last
+        one after the loop."""
+        wl, em, g = self.wl, self.em, self.g
+        w_tile = em.gpr()
+        em.addi(w_tile, em.zero, wl.ring)
+        header = tuple(em.vreg() for _ in range(wl.header_vectors))
+        for n, reg in enumerate(header):
+            em.lqv(reg, w_tile, 16 * n)
+        w_bases: dict[int, GprType] = {}
+        held: dict[int, VregType] = {}
+        for uses in self.rows:
+            for row, _element in uses:
+                offset = wl.header_bytes + 16 * row
+                address = wl.far(w_tile, offset, w_bases)
+                if self.held_rows:
+                    held[row] = em.vreg()
+                    em.lqv(held[row], *address)
+        # the chain reads rows through the slot pointers themselves (few
+        # registers are free), bumped per pixel and put back after the row
+        rows = [slots[i * g.dh] for i in range(g.kh)]
+        po = wl.em.copy(out)
+        po_prev = em.gpr()
+        em.addi(po_prev, em.zero, wl.out + 2 * self.out_size)
+        y_prev = em.vreg()  # defined before the loop: live across its back edge
+        em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
+
+        def pixels(count: int) -> None:
+            self.pixels_dense(
+                count, rows, po, po_prev, y_prev, w_tile, w_bases, held, header
+            )
+            for reg in rows:
+                em.add_const(reg, reg, count * g.sw * g.cs * 2)
+            em.add_const(po, po, count * 16)
+
+        unroll = strip_unroll(g)
+        wl.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+        wl.clamp(y_prev)
+        em.sqv(y_prev, po_prev, 0)
+        for reg in rows:
+            em.add_const(reg, reg, -g.tile_cols * g.sw * g.cs * 2)
+
+    def pixels_dense(
+        self,
+        count: int,
+        rows: list[GprType],
+        po: GprType,
+        po_prev: GprType,
+        y_prev: VregType,
+        w_tile: GprType,
+        w_bases: dict[int, GprType],
+        held: dict[int, VregType],
+        header: tuple[VregType, ...],
+    ) -> None:
+        """`count` consecutive output pixels of the group. Each chain holds
+        the previous pixel's clamp (its compare writes only ACC_LO, which
+        the chain's `vmadh`s, all multiples of 2^16, never carry out of, and
+        the readout's `vmudn` overwrites); its store follows the chain's
+        last load (a store keeps every later load below it). The readout
+        leaves the result in `y_prev`."""
+        wl, em, g = self.wl, self.em, self.g
+        x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
+        bias_hi, bias_lo, mult = header
+        macs = sum(len(r) for r in self.rows)
+        clamp_at = min(2, macs)
+        for u in range(count):
+            sink = em.vreg()
+            em.vop(rsp.VmudhOp, sink, bias_hi, wl.k, 8 + 0)
+            em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
+            done = 0
+
+            def previous(done: int) -> None:
+                if done == clamp_at:
+                    wl.clamp(y_prev)
+
+            previous(done)
+            for (i, j, cb), uses in zip(self.blocks, self.rows, strict=True):
+                if not uses:
+                    continue
+                x = em.vreg()
+                offset = (u * g.sw + j * g.dw) * g.cs * 2 + 16 * cb
+                em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                for row, element in uses:
+                    w = held.get(row)
+                    if w is None:
+                        w = em.vreg()
+                        offset = wl.header_bytes + 16 * row
+                        em.lqv(w, *wl.far(w_tile, offset, w_bases))
+                    em.vop(rsp.VmadhOp, sink, w, x, element)
+                    done += 1
+                    previous(done)
+            # after every load of the chain: a store keeps later loads below it
+            em.sqv(y_prev, po_prev, 0)
+            md, hi = em.vreg(), em.vreg()
+            em.vsar(md, ACC_MD)
+            em.vsar(hi, ACC_HI)
+            em.vop(rsp.VmudnOp, sink, md, mult)
+            em.vop(rsp.VmadhOp, y_prev, hi, mult)
+            em.addi(po_prev, po, 16 * u)

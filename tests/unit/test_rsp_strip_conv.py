@@ -1,0 +1,122 @@
+"""Dense convolutions in strips (`resident == 2`, `strip_conv_lowering`):
+the simulator, the golden integer model and z64 agree bit for bit on random
+layers (kernel sizes, strides, pads, dilations, groups, channel counts not
+multiples of 8, with and without Relu, every column-tile width that fits),
+and the planner picks strips where they are the fastest kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_rsp_conv import check, random_conv
+
+import n64c.passes.window_tiles as window_tiles
+from n64c.backend.strip_conv_lowering import HELD_ROWS, strip_chain_rows, strip_unroll
+from n64c.dialects.n64_tile import WindowGeometry
+from n64c.passes.window_tiles import plan_window
+
+DMEM = 4064
+
+Case = tuple[
+    tuple[int, int, int, int],  # x shape
+    int,  # output channels
+    tuple[int, int],  # kernel
+    tuple[int, int],  # strides
+    tuple[int, int, int, int],  # pads
+    tuple[int, int],  # dilations
+    int,  # group
+    bool,  # relu
+]
+
+
+def strip_geometries(case: Case) -> list[WindowGeometry]:
+    x_shape, o, kernel, strides, pads, dilations, *_ = case
+    return [
+        g
+        for g in window_tiles._strip_geometries(
+            x_shape, window_tiles.round_up(o, 8), kernel, strides, dilations, pads
+        )
+        if window_tiles.window_dmem_bytes("conv", g) <= DMEM - 16
+    ]
+
+
+def random_cases(count: int, seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    cases: list[Case] = []
+    while len(cases) < count:
+        kh, kw = (int(v) for v in rng.integers(1, 6, 2))
+        group = int(rng.choice([1, 1, 1, 2, 3]))
+        c = group * int(rng.integers(1, 25 // group + 1))
+        o = group * int(rng.integers(1, 25 // group + 1))
+        h, w = (int(v) for v in rng.integers(max(kh, kw) + 1, 14, 2))
+        strides = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        dilations = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        if (kh - 1) * dilations[0] >= h or (kw - 1) * dilations[1] >= w:
+            continue
+        pt, pl, pb, pr = (int(v) for v in rng.integers(0, 3, 4))
+        pads = (pt, pl, pb, pr)
+        batch = int(rng.integers(1, 3))
+        relu = bool(rng.integers(0, 2))
+        case: Case = (
+            (batch, c, h, w), o, (kh, kw), strides, pads, dilations, group, relu,
+        )  # fmt: skip
+        if strip_geometries(case) and group < c:
+            cases.append(case)
+    return cases
+
+
+CASES = random_cases(14, seed=2026)
+Z64_CASES = 4
+"""The first cases also run on the real RSP core (z64)."""
+
+
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_random_strip_conv_matches_golden_and_z64(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = CASES[index]
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    geometries = strip_geometries(case)
+    rng = np.random.default_rng(index)
+    g = geometries[int(rng.integers(0, len(geometries)))]
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1 if index < Z64_CASES else 0)
+
+
+def test_random_cases_cover_the_strip_code_paths() -> None:
+    """Column tables (several strips per row), one strip per row, pixel
+    loops of one and of several pixels a trip, weights held in registers
+    and loaded per MAC, strides and dilations above 1."""
+    seen = set()
+    for index, case in enumerate(CASES):
+        geometries = strip_geometries(case)
+        rng = np.random.default_rng(index)
+        g = geometries[int(rng.integers(0, len(geometries)))]
+        seen.add(("column tiles", g.col_tiles > 1))
+        seen.add(("unrolled", strip_unroll(g) > 1))
+        seen.add(("held", strip_chain_rows(g) <= HELD_ROWS))
+        seen.add(("strided", g.sh > 1 or g.sw > 1))
+        seen.add(("dilated", g.dh > 1 or g.dw > 1))
+    for key in ("column tiles", "unrolled", "held"):
+        assert {(key, True), (key, False)} <= seen
+    assert {("strided", True), ("dilated", True)} <= seen
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "o", "kernel", "pads"),
+    [
+        ((1, 16, 32, 32), 16, (3, 3), (1, 1, 1, 1)),  # ResNet-8's 3x3 layers
+        ((1, 64, 25, 5), 64, (1, 1), (0, 0, 0, 0)),  # DS-CNN's pointwise layers
+        ((1, 128, 6, 6), 128, (1, 1), (0, 0, 0, 0)),  # MobileNet's pointwise
+    ],
+)
+def test_planner_takes_strips_for_dense_layers(
+    x_shape: tuple[int, int, int, int],
+    o: int,
+    kernel: tuple[int, int],
+    pads: tuple[int, int, int, int],
+) -> None:
+    g = plan_window("conv", x_shape, o, kernel, (1, 1), pads, (1, 1), "l", 3808)
+    assert g.strips and g.partial is False
