@@ -99,7 +99,16 @@ class StripConvLowering(DepthwiseLowering):
             (i, j, cb) for i in range(g.kh) for j in range(g.kw)
             for cb in range(g.slice_blocks)
         ]  # fmt: skip
-        self.rows = wl.chain_rows(len(self.blocks))
+        # per input vector, its (weight row, element) pairs: rows numbered
+        # over the taps and real channels (the tile skips padded channels)
+        self.rows: list[list[tuple[int, int]]] = []
+        row = 0
+        for _block in self.blocks:
+            uses = []
+            for j in range(min(8, g.c - 8 * _block[2])):
+                uses.append((row, 8 + j))
+                row += 1
+            self.rows.append(uses)
         self.held_rows = sum(len(r) for r in self.rows) <= HELD_ROWS
 
     def lower(self, x_img: GprType, y_img: GprType) -> None:

@@ -1024,6 +1024,8 @@ class WindowGeometry:
 
     @property
     def chunk_rows(self) -> int:
+        if self.strips:  # one row per tap and real input channel
+            return self.kh * self.kw * self.c
         ci, cj = self.chunk_dims
         return ci * cj * (1 if self.depthwise else self.cs)
 

@@ -508,7 +508,8 @@ def pack_conv_weights(
     Tile `(group g8, slice s, chunk)`: the header (`tile_header`: bias and
     `mult` vectors) for output channels `8 g8 .. 8 g8 + 7`, then per tap of
     the chunk (row-major) and per input channel of the slice one row of 8
-    weights. Grouped
+    weights. In strips (`g.strips`) a group has one tile whose rows skip
+    the padded input channels (a row per tap and real channel). Grouped
     convolutions are expanded to dense weights (zero outside each group).
     """
     o, cg, kh, kw = w.shape
@@ -530,6 +531,15 @@ def pack_conv_weights(
                 for j0 in range(0, kw, cj):
                     rows = taps[chans, i0 : i0 + ci, j0 : j0 + cj].reshape(8, -1).T
                     tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
+        tiles.append(tiles[0])
+        fill = np.zeros(g.w * g.cp, dtype=np.int16)
+        return np.concatenate([*tiles, fill, column_table(g)])
+    if g.strips:  # per group: a row per tap and real input channel
+        for g8 in range(g.groups):
+            chans = slice(8 * g8, 8 * g8 + 8)
+            part = dense[chans, :channels]  # [8, c, kh, kw]
+            rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)
+            tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
         tiles.append(tiles[0])
         fill = np.zeros(g.w * g.cp, dtype=np.int16)
         return np.concatenate([*tiles, fill, column_table(g)])

@@ -1,4 +1,4 @@
-"""Networks shaped like the four MLPerf Tiny models, built in code.
+"""Networks shaped like the four MLPerf Tiny models, and LeNet-5, built in code.
 
 The shapes follow the MLPerf Tiny reference models; the weights are random
 (He-normal), and every BatchNormalization gets running statistics measured
@@ -17,6 +17,10 @@ network's statistics track its data; scales and shifts are random (see
   average pooling, Gemm to 2 classes, Softmax.
 - ``fc_autoencoder``: 640 inputs; Gemm layers 128, 128, 128, 128, 8, 128,
   128, 128, 128 each with BatchNorm and ReLU, then Gemm 640.
+- ``lenet5`` (not an MLPerf Tiny model, the classic small CNN): 28x28x1
+  images; a 5x5 conv to 6 channels, 2x2 max pooling, a 5x5 conv to 16
+  channels, 2x2 max pooling, Gemm layers 120 and 84 with ReLU, Gemm to 10
+  classes, Softmax.
 
 Inputs are uniform in [0, 1). ``logits_name`` names each network's last
 tensor before its Softmax (the autoencoder has none: its output is it).
@@ -36,7 +40,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-NETWORKS = ("resnet8", "ds_cnn", "mobilenet_v1", "fc_autoencoder")
+NETWORKS = ("resnet8", "ds_cnn", "mobilenet_v1", "fc_autoencoder", "lenet5")
 INPUT_NAME = "input"
 OUTPUT_NAME = "output"
 LOGITS_NAME = "logits"
@@ -235,11 +239,23 @@ def _fc_autoencoder(g: _Graph) -> onnx.ModelProto:
     return g.model((1, 640), _logits(g, x, k, 640), (1, 640))
 
 
+def _lenet5(g: _Graph) -> onnx.ModelProto:
+    x = g.relu(g.conv(INPUT_NAME, 1, 6, (5, 5), pads=[0, 0, 0, 0], bias=True))
+    x = g.node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = g.relu(g.conv(x, 6, 16, (5, 5), pads=[0, 0, 0, 0], bias=True))
+    x = g.node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = g.node("Flatten", [x], axis=1)
+    x = g.relu(g.gemm(g.relu(g.gemm(x, 256, 120)), 120, 84))
+    out = g.node("Softmax", [_logits(g, x, 84, 10)], axis=1)
+    return g.model((1, 1, 28, 28), out, (1, 10))
+
+
 _BUILDERS: dict[str, Callable[[_Graph], onnx.ModelProto]] = {
     "resnet8": _resnet8,
     "ds_cnn": _ds_cnn,
     "mobilenet_v1": _mobilenet_v1,
     "fc_autoencoder": _fc_autoencoder,
+    "lenet5": _lenet5,
 }
 
 
@@ -250,6 +266,7 @@ def input_shape(name: str) -> tuple[int, ...]:
         "ds_cnn": (1, 1, 49, 10),
         "mobilenet_v1": (1, 3, 96, 96),
         "fc_autoencoder": (1, 640),
+        "lenet5": (1, 1, 28, 28),
     }[name]
 
 
