@@ -85,6 +85,24 @@ def test_random_strip_conv_matches_golden_and_z64(
     check(module, x, 1 if index < Z64_CASES else 0)
 
 
+@pytest.mark.parametrize("cols", [3, 5, 15])
+def test_pointwise_strips_span_image_rows(
+    cols: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1x1 conv (stride 1, no padding) is planned on its pixels reshaped
+    to rows of any divisor of H * W (here 6 x 10 pixels as rows of 3, 5 or
+    15): the layout in RDRAM is the same, so the results are too."""
+    case: Case = ((2, 20, 6, 10), 12, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True)
+    (g,) = [g for g in strip_geometries(case) if g.tile_cols == cols]
+    assert (g.h, g.w, g.col_tiles) == (60 // cols, cols, 1)
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    rng = np.random.default_rng(cols)
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1 if cols == 5 else 0)
+
+
 def test_random_cases_cover_the_strip_code_paths() -> None:
     """Column tables (several strips per row), one strip per row, pixel
     loops of one and of several pixels a trip, weights held in registers

@@ -123,6 +123,16 @@ class DepthwiseLowering:
             )
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
+        starts = [
+            ct * self.g.tile_cols * self.g.sw - self.g.pl
+            for ct in range(self.g.col_tiles)
+        ]
+        self.padded_columns = any(c0 < 0 or c0 + self.g.wp > self.g.w for c0 in starts)
+        """Whether some column tile's band has padding columns (a band of
+        image columns only is never refilled)."""
+
+    def strip_setup(self) -> None:
+        """Code at the start of each strip, before its first rows load."""
 
     def lower(self, x_img: GprType, y_img: GprType) -> None:
         """The layer; `x_img` and `y_img` (RDRAM addresses of the first
@@ -167,8 +177,9 @@ class DepthwiseLowering:
         the image and are restored at the end."""
         wl, em, g = self.wl, self.em, self.g
         table = wl.table
-        if table is not None:  # a fresh band: padding everywhere
+        if table is not None and self.padded_columns:  # padding everywhere
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
+        self.strip_setup()
         slots = [em.gpr() for _ in range(self.slots)]
         for n, reg in enumerate(slots):
             em.addi(reg, em.zero, wl.band + n * self.slot_bytes)

@@ -149,6 +149,25 @@ class StripConvLowering(DepthwiseLowering):
     def band_bytes(self) -> int:
         return self.slots * self.slot_bytes
 
+    def strip_setup(self) -> None:
+        """The group's tile header, its held weight rows and the base
+        registers of its far rows, for every row of the strip."""
+        wl, em = self.wl, self.em
+        self.w_tile = em.gpr()
+        em.addi(self.w_tile, em.zero, wl.ring)
+        self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
+        for n, reg in enumerate(self.header):
+            em.lqv(reg, self.w_tile, 16 * n)
+        self.w_bases: dict[int, GprType] = {}
+        self.held_regs: dict[int, VregType] = {}
+        for uses in self.rows:
+            for row, _element in uses:
+                offset = wl.header_bytes + 16 * row
+                address = wl.far(self.w_tile, offset, self.w_bases)
+                if self.held_rows:
+                    self.held_regs[row] = em.vreg()
+                    em.lqv(self.held_regs[row], *address)
+
     def row(self, slots: list[GprType], out: GprType) -> None:
         """One output row of the strip for the current group. The pixel
         loop is software-pipelined: a pixel's result is clamped and stored
@@ -156,20 +175,8 @@ class StripConvLowering(DepthwiseLowering):
         register to a scratch slot after the two output buffers), the last
         one after the loop."""
         wl, em, g = self.wl, self.em, self.g
-        w_tile = em.gpr()
-        em.addi(w_tile, em.zero, wl.ring)
-        header = tuple(em.vreg() for _ in range(wl.header_vectors))
-        for n, reg in enumerate(header):
-            em.lqv(reg, w_tile, 16 * n)
-        w_bases: dict[int, GprType] = {}
-        held: dict[int, VregType] = {}
-        for uses in self.rows:
-            for row, _element in uses:
-                offset = wl.header_bytes + 16 * row
-                address = wl.far(w_tile, offset, w_bases)
-                if self.held_rows:
-                    held[row] = em.vreg()
-                    em.lqv(held[row], *address)
+        w_tile, header, w_bases = self.w_tile, self.header, self.w_bases
+        held = self.held_regs
         # the chain reads rows through the slot pointers themselves (few
         # registers are free), bumped per pixel and put back after the row
         rows = [slots[i * g.dh] for i in range(g.kh)]

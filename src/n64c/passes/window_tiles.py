@@ -384,8 +384,19 @@ def _strip_geometries(
     pads: Sequence[int],
 ) -> list[WindowGeometry]:
     """The geometries of a dense conv in strips (one per column tile
-    width) whose chain fits `MAX_CHUNK_ROWS` rows."""
+    width) whose chain fits `MAX_CHUNK_ROWS` rows. A pointwise conv (1x1,
+    stride 1, no padding) reads and writes its pixels as one contiguous
+    run, so it is planned on the image reshaped to rows of any divisor of
+    `H * W` pixels: one strip walks the whole image."""
     n, c, h, w = x_shape
+    if kernel == (1, 1) and strides == (1, 1) and not any(pads):
+        if c > MAX_CHUNK_ROWS:
+            return []
+        return [
+            _pointwise_strip(n, c, h * w // cols, cols, opad)
+            for cols in _divisors_desc(h * w)
+            if cols <= MAX_PIXELS
+        ]
     kh, kw = kernel
     sh, sw = strides
     dh, dw = dilations
@@ -393,7 +404,7 @@ def _strip_geometries(
     oh = _out_size(h, kh, sh, dh, pt, pb)
     ow = _out_size(w, kw, sw, dw, pl, pr)
     cp = round_up(c, 8)
-    if kh * kw * cp > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + sh > STRIP_MAX_SLOTS:
+    if kh * kw * c > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + sh > STRIP_MAX_SLOTS:
         return []
     out = []
     for cols in _divisors_desc(ow):
@@ -410,6 +421,17 @@ def _strip_geometries(
             continue
         out.append(geo)
     return out
+
+
+def _pointwise_strip(n: int, c: int, rows: int, cols: int, opad: int) -> WindowGeometry:
+    """A 1x1 conv in strips over `rows` rows of `cols` pixels."""
+    cp = round_up(c, 8)
+    return _geometry(
+        n=n, h=rows, w=cols, cp=cp, oh=rows, ow=cols, op=opad, kh=1, kw=1,
+        sh=1, sw=1, dh=1, dw=1, pt=0, pl=0, wp=cols,
+        tile_rows=1, slice_blocks=cp // 8, level=0,
+        c=c, depthwise=0, resident=2, tile_cols=cols,
+    )  # fmt: skip
 
 
 def _plan_depthwise(
