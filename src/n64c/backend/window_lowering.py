@@ -298,7 +298,10 @@ class WindowLowering:
         src = self.em.copy(row)
         dst = self.em.copy(y_tile)
         taps = [(i, j) for i in range(g.kh) for j in range(g.kw)]
-        length = dma_length_word(g.cs * 2, g.pixels, g.cp * 2)
+        if g.cs == g.cp:  # whole pixels: one contiguous run
+            length = dma_length_word(g.pixels * g.cp * 2, 1, g.pixels * g.cp * 2)
+        else:
+            length = dma_length_word(g.cs * 2, g.pixels, g.cp * 2)
 
         def one_slice() -> None:
             self.load_band(src, ih)
@@ -368,7 +371,10 @@ class WindowLowering:
         if g.slices == 1:
             self.load_band(row, ih)
         y_group = self.em.copy(y_tile)
-        out_length = dma_length_word(16, g.pixels, g.op * 2)
+        if g.op == 8:  # one group: the tile's pixels are one contiguous run
+            out_length = dma_length_word(16 * g.pixels, 1, 16 * g.pixels)
+        else:
+            out_length = dma_length_word(16, g.pixels, g.op * 2)
 
         def group() -> None:
             src = self.em.copy(row)

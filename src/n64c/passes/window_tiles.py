@@ -260,7 +260,7 @@ def _conv_cycles(g: WindowGeometry) -> int:
         compute += g.chunk_rows
     chunk = compute if g.resident else max(compute, _read(1, g.tile_bytes))
     requant = g.pixels * (REQUANT_PIXEL + (8 if g.wide else 0)) if g.partial else 0
-    out = _write(g.pixels, 16)
+    out = _write(1, 16 * g.pixels) if g.op == 8 else _write(g.pixels, 16)
     per_group = g.slices_per_group * g.chunks * chunk + requant + out + GROUP_OVERHEAD
     loads = 1 if g.slices == 1 else g.groups * g.slices
     per_tile = loads * _band_cycles(g) + g.groups * per_group + TILE_OVERHEAD
