@@ -156,7 +156,7 @@ ESTIMATE_TOLERANCE = 0.05
 
 
 @pytest.mark.parametrize("case", NETWORK_LAYERS)
-def test_estimate_matches_the_simulator(case: Case) -> None:
+def test_estimate_matches_the_simulator(case: Case, force_pixel_lanes: None) -> None:
     module, _ = build(case, 1)
     g = geometry_of(pixel_module(module))
     program = build_rsp_program(lower(module.clone()), measure=True)
