@@ -131,6 +131,15 @@ class DepthwiseLowering:
         """Whether some column tile's band has padding columns (a band of
         image columns only is never refilled)."""
 
+    @property
+    def out_buffers(self) -> tuple[int, int]:
+        """DMEM addresses of the two output buffers of a strip row."""
+        return self.wl.out, self.wl.out + self.out_size
+
+    def out_dma(self, out: GprType, y: GprType) -> None:
+        """Queue the transfer of a strip row's results."""
+        self.em.dma(out, y, self.out_length, to_rdram=True)
+
     def strip_setup(self) -> None:
         """Code at the start of each strip, before its first rows load."""
 
@@ -228,14 +237,15 @@ class DepthwiseLowering:
             load_row(slot)
         em.wait_dma_idle()
         out = em.gpr()
-        em.addi(out, em.zero, wl.out)
-        toggle = wl.out ^ (wl.out + self.out_size)
+        first, second = self.out_buffers
+        em.addi(out, em.zero, first)
+        toggle = first ^ second
 
         def out_row() -> None:
             for slot in slots[self.span :]:  # the next output row's new rows
                 load_row(slot)
             self.row(slots, out)
-            em.dma(out, y, self.out_length, to_rdram=True)
+            self.out_dma(out, y)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * g.op * 2)
             first = [wl.em.copy(s) for s in slots[: g.sh]]

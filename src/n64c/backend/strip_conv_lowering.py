@@ -36,7 +36,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from n64c.backend.depthwise_lowering import DepthwiseLowering
-from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, dma_length_word
+from n64c.backend.rsp_emitter import (
+    ACC_HI,
+    ACC_MD,
+    COP0_DMA_RAMADDR,
+    COP0_DMA_SPADDR,
+    COP0_DMA_WRITE,
+    dma_length_word,
+)
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import WindowGeometry
 from n64c.dialects.rsp_types import GprType, VregType
@@ -45,12 +52,15 @@ if TYPE_CHECKING:
     from n64c.backend.window_lowering import WindowLowering
 
 HELD_ROWS = 12
-"""Chains of at most this many weight rows keep them in registers."""
-TRIP_ROWS = 48
+"""Chains of at most this many weight rows keep them in registers; longer
+chains keep this many of their rows."""
+SPREAD = 4
+"""A long chain keeps at most one row in this many in registers."""
+TRIP_ROWS = 128
 """Most weight rows per trip of the pixel loop (its code is unrolled)."""
 UNROLL = 6
 """Most output pixels per trip of the pixel loop."""
-MAX_SLOTS = 8
+MAX_SLOTS = 7
 """Most input rows in the rolling band: each slot pointer holds a GPR
 through the whole loop nest (there is no spilling)."""
 
@@ -60,15 +70,24 @@ def strip_chain_rows(g: WindowGeometry) -> int:
     return g.kh * g.kw * g.c
 
 
+def strip_held_rows(g: WindowGeometry) -> frozenset[int]:
+    """The weight rows a strip keeps in registers: all of a chain of at
+    most `HELD_ROWS` rows, else one in `SPREAD` up to `HELD_ROWS`."""
+    rows = strip_chain_rows(g)
+    if rows <= HELD_ROWS:
+        return frozenset(range(rows))
+    count = min(HELD_ROWS, rows // SPREAD)
+    return frozenset((2 * i + 1) * rows // (2 * count) for i in range(count))
+
+
 def strip_unroll(g: WindowGeometry) -> int:
-    """Output pixels per trip of the pixel loop: the largest divisor of
-    `tile_cols` up to `UNROLL` whose chains fit `TRIP_ROWS` rows."""
+    """Output pixels per trip of the pixel loop: as many as fit `TRIP_ROWS`
+    weight rows (at most `UNROLL` and `tile_cols`); a divisor of
+    `tile_cols` when one is as large, else the rest runs after the loop."""
     rows = max(1, strip_chain_rows(g))
-    return max(
-        d
-        for d in range(1, min(UNROLL, g.tile_cols) + 1)
-        if g.tile_cols % d == 0 and (d == 1 or d * rows <= TRIP_ROWS)
-    )
+    most = max(1, min(UNROLL, g.tile_cols, TRIP_ROWS // rows))
+    divisor = max(d for d in range(1, most + 1) if g.tile_cols % d == 0)
+    return divisor if 2 * divisor > most else most
 
 
 def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
@@ -81,9 +100,9 @@ def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
 
 
 def strip_out_bytes(g: WindowGeometry) -> int:
-    """Two output buffers of one strip row of one group (16 bytes a pixel)
-    and a scratch slot for the pipelined pixel loop's first store."""
-    return 2 * g.tile_cols * 16 + 16
+    """Two output buffers of one strip row of one group (16 bytes a pixel),
+    each after a scratch slot for the pipelined pixel loop's first store."""
+    return 2 * (g.tile_cols * 16 + 16)
 
 
 class StripConvLowering(DepthwiseLowering):
@@ -109,7 +128,11 @@ class StripConvLowering(DepthwiseLowering):
                 uses.append((row, 8 + j))
                 row += 1
             self.rows.append(uses)
-        self.held_rows = sum(len(r) for r in self.rows) <= HELD_ROWS
+        self.held_set = strip_held_rows(g)
+        """Weight rows kept in registers for the whole strip: every row of a
+        short chain, else rows spread evenly through the chain, so that
+        their `vmadh`s, which need no load, leave the scalar unit room
+        for the input vectors' loads."""
 
     def lower(self, x_img: GprType, y_img: GprType) -> None:
         """The layer: per image and group, the group's tile, then every
@@ -149,10 +172,27 @@ class StripConvLowering(DepthwiseLowering):
     def band_bytes(self) -> int:
         return self.slots * self.slot_bytes
 
+    @property
+    def out_buffers(self) -> tuple[int, int]:
+        """Each output buffer follows its 16-byte scratch slot."""
+        first = self.wl.out + 16
+        return first, first + self.out_size + 16
+
+    def out_dma(self, out: GprType, y: GprType) -> None:
+        """The strip row's transfer, its length word kept in a register."""
+        em = self.em
+        em.wait_dma_slot()
+        em.mtc0(out, COP0_DMA_SPADDR)
+        em.mtc0(y, COP0_DMA_RAMADDR)
+        em.mtc0(self.out_length_reg, COP0_DMA_WRITE)
+
     def strip_setup(self) -> None:
-        """The group's tile header, its held weight rows and the base
-        registers of its far rows, for every row of the strip."""
+        """The group's tile header, its held weight rows, the base
+        registers of its far rows and the output length word, for every
+        row of the strip."""
         wl, em = self.wl, self.em
+        self.out_length_reg = em.gpr()
+        em.li(self.out_length_reg, self.out_length)
         self.w_tile = em.gpr()
         em.addi(self.w_tile, em.zero, wl.ring)
         self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
@@ -164,16 +204,16 @@ class StripConvLowering(DepthwiseLowering):
             for row, _element in uses:
                 offset = wl.header_bytes + 16 * row
                 address = wl.far(self.w_tile, offset, self.w_bases)
-                if self.held_rows:
+                if row in self.held_set:
                     self.held_regs[row] = em.vreg()
                     em.lqv(self.held_regs[row], *address)
 
     def row(self, slots: list[GprType], out: GprType) -> None:
         """One output row of the strip for the current group. The pixel
         loop is software-pipelined: a pixel's result is clamped and stored
-        inside the next pixel's chain (the first trip stores its stale
-        register to a scratch slot after the two output buffers), the last
-        one after the loop."""
+        inside the next pixel's chain (a row's first pixel stores the stale
+        register into the scratch slot before the buffer), the last one
+        after the loop."""
         wl, em, g = self.wl, self.em, self.g
         w_tile, header, w_bases = self.w_tile, self.header, self.w_bases
         held = self.held_regs
@@ -181,23 +221,21 @@ class StripConvLowering(DepthwiseLowering):
         # registers are free), bumped per pixel and put back after the row
         rows = [slots[i * g.dh] for i in range(g.kh)]
         po = wl.em.copy(out)
-        po_prev = em.gpr()
-        em.addi(po_prev, em.zero, wl.out + 2 * self.out_size)
         y_prev = em.vreg()  # defined before the loop: live across its back edge
         em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
 
         def pixels(count: int) -> None:
-            self.pixels_dense(
-                count, rows, po, po_prev, y_prev, w_tile, w_bases, held, header
-            )
+            self.pixels_dense(count, rows, po, y_prev, w_tile, w_bases, held, header)
             for reg in rows:
                 em.add_const(reg, reg, count * g.sw * g.cs * 2)
             em.add_const(po, po, count * 16)
 
         unroll = strip_unroll(g)
         wl.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+        if g.tile_cols % unroll:
+            pixels(g.tile_cols % unroll)
         wl.clamp(y_prev)
-        em.sqv(y_prev, po_prev, 0)
+        em.sqv(y_prev, po, -16)
         for reg in rows:
             em.add_const(reg, reg, -g.tile_cols * g.sw * g.cs * 2)
 
@@ -206,7 +244,6 @@ class StripConvLowering(DepthwiseLowering):
         count: int,
         rows: list[GprType],
         po: GprType,
-        po_prev: GprType,
         y_prev: VregType,
         w_tile: GprType,
         w_bases: dict[int, GprType],
@@ -250,11 +287,12 @@ class StripConvLowering(DepthwiseLowering):
                     em.vop(rsp.VmadhOp, sink, w, x, element)
                     done += 1
                     previous(done)
-            # after every load of the chain: a store keeps later loads below it
-            em.sqv(y_prev, po_prev, 0)
+            # after every load of the chain (a store keeps later loads below
+            # it), into the previous pixel's slot: on a row's first trip the
+            # scratch slot before the buffer
+            em.sqv(y_prev, po, 16 * (u - 1))
             md, hi = em.vreg(), em.vreg()
             em.vsar(md, ACC_MD)
             em.vsar(hi, ACC_HI)
             em.vop(rsp.VmudnOp, sink, md, mult)
             em.vop(rsp.VmadhOp, y_prev, hi, mult)
-            em.addi(po_prev, po, 16 * u)
