@@ -204,8 +204,9 @@ class DepthwiseLowering:
         else:
             length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
 
-        def load_row(slot: GprType) -> None:
-            """DMA input row `ih` (or the pad row) into `slot`; next row."""
+        def load_row(slot: GprType, poll: bool = True) -> None:
+            """DMA input row `ih` (or the pad row) into `slot`; next row.
+            Without `poll` the caller knows a queue slot is free."""
             inside, use, dst = em.gpr(), em.gpr(), em.gpr()
             em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
             em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
@@ -218,18 +219,20 @@ class DepthwiseLowering:
             em.emit(rsp.NopOp())
             em.addi(use, x, 0)
             em.place_label(outside)
+            words = em.gpr()
             if table is None:
                 em.addi(dst, slot, g.pl * g.cs * 2)
-                em.dma(dst, use, length, to_rdram=False)
+                em.li(words, length)
             else:
-                band_col, words = em.gpr(), em.gpr()
+                band_col = em.gpr()
                 em.lw(band_col, table, 0)
                 em.emit(rsp.AddOp(em.value(slot), em.value(band_col), rd=dst))
                 em.lw(words, table, 8)
+            if poll:
                 em.wait_dma_slot()
-                em.mtc0(dst, COP0_DMA_SPADDR)
-                em.mtc0(use, COP0_DMA_RAMADDR)
-                em.mtc0(words, COP0_DMA_READ)
+            em.mtc0(dst, COP0_DMA_SPADDR)
+            em.mtc0(use, COP0_DMA_RAMADDR)
+            em.mtc0(words, COP0_DMA_READ)
             em.addi(ih, ih, 1)
             em.add_const(x, x, self.in_row)
 
@@ -242,8 +245,10 @@ class DepthwiseLowering:
         toggle = first ^ second
 
         def out_row() -> None:
-            for slot in slots[self.span :]:  # the next output row's new rows
-                load_row(slot)
+            # the next output row's new rows; the first needs no poll: the
+            # previous row left at most one transfer in flight
+            for n, slot in enumerate(slots[self.span :]):
+                load_row(slot, poll=n > 0)
             self.row(slots, out)
             self.out_dma(out, y)
             em.xori(out, out, toggle)

@@ -223,9 +223,15 @@ class StripConvLowering(DepthwiseLowering):
         po = wl.em.copy(out)
         y_prev = em.vreg()  # defined before the loop: live across its back edge
         em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
+        # the first input vector of the next pixel, loaded during the
+        # previous one (loop-carried like `y_prev`)
+        x_first = em.vreg()
+        em.lqv(x_first, rows[0], 0)
 
         def pixels(count: int) -> None:
-            self.pixels_dense(count, rows, po, y_prev, w_tile, w_bases, held, header)
+            self.pixels_dense(
+                count, rows, po, y_prev, x_first, w_tile, w_bases, held, header
+            )
             for reg in rows:
                 em.add_const(reg, reg, count * g.sw * g.cs * 2)
             em.add_const(po, po, count * 16)
@@ -245,6 +251,7 @@ class StripConvLowering(DepthwiseLowering):
         rows: list[GprType],
         po: GprType,
         y_prev: VregType,
+        x_first: VregType,
         w_tile: GprType,
         w_bases: dict[int, GprType],
         held: dict[int, VregType],
@@ -275,9 +282,12 @@ class StripConvLowering(DepthwiseLowering):
             for (i, j, cb), uses in zip(self.blocks, self.rows, strict=True):
                 if not uses:
                     continue
-                x = em.vreg()
                 offset = (u * g.sw + j * g.dw) * g.cs * 2 + 16 * cb
-                em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                if (i, j, cb, u) == (0, 0, 0, 0):
+                    x = x_first  # loaded by the previous pixel
+                else:
+                    x = em.vreg()
+                    em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
                 for row, element in uses:
                     w = held.get(row)
                     if w is None:
@@ -287,6 +297,9 @@ class StripConvLowering(DepthwiseLowering):
                     em.vop(rsp.VmadhOp, sink, w, x, element)
                     done += 1
                     previous(done)
+            if u + 1 == count:  # the first vector of the next call's pixel
+                offset = count * g.sw * g.cs * 2
+                em.lqv(x_first, *wl.far(rows[0], offset, x_bases[0]))
             # after every load of the chain (a store keeps later loads below
             # it), into the previous pixel's slot: on a row's first trip the
             # scratch slot before the buffer
