@@ -49,6 +49,17 @@ static void n64c_gather(uint8_t *y, const uint8_t *x, uint32_t outer,
                         uint32_t part)
 {
     uint32_t o, j;
+    if (part == 2 && ((uintptr_t)y | (uintptr_t)x | row) % 2 == 0) {
+        /* single int16 elements (the strip layout of a pixel-lane conv):
+         * one halfword load and store each, no call */
+        uint16_t *y16 = (uint16_t *)y;
+        for (o = 0; o < outer; o++) {
+            const uint8_t *block = x + (size_t)o * row;
+            for (j = 0; j < count; j++)
+                *y16++ = *(const uint16_t *)(block + offsets[j]);
+        }
+        return;
+    }
     for (o = 0; o < outer; o++) {
         const uint8_t *block = x + (size_t)o * row;
         for (j = 0; j < count; j++) {
