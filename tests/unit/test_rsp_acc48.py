@@ -15,9 +15,11 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from test_rsp_conv import partial_geometry
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+import n64c.passes.window_tiles as window_tiles
 from n64c.api import compile as compile_model
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.gemm_layer import qgemm_module
@@ -331,3 +333,32 @@ def test_quantised_acc48_layers_run_on_the_rsp(kind: str) -> None:
     np.testing.assert_array_equal(sim, golden)
     real = run_rsp_program(compiled.program, {"input": x[:1]}, engine="z64")
     np.testing.assert_array_equal(real["output"], golden[:1])
+
+
+@pytest.mark.parametrize(("level", "resident", "mode"), [(0, 1, "low"), (1, 0, "high")])
+def test_acc48_partial_sums_first_middle_and_last_chunk(
+    monkeypatch: pytest.MonkeyPatch, level: int, resident: int, mode: str
+) -> None:
+    """48-bit sums across chunks: the group's first chunk starts with the
+    whole bias (`c0` too), the last one requantises in place; two chunks
+    (resident weights) and six (streamed)."""
+    x_shape, o = (1, 16, 3, 4), 8
+    g = partial_geometry(x_shape, o, level, 1, resident, wide=True)
+    assert g.partial and g.slices_per_group * g.chunks == (2 if level == 0 else 6)
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_a, **_k: g)
+    rng = np.random.default_rng(level + 2 * resident)
+    amp, shifts, bias = weights_and_shifts(rng, 16 * 9, o, mode)
+    bound = np.left_shift(1, amp)[:, None, None, None]
+    w = rng.integers(-bound, bound + 1, (o, 16, 3, 3))
+    module = qconv_module(
+        x_shape,
+        w.clip(-32768, 32767).astype(np.int16),
+        bias,
+        [int(s) for s in shifts],
+        pads=(1, 1, 1, 1),
+        in_frac=0,
+        out_frac=0,
+        wide=True,
+    )
+    golden = check(module, raw_inputs(rng, (2, *x_shape)), 1, TileWindowOp)
+    assert in_range_share(golden) > 0.3

@@ -313,3 +313,60 @@ def test_conv_too_large_for_dmem_stays_on_cpu() -> None:
     lowered = lower(module.clone())
     assert any(isinstance(o, QConv2dOp) for o in lowered.walk())
     assert not any(isinstance(o, RspInvokeOp) for o in lowered.walk())
+
+
+def partial_geometry(
+    x_shape: tuple[int, int, int, int],
+    o: int,
+    level: int,
+    slice_blocks: int,
+    resident: int,
+    wide: bool = False,
+) -> window_tiles.WindowGeometry:
+    """A banded 3x3 stride-1 pad-1 conv geometry of whole images with the
+    given chunk level, slice width and weight residency."""
+    n, c, h, w = x_shape
+    return window_tiles._geometry(
+        n=n, h=h, w=w, cp=-(-c // 8) * 8, oh=h, ow=w, op=-(-o // 8) * 8, kh=3,
+        kw=3, sh=1, sw=1, dh=1, dw=1, pt=1, pl=1, wp=w + 2, tile_rows=h,
+        slice_blocks=slice_blocks, level=level, c=c, depthwise=0,
+        resident=resident, tile_cols=w, wide=wide,
+    )  # fmt: skip
+
+
+# (output channels, level, slice_blocks, resident, chunks per group)
+PARTIAL_CASES = [
+    (8, 0, 1, 1, 2),
+    (16, 0, 1, 0, 2),
+    (8, 1, 1, 1, 6),
+    (16, 2, 2, 0, 9),
+]
+
+
+@pytest.mark.parametrize(
+    ("o", "level", "slice_blocks", "resident", "chunks"), PARTIAL_CASES
+)
+def test_partial_sums_first_middle_and_last_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+    o: int,
+    level: int,
+    slice_blocks: int,
+    resident: int,
+    chunks: int,
+) -> None:
+    """A group's first chunk starts its sums with the bias, a middle one
+    restores and saves them, the last one restores them and requantises in
+    place: groups of two chunks (no middle one) and of several, over one
+    and two channel slices, one and two groups, weights resident and
+    streamed."""
+    x_shape = (1, 16, 3, 4)
+    g = partial_geometry(x_shape, o, level, slice_blocks, resident)
+    assert g.partial and g.slices_per_group * g.chunks == chunks
+    assert window_tiles.window_dmem_bytes("conv", g) <= 4064 - 16
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_a, **_k: g)
+    rng = np.random.default_rng(level * 10 + slice_blocks + resident)
+    module = random_conv(
+        rng, x_shape, o, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, level == 0
+    )
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)

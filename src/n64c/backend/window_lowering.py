@@ -27,8 +27,11 @@ then, with one chunk per group, adds the bias, requantises and clamps as
 the Gemm kernel does and stores 8 results. With several chunks the 32-bit
 sum goes to DMEM between chunks (`vsar` HI and MD) and comes back exactly:
 `ACC = HI << 32 + u(MD) << 16` is four `vmadh HI, 16384` and four
-`vmadn MD, 16384`; a final loop per group adds the bias, requantises and
-zeroes the sums for the next group.
+`vmadn MD, 16384`. A chunk then has three pixel loops, picked by a
+down-counter of the group's chunks: the first chunk starts each sum with
+the bias (`vmudh BIAS_HI, k.e0 ; vmadh BIAS_LO, k.e1`: the sum modulo 2^32
+is the same in any order) and saves it, a middle chunk restores and saves
+it, the last one restores it and requantises in place (no bias again).
 
 An `acc48` conv (48-bit sums, `n64c.backend.acc48_code`) chains `vmudm` /
 `vmadm` (the input read as unsigned, the product at ACC bit 0), reads its
@@ -231,8 +234,6 @@ class WindowLowering:
                 em.lqv(self.k2, em.zero, self.consts + 16)
             if not (g.depthwise or g.strips):
                 self.fill(self.band, g.band_bytes, zero)
-            if self.kind == "conv" and g.partial:
-                self.fill(self.partial, g.partial_stride * g.pixels, zero)
         x_img = self.em.copy(self.base, self.x_off)
         y_img = self.em.copy(self.base, self.y_off)
         if self.kind == "conv" and (g.depthwise or g.strips):
@@ -382,12 +383,14 @@ class WindowLowering:
             def one_slice() -> None:
                 if g.slices > 1:
                     self.load_band(src, ih)
-                self.chunks()
+                self.chunks(left)
                 em.addi(src, src, g.cs * 2)
 
+            left = None
+            if g.partial:  # the group's chunks still to run
+                left = em.gpr()
+                em.li(left, g.slices * g.chunks)
             self.em.counted(g.slices, one_slice, "slice")
-            if g.partial:
-                self.requant_loop()
             out = em.gpr()
             em.addi(out, em.zero, self.out)
             em.dma(out, y_group, out_length, to_rdram=True)
@@ -395,7 +398,7 @@ class WindowLowering:
 
         self.em.counted(g.groups, group, "group")
 
-    def chunks(self) -> None:
+    def chunks(self, left: GprType | None) -> None:
         em, g = self.em, self.g
         ci, cj = g.chunk_dims
         chunk_row = em.gpr()
@@ -405,7 +408,7 @@ class WindowLowering:
             chunk = self.em.copy(chunk_row)
 
             def kernel_col() -> None:
-                self.chunk(chunk)
+                self.chunk(chunk, left)
                 em.addi(chunk, chunk, cj * g.dw * g.cs * 2 if cj == 1 else 0)
 
             self.em.counted(g.kw // cj, kernel_col, "kernel_col")
@@ -413,7 +416,7 @@ class WindowLowering:
 
         self.em.counted(g.kh // ci, kernel_row, "kernel_row")
 
-    def chunk(self, band_ptr: GprType) -> None:
+    def chunk(self, band_ptr: GprType, left: GprType | None) -> None:
         """Prefetch the next weight tile, wait for this one, run every pixel."""
         em, g = self.em, self.g
         size = g.tile_bytes
@@ -440,35 +443,76 @@ class WindowLowering:
                 held[row] = em.vreg()
                 offset = self.header_bytes + 16 * row
                 em.lqv(held[row], *self.far(self.ring_read, offset, w_bases))
-        header: tuple[VregType, ...] | None = None
-        if not g.partial:
-            header = tuple(em.vreg() for _ in range(self.header_vectors))
-            for n, reg in enumerate(header):
-                em.lqv(reg, self.ring_read, 16 * n)
-        px_row = self.em.copy(band_ptr)
-        po = em.gpr()
-        em.addi(po, em.zero, self.out)
-        pp = em.gpr()
-        em.addi(pp, em.zero, self.partial)
+        header = tuple(em.vreg() for _ in range(self.header_vectors))
+        for n, reg in enumerate(header):
+            em.lqv(reg, self.ring_read, 16 * n)
 
-        def out_row() -> None:
-            px = self.em.copy(px_row)
+        def pixels(mode: str) -> None:
+            px_row = self.em.copy(band_ptr)
+            po = em.gpr()
+            if mode in ("only", "last"):
+                em.addi(po, em.zero, self.out)
+            pp = em.gpr()
+            if mode != "only":
+                em.addi(pp, em.zero, self.partial)
 
-            def pixel() -> None:
-                self.mac_chain(px, blocks, rows, w_bases, held, header, po, pp)
-                em.addi(px, px, g.sw * g.cs * 2)
-                em.addi(po, po, 16)
-                if g.partial:
-                    em.addi(pp, pp, g.partial_stride)
+            def out_row() -> None:
+                px = self.em.copy(px_row)
 
-            self.em.counted(g.tile_cols, pixel, "pixel")
-            self.em.bump(px_row, g.sh * g.band_row_bytes)
+                def pixel() -> None:
+                    self.mac_chain(
+                        px, blocks, rows, w_bases, held, header, po, pp, mode
+                    )
+                    em.addi(px, px, g.sw * g.cs * 2)
+                    if mode in ("only", "last"):
+                        em.addi(po, po, 16)
+                    if mode != "only":
+                        em.addi(pp, pp, g.partial_stride)
 
-        self.em.counted(g.tile_rows, out_row, "out_row")
+                self.em.counted(g.tile_cols, pixel, "pixel")
+                self.em.bump(px_row, g.sh * g.band_row_bytes)
+
+            self.em.counted(g.tile_rows, out_row, "out_row")
+
+        if left is None:
+            pixels("only")
+        else:
+            self.dispatch(left, pixels)
         if g.resident:
             self.em.bump(self.ring_read, size)
         else:
             em.xori(self.ring_read, self.ring_read, self.toggle)
+
+    def dispatch(self, left: GprType, pixels: Callable[[str], None]) -> None:
+        """The chunk's pixel loop for its place in the group (`left`
+        counts the group's chunks down): the first one starts each sum with
+        the bias, a middle one restores and saves it, the last one restores
+        it and requantises in place."""
+        em, g = self.em, self.g
+        total = g.slices * g.chunks
+        em.addi(left, left, -1)
+        first, last, done = (
+            em.label("first_chunk"),
+            em.label("last_chunk"),
+            em.label("chunk_done"),
+        )
+        is_first = em.gpr()
+        em.addi(is_first, left, 1 - total)
+        em.emit(rsp.BeqOp(em.value(is_first), em.value(em.zero), first))
+        em.emit(rsp.NopOp())
+        if total > 2:
+            em.emit(rsp.BeqOp(em.value(left), em.value(em.zero), last))
+            em.emit(rsp.NopOp())
+            pixels("middle")
+            em.emit(rsp.JOp(done))
+            em.emit(rsp.NopOp())
+            em.place_label(last)
+        pixels("last")
+        em.emit(rsp.JOp(done))
+        em.emit(rsp.NopOp())
+        em.place_label(first)
+        pixels("first")
+        em.place_label(done)
 
     def restore(self, sink: VregType, ptr: GprType) -> None:
         """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]; for
@@ -485,19 +529,24 @@ class WindowLowering:
         for _ in range(4):
             em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
 
-    def requantise(self, sink: VregType, header: tuple[VregType, ...]) -> VregType:
-        """Bias, shift and clamp of the sums in ACC; `header` holds the tile
-        header's vectors (`bias_hi, bias_lo, mult`, and for `acc48` the low
-        16 bits of the bias)."""
+    def requantise(
+        self, sink: VregType, header: tuple[VregType, ...], bias: bool = True
+    ) -> VregType:
+        """Bias (unless `bias` is False: the sums already hold it), shift
+        and clamp of the sums in ACC; `header` holds the tile header's
+        vectors (`bias_hi, bias_lo, mult`, and for `acc48` the low 16 bits
+        of the bias)."""
         em, k = self.em, self.k
         if self.acc48 is not None:
-            acc48_code.add_bias(em, sink, k, header)
+            if bias:
+                acc48_code.add_bias(em, sink, k, header)
             y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2])
             self.clamp(y)
             return y
-        bias_hi, bias_lo, mult = header
-        em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
-        em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+        bias_hi, bias_lo, mult = header[:3]
+        if bias:
+            em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
+            em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
         hi, md, y = em.vreg(), em.vreg(), em.vreg()
         em.vsar(hi, ACC_HI)
         em.vsar(md, ACC_MD)
@@ -536,17 +585,23 @@ class WindowLowering:
         rows: list[list[tuple[int, int]]],
         w_bases: dict[int, GprType],
         held: dict[int, VregType],
-        header: tuple[VregType, ...] | None,
+        header: tuple[VregType, ...],
         po: GprType,
         pp: GprType,
+        mode: str,
     ) -> None:
+        """One pixel's chain over the chunk. `mode`: `only` (one chunk per
+        group: chain, bias, requantise), `first` (bias, chain, save),
+        `middle` (restore, chain, save) or `last` (restore, chain,
+        requantise)."""
         em = self.em
         first_mac, next_mac = acc48_code.mac_ops(self.acc48 is not None)
         sink = em.vreg()
-        started = False
-        if header is None:
+        started = mode != "only"
+        if mode == "first":
+            self.start_with_bias(sink, header)
+        elif mode != "only":
             self.restore(sink, pp)
-            started = True
         x_bases: dict[int, GprType] = {}
         for x_offset, uses in zip(blocks, rows, strict=True):
             x = em.vreg()
@@ -559,41 +614,23 @@ class WindowLowering:
                     em.lqv(w, *self.far(self.ring_read, offset, w_bases))
                 em.vop(next_mac if started else first_mac, sink, w, x, element)
                 started = True
-        if header is None and self.acc48 is not None:
+        if mode in ("only", "last"):
+            y = self.requantise(sink, header, bias=mode == "only")
+            em.sqv(y, po, 0)
+        elif self.acc48 is not None:
             acc48_code.save(em, pp)
-            return
-        if header is None:
+        else:
             hi, md = em.vreg(), em.vreg()
             em.vsar(hi, ACC_HI)
             em.vsar(md, ACC_MD)
             em.sqv(hi, pp, 0)
             em.sqv(md, pp, 16)
-            return
-        em.sqv(self.requantise(sink, header), po, 0)
 
-    def requant_loop(self) -> None:
-        """Bias, requantisation and clamp of a group's saved sums (read from
-        the last tile's header, still in the ring); the sums are zeroed."""
-        em, g = self.em, self.g
-        last = em.gpr()
-        if g.resident:
-            em.add_const(last, self.ring_read, -g.tile_bytes)
-        else:
-            em.xori(last, self.ring_read, self.toggle)
-        header = tuple(em.vreg() for _ in range(self.header_vectors))
-        for n, reg in enumerate(header):
-            em.lqv(reg, last, 16 * n)
-        po, pp = em.gpr(), em.gpr()
-        em.addi(po, em.zero, self.out)
-        em.addi(pp, em.zero, self.partial)
-
-        def pixel() -> None:
-            sink = em.vreg()
-            self.restore(sink, pp)
-            em.sqv(self.requantise(sink, header), po, 0)
-            for offset in range(0, g.partial_stride, 16):
-                em.sqv(self.zero, pp, offset)
-            em.addi(po, po, 16)
-            em.addi(pp, pp, g.partial_stride)
-
-        self.em.counted(g.pixels, pixel, "requant")
+    def start_with_bias(self, sink: VregType, header: tuple[VregType, ...]) -> None:
+        """ACC = the bias (the first chunk's chain adds to it; the sum
+        modulo 2^32, or 2^48 for `acc48`, is the same in any order)."""
+        em, k = self.em, self.k
+        em.vop(rsp.VmudhOp, sink, header[0], k, 8 + 0)
+        em.vop(rsp.VmadhOp, sink, header[1], k, 8 + 1)
+        if self.acc48 is not None:
+            em.vop(rsp.VmadnOp, sink, header[3], k, 8 + 1)

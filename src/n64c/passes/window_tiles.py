@@ -94,6 +94,10 @@ from n64c.sim.rsp.timing import dma_cycles
 PARAM_BYTES = 16
 MAX_CHUNK_ROWS = 256
 """Largest weight chunk (its MAC chain is unrolled in IMEM)."""
+MAX_PARTIAL_ROWS = 320
+"""Most weight rows of the unrolled chains of a conv with partial sums,
+which has up to three pixel loops per chunk (a group's first, middle and
+last chunks)."""
 MAX_PIXELS = 256
 """Output pixels per spatial tile (rows of one output DMA)."""
 TO_NHWC = (0, 2, 3, 1)
@@ -115,7 +119,13 @@ READOUT_STALLS = 9
 PARTIAL_VECTOR_OPS = 20
 PARTIAL_SCALAR_OPS = 8
 PARTIAL_STALLS = 7
-REQUANT_PIXEL = 23
+FIRST_SAVED_VECTOR_OPS = 6
+"""A group's first chunk adds the bias (2 ops) instead of restoring the
+sum (8)."""
+LAST_EXTRA_VECTOR_OPS = 3
+LAST_STALLS = 9
+DISPATCH = 6
+"""Cycles of picking a chunk's pixel loop (first, middle or last)."""
 CHUNK_OVERHEAD = 21
 GROUP_OVERHEAD = 8
 TILE_OVERHEAD = 0
@@ -230,38 +240,58 @@ def _band_cycles(g: WindowGeometry) -> int:
     return fill + g.band_rows * max(_band_row_read(g), ROW_ISSUE) + BAND_WAIT
 
 
-def _chain_cycles(g: WindowGeometry, held: bool) -> int:
+def _chain_cycles(g: WindowGeometry, held: bool, mode: str = "only") -> int:
     """One pixel of one weight chunk: the MAC chain (a weight `lqv` per
     `vmadh` unless the rows are held in registers, an `lqv` per input
-    vector), the readout (requantisation, or the partial-sum restore and
-    save) and the pixel loop."""
+    vector), what comes before it (nothing; with partial sums the bias in
+    a group's first chunk, else the restore) and after it (the
+    requantisation in a group's only or last chunk, else the save) and the
+    pixel loop. `mode`: the chunk's place, as `WindowLowering.mac_chain`
+    takes it."""
     ci, cj = g.chunk_dims
     channels = min(g.c, g.cs) if g.slices == 1 else g.cs
     macs = ci * cj * channels
     inputs = ci * cj * g.slice_blocks
     scalar = (0 if held else macs) + inputs + PIXEL_LOOP
-    if g.partial:
-        vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
-        scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
-        return max(scalar, vector) + PARTIAL_STALLS
-    vector = macs + READOUT_VECTOR_OPS + (9 if g.wide else 0)
-    return max(scalar, vector) + READOUT_STALLS
+    if mode == "only":
+        vector = macs + READOUT_VECTOR_OPS + (9 if g.wide else 0)
+        return max(scalar, vector) + READOUT_STALLS
+    vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
+    scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
+    stalls = PARTIAL_STALLS
+    if mode == "first":  # the bias instead of the restore
+        vector -= FIRST_SAVED_VECTOR_OPS
+        scalar -= 3 if g.wide else 2
+    elif mode == "last":  # the readout instead of the save
+        vector += LAST_EXTRA_VECTOR_OPS + (5 if g.wide else 0)
+        scalar -= 2 if g.wide else 1
+        stalls = LAST_STALLS
+    return max(scalar, vector) + stalls
 
 
 def _conv_cycles(g: WindowGeometry) -> int:
     """Estimate of the channels-on-lanes conv kernel (`window_lowering`):
     band loads, per group and chunk the weight tile (streamed: the larger
-    of its transfer and the previous chunk's compute) and the pixels, the
-    partial-sum requantisation loop and each group's output transfer."""
+    of its transfer and the previous chunk's compute) and the pixels (with
+    partial sums: the group's first chunk, its middle ones, its last one,
+    which requantises), and each group's output transfer."""
     ci, cj = g.chunk_dims
     held = ci * cj * (min(g.c, g.cs) if g.slices == 1 else g.cs) <= HELD_WEIGHT_ROWS
-    compute = g.pixels * _chain_cycles(g, held) + CHUNK_OVERHEAD
-    if held:
-        compute += g.chunk_rows
-    chunk = compute if g.resident else max(compute, _read(1, g.tile_bytes))
-    requant = g.pixels * (REQUANT_PIXEL + (8 if g.wide else 0)) if g.partial else 0
+    setup = CHUNK_OVERHEAD + (g.chunk_rows if held else 0)
+
+    def chunk(mode: str) -> int:
+        compute = g.pixels * _chain_cycles(g, held, mode) + setup
+        if g.partial:
+            compute += DISPATCH
+        return compute if g.resident else max(compute, _read(1, g.tile_bytes))
+
+    count = g.slices_per_group * g.chunks
+    if g.partial:
+        chunks = chunk("first") + (count - 2) * chunk("middle") + chunk("last")
+    else:
+        chunks = chunk("only")
     out = _write(1, 16 * g.pixels) if g.op == 8 else _write(g.pixels, 16)
-    per_group = g.slices_per_group * g.chunks * chunk + requant + out + GROUP_OVERHEAD
+    per_group = chunks + out + GROUP_OVERHEAD
     loads = 1 if g.slices == 1 else g.groups * g.slices
     per_tile = loads * _band_cycles(g) + g.groups * per_group + TILE_OVERHEAD
     once = _read(1, g.weight_tiles * g.tile_bytes) if g.resident else 0
@@ -345,6 +375,13 @@ def plan_window(
                         wide=wide,
                     )  # fmt: skip
                     if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
+                        continue
+                    loops = min(3, geo.slices_per_group * geo.chunks)
+                    if (
+                        kind == "conv"
+                        and geo.partial
+                        and loops * geo.chunk_rows > MAX_PARTIAL_ROWS
+                    ):
                         continue
                     if cols < ow and any(v < 1 for *_, v in _column_tiles(geo)):
                         continue
@@ -639,10 +676,11 @@ def _window_kernel(
         allocs.append(DmemAllocOp("w", DmemType(depthwise_weight_bytes(g))))
     elif kind == "conv" and g.strips:
         allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes)))
-    elif kind == "conv" and g.resident:
-        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
     elif kind == "conv":
-        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
+        if g.resident:
+            allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
+        else:
+            allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
         if g.partial:
             allocs.append(DmemAllocOp("partial", DmemType(g.partial_stride * g.pixels)))
     allocs += table
