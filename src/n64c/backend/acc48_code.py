@@ -22,7 +22,7 @@ and `twos` a vector of eight 2s.
   `s(M) = u(M) - 2^16 [u(M) >= 2^15]`; four `vmadh X, k.e0` add `X * 2^32`,
   so ACC = `acc * c` modulo 2^48 and the last sclamp is
   `sat16(wrap_int48(acc * c) >> 16)`.
-* Partial sums between weight chunks (`save`, `restore`): ACC_HI, ACC_MD
+* Partial sums between weight chunks (`restore`): ACC_HI, ACC_MD
   and ACC_LO go to DMEM (48 bytes a pixel); four `vmadh HI, k.e0`, four
   `vmadn MD, k.e0` and `vmadn LO, k.e1` put back
   `HI * 2^32 + u(MD) * 2^16 + u(LO)`, the whole 48-bit sum.
@@ -91,20 +91,14 @@ def readout(
     return y
 
 
-def save(em: RspEmitter, ptr: GprType) -> None:
-    """Store the 48-bit sums of ACC at `ptr` (HI, MD, LO)."""
-    for n, which in enumerate((ACC_HI, ACC_MD, ACC_LO)):
-        part = em.vreg()
-        em.vsar(part, which)
-        em.sqv(part, ptr, 16 * n)
-
-
-def restore(em: RspEmitter, sink: VregType, k: VregType, ptr: GprType) -> None:
-    """ACC = the 48-bit sums saved at `ptr` by `save`."""
+def restore(
+    em: RspEmitter, sink: VregType, k: VregType, ptr: GprType, offset: int = 0
+) -> None:
+    """ACC = the 48-bit sums saved at `ptr + offset` by `save`."""
     hi, md, lo = em.vreg(), em.vreg(), em.vreg()
-    em.lqv(hi, ptr, 0)
-    em.lqv(md, ptr, 16)
-    em.lqv(lo, ptr, 32)
+    em.lqv(hi, ptr, offset)
+    em.lqv(md, ptr, offset + 16)
+    em.lqv(lo, ptr, offset + 32)
     for n in range(4):
         em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, E_16384)
     for _ in range(4):

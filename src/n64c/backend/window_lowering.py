@@ -32,6 +32,8 @@ down-counter of the group's chunks: the first chunk starts each sum with
 the bias (`vmudh BIAS_HI, k.e0 ; vmadh BIAS_LO, k.e1`: the sum modulo 2^32
 is the same in any order) and saves it, a middle chunk restores and saves
 it, the last one restores it and requantises in place (no bias again).
+These loops run two pixels a trip when they fit (`partial_unroll`), the
+first pixel's stores after the second one's loads.
 
 An `acc48` conv (48-bit sums, `n64c.backend.acc48_code`) chains `vmudm` /
 `vmadm` (the input read as unsigned, the product at ACC bit 0), reads its
@@ -73,6 +75,30 @@ from n64c.dialects.rsp_types import GprType, VregType
 LQV_MAX = 1008
 HELD_ROWS = 12
 """Chains of at most this many weight rows keep them in registers."""
+PARTIAL_ROWS = 320
+"""Most weight rows of the unrolled chains of a conv with partial sums
+(three pixel loops per chunk, each of `partial_unroll` pixels a trip):
+`plan_window` keeps to it, so the code fits IMEM."""
+PARTIAL_UNROLL = 2
+
+
+def partial_loops(g: WindowGeometry) -> int:
+    """Pixel loops per chunk of a conv with partial sums: first, middle
+    (none with two chunks a group) and last."""
+    return min(3, g.slices_per_group * g.chunks)
+
+
+def partial_unroll(g: WindowGeometry) -> int:
+    """Output pixels per trip of a partial-sum conv's pixel loops: two
+    (the second pixel's loads overlap the first one's save, one loop
+    branch for both) when `tile_cols` is even and the unrolled chains fit
+    `PARTIAL_ROWS` rows, else one."""
+    loops = partial_loops(g)
+    if g.tile_cols % PARTIAL_UNROLL or (
+        loops * PARTIAL_UNROLL * g.chunk_rows > PARTIAL_ROWS
+    ):
+        return 1
+    return PARTIAL_UNROLL
 
 
 class WindowLowering:
@@ -447,6 +473,8 @@ class WindowLowering:
         for n, reg in enumerate(header):
             em.lqv(reg, self.ring_read, 16 * n)
 
+        unroll = partial_unroll(g) if g.partial else 1
+
         def pixels(mode: str) -> None:
             px_row = self.em.copy(band_ptr)
             po = em.gpr()
@@ -460,16 +488,21 @@ class WindowLowering:
                 px = self.em.copy(px_row)
 
                 def pixel() -> None:
-                    self.mac_chain(
-                        px, blocks, rows, w_bases, held, header, po, pp, mode
-                    )
-                    em.addi(px, px, g.sw * g.cs * 2)
+                    stores: list[tuple[VregType, GprType, int]] = []
+                    for u in range(unroll):
+                        stores = self.mac_chain(
+                            px, blocks, rows, w_bases, held, header, po, pp, mode,
+                            u, stores,
+                        )  # fmt: skip
+                    for store in stores:
+                        em.sqv(*store)
+                    em.addi(px, px, unroll * g.sw * g.cs * 2)
                     if mode in ("only", "last"):
-                        em.addi(po, po, 16)
+                        em.addi(po, po, unroll * 16)
                     if mode != "only":
-                        em.addi(pp, pp, g.partial_stride)
+                        em.addi(pp, pp, unroll * g.partial_stride)
 
-                self.em.counted(g.tile_cols, pixel, "pixel")
+                self.em.counted(g.tile_cols // unroll, pixel, "pixel")
                 self.em.bump(px_row, g.sh * g.band_row_bytes)
 
             self.em.counted(g.tile_rows, out_row, "out_row")
@@ -514,16 +547,16 @@ class WindowLowering:
         pixels("first")
         em.place_label(done)
 
-    def restore(self, sink: VregType, ptr: GprType) -> None:
-        """ACC = the 32-bit sum saved at `ptr` (HI, MD), at ACC[47:16]; for
-        `acc48` the 48-bit sum (HI, MD, LO)."""
+    def restore(self, sink: VregType, ptr: GprType, offset: int = 0) -> None:
+        """ACC = the 32-bit sum saved at `ptr + offset` (HI, MD), at
+        ACC[47:16]; for `acc48` the 48-bit sum (HI, MD, LO)."""
         em, k = self.em, self.k
         if self.acc48 is not None:
-            acc48_code.restore(em, sink, k, ptr)
+            acc48_code.restore(em, sink, k, ptr, offset)
             return
         hi, md = em.vreg(), em.vreg()
-        em.lqv(hi, ptr, 0)
-        em.lqv(md, ptr, 16)
+        em.lqv(hi, ptr, offset)
+        em.lqv(md, ptr, offset + 16)
         for n in range(4):
             em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 0)
         for _ in range(4):
@@ -589,11 +622,18 @@ class WindowLowering:
         po: GprType,
         pp: GprType,
         mode: str,
-    ) -> None:
-        """One pixel's chain over the chunk. `mode`: `only` (one chunk per
-        group: chain, bias, requantise), `first` (bias, chain, save),
-        `middle` (restore, chain, save) or `last` (restore, chain,
-        requantise)."""
+        u: int,
+        pending: list[tuple[VregType, GprType, int]],
+    ) -> list[tuple[VregType, GprType, int]]:
+        """The chain over the chunk of pixel `u` of the loop trip. `mode`:
+        `only` (one chunk per group: chain, bias, requantise), `first`
+        (bias, chain, save), `middle` (restore, chain, save) or `last`
+        (restore, chain, requantise). The `pending` stores of the previous
+        pixel follow this chain's last load (a store keeps every later
+        load below it); this pixel's stores are returned, not emitted."""
+        g = self.g
+        px_delta = u * g.sw * g.cs * 2
+        pp_delta = u * g.partial_stride
         em = self.em
         first_mac, next_mac = acc48_code.mac_ops(self.acc48 is not None)
         sink = em.vreg()
@@ -601,11 +641,11 @@ class WindowLowering:
         if mode == "first":
             self.start_with_bias(sink, header)
         elif mode != "only":
-            self.restore(sink, pp)
+            self.restore(sink, pp, pp_delta)
         x_bases: dict[int, GprType] = {}
         for x_offset, uses in zip(blocks, rows, strict=True):
             x = em.vreg()
-            em.lqv(x, *self.far(px, x_offset, x_bases))
+            em.lqv(x, *self.far(px, x_offset + px_delta, x_bases))
             for row, element in uses:
                 w = held.get(row)
                 if w is None:
@@ -614,17 +654,18 @@ class WindowLowering:
                     em.lqv(w, *self.far(self.ring_read, offset, w_bases))
                 em.vop(next_mac if started else first_mac, sink, w, x, element)
                 started = True
+        for store in pending:
+            em.sqv(*store)
         if mode in ("only", "last"):
             y = self.requantise(sink, header, bias=mode == "only")
-            em.sqv(y, po, 0)
-        elif self.acc48 is not None:
-            acc48_code.save(em, pp)
-        else:
-            hi, md = em.vreg(), em.vreg()
-            em.vsar(hi, ACC_HI)
-            em.vsar(md, ACC_MD)
-            em.sqv(hi, pp, 0)
-            em.sqv(md, pp, 16)
+            return [(y, po, 16 * u)]
+        parts = (ACC_HI, ACC_MD, acc48_code.ACC_LO)
+        saved = []
+        for n, which in enumerate(parts[: g.partial_stride // 16]):
+            part = em.vreg()
+            em.vsar(part, which)
+            saved.append((part, pp, pp_delta + 16 * n))
+        return saved
 
     def start_with_bias(self, sink: VregType, header: tuple[VregType, ...]) -> None:
         """ACC = the bias (the first chunk's chain adds to it; the sum

@@ -64,6 +64,7 @@ from n64c.backend.strip_conv_lowering import (
     strip_out_rows,
     strip_unroll,
 )
+from n64c.backend.window_lowering import PARTIAL_ROWS, partial_loops, partial_unroll
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     QAddOp,
@@ -94,10 +95,6 @@ from n64c.sim.rsp.timing import dma_cycles
 PARAM_BYTES = 16
 MAX_CHUNK_ROWS = 256
 """Largest weight chunk (its MAC chain is unrolled in IMEM)."""
-MAX_PARTIAL_ROWS = 320
-"""Most weight rows of the unrolled chains of a conv with partial sums,
-which has up to three pixel loops per chunk (a group's first, middle and
-last chunks)."""
 MAX_PIXELS = 256
 """Output pixels per spatial tile (rows of one output DMA)."""
 TO_NHWC = (0, 2, 3, 1)
@@ -125,6 +122,10 @@ sum (8)."""
 LAST_EXTRA_VECTOR_OPS = 3
 LAST_STALLS = 9
 DISPATCH = 6
+PAIR_VECTOR_OPS = 10
+PAIR_PIXEL_LOOP = 4
+PAIR_STALLS = 3
+PAIR_HELD_STALLS = 8
 """Cycles of picking a chunk's pixel loop (first, middle or last)."""
 CHUNK_OVERHEAD = 21
 GROUP_OVERHEAD = 8
@@ -259,6 +260,10 @@ def _chain_cycles(g: WindowGeometry, held: bool, mode: str = "only") -> int:
     vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
     scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
     stalls = PARTIAL_STALLS
+    if partial_unroll(g) > 1:  # two pixels a trip: overlapped ends
+        vector += PAIR_VECTOR_OPS - PARTIAL_VECTOR_OPS
+        scalar += PAIR_PIXEL_LOOP - PIXEL_LOOP
+        stalls = PAIR_HELD_STALLS if held else PAIR_STALLS
     if mode == "first":  # the bias instead of the restore
         vector -= FIRST_SAVED_VECTOR_OPS
         scalar -= 3 if g.wide else 2
@@ -376,11 +381,10 @@ def plan_window(
                     )  # fmt: skip
                     if kind == "conv" and geo.chunk_rows > MAX_CHUNK_ROWS:
                         continue
-                    loops = min(3, geo.slices_per_group * geo.chunks)
                     if (
                         kind == "conv"
                         and geo.partial
-                        and loops * geo.chunk_rows > MAX_PARTIAL_ROWS
+                        and partial_loops(geo) * geo.chunk_rows > PARTIAL_ROWS
                     ):
                         continue
                     if cols < ow and any(v < 1 for *_, v in _column_tiles(geo)):
