@@ -18,6 +18,7 @@ import n64c
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qavgpool_module, qconv_module, qmaxpool_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
+from n64c.backend.window_lowering import partial_unroll
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     DequantizeOp,
@@ -158,7 +159,10 @@ def test_conv_cases_cover_every_code_path(monkeypatch: pytest.MonkeyPatch) -> No
             seen.add(("sliced", g.slices > 1))
             seen.add(("level", g.level))
             seen.add(("tiled", g.tiles > 1))
+            if g.partial:
+                seen.add(("unroll", partial_unroll(g)))
     assert {("partial", True), ("partial", False), ("sliced", True)} <= seen
+    assert ("unroll", 1) in seen  # two pixels a trip: the partial-sum tests
     assert {("level", 0), ("level", 1), ("tiled", True), ("depthwise", 1)} <= seen
     assert {("resident", 0), ("resident", 1), ("resident", 2)} <= seen
 
@@ -358,10 +362,11 @@ def test_partial_sums_first_middle_and_last_chunk(
     restores and saves them, the last one restores them and requantises in
     place: groups of two chunks (no middle one) and of several, over one
     and two channel slices, one and two groups, weights resident and
-    streamed."""
+    streamed; two pixels a loop trip (the random cases above cover one)."""
     x_shape = (1, 16, 3, 4)
     g = partial_geometry(x_shape, o, level, slice_blocks, resident)
     assert g.partial and g.slices_per_group * g.chunks == chunks
+    assert partial_unroll(g) == 2
     assert window_tiles.window_dmem_bytes("conv", g) <= 4064 - 16
     monkeypatch.setattr(window_tiles, "plan_window", lambda *_a, **_k: g)
     rng = np.random.default_rng(level * 10 + slice_blocks + resident)
