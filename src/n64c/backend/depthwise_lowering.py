@@ -143,6 +143,28 @@ class DepthwiseLowering:
     def strip_setup(self) -> None:
         """Code at the start of each strip, before its first rows load."""
 
+    # A *pass* is what one load of weights serves: a channel slice here, a
+    # group of 8 output channels in strips (`StripConvLowering`).
+    pass_label = "slice"
+
+    @property
+    def passes(self) -> int:
+        return self.g.slices
+
+    @property
+    def pass_weight_bytes(self) -> int:
+        return depthwise_weight_bytes(self.g)
+
+    @property
+    def pass_in_bytes(self) -> int:
+        """Bytes of a pixel's input channels one pass reads."""
+        return self.g.cs * 2
+
+    @property
+    def pass_out_bytes(self) -> int:
+        """Bytes of a pixel's output channels one pass writes."""
+        return self.g.cs * 2
+
     def lower(self, x_img: GprType, y_img: GprType) -> None:
         """The layer; `x_img` and `y_img` (RDRAM addresses of the first
         image) are bumped in place (few registers are free: the pixel loop
@@ -150,12 +172,12 @@ class DepthwiseLowering:
         wl, em, g = self.wl, self.em, self.g
         if wl.table is None:  # the padding columns stay zero
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
-        size = depthwise_weight_bytes(g)
+        size = self.pass_weight_bytes
 
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
 
-            def one_slice() -> None:
+            def one_pass() -> None:
                 w_buf = em.gpr()
                 em.addi(w_buf, em.zero, wl.ring)
                 em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
@@ -170,12 +192,17 @@ class DepthwiseLowering:
                         em.addi(wl.table, wl.table, 12)
 
                 wl.em.counted(g.col_tiles, column_tile, "column_tile")
-                em.add_const(y_img, y_img, g.cs * 2 - g.ow * g.op * 2)
-                em.addi(x_img, x_img, g.cs * 2)
+                em.add_const(y_img, y_img, self.pass_out_bytes - g.ow * g.op * 2)
+                if self.pass_in_bytes:
+                    em.addi(x_img, x_img, self.pass_in_bytes)
 
-            wl.em.counted(g.slices, one_slice, "slice")
-            em.add_const(x_img, x_img, g.h * self.in_row - g.cp * 2)
-            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - g.cp * 2)
+            wl.em.counted(self.passes, one_pass, self.pass_label)
+            ins, outs = (
+                self.passes * self.pass_in_bytes,
+                self.passes * self.pass_out_bytes,
+            )
+            em.add_const(x_img, x_img, g.h * self.in_row - ins)
+            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - outs)
 
         wl.em.counted(g.n, image, "image")
 

@@ -134,43 +134,23 @@ class StripConvLowering(DepthwiseLowering):
         their `vmadh`s, which need no load, leave the scalar unit room
         for the input vectors' loads."""
 
-    def lower(self, x_img: GprType, y_img: GprType) -> None:
-        """The layer: per image and group, the group's tile, then every
-        strip. `x_img` and `y_img` are bumped in place."""
-        wl, em, g = self.wl, self.em, self.g
-        if wl.table is None:  # the padding columns stay zero
-            wl.fill(wl.band, self.band_bytes, wl.zero)
-        size = g.tile_bytes
-
-        def image() -> None:
-            w_src = wl.em.copy(wl.base, wl.w_off)
-
-            def group() -> None:
-                w_buf = em.gpr()
-                em.addi(w_buf, em.zero, wl.ring)
-                em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
-                em.add_const(w_src, w_src, size)
-                if wl.table is not None:
-                    em.addi(wl.table, em.zero, wl.table_buffer)
-
-                def column_tile() -> None:
-                    self.strip(x_img, y_img)
-                    em.add_const(y_img, y_img, g.tile_cols * g.op * 2)
-                    if wl.table is not None:
-                        em.addi(wl.table, wl.table, 12)
-
-                wl.em.counted(g.col_tiles, column_tile, "column_tile")
-                em.add_const(y_img, y_img, 16 - g.ow * g.op * 2)
-
-            wl.em.counted(g.groups, group, "group")
-            em.add_const(x_img, x_img, g.h * self.in_row)
-            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - g.groups * 16)
-
-        wl.em.counted(g.n, image, "image")
+    pass_label = "group"
 
     @property
-    def band_bytes(self) -> int:
-        return self.slots * self.slot_bytes
+    def passes(self) -> int:
+        return self.g.groups
+
+    @property
+    def pass_weight_bytes(self) -> int:
+        return self.g.tile_bytes
+
+    @property
+    def pass_in_bytes(self) -> int:
+        return 0  # every group reads all input channels
+
+    @property
+    def pass_out_bytes(self) -> int:
+        return 16
 
     @property
     def out_buffers(self) -> tuple[int, int]:
