@@ -67,10 +67,11 @@ def readout(
     k: VregType,
     twos: VregType,
     mult: VregType,
+    y: VregType | None = None,
 ) -> VregType:
     """The register holding the 8 requantised (not yet clamped) results of
-    the 48-bit sum in ACC (`mode` "low" or "high")."""
-    y = em.vreg()
+    the 48-bit sum in ACC (`mode` "low" or "high"): `y`, or a new one."""
+    y = em.vreg() if y is None else y
     if mode == "high":
         hi, md = em.vreg(), em.vreg()
         em.vsar(hi, ACC_HI)

@@ -33,7 +33,10 @@ the bias (`vmudh BIAS_HI, k.e0 ; vmadh BIAS_LO, k.e1`: the sum modulo 2^32
 is the same in any order) and saves it, a middle chunk restores and saves
 it, the last one restores it and requantises in place (no bias again).
 These loops run two pixels a trip when they fit (`partial_unroll`), the
-first pixel's stores after the second one's loads.
+first pixel's stores after the second one's loads, and are
+software-pipelined (`carry`): a trip's last pixel is stored by the next
+trip, after its first chain's loads (the first trip stores to a scratch
+slot below the buffer), and after the tile's last row.
 
 An `acc48` conv (48-bit sums, `n64c.backend.acc48_code`) chains `vmudm` /
 `vmadm` (the input read as unsigned, the product at ACC bit 0), reads its
@@ -101,6 +104,15 @@ def partial_unroll(g: WindowGeometry) -> int:
     return PARTIAL_UNROLL
 
 
+Store = tuple[VregType, GprType, int]
+"""An `sqv` left for later: (register, base, offset)."""
+Chain = Callable[
+    [GprType, GprType, GprType, str, int, list[Store], list[VregType] | None],
+    list[Store],
+]
+"""A chunk's `mac_chain` with its chunk arguments bound."""
+
+
 class WindowLowering:
     """Writes one `n64.tile_window` with an `RspEmitter`."""
 
@@ -124,7 +136,12 @@ class WindowLowering:
         offsets = [dmem_offset(b) for b in op.buffers]
         self.band, self.out, self.consts = offsets[:3]
         self.ring = offsets[3] if self.kind == "conv" else 0
-        self.partial = offsets[4] if self.kind == "conv" and self.g.partial else 0
+        self.partial = 0
+        banded = not (self.g.depthwise or self.g.strips)
+        if self.kind == "conv" and self.g.partial and banded:
+            # both buffers start after a scratch slot (`carry`)
+            self.out += 16
+            self.partial = offsets[4] + self.g.partial_stride
         self.first_slot = first_slot
         self.table_buffer = offsets[-1] if self.g.col_tiles > 1 else 0
         self.table: GprType | None = None
@@ -475,6 +492,19 @@ class WindowLowering:
 
         unroll = partial_unroll(g) if g.partial else 1
 
+        def chain(
+            px: GprType,
+            po: GprType,
+            pp: GprType,
+            mode: str,
+            u: int,
+            pending: list[Store],
+            out: list[VregType] | None,
+        ) -> list[Store]:
+            return self.mac_chain(
+                px, blocks, rows, w_bases, held, header, po, pp, mode, u, pending, out
+            )
+
         def pixels(mode: str) -> None:
             px_row = self.em.copy(band_ptr)
             po = em.gpr()
@@ -484,28 +514,20 @@ class WindowLowering:
             if mode != "only":
                 em.addi(pp, em.zero, self.partial)
 
+            carried: list[Store] | None = None
+            carry: list[VregType] | None = None
+            if mode != "only":
+                carried, carry = self.carry(po, pp, mode)
+
             def out_row() -> None:
                 px = self.em.copy(px_row)
-
-                def pixel() -> None:
-                    stores: list[tuple[VregType, GprType, int]] = []
-                    for u in range(unroll):
-                        stores = self.mac_chain(
-                            px, blocks, rows, w_bases, held, header, po, pp, mode,
-                            u, stores,
-                        )  # fmt: skip
-                    for store in stores:
-                        em.sqv(*store)
-                    em.addi(px, px, unroll * g.sw * g.cs * 2)
-                    if mode in ("only", "last"):
-                        em.addi(po, po, unroll * 16)
-                    if mode != "only":
-                        em.addi(pp, pp, unroll * g.partial_stride)
-
-                self.em.counted(g.tile_cols // unroll, pixel, "pixel")
+                trip = self.pixel_trip(px, po, pp, mode, carried, carry, chain, unroll)
+                self.em.counted(g.tile_cols // unroll, trip, "pixel")
                 self.em.bump(px_row, g.sh * g.band_row_bytes)
 
             self.em.counted(g.tile_rows, out_row, "out_row")
+            for store in carried or []:
+                em.sqv(*store)
 
         if left is None:
             pixels("only")
@@ -515,6 +537,58 @@ class WindowLowering:
             self.em.bump(self.ring_read, size)
         else:
             em.xori(self.ring_read, self.ring_read, self.toggle)
+
+    def pixel_trip(
+        self,
+        px: GprType,
+        po: GprType,
+        pp: GprType,
+        mode: str,
+        carried: list[Store] | None,
+        carry: list[VregType] | None,
+        chain: Chain,
+        unroll: int = 1,
+    ) -> Callable[[], None]:
+        """The body of a pixel loop: `unroll` chains, each one's stores
+        after the next one's loads. With `carried` (the previous trip's last
+        pixel's stores, just below this trip's first pixel), the last
+        pixel's sums or results stay in the `carry` registers and its
+        stores go into the next trip."""
+        em, g = self.em, self.g
+
+        def trip() -> None:
+            stores = list(carried) if carried is not None else []
+            for u in range(unroll):
+                out = carry if u == unroll - 1 else None
+                stores = chain(px, po, pp, mode, u, stores, out)
+            if carried is None:
+                for store in stores:
+                    em.sqv(*store)
+            em.addi(px, px, unroll * g.sw * g.cs * 2)
+            if mode in ("only", "last"):
+                em.addi(po, po, unroll * 16)
+            if mode != "only":
+                em.addi(pp, pp, unroll * g.partial_stride)
+
+        return trip
+
+    def carry(
+        self, po: GprType, pp: GprType, mode: str
+    ) -> tuple[list[Store], list[VregType]]:
+        """The software pipelining of a partial-sum chunk's pixel loops: a
+        trip's last pixel leaves its saved sum (or its result) in the
+        returned registers, and the next trip stores it (the returned
+        stores, just below that trip's first pixel) after its first chain's
+        loads, across output rows too (the buffers are contiguous); the
+        stores follow the last row. The first trip stores the zeroed
+        registers to the scratch slot below the output or partial-sum
+        buffer."""
+        em, g = self.em, self.g
+        ptr, step = (po, 16) if mode == "last" else (pp, g.partial_stride)
+        carry = [em.vreg() for _ in range(step // 16)]
+        for reg in carry:  # live across the back edges: defined before them
+            em.vop(rsp.VxorOp, reg, self.zero, self.zero)
+        return [(reg, ptr, 16 * n - step) for n, reg in enumerate(carry)], carry
 
     def dispatch(self, left: GprType, pixels: Callable[[str], None]) -> None:
         """The chunk's pixel loop for its place in the group (`left`
@@ -563,7 +637,11 @@ class WindowLowering:
             em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
 
     def requantise(
-        self, sink: VregType, header: tuple[VregType, ...], bias: bool = True
+        self,
+        sink: VregType,
+        header: tuple[VregType, ...],
+        bias: bool = True,
+        y: VregType | None = None,
     ) -> VregType:
         """Bias (unless `bias` is False: the sums already hold it), shift
         and clamp of the sums in ACC; `header` holds the tile header's
@@ -573,14 +651,15 @@ class WindowLowering:
         if self.acc48 is not None:
             if bias:
                 acc48_code.add_bias(em, sink, k, header)
-            y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2])
+            y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2], y)
             self.clamp(y)
             return y
         bias_hi, bias_lo, mult = header[:3]
         if bias:
             em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
             em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
-        hi, md, y = em.vreg(), em.vreg(), em.vreg()
+        hi, md = em.vreg(), em.vreg()
+        y = em.vreg() if y is None else y
         em.vsar(hi, ACC_HI)
         em.vsar(md, ACC_MD)
         em.vop(rsp.VmudnOp, sink, md, mult)
@@ -623,14 +702,17 @@ class WindowLowering:
         pp: GprType,
         mode: str,
         u: int,
-        pending: list[tuple[VregType, GprType, int]],
-    ) -> list[tuple[VregType, GprType, int]]:
+        pending: list[Store],
+        out: list[VregType] | None = None,
+    ) -> list[Store]:
         """The chain over the chunk of pixel `u` of the loop trip. `mode`:
         `only` (one chunk per group: chain, bias, requantise), `first`
         (bias, chain, save), `middle` (restore, chain, save) or `last`
         (restore, chain, requantise). The `pending` stores of the previous
         pixel follow this chain's last load (a store keeps every later
-        load below it); this pixel's stores are returned, not emitted."""
+        load below it); this pixel's stores are returned, not emitted. With
+        `out`, the saved sum's parts (or the result) are written to those
+        registers."""
         g = self.g
         px_delta = u * g.sw * g.cs * 2
         pp_delta = u * g.partial_stride
@@ -657,12 +739,14 @@ class WindowLowering:
         for store in pending:
             em.sqv(*store)
         if mode in ("only", "last"):
-            y = self.requantise(sink, header, bias=mode == "only")
+            y = self.requantise(
+                sink, header, bias=mode == "only", y=None if out is None else out[0]
+            )
             return [(y, po, 16 * u)]
         parts = (ACC_HI, ACC_MD, acc48_code.ACC_LO)
-        saved = []
+        saved: list[Store] = []
         for n, which in enumerate(parts[: g.partial_stride // 16]):
-            part = em.vreg()
+            part = em.vreg() if out is None else out[n]
             em.vsar(part, which)
             saved.append((part, pp, pp_delta + 16 * n))
         return saved

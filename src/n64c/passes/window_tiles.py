@@ -115,17 +115,14 @@ READOUT_VECTOR_OPS = 7
 READOUT_STALLS = 9
 PARTIAL_VECTOR_OPS = 20
 PARTIAL_SCALAR_OPS = 8
-PARTIAL_STALLS = 7
 FIRST_SAVED_VECTOR_OPS = 6
 """A group's first chunk adds the bias (2 ops) instead of restoring the
 sum (8)."""
 LAST_EXTRA_VECTOR_OPS = 3
-LAST_STALLS = 9
 DISPATCH = 6
 PAIR_VECTOR_OPS = 10
 PAIR_PIXEL_LOOP = 4
-PAIR_STALLS = 3
-PAIR_HELD_STALLS = 8
+PAIR_HELD_STALLS = 3
 """Cycles of picking a chunk's pixel loop (first, middle or last)."""
 CHUNK_OVERHEAD = 21
 GROUP_OVERHEAD = 8
@@ -159,7 +156,9 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
         return (
             depthwise_band_bytes(g) + strip_out_bytes(g) + g.tile_bytes + g.table_bytes
         )
-    partial = g.partial_stride * g.pixels if g.partial else 0
+    # with partial sums, the output and partial-sum buffers each start
+    # after a scratch pixel (`WindowLowering.carry`)
+    partial = g.partial_stride * (g.pixels + 1) + 16 if g.partial else 0
     weights = g.tile_bytes * (g.weight_tiles if g.resident else 2)
     return g.band_bytes + weights + 16 * g.pixels + partial + g.table_bytes
 
@@ -259,18 +258,19 @@ def _chain_cycles(g: WindowGeometry, held: bool, mode: str = "only") -> int:
         return max(scalar, vector) + READOUT_STALLS
     vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
     scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
-    stalls = PARTIAL_STALLS
+    # the stores of a trip's last pixel go into the next trip: no stalls
+    # but a short chain's (held rows, two pixels a trip)
+    stalls = 0
     if partial_unroll(g) > 1:  # two pixels a trip: overlapped ends
         vector += PAIR_VECTOR_OPS - PARTIAL_VECTOR_OPS
         scalar += PAIR_PIXEL_LOOP - PIXEL_LOOP
-        stalls = PAIR_HELD_STALLS if held else PAIR_STALLS
+        stalls = PAIR_HELD_STALLS if held else 0
     if mode == "first":  # the bias instead of the restore
         vector -= FIRST_SAVED_VECTOR_OPS
         scalar -= 3 if g.wide else 2
     elif mode == "last":  # the readout instead of the save
         vector += LAST_EXTRA_VECTOR_OPS + (5 if g.wide else 0)
         scalar -= 2 if g.wide else 1
-        stalls = LAST_STALLS
     return max(scalar, vector) + stalls
 
 
@@ -657,6 +657,8 @@ def _window_kernel(
     )
     xr, yr, wr = body.args
     out_bytes = g.pixels * (16 if kind == "conv" else 2 * g.cs)
+    if kind == "conv" and g.partial and not (g.depthwise or g.strips):
+        out_bytes += 16  # a scratch pixel first
     band_bytes = g.band_bytes
     if kind == "conv" and g.depthwise:
         out_bytes = depthwise_out_bytes(g)
@@ -686,7 +688,8 @@ def _window_kernel(
         else:
             allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes, 2)))
         if g.partial:
-            allocs.append(DmemAllocOp("partial", DmemType(g.partial_stride * g.pixels)))
+            size = g.partial_stride * (g.pixels + 1)  # a scratch pixel first
+            allocs.append(DmemAllocOp("partial", DmemType(size)))
     allocs += table
     body.add_ops(allocs)
     body.add_op(
