@@ -73,6 +73,14 @@ def pixel_unroll(cols: int) -> int:
     return unroll if unroll > 2 or cols <= 2 else min(UNROLL, cols)
 
 
+def padded_column_tiles(g: WindowGeometry) -> bool:
+    """Whether the layer has column tiles and some tile's band has padding
+    columns: each strip then refills its band with padding (a band of image
+    columns only is filled once)."""
+    starts = [ct * g.tile_cols * g.sw - g.pl for ct in range(g.col_tiles)]
+    return g.col_tiles > 1 and any(c0 < 0 or c0 + g.wp > g.w for c0 in starts)
+
+
 def depthwise_slots(g: WindowGeometry) -> int:
     """Input rows in the rolling band of a depthwise conv."""
     return (g.kh - 1) * g.dh + 1 + g.sh
@@ -123,13 +131,7 @@ class DepthwiseLowering:
             )
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
-        starts = [
-            ct * self.g.tile_cols * self.g.sw - self.g.pl
-            for ct in range(self.g.col_tiles)
-        ]
-        self.padded_columns = any(c0 < 0 or c0 + self.g.wp > self.g.w for c0 in starts)
-        """Whether some column tile's band has padding columns (a band of
-        image columns only is never refilled)."""
+        self.padded_columns = padded_column_tiles(self.g)
 
     @property
     def out_buffers(self) -> tuple[int, int]:
@@ -213,7 +215,7 @@ class DepthwiseLowering:
         the image and are restored at the end."""
         wl, em, g = self.wl, self.em, self.g
         table = wl.table
-        if table is not None and self.padded_columns:  # padding everywhere
+        if self.padded_columns:  # a fresh band: padding everywhere
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
         self.strip_setup()
         slots = [em.gpr() for _ in range(self.slots)]

@@ -346,11 +346,13 @@ def channels_on_lanes_estimate(ops: list[Operation]) -> int:
     return estimate_window_cycles("conv", window.geo)
 
 
-def choose_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operation]:
+def choose_conv_kernel(
+    op: QConv2dOp, layer: str, dmem_bytes: int, strips: bool = True
+) -> list[Operation]:
     """The ops of `op`'s RSP kernel: the pixel-lane conv when it applies
     and its estimate beats the channels-on-lanes kernel's, else that
-    kernel (`window_tiles.build_conv_kernel`). `BudgetError` when neither
-    fits DMEM."""
+    kernel (`window_tiles.build_conv_kernel`; `strips`: whether it may run
+    in strips). `BudgetError` when neither fits DMEM."""
     pixel: PixelGeometry | None = None
     if pixel_lane_applies(op):
         strides, pads, dilations = _conv_params(op)
@@ -363,7 +365,7 @@ def choose_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Opera
         except BudgetError:
             pixel = None
     try:
-        lanes = build_conv_kernel(op, layer, dmem_bytes)
+        lanes = build_conv_kernel(op, layer, dmem_bytes, strips)
     except BudgetError:
         if pixel is None:
             raise

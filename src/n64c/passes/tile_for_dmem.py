@@ -571,13 +571,17 @@ class TileForDmemPass(ModulePass):
     about 3488 for an rspq overlay). Option `windows` (default true) also
     puts `n64.qconv2d`, `n64.qmaxpool` and `n64.qavgpool` on the RSP (channels-last, see
     `window_tiles`); with `windows=false` they stay on the CPU, as does a
-    layer whose band of input rows does not fit DMEM.
+    layer whose band of input rows does not fit DMEM. Option `strips`
+    (default true) lets the planner run a dense conv in strips (one group's
+    weights resident, `strip_conv_lowering`) where its estimate is the
+    lowest; with `strips=false` convs take the banded or pixel-lane kernels.
     """
 
     name = "tile-for-dmem"
 
     dmem: int = DMEM_BYTES
     windows: bool = True
+    strips: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         check_dmem_budget(self.name, self.dmem)
@@ -607,7 +611,7 @@ class TileForDmemPass(ModulePass):
             name = layer_name(window, f"{kind}{index}")
             try:
                 if isinstance(window, QConv2dOp):
-                    ops = choose_conv_kernel(window, name, working)
+                    ops = choose_conv_kernel(window, name, working, self.strips)
                 else:
                     ops = build_pool_kernel(window, name, working)
             except BudgetError:

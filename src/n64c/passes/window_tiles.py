@@ -49,17 +49,16 @@ from n64c.backend.depthwise_lowering import (
     depthwise_dmem_bytes,
     depthwise_out_bytes,
     depthwise_weight_bytes,
+    padded_column_tiles,
     pixel_unroll,
 )
 from n64c.backend.rsp_emitter import dma_length_word
-from n64c.backend.strip_conv_lowering import (
-    HELD_ROWS as STRIP_HELD_ROWS,
-)
 from n64c.backend.strip_conv_lowering import (
     MAX_SLOTS as STRIP_MAX_SLOTS,
 )
 from n64c.backend.strip_conv_lowering import (
     strip_chain_rows,
+    strip_held_rows,
     strip_out_bytes,
     strip_out_rows,
     strip_unroll,
@@ -130,7 +129,7 @@ TILE_OVERHEAD = 0
 HELD_WEIGHT_ROWS = 12
 STRIP_PIXEL_STALLS = 4
 STRIP_TRIP = 4
-STRIP_ROW = 50
+STRIP_ROW = 20
 STRIP_SETUP = 40
 
 
@@ -202,7 +201,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
         write = _write(g.tile_cols, g.cs * 2)
     row = max(compute, g.sh * read + write)
     span = (g.kh - 1) * g.dh + 1
-    fill = depthwise_band_bytes(g) // 16 if g.col_tiles > 1 else 0
+    fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
     strip = fill + span * (read + 14) + 40 + g.oh * row
     weights = _read(1, depthwise_weight_bytes(g))
     return g.n * g.slices * (weights + g.col_tiles * strip)
@@ -210,23 +209,27 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
 
 def _strip_cycles(g: WindowGeometry) -> int:
     """Estimate of a dense conv in strips (`strip_conv_lowering`): per
-    group its tile's transfer, per strip the first rows, per output row the
-    larger of its compute and its DMA."""
+    group its tile's transfer, per strip the first rows (and the padding
+    refill of a column tile that has padding), per output row the larger of
+    its compute and its DMA. A pixel is the larger of its scalar-unit work
+    (a weight `lqv` per row not held in registers, an `lqv` per input
+    vector, the store) and its vector work (the chain, bias, readout and
+    clamp), which dual-issue."""
     rows = strip_chain_rows(g)
-    held = rows <= STRIP_HELD_ROWS
+    held = len(strip_held_rows(g))
     inputs = g.kh * g.kw * -(-g.c // 8)
-    scalar = (0 if held else rows) + inputs + 1
+    scalar = rows - held + inputs + 1
     vector = rows + 8
-    per_pixel = max(scalar, vector) + (1 if held else STRIP_PIXEL_STALLS)
+    stalls = 1 if held == rows else STRIP_PIXEL_STALLS
+    per_pixel = max(scalar, vector) + stalls
     unroll = strip_unroll(g)
-    loop = (g.tile_cols // unroll) * (g.kh + STRIP_TRIP)
-    compute = STRIP_ROW + (rows if held else 0) + 14 * g.sh + g.tile_cols * per_pixel
+    trips = g.tile_cols // unroll + (1 if g.tile_cols % unroll else 0)
+    loop = trips * (g.kh + STRIP_TRIP)
+    compute = STRIP_ROW + 14 * g.sh + g.tile_cols * per_pixel + loop
     write = _write(*strip_out_rows(g))
-    # a row's reads queue behind the previous row's write (two in flight)
-    row = max(compute + loop, g.sh * _band_row_read(g) + write)
-    row += (g.sh - 1) * write
+    row = max(compute, g.sh * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
-    fill = depthwise_band_bytes(g) // 16 if g.col_tiles > 1 else 0
+    fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
     strip = fill + span * (_band_row_read(g) + 14) + STRIP_SETUP + g.oh * row
     per_group = _read(1, g.tile_bytes) + g.col_tiles * strip
     return g.n * g.groups * per_group
@@ -335,10 +338,12 @@ def plan_window(
     dmem_bytes: int,
     depthwise: bool = False,
     wide: bool = False,
+    strips: bool = True,
 ) -> WindowGeometry:
     """The cheapest geometry (estimated cycles) whose working set fits
     `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
-    when none does. `wide`: an `acc48` conv."""
+    when none does. `wide`: an `acc48` conv; `strips`: whether a dense conv
+    may run in strips."""
     n, c, h, w = (int(v) for v in x_shape)
     kh, kw = kernel
     sh, sw = strides
@@ -396,7 +401,7 @@ def plan_window(
                     cost = estimate_window_cycles(kind, geo)
                     if best is None or cost < best[0]:
                         best = (cost, geo)
-    if kind == "conv" and not wide:
+    if kind == "conv" and not wide and strips:
         for geo in _strip_geometries(
             (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
         ):
@@ -720,8 +725,11 @@ def conv_input_frac(op: QConv2dOp) -> int:
     return shifts[0] - w_frac[0] + op.frac_bits.value.data
 
 
-def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operation]:
-    """`qtranspose` to NHWC, the conv's `n64.tile_kernel`, `qtranspose` back."""
+def build_conv_kernel(
+    op: QConv2dOp, layer: str, dmem_bytes: int, strips: bool = True
+) -> list[Operation]:
+    """`qtranspose` to NHWC, the conv's `n64.tile_kernel`, `qtranspose` back
+    (`strips`: whether the planner may run the conv in strips)."""
     w = _constant(op.w, "weights", layer)
     bias = None if op.bias is None else _constant(op.bias, "bias", layer)
     xs = tensor_shape(op.x)
@@ -741,6 +749,7 @@ def build_conv_kernel(op: QConv2dOp, layer: str, dmem_bytes: int) -> list[Operat
         dmem_bytes,
         depthwise=cg == 1 and group == xs[1] == o,
         wide=op.wide,
+        strips=strips,
     )
     packed = pack_conv_weights(
         w,

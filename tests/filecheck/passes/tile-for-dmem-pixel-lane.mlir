@@ -1,4 +1,6 @@
-// RUN: n64-opt %s -p tile-for-dmem | filecheck %s
+// RUN: n64-opt %s -p "tile-for-dmem{strips=false}" | filecheck %s
+// (strips=false: the choice between pixel lanes and the banded kernel;
+// tile-for-dmem-strips.mlir has the strip kernel.)
 
 // A first layer with 3 input channels (3x3, pad 1, Relu) runs with 8 output
 // pixels on the lanes: the CPU gathers the image into the strip layout
