@@ -11,6 +11,7 @@ import pytest
 from test_rsp_conv import check, random_conv
 
 import n64c.passes.window_tiles as window_tiles
+from n64c.backend.conv_layer import qconv_module
 from n64c.backend.strip_conv_lowering import HELD_ROWS, strip_chain_rows, strip_unroll
 from n64c.dialects.n64_tile import WindowGeometry
 from n64c.passes.window_tiles import plan_window
@@ -101,6 +102,38 @@ def test_pointwise_strips_span_image_rows(
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1 if cols == 5 else 0)
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "o", "kernel", "pads"),
+    [
+        ((1, 8, 12, 12), 16, (1, 1), (0, 0, 0, 0)),  # weights held in registers
+        ((1, 13, 6, 7), 12, (3, 3), (1, 1, 1, 1)),  # weights loaded per MAC
+    ],
+)
+def test_clamp_on_both_sides_matches_golden_and_z64(
+    x_shape: tuple[int, int, int, int],
+    o: int,
+    kernel: tuple[int, int],
+    pads: tuple[int, int, int, int],
+) -> None:
+    """A ReLU6-like clamp (both bounds): its two compares sit in the next
+    pixel's chain four MACs apart, the row's last pixel is clamped after
+    the loop."""
+    rng = np.random.default_rng(o)
+    c = x_shape[1]
+    module = qconv_module(
+        x_shape,
+        rng.integers(-4000, 4000, (o, c, *kernel)).astype(np.int16),
+        rng.integers(-(1 << 24), 1 << 24, o).astype(np.int32),
+        [int(s) for s in rng.integers(8, 15, o)],
+        pads=pads,
+        clamp=(0, 3000),
+    )
+    g = plan_window("conv", x_shape, o, kernel, (1, 1), pads, (1, 1), "l", DMEM)
+    assert g.strips
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)
 
 
 def test_random_cases_cover_the_strip_code_paths() -> None:

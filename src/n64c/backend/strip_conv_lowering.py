@@ -238,16 +238,19 @@ class StripConvLowering(DepthwiseLowering):
         header: tuple[VregType, ...],
     ) -> None:
         """`count` consecutive output pixels of the group. Each chain holds
-        the previous pixel's clamp (its compare writes only ACC_LO, which
-        the chain's `vmadh`s, all multiples of 2^16, never carry out of, and
-        the readout's `vmudn` overwrites); its store follows the chain's
-        last load (a store keeps every later load below it). The readout
-        leaves the result in `y_prev`."""
+        the previous pixel's clamp, its two compares four MACs apart (a
+        compare writes only ACC_LO, which the chain's `vmadh`s, all
+        multiples of 2^16, never carry out of, and the readout's `vmudn`
+        overwrites); its store follows the chain's last load (a store keeps
+        every later load below it). The readout leaves the result in
+        `y_prev`."""
         wl, em, g = self.wl, self.em, self.g
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         bias_hi, bias_lo, mult = header
         macs = sum(len(r) for r in self.rows)
-        clamp_at = min(2, macs)
+        # the two halves of the clamp apart, so the second need not wait
+        # for the first's result
+        low_at, high_at = min(2, macs), min(6, macs)
         for u in range(count):
             sink = em.vreg()
             em.vop(rsp.VmudhOp, sink, bias_hi, wl.k, 8 + 0)
@@ -255,8 +258,10 @@ class StripConvLowering(DepthwiseLowering):
             done = 0
 
             def previous(done: int) -> None:
-                if done == clamp_at:
-                    wl.clamp(y_prev)
+                if done == low_at:
+                    wl.clamp_low(y_prev)
+                if done == high_at:
+                    wl.clamp_high(y_prev)
 
             previous(done)
             for (i, j, cb), uses in zip(self.blocks, self.rows, strict=True):

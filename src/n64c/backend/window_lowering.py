@@ -669,11 +669,18 @@ class WindowLowering:
 
     def clamp(self, y: VregType) -> None:
         """`y = clamp(y, lo, hi)` (`vge`/`vlt` against k.e2 / k.e3)."""
-        em, k = self.em, self.k
+        self.clamp_low(y)
+        self.clamp_high(y)
+
+    def clamp_low(self, y: VregType) -> None:
+        """`y = max(y, lo)` unless `lo` is the int16 minimum."""
         if self.lo > -32768:
-            em.vop(rsp.VgeOp, y, y, k, 8 + 2)
+            self.em.vop(rsp.VgeOp, y, y, self.k, 8 + 2)
+
+    def clamp_high(self, y: VregType) -> None:
+        """`y = min(y, hi)` unless `hi` is the int16 maximum."""
         if self.hi < 32767:
-            em.vop(rsp.VltOp, y, y, k, 8 + 3)
+            self.em.vop(rsp.VltOp, y, y, self.k, 8 + 3)
 
     def chain_rows(self, blocks: int) -> list[list[tuple[int, int]]]:
         """Per x vector of the chain, its (weight row, element) pairs: one
