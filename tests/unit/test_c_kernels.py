@@ -534,3 +534,24 @@ def test_op_without_a_kernel_is_named_with_its_place(tmp_path: Path) -> None:
     assert message.startswith(f"test.op (op {count - 1} of {count} in @main; ")
     assert "result tensor<1x8xf32>; model output 'y')" in message
     assert "docs/c-api.md" in message
+
+
+def test_int16_transpose_walks_the_output_like_an_odometer() -> None:
+    """The generated C's int16 transpose (the entry of ResNet-8, whose first
+    conv runs in strips: a 1x3x32x32 image to channels-last) moves the
+    input offset along with an odometer over the output index; the native
+    engine (the C on the host, RSP runs on z64) equals the simulator."""
+    from n64c.testing.mlperf_tiny import (
+        INPUT_NAME,
+        build_network,
+        logits_model,
+        sample_inputs,
+    )
+
+    model = logits_model(build_network("resnet8"))
+    compiled = compile_model(model, calibration=sample_inputs("resnet8", 8, seed=1))
+    assert "n64.qtranspose" in {o.name for o in compiled.program.cpu_ops}
+    x = {INPUT_NAME: sample_inputs("resnet8", 1, seed=2)}
+    sim, native = compiled.run_dict(x, "sim"), compiled.run_dict(x, "native")
+    for name, value in sim.items():
+        assert np.array_equal(native[name], value), name

@@ -335,14 +335,31 @@ static void n64c_qprelu(const int16_t *x, int16_t *y, uint32_t outer,
 }
 """,
     "transpose": """\
-/* y = transpose(x): `src_strides[d]` is the input stride of output axis d. */
+/* y = transpose(x): `src_strides[d]` is the input stride of output axis d.
+ * The output index counts like an odometer and the input offset follows
+ * it (no division per element); ranks above 8 use the flat-index form. */
 static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
                              uint32_t rank, const uint32_t *out_shape,
                              const uint32_t *src_strides)
 {
-    uint32_t i;
-    for (i = 0; i < n; i++)
-        y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
+    uint32_t idx[8], off = 0, i, d;
+    if (rank > 8) {
+        for (i = 0; i < n; i++)
+            y[i] = x[n64c_bcast(i, rank, out_shape, src_strides)];
+        return;
+    }
+    for (d = 0; d < rank; d++)
+        idx[d] = 0;
+    for (i = 0; i < n; i++) {
+        y[i] = x[off];
+        for (d = rank; d-- > 0;) {
+            off += src_strides[d];
+            if (++idx[d] < out_shape[d])
+                break;
+            off -= src_strides[d] * out_shape[d];
+            idx[d] = 0;
+        }
+    }
 }
 """,
 }
