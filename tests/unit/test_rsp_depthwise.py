@@ -10,7 +10,9 @@ import pytest
 from test_rsp_conv import check
 
 from n64c.backend.conv_layer import qconv_module
+from n64c.backend.depthwise_lowering import HELD_TAPS, pixel_unroll
 from n64c.passes.window_tiles import plan_window
+from n64c.sim.int_engine import run_int_raw
 
 # (x shape, kernel, strides, pads, dilations, relu, wide, z64 samples)
 DEPTHWISE_CASES = [
@@ -74,3 +76,67 @@ def test_depthwise_cases_cover_slices_and_column_tiles() -> None:
         seen.add(("stride 2", g.sh == 2))
     assert {("sliced", True), ("columns", True), ("wide slice", True)} <= seen
     assert ("stride 2", True) in seen
+
+
+# (x shape, kernel, strides, pads, clamp): a two-sided clamp (ReLU6-like)
+# over pixel loops with unrolled trips and a remainder, one-pixel and
+# two-pixel rows, weights held and loaded per MAC, and batches
+TWO_SIDED_CASES = [
+    ((2, 16, 5, 13), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
+    ((1, 24, 7, 23), (3, 3), (2, 2), (1, 1, 1, 1), (-500, 2000)),
+    ((2, 8, 4, 2), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
+    ((1, 8, 5, 1), (3, 1), (1, 1), (1, 0, 1, 0), (-1000, 1000)),
+    ((1, 12, 9, 7), (5, 5), (1, 1), (2, 2, 2, 2), (0, 3000)),
+]
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "kernel", "strides", "pads", "clamp"), TWO_SIDED_CASES
+)
+def test_depthwise_two_sided_clamp(
+    x_shape: tuple[int, int, int, int],
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    clamp: tuple[int, int],
+) -> None:
+    """The clamp's two compares a readout apart (the `vlt` inside the next
+    pixel's chain, the store a chain later) and the last pixels of each
+    call of the pixel loop: the results hit both bounds and values between,
+    and agree on the simulator, the golden model and z64."""
+    c = x_shape[1]
+    rng = np.random.default_rng(sum(x_shape) + kernel[0])
+    w = rng.integers(-4000, 4000, (c, 1, *kernel)).astype(np.int16)
+    bias = rng.integers(-(1 << 24), 1 << 24, c).astype(np.int32)
+    shifts = [int(s) for s in rng.integers(10, 14, c)]
+    module = qconv_module(
+        x_shape, w, bias, shifts, strides=strides, pads=pads, group=c,
+        clamp=clamp,
+    )  # fmt: skip
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    assert (golden == clamp[0]).any() and (golden == clamp[1]).any()
+    assert ((golden > clamp[0]) & (golden < clamp[1])).any()
+    check(module, x, 1)
+
+
+def test_two_sided_cases_cover_the_pixel_loop() -> None:
+    """Unrolled trips with and without a remainder, calls of one and two
+    pixels, held and loaded weights, several images."""
+    seen = set()
+    for x_shape, kernel, strides, pads, _ in TWO_SIDED_CASES:
+        c = x_shape[1]
+        g = plan_window(
+            "conv", x_shape, c, kernel, strides, pads, (1, 1), "l", 4064, True
+        )
+        assert g.depthwise
+        unroll = pixel_unroll(g.tile_cols)
+        seen.add(("trips", g.tile_cols // unroll > 1))
+        seen.add(("remainder", g.tile_cols % unroll > 0))
+        seen.add(("single", g.tile_cols == 1))
+        seen.add(("pair", g.tile_cols == 2))
+        seen.add(("held", kernel[0] * kernel[1] <= HELD_TAPS))
+        seen.add(("batch", g.n > 1))
+    for key in ("trips", "remainder", "held", "batch"):
+        assert {(key, True), (key, False)} <= seen
+    assert {("single", True), ("pair", True)} <= seen

@@ -64,6 +64,9 @@ HELD_TAPS = 12
 UNROLL = 6
 """Most output pixels per trip of the pixel loop."""
 
+_Result = tuple[VregType, tuple[GprType, int]]
+"""A pixel's result register and its store address."""
+
 
 def pixel_unroll(cols: int) -> int:
     """Pixels per trip of the pixel loop for `cols` pixels: the largest
@@ -358,19 +361,32 @@ class DepthwiseLowering:
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         y_bases: dict[int, GprType] = {}
 
-        def load_inputs(u: int) -> list[VregType]:
+        def put(result: _Result) -> None:
+            em.sqv(result[0], *result[1])
+
+        def load_inputs(u: int, then: _Result | None = None) -> list[VregType]:
+            """Pixel `u`'s input vectors; the store of `then` after the
+            first three (four groups after the caller's last vector op)."""
             xs = []
-            for i, j in self.taps:
+            for t, (i, j) in enumerate(self.taps):
+                if t == 3 and then is not None:
+                    put(then)
+                    then = None
                 x = em.vreg()
                 offset = (u * g.sw + j * g.dw) * g.cs * 2
                 em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
                 xs.append(x)
+            if then is not None:
+                put(then)
             return xs
 
-        def chain(xs: list[VregType]) -> VregType:
+        def chain(xs: list[VregType], inside: VregType | None = None) -> VregType:
             """The taps' MACs; an int32 chain starts with the bias (the sum
             is the same modulo 2^32), so it can start before the inputs and
-            weights of a group's first pixel are loaded."""
+            weights of a group's first pixel are loaded. `inside` (a result
+            whose `vge` is done) gets the clamp's `vlt` after the first MAC
+            (a compare writes only ACC_LO, which the `vmadh`s, multiples of
+            2^16, never carry out of, and the readout's `vmudn` overwrites)."""
             sink = em.vreg()
             started = wl.acc48 is None
             if started:
@@ -384,6 +400,8 @@ class DepthwiseLowering:
                     offset = wl.header_bytes + 16 * t
                     em.lqv(w, *wl.far(w_tile, offset, w_bases))
                 em.vop(next_mac if t or started else first_mac, sink, w, x, 0)
+                if t == 0 and inside is not None:
+                    wl.clamp_high(inside)
             return sink
 
         if wl.acc48 is not None:
@@ -392,33 +410,60 @@ class DepthwiseLowering:
                 store = wl.far(po, u * g.cs * 2, y_bases)
                 em.sqv(wl.requantise(sink, header), *store)
             return
-        # Program order per pixel u: its chain, the next pixel's input loads
-        # (free to move up into the chain), its readout with pixel u-1's
-        # clamp inside, pixel u-1's store (after those loads: a store keeps
-        # every later load below it). Without held weights the loads stay
-        # with their chain (registers).
+        # Program order per pixel u with held weights: its chain (with pixel
+        # u-2's `vlt` after the first MAC), the next pixel's input loads
+        # (free to move up into the chain), pixel u-2's store (after those
+        # loads: a store keeps every later load below it), its readout with
+        # pixel u-1's `vge` between the `vsar`s and the shift (filling the
+        # stall of the `vsar` results). The two compares of a two-sided
+        # clamp are thus a readout apart, and each store a chain after its
+        # `vlt`. Without held weights the next pixel's input loads follow
+        # the readout (registers: all of them are live through the chain),
+        # so pixel u-1's `vlt` follows the shift and its store the first
+        # three of those loads.
         mult = header[2]
-        pending: tuple[VregType, tuple[GprType, int]] | None = None
-        clamped: tuple[VregType, tuple[GprType, int]] | None = None
+        two_sided = wl.lo > -32768 and wl.hi < 32767
+        pending: _Result | None = None  # read out, not clamped
+        low: _Result | None = None  # `vge` done
         xs = load_inputs(0)
         for u in range(count):
-            sink = chain(xs)
-            if self.held and u + 1 < count:
-                xs = load_inputs(u + 1)
+            if self.held:
+                sink = chain(xs, None if low is None else low[0])
+                high, low = low, None
+                if u + 1 < count:
+                    xs = load_inputs(u + 1)
+                if high is not None:
+                    put(high)
+            else:
+                sink = chain(xs)
             md, hi, y = em.vreg(), em.vreg(), em.vreg()
             em.vsar(md, ACC_MD)
             em.vsar(hi, ACC_HI)
-            if pending is not None:  # the previous pixel's clamp
+            if pending is not None and two_sided:
+                wl.clamp_low(pending[0])
+                low = pending
+            elif pending is not None:
                 wl.clamp(pending[0])
-                clamped = pending
             em.vop(rsp.VmudnOp, sink, md, mult)
             em.vop(rsp.VmadhOp, y, hi, mult)
-            if clamped is not None:
-                em.sqv(clamped[0], *clamped[1])
-                clamped = None
+            if pending is not None and not two_sided:
+                put(pending)
             pending = (y, wl.far(po, u * g.cs * 2, y_bases))
-            if not self.held and u + 1 < count:
-                xs = load_inputs(u + 1)
+            if not self.held:
+                if low is not None:
+                    wl.clamp_high(low[0])
+                if u + 1 < count:
+                    xs = load_inputs(u + 1, low)
+                elif low is not None:
+                    put(low)
+                low = None
+        # the call's last two pixels
+        if low is not None:
+            wl.clamp_high(low[0])
         if pending is not None:
-            wl.clamp(pending[0])
-            em.sqv(pending[0], *pending[1])
+            wl.clamp_low(pending[0])
+        if low is not None:
+            put(low)
+        if pending is not None:
+            wl.clamp_high(pending[0])
+            put(pending)
