@@ -25,12 +25,18 @@ time.
   int32 chain starts with the bias (`vmudh bias_hi, 16384`, `vmadh
   bias_lo, 1`), so a group's first pixel need not wait for its loads; the
   next pixel's input loads are written right after a pixel's chain (so
-  they pair with its `vmadh`s), and the clamp of pixel `p` is placed
-  between the `vsar`s and the shift of pixel `p + 1`, where it fills the
-  stall of the `vsar` results (the compare's write of ACC_LO is harmless
-  there: the shift's `vmudn` overwrites the whole accumulator); pixel
-  `p`'s store follows pixel `p + 1`'s loads (a store keeps every later
-  load below it).
+  they pair with its `vmadh`s), and the `vge` of pixel `p`'s clamp is
+  placed between the `vsar`s and the shift of pixel `p + 1`, where it
+  fills the stall of the `vsar` results (a compare writes only ACC_LO,
+  which the `vmadh`s, multiples of 2^16, never carry out of and the
+  shift's `vmudn` overwrites). A one-sided clamp is then done and stored
+  after the shift. A two-sided clamp's `vlt` would stall on the `vge`
+  result, so it goes into pixel `p + 2`'s chain after its first MAC and
+  pixel `p` is stored after that chain and pixel `p + 3`'s loads (a store
+  keeps every later load below it); a call's last two pixels are finished
+  after its last readout. Without held weights (all of the next pixel's
+  inputs live through the chain) the `vlt` follows pixel `p + 1`'s shift
+  and the store the first three of pixel `p + 2`'s loads.
 * **Output.** Two output buffers of one strip row (`tile_cols` pixels of
   `cs` channels) alternate, so each row's DMA to RDRAM overlaps the next
   row's compute; a row of all channels is one contiguous transfer.
@@ -420,7 +426,8 @@ class DepthwiseLowering:
         # `vlt`. Without held weights the next pixel's input loads follow
         # the readout (registers: all of them are live through the chain),
         # so pixel u-1's `vlt` follows the shift and its store the first
-        # three of those loads.
+        # three of those loads. A one-sided clamp (one compare) is whole in
+        # the readout, and pixel u-1 is stored after the shift.
         mult = header[2]
         two_sided = wl.lo > -32768 and wl.hi < 32767
         pending: _Result | None = None  # read out, not clamped
