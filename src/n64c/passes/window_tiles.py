@@ -111,7 +111,7 @@ loop). These constants of the conv estimate are fitted to the simulator's
 counts over every geometry of a set of 3x3 and 5x5 layers (8 to 64
 channels); `test_window_estimate.py` checks the fit."""
 READOUT_VECTOR_OPS = 7
-READOUT_STALLS = 9
+READOUT_STALLS = 20
 PARTIAL_VECTOR_OPS = 20
 PARTIAL_SCALAR_OPS = 8
 FIRST_SAVED_VECTOR_OPS = 6
