@@ -356,6 +356,7 @@ def plan_window(
     available = dmem_bytes - PARAM_BYTES
     best: tuple[int, WindowGeometry] | None = None
     smallest = 0
+    candidates: list[WindowGeometry] = []
     # pool code is unrolled over window elements and channel vectors (IMEM)
     blocks = [
         b
@@ -394,24 +395,19 @@ def plan_window(
                         continue
                     if cols < ow and any(v < 1 for *_, v in _column_tiles(geo)):
                         continue
-                    need = window_dmem_bytes(kind, geo)
-                    smallest = need if not smallest else min(smallest, need)
-                    if need > available:
-                        continue
-                    cost = estimate_window_cycles(kind, geo)
-                    if best is None or cost < best[0]:
-                        best = (cost, geo)
+                    candidates.append(geo)
     if kind == "conv" and not wide and strips:
-        for geo in _strip_geometries(
+        candidates += _strip_geometries(
             (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
-        ):
-            need = window_dmem_bytes(kind, geo)
-            smallest = need if not smallest else min(smallest, need)
-            if need > available:
-                continue
-            cost = estimate_window_cycles(kind, geo)
-            if best is None or cost < best[0]:
-                best = (cost, geo)
+        )
+    for geo in candidates:
+        need = window_dmem_bytes(kind, geo)
+        smallest = need if not smallest else min(smallest, need)
+        if need > available:
+            continue
+        cost = estimate_window_cycles(kind, geo)
+        if best is None or cost < best[0]:
+            best = (cost, geo)
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
