@@ -18,9 +18,11 @@ memory accesses around stores and DMA register moves.
 The scheduler models issue groups cycle by cycle: at each step it picks the
 ready instruction with the longest latency-weighted path to the end of the
 block that can issue without a stall (or the one with the least stall),
-then looks for a partner of the other unit. `estimate_block_cycles` gives
-the same model's cycle count; the simulator's cycle model
-(`n64c.sim.rsp.timing`) is the reference for measurements.
+then looks for a partner of the other unit. Vector-unit instructions keep
+their program order (they share the accumulator), so a kernel decides
+where its vector ops go and the scheduler places the scalar ones around
+them. The simulator's cycle model (`n64c.sim.rsp.timing`) is the reference
+for measurements.
 """
 
 from __future__ import annotations
