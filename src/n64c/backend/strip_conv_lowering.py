@@ -12,23 +12,28 @@ input rows of all channels whose next rows load while a row is computed,
 and two output buffers whose transfers overlap the next row.
 
 ```
-for group:                                 its tile: header, 8 * C * taps rows
-  dma_in tile -> w
-  for column tile, output row, pixel:
-    vmudh ACC, BIAS_HI, k.e0 ; vmadh ACC, BIAS_LO, k.e1       bias first
-    lqv   X, (j*dw + sw*px)*cp*2 + 16*b (row_i)               8 input channels
-    lqv   W, 48 + 16*row                   8 output channels of one channel
-    vmadh ACC, W, X.eJ                     (per tap, vector and channel)
-    vsar MD ; vsar HI ; vmudn ACC, MD, MULT ; vmadh Y, HI, MULT ; clamp
-    sqv   Y -> out                         8 results of the pixel
-  dma_out out -> y                         a strip row: tile_cols x 16 bytes
+for image, group:                          its tile: header, a row per tap
+  dma_in tile -> w                         and real input channel
+  for column tile (strip), output row:
+    dma_in next input row(s) -> band ring  overlaps this row
+    for pixel (several a trip):
+      vmudh ACC, BIAS_HI, k.e0 ; vmadh ACC, BIAS_LO, k.e1     bias first
+      lqv   X, (j*dw + sw*px)*cp*2 + 16*b (row_i)             8 input channels
+      lqv   W, 48 + 16*row                 unless the row is held
+      vmadh ACC, W, X.eJ                   per tap, vector and channel; the
+                                           previous pixel's clamp inside
+      sqv   Y_prev                         after the chain's last load
+      vsar MD ; vsar HI ; vmudn ACC, MD, MULT ; vmadh Y_prev, HI, MULT
+    clamp, sqv Y_prev                      the row's last pixel
+    dma_out row -> y                       tile_cols x 16 bytes
 ```
 
-Every `vmadh` needs its own weight row, so the chain is one `lqv` per
-`vmadh` (the two issue together), plus one `lqv` per input vector: about
-8 MACs per cycle less the readout. A chain of at most `HELD_ROWS` rows
-(few input channels) keeps its rows in registers for a whole output row.
-Padded input channels are left out of the chain (their weights are zero).
+Every `vmadh` of a weight row not held in registers needs its `lqv` (the
+two issue together), plus one `lqv` per input vector: about 7 MACs per
+cycle in the loop. A chain of at most `HELD_ROWS` rows keeps them all in
+registers for the whole strip; a longer one keeps one row in `SPREAD` (up
+to `HELD_ROWS`), spread through the chain. Padded input channels are left
+out of the chain and of the tile.
 """
 
 from __future__ import annotations
@@ -122,9 +127,9 @@ class StripConvLowering(DepthwiseLowering):
         # over the taps and real channels (the tile skips padded channels)
         self.rows: list[list[tuple[int, int]]] = []
         row = 0
-        for _block in self.blocks:
+        for _i, _j, cb in self.blocks:
             uses = []
-            for j in range(min(8, g.c - 8 * _block[2])):
+            for j in range(min(8, g.c - 8 * cb)):
                 uses.append((row, 8 + j))
                 row += 1
             self.rows.append(uses)
