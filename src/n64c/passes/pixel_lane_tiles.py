@@ -45,10 +45,13 @@ from n64c.dialects.n64_tile import (
     TileWindowOp,
 )
 from n64c.errors import BudgetError, UnsupportedModelError
-from n64c.passes.tile_constants import gemm_constants, tile_header
-from n64c.passes.window_tiles import (
+from n64c.passes.tile_constants import (
     PARAM_BYTES,
     TO_NCHW,
+    gemm_constants,
+    tile_header,
+)
+from n64c.passes.window_tiles import (
     build_conv_kernel,
     conv_input_frac,
     estimate_window_cycles,

@@ -59,13 +59,12 @@ from n64c.dialects.n64_tile import (
 )
 from n64c.errors import BudgetError
 from n64c.passes.chunk_loop import add_chunks
+from n64c.passes.tile_constants import PARAM_BYTES, TO_NCHW
 
-PARAM_BYTES = 16
 CHUNK_BYTES = 1536
 """Largest chunk of `x` (as for the other element-wise kernels)."""
 CONSTS_BYTES = 32
 """The zero vectors `tile_eltwise "prelu"` compares with."""
-TO_NCHW = (0, 3, 1, 2)
 
 
 def _round_up(value: int, multiple: int) -> int:

@@ -48,11 +48,10 @@ from n64c.dialects.n64_tile import (
 )
 from n64c.errors import BudgetError
 from n64c.passes.chunk_loop import add_chunks
+from n64c.passes.tile_constants import PARAM_BYTES, TO_NCHW
 
-PARAM_BYTES = 16
 MAX_DMA_ROWS = 256
 """Rows of one strided RSP DMA transfer."""
-TO_NCHW = (0, 3, 1, 2)
 
 
 def _padded(channels: int) -> int:

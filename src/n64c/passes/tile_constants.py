@@ -1,7 +1,9 @@
 """The constants RSP tile kernels of quantised layers read: the header of
 each weight tile (bias and multiplier vectors) and the kernel's constant
-vectors. Shared by the Gemm (`tile_for_dmem`) and conv (`window_tiles`)
-tilings; the layouts are described in `n64c.dialects.n64_tile`.
+vectors, and the DMEM parameter block and layout permutations every
+tiling uses. Shared by the Gemm (`tile_for_dmem`), conv (`window_tiles`,
+`pixel_lane_tiles`), PRelu and slice tilings; the layouts are described in
+`n64c.dialects.n64_tile`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from n64c.dialects.n64_quant import (
     QRescaleOp,
 )
 from n64c.dialects.n64_tile import acc48_mode
+
+PARAM_BYTES = 16
+"""DMEM bytes 0..15 hold the invocation parameters (the RDRAM base word);
+every tiling's budget starts after them."""
+TO_NHWC = (0, 2, 3, 1)
+"""The `qtranspose` before a channels-last RSP kernel."""
+TO_NCHW = (0, 3, 1, 2)
+"""The `qtranspose` after it, back to the graph's layout."""
 
 
 def tile_header(

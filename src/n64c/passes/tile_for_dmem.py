@@ -106,7 +106,12 @@ from n64c.passes.slice_tiles import (
     sink_slice_transposes,
     slice_on_rsp,
 )
-from n64c.passes.tile_constants import gemm_constants, kernel_consts_bytes, tile_header
+from n64c.passes.tile_constants import (
+    PARAM_BYTES,
+    gemm_constants,
+    kernel_consts_bytes,
+    tile_header,
+)
 from n64c.passes.window_tiles import (
     alias_reshapes,
     build_pool_kernel,
@@ -117,8 +122,6 @@ from n64c.passes.window_tiles import (
 )
 
 DMEM_BYTES = 4096
-PARAM_BYTES = 16
-"""DMEM bytes 0..15 hold the invocation parameters (the RDRAM base word)."""
 MAX_ROWS = 128
 """Largest chunk: the chunk's MAC code is unrolled in IMEM."""
 

@@ -88,16 +88,19 @@ from n64c.dialects.n64_tile import (
     acc48_mode,
 )
 from n64c.errors import BudgetError, UnsupportedModelError
-from n64c.passes.tile_constants import gemm_constants, tile_header
+from n64c.passes.tile_constants import (
+    PARAM_BYTES,
+    TO_NCHW,
+    TO_NHWC,
+    gemm_constants,
+    tile_header,
+)
 from n64c.sim.rsp.timing import dma_cycles
 
-PARAM_BYTES = 16
 MAX_CHUNK_ROWS = 256
 """Largest weight chunk (its MAC chain is unrolled in IMEM)."""
 MAX_PIXELS = 256
 """Output pixels per spatial tile (rows of one output DMA)."""
-TO_NHWC = (0, 2, 3, 1)
-TO_NCHW = (0, 3, 1, 2)
 DEPTHWISE_TRIP = 6
 """Cycles of a depthwise pixel-loop trip besides its pixels (loads before
 the first chain, the last store, the branch)."""
@@ -354,8 +357,6 @@ def plan_window(
     cp = round_up(c, 8)
     opad = round_up(out_channels, 8) if kind == "conv" else cp
     available = dmem_bytes - PARAM_BYTES
-    best: tuple[int, WindowGeometry] | None = None
-    smallest = 0
     candidates: list[WindowGeometry] = []
     # pool code is unrolled over window elements and channel vectors (IMEM)
     blocks = [
@@ -400,6 +401,24 @@ def plan_window(
         candidates += _strip_geometries(
             (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
         )
+    best, smallest = _cheapest(kind, candidates, available)
+    if best is None:
+        over = f", {smallest - available} bytes over" if smallest else ""
+        raise BudgetError(
+            f"layer {layer}: the {kind} needs at least {smallest} bytes of DMEM "
+            f"for one output row{over} the {available} bytes available"
+        )
+    return best
+
+
+def _cheapest(
+    kind: str, candidates: Sequence[WindowGeometry], available: int
+) -> tuple[WindowGeometry | None, int]:
+    """The candidate with the lowest estimate among those whose working set
+    fits `available` bytes (the first of equals), and the smallest working
+    set of all (0 without candidates)."""
+    best: tuple[int, WindowGeometry] | None = None
+    smallest = 0
     for geo in candidates:
         need = window_dmem_bytes(kind, geo)
         smallest = need if not smallest else min(smallest, need)
@@ -408,13 +427,46 @@ def plan_window(
         cost = estimate_window_cycles(kind, geo)
         if best is None or cost < best[0]:
             best = (cost, geo)
-    if best is None:
-        over = f", {smallest - available} bytes over" if smallest else ""
-        raise BudgetError(
-            f"layer {layer}: the {kind} needs at least {smallest} bytes of DMEM "
-            f"for one output row{over} the {available} bytes available"
-        )
-    return best[1]
+    return (None if best is None else best[1]), smallest
+
+
+def _strip_walks(
+    x_shape: tuple[int, int, int, int],
+    op: int,
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    pads: Sequence[int],
+    slice_blocks: int,
+    depthwise: int,
+    resident: int,
+    wide: bool = False,
+) -> list[WindowGeometry]:
+    """One geometry per column-tile width (a divisor of the output width)
+    of a layer walked in strips, one output row at a time: the depthwise
+    and strip kernels."""
+    n, c, h, w = x_shape
+    kh, kw = kernel
+    sh, sw = strides
+    dh, dw = dilations
+    pt, pl, pb, pr = pads
+    oh = _out_size(h, kh, sh, dh, pt, pb)
+    ow = _out_size(w, kw, sw, dw, pl, pr)
+    out = []
+    for cols in _divisors_desc(ow):
+        if cols > MAX_PIXELS:
+            continue
+        wp = w + pl + pr if cols == ow else (cols - 1) * sw + (kw - 1) * dw + 1
+        geo = _geometry(
+            n=n, h=h, w=w, cp=round_up(c, 8), oh=oh, ow=ow, op=op, kh=kh, kw=kw,
+            sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=wp,
+            tile_rows=1, slice_blocks=slice_blocks, level=0,
+            c=c, depthwise=depthwise, resident=resident, tile_cols=cols, wide=wide,
+        )  # fmt: skip
+        if cols < ow and any(valid < 1 for *_, valid in _column_tiles(geo)):
+            continue
+        out.append(geo)
+    return out
 
 
 def _strip_geometries(
@@ -440,29 +492,11 @@ def _strip_geometries(
             if cols <= MAX_PIXELS
         ]
     kh, kw = kernel
-    sh, sw = strides
-    dh, dw = dilations
-    pt, pl, pb, pr = pads
-    oh = _out_size(h, kh, sh, dh, pt, pb)
-    ow = _out_size(w, kw, sw, dw, pl, pr)
-    cp = round_up(c, 8)
-    if kh * kw * c > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + sh > STRIP_MAX_SLOTS:
+    dh, _ = dilations
+    if kh * kw * c > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + strides[0] > STRIP_MAX_SLOTS:
         return []
-    out = []
-    for cols in _divisors_desc(ow):
-        if cols > MAX_PIXELS:
-            continue
-        wp = w + pl + pr if cols == ow else (cols - 1) * sw + (kw - 1) * dw + 1
-        geo = _geometry(
-            n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=opad, kh=kh, kw=kw,
-            sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=wp,
-            tile_rows=1, slice_blocks=cp // 8, level=0,
-            c=c, depthwise=0, resident=2, tile_cols=cols,
-        )  # fmt: skip
-        if cols < ow and any(valid < 1 for *_, valid in _column_tiles(geo)):
-            continue
-        out.append(geo)
-    return out
+    cp = round_up(c, 8)
+    return _strip_walks(x_shape, opad, kernel, strides, dilations, pads, cp // 8, 0, 2)
 
 
 def _pointwise_strip(n: int, c: int, rows: int, cols: int, opad: int) -> WindowGeometry:
@@ -489,43 +523,22 @@ def _plan_depthwise(
     """The cheapest depthwise geometry (`depthwise_lowering`): a channel
     slice of `slice_blocks` groups and a column tile of `tile_cols` output
     pixels per strip, one output row at a time."""
-    n, c, h, w = x_shape
-    kh, kw = kernel
-    sh, sw = strides
-    dh, dw = dilations
-    pt, pl, pb, pr = pads
-    oh = _out_size(h, kh, sh, dh, pt, pb)
-    ow = _out_size(w, kw, sw, dw, pl, pr)
-    cp = round_up(c, 8)
-    best: tuple[int, WindowGeometry] | None = None
-    smallest = 0
-    for slice_blocks in _divisors_desc(cp // 8):
-        for cols in _divisors_desc(ow):
-            if cols > MAX_PIXELS:
-                continue
-            wp = w + pl + pr if cols == ow else (cols - 1) * sw + (kw - 1) * dw + 1
-            geo = _geometry(
-                n=n, h=h, w=w, cp=cp, oh=oh, ow=ow, op=cp, kh=kh, kw=kw,
-                sh=sh, sw=sw, dh=dh, dw=dw, pt=pt, pl=pl, wp=wp,
-                tile_rows=1, slice_blocks=slice_blocks, level=0,
-                c=c, depthwise=1, resident=0, tile_cols=cols, wide=wide,
-            )  # fmt: skip
-            if cols < ow and any(valid < 1 for *_, valid in _column_tiles(geo)):
-                continue
-            need = depthwise_dmem_bytes(geo)
-            smallest = need if not smallest else min(smallest, need)
-            if need > available:
-                continue
-            cost = estimate_window_cycles("conv", geo)
-            if best is None or cost < best[0]:
-                best = (cost, geo)
+    cp = round_up(x_shape[1], 8)
+    candidates = [
+        geo
+        for slice_blocks in _divisors_desc(cp // 8)
+        for geo in _strip_walks(
+            x_shape, cp, kernel, strides, dilations, pads, slice_blocks, 1, 0, wide
+        )
+    ]
+    best, smallest = _cheapest("conv", candidates, available)
     if best is None:
         raise BudgetError(
             f"layer {layer}: the depthwise conv needs at least {smallest} bytes of "
             f"DMEM for one output row, {smallest - available} bytes over the "
             f"{available} bytes available"
         )
-    return best[1]
+    return best
 
 
 def _column_tiles(g: WindowGeometry) -> list[tuple[int, int, int]]:
