@@ -492,25 +492,21 @@ class _KernelLowering:
         """A convolution or max pool (`n64c.backend.window_lowering`)."""
         ring = op.buffers[3].owner if op.kind.data == "conv" else None
         WindowLowering(
-            self.em,
-            op,
-            self.base,
-            lambda region: self.offsets[region],
-            self.dmem_offset,
+            self.em, op, self.base, self.rdram_offset, self.dmem_offset,
             _first_slot(ring) if isinstance(ring, DmemAllocOp) else 0,
-        ).lower()
+        ).lower()  # fmt: skip
 
     def pixel_conv(self, op: TilePixelConvOp) -> None:
         """A conv with pixels on lanes (`n64c.backend.pixel_lane_conv`)."""
         ring = op.buffers[3].owner
         PixelConvLowering(
-            self.em,
-            op,
-            self.base,
-            lambda region: self.offsets[region],
-            self.dmem_offset,
+            self.em, op, self.base, self.rdram_offset, self.dmem_offset,
             _first_slot(ring) if isinstance(ring, DmemAllocOp) else 0,
-        ).lower()
+        ).lower()  # fmt: skip
+
+    def rdram_offset(self, region: SSAValue) -> int:
+        """Arena byte offset of an RDRAM region of the kernel."""
+        return self.offsets[region]
 
     def eltwise(self, op: TileEltwiseOp) -> None:
         """A loop over the vectors, unrolled by up to 4."""
