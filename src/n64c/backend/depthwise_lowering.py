@@ -130,17 +130,23 @@ class DepthwiseLowering:
         self.span = self.slots - self.g.sh
         self.slot_bytes = self.g.wp * self.g.cs * 2
         self.in_row = self.g.w * self.g.cp * 2
-        self.out_size = self.g.tile_cols * self.g.cs * 2
+        rows, size = self.out_rows()
+        self.out_size = rows * size
         """Bytes of one output buffer (a strip row)."""
-        if self.g.cs == self.g.op:  # a row of all channels: one run
-            self.out_length = dma_length_word(self.out_size, 1, self.out_size)
-        else:
-            self.out_length = dma_length_word(
-                self.g.cs * 2, self.g.tile_cols, self.g.op * 2
-            )
+        stride = self.g.op * 2 if rows > 1 else size
+        self.out_length = dma_length_word(size, rows, stride)
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
         self.padded_columns = padded_column_tiles(self.g)
+
+    def out_rows(self) -> tuple[int, int]:
+        """(rows, bytes) of a strip row's output transfer: one run when the
+        slice holds every channel, else a row of the slice's channels per
+        pixel."""
+        g = self.g
+        if g.cs == g.op:
+            return 1, g.tile_cols * g.cs * 2
+        return g.tile_cols, g.cs * 2
 
     @property
     def out_buffers(self) -> tuple[int, int]:

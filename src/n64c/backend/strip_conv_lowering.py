@@ -47,7 +47,6 @@ from n64c.backend.rsp_emitter import (
     COP0_DMA_RAMADDR,
     COP0_DMA_SPADDR,
     COP0_DMA_WRITE,
-    dma_length_word,
 )
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import WindowGeometry
@@ -116,9 +115,6 @@ class StripConvLowering(DepthwiseLowering):
     def __init__(self, wl: WindowLowering) -> None:
         super().__init__(wl)
         g = self.g
-        self.out_size = g.tile_cols * 16
-        rows, size = strip_out_rows(g)
-        self.out_length = dma_length_word(size, rows, g.op * 2 if rows > 1 else size)
         self.blocks = [
             (i, j, cb) for i in range(g.kh) for j in range(g.kw)
             for cb in range(g.slice_blocks)
@@ -140,6 +136,9 @@ class StripConvLowering(DepthwiseLowering):
         for the input vectors' loads."""
 
     pass_label = "group"
+
+    def out_rows(self) -> tuple[int, int]:
+        return strip_out_rows(self.g)
 
     @property
     def passes(self) -> int:
