@@ -308,6 +308,7 @@ def test_memoised_costs_are_forgotten_when_dma_rewrites_imem(monkeypatch) -> Non
             ori("t0", "zero", 0x1800), mtc0("t0", 0),
             ori("t0", "zero", dram), mtc0("t0", 1),
             ori("t0", "zero", 31), mtc0("t0", 2),
+            mfc0("t0", 6), bne("t0", "zero", -2), NOP,  # until it is in
         ]  # fmt: skip
 
     imem = bytearray(

@@ -13,6 +13,7 @@ from rsp_words import (
     itype,
     li,
     lw,
+    mfc0,
     mfc2,
     mtc0,
     program,
@@ -28,10 +29,11 @@ from n64c.sim.rsp import simulate
 
 
 def mac_program() -> bytes:
-    """DMA 4 rows of input from RDRAM, a MAC loop, clamps and flag reads, DMA out."""
+    """DMA 4 rows of input from RDRAM (waiting for them), a MAC loop, clamps and flag reads, DMA out."""
     return program(
         li("t0", 0x000), mtc0("t0", 0), li("t0", 0x100), mtc0("t0", 1),
         li("t0", (16 - 1) | (4 - 1) << 12 | 16 << 20), mtc0("t0", 2),  # 4 rows of 16, skip 16
+        mfc0("t0", 6), bne("t0", "zero", -2), NOP,  # until the rows are in
         addiu("s0", "zero", 0x200),  # weights in DMEM
         addiu("s1", "zero", 0),
         addiu("t1", "zero", 4),

@@ -9,11 +9,14 @@ from rsp_words import (
     NOP,
     REG,
     addiu,
+    bne,
     j,
     li,
+    lw,
     mfc0,
     mtc0,
     program,
+    sw,
     vector_engine,  # noqa: F401 (autouse: both engines)
 )
 
@@ -74,7 +77,7 @@ def test_dma_into_imem_loads_code() -> None:
     code = program(addiu("t5", "zero", 0x55), BREAK)
     rdram = bytearray(0x1000)
     rdram[0x800 : 0x800 + len(code)] = code
-    prog = program(dma(0x1800, 0x800, length(8)), j(0x800), NOP)
+    prog = program(dma(0x1800, 0x800, length(8)), poll(6), j(0x800), NOP)
     res = simulate(prog, rdram=bytes(rdram))
     assert int(res.gpr[REG["t5"]]) == 0x55
     assert res.pc == 0x804
@@ -128,3 +131,69 @@ def test_dma_outside_rdram_names_the_instruction() -> None:
     pc = 4 * (len(words) - 1)
     with pytest.raises(N64cError, match=rf"^at IMEM 0x{pc:03x}: DMA of 1 x 16 bytes"):
         simulate(program(words, BREAK), rdram=bytes(0x1000))
+
+
+# ------------------------------------------- transfers end as late as allowed
+
+
+def word(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at : at + 4], "big")
+
+
+def poll(register: int) -> list[int]:
+    """The usual wait: spin on a DMA register until it reads 0."""
+    return [mfc0("t1", register), bne("t1", "zero", -2), NOP]
+
+
+def test_a_read_lands_when_the_program_waits_for_it() -> None:
+    """DMEM read before any wait still holds its old bytes (on the console
+    the transfer has not arrived yet); after DMA_BUSY reads 0 it is in."""
+    res = simulate(
+        program(dma(0x100, 0x1000, length(16)), lw("s0", 0x100, "zero"),
+                poll(6), lw("s1", 0x100, "zero"), BREAK),
+        rdram=RDRAM,
+    )  # fmt: skip
+    assert int(res.gpr[REG["s0"]]) == 0
+    assert int(res.gpr[REG["s1"]]) == word(RDRAM, 0x1000)
+
+
+def test_dma_full_means_all_but_the_newest_transfer_are_done() -> None:
+    res = simulate(
+        program(dma(0x100, 0x1000, length(8)), dma(0x200, 0x2000, length(8)),
+                poll(5), lw("s0", 0x100, "zero"), lw("s1", 0x200, "zero"),
+                poll(4), lw("s2", 0x200, "zero"), BREAK),
+        rdram=RDRAM,
+    )  # fmt: skip
+    assert int(res.gpr[REG["s0"]]) == word(RDRAM, 0x1000)
+    assert int(res.gpr[REG["s1"]]) == 0  # the newest may still be running
+    assert int(res.gpr[REG["s2"]]) == word(RDRAM, 0x2000)  # SP_STATUS: idle
+
+
+def test_a_third_transfer_waits_for_the_first() -> None:
+    res = simulate(
+        program(dma(0x100, 0x1000, length(8)), dma(0x200, 0x2000, length(8)),
+                dma(0x300, 0x3000, length(8)), lw("s0", 0x100, "zero"),
+                lw("s1", 0x200, "zero"), BREAK),
+        rdram=RDRAM,
+    )  # fmt: skip
+    assert int(res.gpr[REG["s0"]]) == word(RDRAM, 0x1000)
+    assert int(res.gpr[REG["s1"]]) == 0
+    # the run ends when every transfer is done
+    assert res.dmem[0x300:0x308].tobytes() == RDRAM[0x3000:0x3008]
+
+
+@pytest.mark.parametrize("wait", [False, True])
+def test_a_buffer_overwritten_before_its_write_finished_sends_new_bytes(
+    wait: bool,
+) -> None:
+    """Storing into a buffer a write to RDRAM is still sending changes what
+    arrives; waiting first keeps the sent bytes."""
+    dmem = bytes(range(256)) * 16
+    res = simulate(
+        program(dma(0x040, 0x2000, length(8), read=False),
+                poll(6) if wait else [], *li("s0", 0x01020304),
+                sw("s0", 0x040, "zero"), BREAK),
+        dmem, rdram=bytes(0x4000),
+    )  # fmt: skip
+    sent = res.rdram[0x2000:0x2004].tobytes()
+    assert sent == (dmem[0x40:0x44] if wait else bytes([1, 2, 3, 4]))

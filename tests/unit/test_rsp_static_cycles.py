@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from rsp_words import BREAK, addiu, lw, mtc0, ori, program, vop, vstore
+from rsp_words import BREAK, NOP, addiu, bne, lw, mfc0, mtc0, ori, program, vop, vstore
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
@@ -177,6 +177,7 @@ def test_taint_travels_through_dma() -> None:
             ori("t0", "zero", dmem), mtc0("t0", 0),
             ori("t0", "zero", 0x40), mtc0("t0", 1),
             ori("t0", "zero", 15), mtc0("t0", 2 if to_rsp else 3),
+            mfc0("t0", 6), bne("t0", "zero", -2), NOP,  # until it is done
         ]  # fmt: skip
 
     prog = program(

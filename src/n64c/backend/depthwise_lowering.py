@@ -158,7 +158,8 @@ class DepthwiseLowering:
         self.em.dma(out, y, self.out_length, to_rdram=True)
 
     def strip_setup(self) -> None:
-        """Code at the start of each strip, before its first rows load."""
+        """Code at the start of each strip, once its first rows and the
+        pass's weights are in DMEM."""
 
     # A *pass* is what one load of weights serves: a channel slice here, a
     # group of 8 output channels in strips (`StripConvLowering`).
@@ -232,7 +233,6 @@ class DepthwiseLowering:
         table = wl.table
         if self.padded_columns:  # a fresh band: padding everywhere
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
-        self.strip_setup()
         slots = [em.gpr() for _ in range(self.slots)]
         for n, reg in enumerate(slots):
             em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
@@ -282,7 +282,8 @@ class DepthwiseLowering:
 
         for slot in slots[: self.span]:
             load_row(slot)
-        em.wait_dma_idle()
+        em.wait_dma_idle()  # the first rows and the pass's weights are in
+        self.strip_setup()
         out = em.gpr()
         first, second = self.out_buffers
         em.addi(out, em.zero, first)

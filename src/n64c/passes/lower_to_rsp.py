@@ -445,6 +445,8 @@ class _KernelLowering:
                 # its only execution is the last one
                 if self.handoff is not None:
                     self._handoff_dma(self.handoff)
+                else:  # see the last trip's path below
+                    em.wait_dma_idle()
                 return
             skip = em.label("last_dma")
             flag = em.gpr()
@@ -478,7 +480,15 @@ class _KernelLowering:
             self._handoff_dma(self.handoff)
             em.place_label(done)
         elif skip:
+            # no prefetch on the last trip: the tile it uses may be the
+            # newest transfer, which a wait with `keep = 1` would leave in
+            # flight, so this path waits for all of them
+            done = em.label("dma_done")
+            em.emit(rsp.JOp(done))
+            em.emit(rsp.NopOp())
             em.place_label(skip)
+            em.wait_dma_idle()
+            em.place_label(done)
 
     def _handoff_dma(self, handoff: Handoff) -> None:
         """The next kernel's first weight tile, into its first ring slot."""

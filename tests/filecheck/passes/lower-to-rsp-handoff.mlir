@@ -40,5 +40,9 @@ func.func @two(%x: tensor<1x16xi16>) -> tensor<1x8xi16> {
 // CHECK:       COP0_DMA_BUSY
 // CHECK:       rsp.break
 
-// SEPARATE-NOT: ucode0_dma_done
-// SEPARATE:     builtin.module @ucode1
+// One layer per ucode: no hand-off; the last trip, which prefetches
+// nothing, waits for every transfer before using its tile.
+// SEPARATE:      rsp.label "ucode0_last_dma_{{[0-9]+}}"
+// SEPARATE-NEXT: rsp.label "ucode0_dma_busy_{{[0-9]+}}"
+// SEPARATE-NEXT: rsp.mfc0 COP0_DMA_BUSY
+// SEPARATE:      builtin.module @ucode1

@@ -4,7 +4,8 @@
 
 // The kernel becomes an n64.rsp_invoke of a nested ucode module on virtual
 // registers: read the RDRAM base, prefetch, loop over the 2 groups (prefetch
-// the next tile, wait for all but it, 16 MACs, bias, requantise, clamp at 0, store 8
+// the next tile and wait for all but it; on the last trip, with no tile to
+// prefetch, wait for all; 16 MACs, bias, requantise, clamp at 0, store 8
 // results in the row buffer), DMA the row out, wait for the DMA, break.
 func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   %w = n64.constant dense<3> : tensor<12x10xi16>
@@ -30,8 +31,13 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_READ
 // CHECK-NEXT:      %{{.*}} = rsp.xori
+// CHECK-NEXT:      rsp.j "ucode0_dma_done_6"
+// CHECK-NEXT:      rsp.nop
 // CHECK-NEXT:      rsp.label "ucode0_last_dma_4"
-// CHECK-NEXT:      rsp.label "ucode0_dma_full_6"
+// CHECK-NEXT:      rsp.label "ucode0_dma_busy_7"
+// CHECK-NEXT:      rsp.mfc0 COP0_DMA_BUSY
+// CHECK:           rsp.label "ucode0_dma_done_6"
+// CHECK-NEXT:      rsp.label "ucode0_dma_full_8"
 // CHECK-NEXT:      rsp.mfc0 COP0_DMA_FULL
 // CHECK:           rsp.vmudh %{{.*}}, e0 : (!rsp.vreg<vj_{{[0-9]+}}>, !rsp.vreg<vj_{{[0-9]+}}>) -> !rsp.vreg<vj_[[ACC:[0-9]+]]>
 // CHECK-COUNT-15:  rsp.vmadh %{{.*}} -> !rsp.vreg<vj_[[ACC]]>

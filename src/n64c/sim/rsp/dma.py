@@ -8,10 +8,19 @@ bytes round up to a multiple of 8, addresses are 8-byte aligned, ``skip``
 (a multiple of 8) is the RDRAM gap after each row; the DMEM/IMEM side wraps
 at 4 KiB and does not skip.
 
-Functionally a transfer happens completely when its length register is
-written, in program order (as the z64 core does), so DMA_BUSY and DMA_FULL
-read 0 and SP_STATUS shows neither busy nor full. How long the transfer
-would have taken, and what waiting on it costs, is the cycle model's job:
+Functionally a transfer happens as *late* as the program can tell: it is
+queued when its length register is written, and its bytes move when the
+program learns it is over, that is when DMA_BUSY or SP_STATUS is read
+(every queued transfer), when DMA_FULL is read (every transfer but the
+newest: in-order DMA with one busy and one pending slot), when a third
+transfer is queued (the oldest), and when the run ends. DMA_BUSY and
+DMA_FULL read 0 and SP_STATUS shows neither busy nor full. A program that
+touches DMEM a transfer is still filling, or overwrites a buffer a
+transfer is still sending, without waiting for it, works on a core whose
+DMA is instant (z64) and fails on the console; here it reads the stale
+bytes (or sends the new ones) and its results differ. How long the
+transfer would have taken, and what waiting on it costs, is the cycle
+model's job:
 each write of a length register and each read of c4/c5/c6 is recorded as
 an event for :mod:`n64c.sim.rsp.timing`; a read that starts a polling loop
 carries the loop, so the model can replay the iterations a busy DMA costs.
@@ -25,6 +34,7 @@ import numpy as np
 
 from n64c.sim.rsp.state import DMEM_SIZE, MASK32, RspRuntimeError, RspState, uniform
 from n64c.sim.rsp.timing import (
+    DMA_QUEUE_DEPTH,
     EVENT_DMA_READ,
     EVENT_DMA_WRITE,
     EVENT_WAIT_IDLE,
@@ -58,6 +68,8 @@ class Cop0:
         self.mem_addr = 0  # bits 12:3
         self.dram_addr = 0  # bits 23:3
         self.last_length = 0xFF8
+        # transfers queued and not yet done, oldest first
+        self.queue: list[Callable[[], None]] = []
 
     def _event(
         self, kind: int, a: int = 0, b: int = 0, loop: PollLoop | None = None
@@ -83,13 +95,16 @@ class Cop0:
             return self.last_length
         if reg == 4:
             self._wait(EVENT_WAIT_IDLE, pc)
+            self.finish(0)
             status = int(st.halted) | int(st.broke) << 1
             return status | st.signals << 7
         if reg == 5:
             self._wait(EVENT_WAIT_SLOT, pc)
+            self.finish(1)
             return 0
         if reg == 6:
             self._wait(EVENT_WAIT_IDLE, pc)
+            self.finish(0)
             return 0
         # semaphore: reading returns it and sets it
         value = st.semaphore
@@ -127,6 +142,12 @@ class Cop0:
             st.semaphore = 0
         return False
 
+    def finish(self, keep: int = 0) -> None:
+        """Complete the queued transfers, oldest first, but the newest
+        ``keep``."""
+        while len(self.queue) > keep:
+            self.queue.pop(0)()
+
     def _transfer(self, value: int, to_rsp: bool) -> None:
         st = self.st
         length = (value & 0xFF8) + 8
@@ -155,6 +176,24 @@ class Cop0:
             local: slice | np.ndarray = slice(pbus, pbus + total)
         else:
             local = (pbus + np.arange(total)) & 0xFFF
+        self.queue.append(lambda: self._move(local, remote, to_rsp, imem, pbus, total))
+        self.finish(DMA_QUEUE_DEPTH)  # a third transfer waits for the first
+        self.mem_addr = ((pbus + total) & 0xFFF) | (0x1000 if imem else 0)
+        self.dram_addr = last + length
+        self.last_length = 0xFF8 | (skip << 20)
+
+    def _move(
+        self,
+        local: slice | np.ndarray,
+        remote: slice | np.ndarray,
+        to_rsp: bool,
+        imem: bool,
+        pbus: int,
+        total: int,
+    ) -> None:
+        """The bytes of one transfer."""
+        st = self.st
+        rdram = st.rdram
         if self.taint is not None:
             self._carry_taint(local, remote, to_rsp, imem)
         if to_rsp:
@@ -182,9 +221,6 @@ class Cop0:
             rdram[:, remote] = code[local]
         else:
             rdram[:, remote] = st.dmem[:, local]
-        self.mem_addr = ((pbus + total) & 0xFFF) | (0x1000 if imem else 0)
-        self.dram_addr = last + length
-        self.last_length = 0xFF8 | (skip << 20)
 
     def _carry_taint(
         self,

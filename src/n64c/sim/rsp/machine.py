@@ -516,6 +516,7 @@ def simulate(
     words = {address // 4: mark for address, mark in (marks or {}).items()}
     machine = Machine(st, taint, words)
     pc, count = machine.run(max_instructions)
+    machine.cop0.finish()  # the run ends when its transfers are done
     if st.lanes is not None:
         st.lanes.store_into(st)
     report = machine.model.finish()
