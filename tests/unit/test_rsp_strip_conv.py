@@ -1,4 +1,4 @@
-"""Dense convolutions in strips (`resident == 2`, `strip_conv_lowering`):
+"""Dense convolutions in strips (`resident` 2 or 3, `strip_conv_lowering`):
 the simulator, the golden integer model and z64 agree bit for bit on random
 layers (kernel sizes, strides, pads, dilations, groups, channel counts not
 multiples of 8, with and without Relu, every column-tile width that fits),
@@ -86,16 +86,20 @@ def test_random_strip_conv_matches_golden_and_z64(
     check(module, x, 1 if index < Z64_CASES else 0)
 
 
-@pytest.mark.parametrize("cols", [3, 5, 15])
+@pytest.mark.parametrize(("cols", "resident"), [(3, 2), (5, 3), (15, 2), (15, 3)])
 def test_pointwise_strips_span_image_rows(
-    cols: int, monkeypatch: pytest.MonkeyPatch
+    cols: int, resident: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 1x1 conv (stride 1, no padding) is planned on its pixels reshaped
     to rows of any divisor of H * W (here 6 x 10 pixels as rows of 3, 5 or
-    15): the layout in RDRAM is the same, so the results are too."""
+    15): the layout in RDRAM is the same, so the results are too. With
+    `resident == 3` each group's tile loads while the group before runs
+    (two groups, two images: the last group prefetches the first's copy
+    for the next image)."""
     case: Case = ((2, 20, 6, 10), 12, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True)
-    (g,) = [g for g in strip_geometries(case) if g.tile_cols == cols]
-    assert (g.h, g.w, g.col_tiles) == (60 // cols, cols, 1)
+    geometries = strip_geometries(case)
+    (g,) = [g for g in geometries if (g.tile_cols, g.resident) == (cols, resident)]
+    assert (g.h, g.w, g.col_tiles, g.tile_slots) == (60 // cols, cols, 1, resident - 1)
     monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
     rng = np.random.default_rng(cols)
     x_shape, o, kernel, strides, pads, dilations, group, relu = case
@@ -139,7 +143,8 @@ def test_clamp_on_both_sides_matches_golden_and_z64(
 def test_random_cases_cover_the_strip_code_paths() -> None:
     """Column tables (several strips per row), one strip per row, pixel
     loops of one and of several pixels a trip, weights held in registers
-    and loaded per MAC, strides and dilations above 1."""
+    and loaded per MAC, one and two tile buffers, strides and dilations
+    above 1."""
     seen = set()
     for index, case in enumerate(CASES):
         geometries = strip_geometries(case)
@@ -150,7 +155,8 @@ def test_random_cases_cover_the_strip_code_paths() -> None:
         seen.add(("held", strip_chain_rows(g) <= HELD_ROWS))
         seen.add(("strided", g.sh > 1 or g.sw > 1))
         seen.add(("dilated", g.dh > 1 or g.dw > 1))
-    for key in ("column tiles", "unrolled", "held"):
+        seen.add(("prefetched tiles", g.tile_slots == 2))
+    for key in ("column tiles", "unrolled", "held", "prefetched tiles"):
         assert {(key, True), (key, False)} <= seen
     assert {("strided", True), ("dilated", True)} <= seen
 

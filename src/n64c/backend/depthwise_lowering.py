@@ -56,6 +56,7 @@ from n64c.backend.rsp_emitter import (
     COP0_DMA_RAMADDR,
     COP0_DMA_READ,
     COP0_DMA_SPADDR,
+    COP0_DMA_WRITE,
     dma_length_word,
 )
 from n64c.dialects import rsp
@@ -122,6 +123,9 @@ def depthwise_dmem_bytes(g: WindowGeometry) -> int:
 class DepthwiseLowering:
     """Writes a depthwise `n64.tile_window` with the helpers of `wl`."""
 
+    w_src: GprType
+    """RDRAM address of the weights of the pass after the current one."""
+
     def __init__(self, wl: WindowLowering) -> None:
         self.wl = wl
         self.em = wl.em
@@ -154,8 +158,24 @@ class DepthwiseLowering:
         return self.wl.out, self.wl.out + self.out_size
 
     def out_dma(self, out: GprType, y: GprType) -> None:
-        """Queue the transfer of a strip row's results."""
-        self.em.dma(out, y, self.out_length, to_rdram=True)
+        """Queue the transfer of a strip row's results (the queue is idle)."""
+        em = self.em
+        length = em.gpr()
+        em.li(length, self.out_length)
+        em.mtc0(out, COP0_DMA_SPADDR)
+        em.mtc0(y, COP0_DMA_RAMADDR)
+        em.mtc0(length, COP0_DMA_WRITE)
+
+    def layer_setup(self) -> None:
+        """Code before the layer's first pass."""
+
+    def pass_weights(self, w_src: GprType, size: int) -> None:
+        """Queue the transfer of one pass's weights (`size` bytes at
+        `w_src`) into the weight buffer."""
+        em = self.em
+        w_buf = em.gpr()
+        em.addi(w_buf, em.zero, self.wl.ring)
+        em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
 
     def strip_setup(self) -> None:
         """Code at the start of each strip, once its first rows and the
@@ -192,13 +212,14 @@ class DepthwiseLowering:
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
         size = self.pass_weight_bytes
 
+        self.layer_setup()
+
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
+            self.w_src = w_src
 
             def one_pass() -> None:
-                w_buf = em.gpr()
-                em.addi(w_buf, em.zero, wl.ring)
-                em.dma(w_buf, w_src, dma_length_word(size, 1, size), False)
+                self.pass_weights(w_src, size)
                 em.add_const(w_src, w_src, size)
                 if wl.table is not None:
                     em.addi(wl.table, em.zero, wl.table_buffer)
@@ -291,10 +312,13 @@ class DepthwiseLowering:
 
         def out_row() -> None:
             # the next output row's new rows; the first needs no poll: the
-            # previous row left at most one transfer in flight
+            # previous row left at most one transfer in flight (its results)
             for n, slot in enumerate(slots[self.span :]):
                 load_row(slot, poll=n > 0)
             self.row(slots, out)
+            # one wait: the next row's inputs are in, the last row's
+            # results are out, and the queue is free for this row's
+            em.wait_dma_idle()
             self.out_dma(out, y)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * g.op * 2)
@@ -303,7 +327,6 @@ class DepthwiseLowering:
                 em.addi(slots[n], slots[n + g.sh], 0)
             for n, reg in enumerate(first):
                 em.addi(slots[self.slots - g.sh + n], reg, 0)
-            em.wait_dma_slot()  # the prefetched rows are in (in-order DMA)
 
         wl.em.counted(g.oh, out_row, "out_row")
         em.wait_dma_idle()

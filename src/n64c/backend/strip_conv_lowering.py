@@ -45,8 +45,10 @@ from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
     COP0_DMA_RAMADDR,
+    COP0_DMA_READ,
     COP0_DMA_SPADDR,
     COP0_DMA_WRITE,
+    dma_length_word,
 )
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import WindowGeometry
@@ -163,22 +165,57 @@ class StripConvLowering(DepthwiseLowering):
         return first, first + self.out_size + 16
 
     def out_dma(self, out: GprType, y: GprType) -> None:
-        """The strip row's transfer, its length word kept in a register."""
+        """The strip row's transfer, its length word kept in a register
+        (the queue is idle)."""
         em = self.em
-        em.wait_dma_slot()
         em.mtc0(out, COP0_DMA_SPADDR)
         em.mtc0(y, COP0_DMA_RAMADDR)
         em.mtc0(self.out_length_reg, COP0_DMA_WRITE)
 
+    def layer_setup(self) -> None:
+        """With two tile buffers: the first group's tile, and the register
+        naming the buffer of the group to come."""
+        if self.g.tile_slots == 1:
+            return
+        em, wl = self.em, self.wl
+        self.tile_buffer = em.gpr()
+        em.addi(self.tile_buffer, em.zero, wl.ring)
+        self.load_tile(self.tile_buffer, wl.em.copy(wl.base, wl.w_off), poll=True)
+
+    def load_tile(self, dst: GprType, src: GprType, poll: bool) -> None:
+        """Queue the transfer of one group's tile."""
+        size = self.g.tile_bytes
+        if poll:
+            self.em.dma(dst, src, dma_length_word(size, 1, size), False)
+            return
+        length = self.em.gpr()
+        self.em.li(length, dma_length_word(size, 1, size))
+        self.em.mtc0(dst, COP0_DMA_SPADDR)
+        self.em.mtc0(src, COP0_DMA_RAMADDR)
+        self.em.mtc0(length, COP0_DMA_READ)
+
+    def pass_weights(self, w_src: GprType, size: int) -> None:
+        if self.g.tile_slots == 1:
+            super().pass_weights(w_src, size)
+        # else the previous group (or `layer_setup`) has queued it
+
     def strip_setup(self) -> None:
         """The group's tile header, its held weight rows, the base
         registers of its far rows and the output length word, for every
-        row of the strip."""
+        row of the strip; with two tile buffers, the next group's tile
+        (the copy of the first after the last) is queued into the other
+        one (the queue is idle: the strip waited for its first rows)."""
         wl, em = self.wl, self.em
         self.out_length_reg = em.gpr()
         em.li(self.out_length_reg, self.out_length)
-        self.w_tile = em.gpr()
-        em.addi(self.w_tile, em.zero, wl.ring)
+        if self.g.tile_slots == 1:
+            self.w_tile = em.gpr()
+            em.addi(self.w_tile, em.zero, wl.ring)
+        else:
+            self.w_tile = em.copy(self.tile_buffer)
+            toggle = wl.ring ^ (wl.ring + self.g.tile_bytes)
+            em.xori(self.tile_buffer, self.tile_buffer, toggle)
+            self.load_tile(self.tile_buffer, self.w_src, poll=False)
         self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
         for n, reg in enumerate(self.header):
             em.lqv(reg, self.w_tile, 16 * n)

@@ -922,7 +922,9 @@ class WindowGeometry:
     two-slot ring; 2 (*strips*, `backend/strip_conv_lowering.py`): one
     group's tile of all taps and channels stays in DMEM while the layer
     walks the image in strips over a rolling band, as a depthwise conv
-    does, so each pixel runs one MAC chain with no partial sums. `tile_cols` is the output columns per spatial tile: the
+    does, so each pixel runs one MAC chain with no partial sums; 3: strips
+    with two tile buffers, the next group's tile loading while a group
+    runs (one column tile only). `tile_cols` is the output columns per spatial tile: the
     whole output width, or fewer for images too wide for DMEM (then one
     output row per tile, a band `wp` pixels wide, and a table in the
     weights blob giving each column tile's band columns inside the image).
@@ -1051,8 +1053,14 @@ class WindowGeometry:
     @property
     def strips(self) -> bool:
         """Whether a dense conv runs in strips with one group's weights
-        resident (`resident == 2`)."""
-        return self.resident == 2
+        resident (`resident` 2, or 3 with the next group's prefetched)."""
+        return self.resident in (2, 3)
+
+    @property
+    def tile_slots(self) -> int:
+        """Group tiles a strip conv keeps in DMEM: 2 when the next group's
+        loads while a group runs."""
+        return 2 if self.resident == 3 else 1
 
     @property
     def partial(self) -> bool:
@@ -1169,6 +1177,11 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: a conv in strips has all taps and channels in "
                 "one chunk and one output row per step"
             )
+        if g.tile_slots == 2 and g.col_tiles != 1:
+            raise VerifyException(
+                "n64.tile_window: a conv in strips prefetches group tiles only "
+                "with one column tile"
+            )
         if g.pixels > 256 or g.level not in (0, 1, 2):
             raise VerifyException(
                 "n64.tile_window: at most 256 pixels per tile, level 0, 1 or 2"
@@ -1191,7 +1204,7 @@ class TileWindowOp(IRDLOperation):
         if sizes[0] < g.band_bytes or sizes[1] < out:
             raise VerifyException("n64.tile_window: band or output buffer too small")
         if kind == "conv" and sizes[3] < g.tile_bytes * (
-            g.weight_tiles if g.resident == 1 else 1
+            g.weight_tiles if g.resident == 1 else g.tile_slots
         ):
             raise VerifyException("n64.tile_window: weight slot smaller than a tile")
         if kind == "conv" and g.partial and sizes[4] < g.partial_stride * g.pixels:

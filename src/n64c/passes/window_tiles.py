@@ -155,9 +155,8 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     if g.depthwise:
         return depthwise_dmem_bytes(g)
     if g.strips:
-        return (
-            depthwise_band_bytes(g) + strip_out_bytes(g) + g.tile_bytes + g.table_bytes
-        )
+        tiles = g.tile_bytes * g.tile_slots
+        return depthwise_band_bytes(g) + strip_out_bytes(g) + tiles + g.table_bytes
     # with partial sums, the output and partial-sum buffers each start
     # after a scratch pixel (`WindowLowering.carry`)
     partial = g.partial_stride * (g.pixels + 1) + 16 if g.partial else 0
@@ -234,8 +233,12 @@ def _strip_cycles(g: WindowGeometry) -> int:
     span = (g.kh - 1) * g.dh + 1
     fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
     strip = fill + span * (_band_row_read(g) + 14) + STRIP_SETUP + g.oh * row
-    per_group = _read(1, g.tile_bytes) + g.col_tiles * strip
-    return g.n * g.groups * per_group
+    tile = _read(1, g.tile_bytes)
+    if g.tile_slots == 1:
+        return g.n * g.groups * (tile + g.col_tiles * strip)
+    # the next group's tile loads during a group's first row
+    first_row = max(compute, tile + g.sh * _band_row_read(g) + write) - row
+    return tile + g.n * g.groups * (strip + first_row)
 
 
 def _band_cycles(g: WindowGeometry) -> int:
@@ -486,17 +489,33 @@ def _strip_geometries(
     if kernel == (1, 1) and strides == (1, 1) and not any(pads):
         if c > MAX_CHUNK_ROWS:
             return []
-        return [
+        walks = [
             _pointwise_strip(n, c, h * w // cols, cols, opad)
             for cols in _divisors_desc(h * w)
             if cols <= MAX_PIXELS
         ]
-    kh, kw = kernel
-    dh, _ = dilations
-    if kh * kw * c > MAX_CHUNK_ROWS or (kh - 1) * dh + 1 + strides[0] > STRIP_MAX_SLOTS:
-        return []
-    cp = round_up(c, 8)
-    return _strip_walks(x_shape, opad, kernel, strides, dilations, pads, cp // 8, 0, 2)
+    else:
+        kh, kw = kernel
+        dh, _ = dilations
+        slots = (kh - 1) * dh + 1 + strides[0]
+        if kh * kw * c > MAX_CHUNK_ROWS or slots > STRIP_MAX_SLOTS:
+            return []
+        blocks = round_up(c, 8) // 8
+        walks = _strip_walks(
+            x_shape, opad, kernel, strides, dilations, pads, blocks, 0, 2
+        )
+    # each also with the next group's tile loading while a group runs
+    prefetching = [
+        WindowGeometry(
+            [
+                3 if f == "resident" else v
+                for f, v in zip(WINDOW_FIELDS, g.values, strict=True)
+            ]
+        )
+        for g in walks
+        if g.col_tiles == 1 and g.n * g.groups > 1
+    ]
+    return walks + prefetching
 
 
 def _pointwise_strip(n: int, c: int, rows: int, cols: int, opad: int) -> WindowGeometry:
@@ -695,7 +714,7 @@ def _window_kernel(
     if kind == "conv" and g.depthwise:
         allocs.append(DmemAllocOp("w", DmemType(depthwise_weight_bytes(g))))
     elif kind == "conv" and g.strips:
-        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes)))
+        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.tile_slots)))
     elif kind == "conv":
         if g.resident:
             allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))

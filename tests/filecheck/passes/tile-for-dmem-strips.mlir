@@ -6,7 +6,8 @@
 // weight buffer, the band a ring of input rows of all channels, the output
 // two strip rows each after a 16-byte scratch slot. A pointwise conv is
 // planned on its pixels as rows of a divisor of H * W: here 25x5 pixels as
-// 25 rows of 5. With strips=false both take the banded kernel.
+// 25 rows of 5, with two tile buffers (`resident` 3: the next group's tile
+// loads while a group runs). With strips=false both take the banded kernel.
 func.func @conv(%x: tensor<1x16x8x8xi16>) -> tensor<1x16x8x8xi16> {
   %w = n64.constant dense<2> : tensor<16x16x3x3xi16>
   %b = n64.constant dense<8> : tensor<16xi32>
@@ -29,6 +30,7 @@ func.func @pointwise(%x: tensor<1x64x25x5xi16>) -> tensor<1x64x25x5xi16> {
   func.return %c : tensor<1x64x25x5xi16>
 }
 // CHECK-LABEL: func.func @pointwise
-// CHECK:         n64.tile_window "conv" {{.*}} {geometry = array<i64: 1, 25, 5, 64, 25, 5, 64, 1, 1, 1, 1, 1, 1, 0, 0, 5, 1, 8, 0, 64, 0, 2, 5>
+// CHECK:         n64.dmem_alloc "w" : !n64.dmem<2144>
+// CHECK-NEXT:    n64.tile_window "conv" {{.*}} {geometry = array<i64: 1, 25, 5, 64, 25, 5, 64, 1, 1, 1, 1, 1, 1, 0, 0, 5, 1, 8, 0, 64, 0, 3, 5>
 // BANDED-LABEL: func.func @pointwise
 // BANDED:         n64.tile_window "conv" {{.*}} {geometry = array<i64: {{[0-9, ]+}}, {{[01]}}, {{[0-9]+}}>
