@@ -12,6 +12,7 @@ from test_rsp_conv import check, random_conv
 
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
+from n64c.backend.depthwise_lowering import rows_wrap
 from n64c.backend.strip_conv_lowering import HELD_ROWS, strip_chain_rows, strip_unroll
 from n64c.dialects.n64_tile import WindowGeometry
 from n64c.passes.window_tiles import plan_window
@@ -86,26 +87,53 @@ def test_random_strip_conv_matches_golden_and_z64(
     check(module, x, 1 if index < Z64_CASES else 0)
 
 
-@pytest.mark.parametrize(("cols", "resident"), [(3, 2), (5, 3), (15, 2), (15, 3)])
+@pytest.mark.parametrize(
+    ("cols", "resident", "batch"),
+    [(3, 2, 2), (5, 3, 2), (15, 2, 2), (15, 3, 2), (5, 2, 1), (15, 3, 1)],
+)
 def test_pointwise_strips_span_image_rows(
-    cols: int, resident: int, monkeypatch: pytest.MonkeyPatch
+    cols: int, resident: int, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 1x1 conv (stride 1, no padding) is planned on its pixels reshaped
     to rows of any divisor of H * W (here 6 x 10 pixels as rows of 3, 5 or
     15): the layout in RDRAM is the same, so the results are too. With
     `resident == 3` each group's tile loads while the group before runs
-    (two groups, two images: the last group prefetches the first's copy
-    for the next image)."""
-    case: Case = ((2, 20, 6, 10), 12, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True)
+    (two groups; with two images the last group prefetches the first's
+    copy for the next image). With one image each group's last row loads
+    the next group's first row (`rows_wrap`)."""
+    case: Case = (
+        (batch, 20, 6, 10), 12, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True,
+    )  # fmt: skip
     geometries = strip_geometries(case)
     (g,) = [g for g in geometries if (g.tile_cols, g.resident) == (cols, resident)]
     assert (g.h, g.w, g.col_tiles, g.tile_slots) == (60 // cols, cols, 1, resident - 1)
+    assert rows_wrap(g) == (batch == 1)
     monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
     rng = np.random.default_rng(cols)
     x_shape, o, kernel, strides, pads, dilations, group, relu = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
-    check(module, x, 1 if cols == 5 else 0)
+    check(module, x, 1 if cols == 5 or batch == 1 else 0)
+
+
+@pytest.mark.parametrize("resident", [2, 3])
+def test_rows_wrap_with_padding_columns(
+    resident: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1x5 kernel with left and right padding at batch 1: each group's
+    last row loads the next group's first row, after the slot's padding
+    column, as the layer's first load does."""
+    case: Case = ((1, 6, 6, 15), 12, (1, 5), (1, 1), (0, 1, 0, 1), (1, 1), 1, False)
+    (g,) = [
+        g for g in strip_geometries(case) if g.resident == resident and g.col_tiles == 1
+    ]
+    assert rows_wrap(g) and g.pl == 1
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    rng = np.random.default_rng(resident)
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1 if resident == 3 else 0)
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,19 @@ def padded_column_tiles(g: WindowGeometry) -> bool:
     return g.col_tiles > 1 and any(c0 < 0 or c0 + g.wp > g.w for c0 in starts)
 
 
+def rows_wrap(g: WindowGeometry) -> bool:
+    """Whether the passes of a strip walk (groups of a conv in strips) all
+    read the same rows, one new row per output row and none outside the
+    image: the last row of a pass then loads the next pass's first row
+    (the image's first) instead of a pad row, and the slots keep their
+    rotation from pass to pass."""
+    return (
+        g.strips and g.groups > 1
+        and (g.kh, g.sh, g.pt, g.n, g.col_tiles) == (1, 1, 0, 1, 1)
+        and g.oh == g.h
+    )  # fmt: skip
+
+
 def depthwise_slots(g: WindowGeometry) -> int:
     """Input rows in the rolling band of a depthwise conv."""
     return (g.kh - 1) * g.dh + 1 + g.sh
@@ -142,6 +155,7 @@ class DepthwiseLowering:
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
         self.padded_columns = padded_column_tiles(self.g)
+        self.wraps = rows_wrap(self.g)
 
     def out_rows(self) -> tuple[int, int]:
         """(rows, bytes) of a strip row's output transfer: one run when the
@@ -213,6 +227,14 @@ class DepthwiseLowering:
         size = self.pass_weight_bytes
 
         self.layer_setup()
+        if self.wraps:  # the first pass's first row
+            self.wrap_slots = [em.gpr() for _ in range(self.slots)]
+            for n, reg in enumerate(self.wrap_slots):
+                em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
+            length = dma_length_word(self.in_row, 1, self.in_row)
+            dst = em.copy(self.wrap_slots[0], g.pl * g.cs * 2)
+            em.dma(dst, x_img, length, False)
+            em.add_const(x_img, x_img, self.in_row)
 
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
@@ -244,6 +266,8 @@ class DepthwiseLowering:
             em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - outs)
 
         wl.em.counted(g.n, image, "image")
+        if self.wraps:
+            em.add_const(x_img, x_img, -self.in_row)
 
     # -------------------------------------------------------------- strip
     def strip(self, x: GprType, y: GprType) -> None:
@@ -254,16 +278,19 @@ class DepthwiseLowering:
         table = wl.table
         if self.padded_columns:  # a fresh band: padding everywhere
             wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
-        slots = [em.gpr() for _ in range(self.slots)]
-        for n, reg in enumerate(slots):
-            em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
+        if self.wraps:  # the first row is in its slot: `x` is at the second
+            slots = self.wrap_slots
+        else:
+            slots = [em.gpr() for _ in range(self.slots)]
+            for n, reg in enumerate(slots):
+                em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
         em.add_const(x, x, -g.pt * self.in_row)
         if table is not None:
             column = em.gpr()
             em.lw(column, table, 4)
             em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
         ih = em.gpr()
-        em.li(ih, -g.pt)
+        em.li(ih, 1 if self.wraps else -g.pt)
         if g.slices == 1:
             length = dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
         else:
@@ -274,7 +301,10 @@ class DepthwiseLowering:
             Without `poll` the caller knows a queue slot is free."""
             inside, use, dst = em.gpr(), em.gpr(), em.gpr()
             em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
-            em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
+            if self.wraps:  # past the last row: the first, for the next pass
+                em.add_const(use, x, -g.h * self.in_row)
+            else:
+                em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
             if table is not None:
                 column = em.gpr()
                 em.lw(column, table, 4)
@@ -301,8 +331,9 @@ class DepthwiseLowering:
             em.addi(ih, ih, 1)
             em.add_const(x, x, self.in_row)
 
-        for slot in slots[: self.span]:
-            load_row(slot)
+        if not self.wraps:
+            for slot in slots[: self.span]:
+                load_row(slot)
         em.wait_dma_idle()  # the first rows and the pass's weights are in
         self.strip_setup()
         out = em.gpr()
@@ -331,7 +362,10 @@ class DepthwiseLowering:
         wl.em.counted(g.oh, out_row, "out_row")
         em.wait_dma_idle()
         em.add_const(y, y, -g.oh * g.ow * g.op * 2)
-        em.add_const(x, x, -(self.span + g.oh * g.sh - g.pt) * self.in_row)
+        if self.wraps:
+            em.add_const(x, x, -g.h * self.in_row)
+        else:
+            em.add_const(x, x, -(self.span + g.oh * g.sh - g.pt) * self.in_row)
         if table is not None:
             column = em.gpr()
             em.lw(column, table, 4)

@@ -51,6 +51,7 @@ from n64c.backend.depthwise_lowering import (
     depthwise_weight_bytes,
     padded_column_tiles,
     pixel_unroll,
+    rows_wrap,
 )
 from n64c.backend.rsp_emitter import dma_length_word
 from n64c.backend.strip_conv_lowering import (
@@ -232,7 +233,8 @@ def _strip_cycles(g: WindowGeometry) -> int:
     row = max(compute, g.sh * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
     fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
-    strip = fill + span * (_band_row_read(g) + 14) + STRIP_SETUP + g.oh * row
+    first = 0 if rows_wrap(g) else span * (_band_row_read(g) + 14)
+    strip = fill + first + STRIP_SETUP + g.oh * row
     tile = _read(1, g.tile_bytes)
     if g.tile_slots == 1:
         return g.n * g.groups * (tile + g.col_tiles * strip)
