@@ -519,14 +519,20 @@ class _KernelLowering:
         return self.offsets[region]
 
     def eltwise(self, op: TileEltwiseOp) -> None:
-        """A loop over the vectors, unrolled by up to 4."""
+        """A loop over the vectors, up to 8 a trip, software-pipelined
+        within a trip: a vector's inputs load during the vector before it;
+        its clamp's `vge` sits between the next vector's `vsar`s and shift
+        (filling their stall; a compare writes only ACC_LO, which the
+        `vmadh`s, multiples of 2^16, never carry out of and the shift's
+        `vmudn` overwrites), its `vlt` after the first MAC of the vector
+        after that, and its store follows."""
         em = self.em
         kind = op.kind.data
         if kind == "prelu":
             lower_prelu(self.em, op, self.dmem_offset, self.consts[op.consts])
             return
         vectors = op.vectors.value.data
-        unroll = next(u for u in (4, 2, 1) if vectors % u == 0)
+        unroll = next(u for u in (8, 4, 2, 1) if vectors % u == 0)
         k, k2 = self.consts[op.consts], self.consts2[op.consts]
         lo, hi = op.clamp_lo.value.data, op.clamp_hi.value.data
         pointers: list[GprType] = []
@@ -542,34 +548,72 @@ class _KernelLowering:
         if trips > 1:
             em.li(counter, trips, comment="vector groups")
             em.place_label(head)
-        sink = em.vreg()
-        for u in range(unroll):
+
+        def load(u: int) -> list[VregType]:
             values = []
             for ptr in pointers:
                 reg = em.vreg()
                 em.lqv(reg, ptr, 16 * u)
                 values.append(reg)
-            y = em.vreg()
-            if kind == "clamp":
-                src = values[0]
-            else:
-                em.vop(rsp.VmudhOp, sink, values[0], k, 8 + 4)
-                if kind == "add":
-                    em.vop(rsp.VmadhOp, sink, values[1], k, 8 + 5)
-                em.vop(rsp.VmadhOp, sink, k2, k, 8 + 6)  # + 2^(s-1)
-                hi_part, md_part = em.vreg(), em.vreg()
-                em.vsar(hi_part, ACC_HI)
-                em.vsar(md_part, ACC_MD)
-                em.vop(rsp.VmudnOp, sink, md_part, k, 8 + 7)
-                em.vop(rsp.VmadhOp, y, hi_part, k, 8 + 7)
-                src = y
+            return values
+
+        def clamp_low(y: VregType) -> None:
             if lo > -32768:
-                em.vop(rsp.VgeOp, y, src, k, 8 + 2)
-                src = y
+                em.vop(rsp.VgeOp, y, y, k, 8 + 2)
+
+        def clamp_high(y: VregType) -> None:
             if hi < 32767:
-                em.vop(rsp.VltOp, y, src, k, 8 + 3)
-                src = y
-            em.sqv(src, out, 16 * u)
+                em.vop(rsp.VltOp, y, y, k, 8 + 3)
+
+        sink = em.vreg()
+        previous: tuple[VregType, int] | None = None  # read out, not clamped
+        low: tuple[VregType, int] | None = None  # `vge` done, `vlt` to come
+        high: tuple[VregType, int] | None = None  # clamped, to be stored
+        values = load(0)
+        for u in range(unroll):
+            current = values
+            if u + 1 < unroll:
+                values = load(u + 1)
+            if kind == "clamp":
+                src = current[0]
+                y = em.vreg()
+                if lo > -32768:
+                    em.vop(rsp.VgeOp, y, src, k, 8 + 2)
+                    src = y
+                if hi < 32767:
+                    em.vop(rsp.VltOp, y, src, k, 8 + 3)
+                    src = y
+                em.sqv(src, out, 16 * u)
+                continue
+            em.vop(rsp.VmudhOp, sink, current[0], k, 8 + 4)
+            if kind == "add":
+                em.vop(rsp.VmadhOp, sink, current[1], k, 8 + 5)
+            em.vop(rsp.VmadhOp, sink, k2, k, 8 + 6)  # + 2^(s-1)
+            if low is not None:
+                clamp_high(low[0])
+                high, low = low, None
+            hi_part, md_part = em.vreg(), em.vreg()
+            em.vsar(hi_part, ACC_HI)
+            em.vsar(md_part, ACC_MD)
+            if previous is not None:
+                clamp_low(previous[0])
+                low, previous = previous, None
+            if high is not None:
+                em.sqv(high[0], out, 16 * high[1])
+                high = None
+            y = em.vreg()
+            em.vop(rsp.VmudnOp, sink, md_part, k, 8 + 7)
+            em.vop(rsp.VmadhOp, y, hi_part, k, 8 + 7)
+            previous = (y, u)
+        if low is not None:  # the trip's last two vectors
+            clamp_high(low[0])
+        if previous is not None:
+            clamp_low(previous[0])
+        if low is not None:
+            em.sqv(low[0], out, 16 * low[1])
+        if previous is not None:
+            clamp_high(previous[0])
+            em.sqv(previous[0], out, 16 * previous[1])
         if trips > 1:
             for ptr in (*pointers, out):
                 em.addi(ptr, ptr, 16 * unroll)
