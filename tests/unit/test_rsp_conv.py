@@ -381,3 +381,38 @@ def test_partial_sums_first_middle_and_last_chunk(
     )
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)
+
+
+@pytest.mark.parametrize(
+    ("chunks_level", "extreme"), [(0, False), (2, False), (2, True)]
+)
+def test_partial_sums_alternate_signs_unless_a_weight_is_int16_min(
+    monkeypatch: pytest.MonkeyPatch, chunks_level: int, extreme: bool
+) -> None:
+    """The chunks of a group alternate the sign of their sums, the last one
+    positive (every other chunk's weights negated, and the first chunk's
+    bias when it is negative; a restore is four multiplies by -32768), for
+    even (2) and odd (9) chunk counts; a weight of -32768, which has no
+    int16 negation, keeps the plain restore. Bit-exact either way."""
+    x_shape = (1, 16, 3, 4)
+    g = partial_geometry(x_shape, 16, chunks_level, 1 if chunks_level == 0 else 2, 0)
+    assert g.partial
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_a, **_k: g)
+    rng = np.random.default_rng(chunks_level + extreme)
+    w = rng.integers(-9000, 9000, (16, 16, 3, 3)).astype(np.int16)
+    if extreme:
+        w[3, 5, 1, 1] = -32768
+    module = qconv_module(
+        x_shape,
+        w,
+        rng.integers(-(1 << 26), 1 << 26, 16).astype(np.int32),
+        [int(s) for s in rng.integers(10, 16, 16)],
+        pads=(1, 1, 1, 1),
+        clamp=(-30000, 30000),
+    )
+    tiled = module.clone()
+    TileForDmemPass().apply(Context(), tiled)
+    (op,) = [o for o in tiled.walk() if isinstance(o, TileWindowOp)]
+    assert (op.alternating is not None) == (not extreme)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)

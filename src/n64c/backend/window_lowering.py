@@ -78,6 +78,8 @@ from n64c.dialects.rsp_types import GprType, VregType
 LQV_MAX = 1008
 HELD_ROWS = 12
 """Chains of at most this many weight rows keep them in registers."""
+HELD_SPREAD = 4
+"""A longer chain keeps one row in this many in registers."""
 PARTIAL_ROWS = 320
 """Most weight rows of the unrolled chains of a conv with partial sums
 (three pixel loops per chunk, each of `partial_unroll` pixels a trip):
@@ -89,6 +91,17 @@ def partial_loops(g: WindowGeometry) -> int:
     """Pixel loops per chunk of a conv with partial sums: first, middle
     (none with two chunks a group) and last."""
     return min(3, g.slices_per_group * g.chunks)
+
+
+def held_chain_rows(rows: list[int]) -> frozenset[int]:
+    """The weight rows of a chunk's chain (in chain order) kept in
+    registers: all of at most `HELD_ROWS`, else one in `HELD_SPREAD` (at
+    most `HELD_ROWS`), spread evenly, so that their `vmadh`s, which need no
+    load, leave the scalar unit room for the others' loads."""
+    if len(rows) <= HELD_ROWS:
+        return frozenset(rows)
+    count = min(HELD_ROWS, len(rows) // HELD_SPREAD)
+    return frozenset(rows[(2 * i + 1) * len(rows) // (2 * count)] for i in range(count))
 
 
 def partial_unroll(g: WindowGeometry) -> int:
@@ -149,6 +162,8 @@ class WindowLowering:
         self.hi = op.clamp_hi.value.data
         self.acc48 = op.acc48_mode
         """`"low"` / `"high"` for an `acc48` conv (48-bit sums), else None."""
+        self.alternating = op.alternating is not None
+        """Whether the chunks of a group alternate signs (`restore` negates)."""
         self.header_bytes = tile_header_bytes(self.acc48 is not None)
         self.header_vectors = self.header_bytes // 16
 
@@ -478,11 +493,13 @@ class WindowLowering:
         w_bases: dict[int, GprType] = {}
         for row in range(g.chunk_rows):  # weight base registers, set once
             self.far(self.ring_read, self.header_bytes + 16 * row, w_bases)
-        # a short chain keeps its weight rows in registers for every pixel
+        # a short chain keeps its weight rows in registers for every pixel,
+        # a longer one some of them, spread through it
         rows = self.chain_rows(len(blocks))
         held: dict[int, VregType] = {}
-        if sum(len(r) for r in rows) <= HELD_ROWS:
-            for row, _element in (u for r in rows for u in r):
+        keep = held_chain_rows([row for r in rows for row, _element in r])
+        for row, _element in (u for r in rows for u in r):
+            if row in keep:
                 held[row] = em.vreg()
                 offset = self.header_bytes + 16 * row
                 em.lqv(held[row], *self.far(self.ring_read, offset, w_bases))
@@ -631,6 +648,12 @@ class WindowLowering:
         hi, md = em.vreg(), em.vreg()
         em.lqv(hi, ptr, offset)
         em.lqv(md, ptr, offset + 16)
+        if self.alternating:  # the negated sum: HI * 2^32 and MD * 2^16 by -2^15
+            for n in range(2):
+                em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 7)
+            for _ in range(2):
+                em.vop(rsp.VmadnOp, sink, md, k, 8 + 7)
+            return
         for n in range(4):
             em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 0)
         for _ in range(4):

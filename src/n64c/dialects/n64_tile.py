@@ -1091,7 +1091,12 @@ class TileWindowOp(IRDLOperation):
     and eight times `2^ra` with `ra + rb = s - 1` (avgpool). Geometry fields: `WINDOW_FIELDS`.
     An `acc48` conv (`acc48` = `"low"` / `"high"`, as for `n64.tile_matmul`)
     has 64-byte tile headers, 48 bytes of partial sum per pixel and a second
-    constant vector of eight 2s.
+    constant vector of eight 2s. With `alternating` (an int32 conv with
+    partial sums), the chunks of a group alternate the sign of their sum,
+    the last one positive: the weights (and, for the first chunk, the bias)
+    of every other chunk are negated in the blob, each chunk restores the
+    negated saved sum with four multiplies by -32768 (the conv constants'
+    last lane), and the last chunk requantises as usual.
 
     Example:
 
@@ -1115,6 +1120,7 @@ class TileWindowOp(IRDLOperation):
     clamp_lo = prop_def(IntegerAttr[I64])
     clamp_hi = prop_def(IntegerAttr[I64])
     acc48 = opt_prop_def(StringAttr)
+    alternating = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1133,6 +1139,7 @@ class TileWindowOp(IRDLOperation):
         clamp_lo: int = -32768,
         clamp_hi: int = 32767,
         acc48: str | None = None,
+        alternating: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "kind": StringAttr(kind),
@@ -1142,6 +1149,8 @@ class TileWindowOp(IRDLOperation):
         }
         if acc48 is not None:
             properties["acc48"] = StringAttr(acc48)
+        if alternating:
+            properties["alternating"] = UnitAttr()
         super().__init__(operands=[x, y, wr, buffers], properties=properties)
 
     @property
@@ -1210,6 +1219,14 @@ class TileWindowOp(IRDLOperation):
         if kind == "conv" and g.partial and sizes[4] < g.partial_stride * g.pixels:
             raise VerifyException("n64.tile_window: partial-sum buffer too small")
         _check_acc48(self.name, self.acc48)
+        if self.alternating is not None and (
+            kind != "conv" or g.depthwise or g.strips or not g.partial
+            or self.acc48 is not None
+        ):  # fmt: skip
+            raise VerifyException(
+                "n64.tile_window: alternating signs are for int32 convs with "
+                "partial sums"
+            )
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"

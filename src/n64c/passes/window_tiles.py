@@ -64,7 +64,12 @@ from n64c.backend.strip_conv_lowering import (
     strip_out_rows,
     strip_unroll,
 )
-from n64c.backend.window_lowering import PARTIAL_ROWS, partial_loops, partial_unroll
+from n64c.backend.window_lowering import (
+    PARTIAL_ROWS,
+    held_chain_rows,
+    partial_loops,
+    partial_unroll,
+)
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     QAddOp,
@@ -121,16 +126,17 @@ PARTIAL_SCALAR_OPS = 8
 FIRST_SAVED_VECTOR_OPS = 6
 """A group's first chunk adds the bias (2 ops) instead of restoring the
 sum (8)."""
+ALTERNATING_SAVED_VECTOR_OPS = 2
+"""A restore of a conv with alternating chunk signs is 4 multiplies, not 8."""
 LAST_EXTRA_VECTOR_OPS = 3
 DISPATCH = 6
 PAIR_VECTOR_OPS = 10
 PAIR_PIXEL_LOOP = 4
 PAIR_HELD_STALLS = 3
 """Cycles of picking a chunk's pixel loop (first, middle or last)."""
-CHUNK_OVERHEAD = 21
+CHUNK_OVERHEAD = 45
 GROUP_OVERHEAD = 8
 TILE_OVERHEAD = 0
-HELD_WEIGHT_ROWS = 12
 STRIP_PIXEL_STALLS = 4
 STRIP_TRIP = 4
 STRIP_ROW = 20
@@ -251,23 +257,26 @@ def _band_cycles(g: WindowGeometry) -> int:
     return fill + g.band_rows * max(_band_row_read(g), ROW_ISSUE) + BAND_WAIT
 
 
-def _chain_cycles(g: WindowGeometry, held: bool, mode: str = "only") -> int:
+def _chain_cycles(g: WindowGeometry, held: int, mode: str = "only") -> int:
     """One pixel of one weight chunk: the MAC chain (a weight `lqv` per
     `vmadh` unless the rows are held in registers, an `lqv` per input
     vector), what comes before it (nothing; with partial sums the bias in
     a group's first chunk, else the restore) and after it (the
     requantisation in a group's only or last chunk, else the save) and the
     pixel loop. `mode`: the chunk's place, as `WindowLowering.mac_chain`
-    takes it."""
+    takes it; `held`: the chain's weight rows kept in registers. An int32
+    conv is taken to alternate its chunks' signs (`alternates`: a restore
+    of four multiplies, not eight)."""
     ci, cj = g.chunk_dims
     channels = min(g.c, g.cs) if g.slices == 1 else g.cs
     macs = ci * cj * channels
     inputs = ci * cj * g.slice_blocks
-    scalar = (0 if held else macs) + inputs + PIXEL_LOOP
+    scalar = macs - held + inputs + PIXEL_LOOP
+    restore_saved = 0 if g.wide else ALTERNATING_SAVED_VECTOR_OPS
     if mode == "only":
         vector = macs + READOUT_VECTOR_OPS + (9 if g.wide else 0)
         return max(scalar, vector) + READOUT_STALLS
-    vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0)
+    vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0) - restore_saved
     scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
     # the stores of a trip's last pixel go into the next trip: no stalls
     # but a short chain's (held rows, two pixels a trip)
@@ -275,9 +284,9 @@ def _chain_cycles(g: WindowGeometry, held: bool, mode: str = "only") -> int:
     if partial_unroll(g) > 1:  # two pixels a trip: overlapped ends
         vector += PAIR_VECTOR_OPS - PARTIAL_VECTOR_OPS
         scalar += PAIR_PIXEL_LOOP - PIXEL_LOOP
-        stalls = PAIR_HELD_STALLS if held else 0
+        stalls = PAIR_HELD_STALLS if held == macs else 0
     if mode == "first":  # the bias instead of the restore
-        vector -= FIRST_SAVED_VECTOR_OPS
+        vector -= FIRST_SAVED_VECTOR_OPS - restore_saved
         scalar -= 3 if g.wide else 2
     elif mode == "last":  # the readout instead of the save
         vector += LAST_EXTRA_VECTOR_OPS + (5 if g.wide else 0)
@@ -292,8 +301,9 @@ def _conv_cycles(g: WindowGeometry) -> int:
     partial sums: the group's first chunk, its middle ones, its last one,
     which requantises), and each group's output transfer."""
     ci, cj = g.chunk_dims
-    held = ci * cj * (min(g.c, g.cs) if g.slices == 1 else g.cs) <= HELD_WEIGHT_ROWS
-    setup = CHUNK_OVERHEAD + (g.chunk_rows if held else 0)
+    rows = ci * cj * (min(g.c, g.cs) if g.slices == 1 else g.cs)
+    held = len(held_chain_rows(list(range(rows))))
+    setup = CHUNK_OVERHEAD + held
 
     def chunk(mode: str) -> int:
         compute = g.pixels * _chain_cycles(g, held, mode) + setup
@@ -592,6 +602,16 @@ def column_table(g: WindowGeometry) -> np.ndarray:
     return table.view(np.int16)
 
 
+def alternates(g: WindowGeometry, w: np.ndarray) -> bool:
+    """Whether a conv on the banded kernel with int32 partial sums takes
+    alternating chunk signs (`n64.tile_window` `alternating`): every weight
+    must have a negation in int16."""
+    return (
+        g.partial and not (g.depthwise or g.strips or g.wide)
+        and not (w == -32768).any()
+    )  # fmt: skip
+
+
 def pack_conv_weights(
     w: np.ndarray,
     bias: np.ndarray | None,
@@ -599,6 +619,7 @@ def pack_conv_weights(
     group: int,
     channels: int,
     g: WindowGeometry,
+    alternating: bool = False,
 ) -> np.ndarray:
     """Conv weight tiles (int16, in the order the kernel reads them), a copy
     of tile 0, then a zero pad row of `W * cp` values.
@@ -609,6 +630,9 @@ def pack_conv_weights(
     weights. In strips (`g.strips`) a group has one tile whose rows skip
     the padded input channels (a row per tap and real channel). Grouped
     convolutions are expanded to dense weights (zero outside each group).
+    With `alternating`, the tiles of a group counted back from its last
+    alternate in sign: the weights of every other one, and the first
+    one's bias when it is negative, are negated.
     """
     o, cg, kh, kw = w.shape
     og = o // group
@@ -641,15 +665,25 @@ def pack_conv_weights(
         tiles.append(tiles[0])
         fill = np.zeros(g.w * g.cp, dtype=np.int16)
         return np.concatenate([*tiles, fill, column_table(g)])
+    negated = tile_header(
+        None if bias is None else -np.asarray(bias, np.int64), shifts, g.op, g.wide
+    )
+    count = g.slices * g.chunks
     for g8 in range(g.groups):
         chans = slice(8 * g8, 8 * g8 + 8)
+        c = 0  # the tile's chunk in its group
         for sl in range(g.slices):
             cs = slice(sl * g.cs, (sl + 1) * g.cs)
             for i0 in range(0, kh, ci):
                 for j0 in range(0, kw, cj):
                     part = dense[chans, cs, i0 : i0 + ci, j0 : j0 + cj]  # [8,cs,ci,cj]
                     rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)
-                    tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
+                    head = header[:, chans]
+                    if alternating and (count - 1 - c) % 2:
+                        rows = -rows
+                        head = negated[:, chans] if c == 0 else head
+                    tiles.append(np.concatenate([head, rows]).reshape(-1))
+                    c += 1
     tiles.append(tiles[0])
     fill = np.zeros(g.w * g.cp, dtype=np.int16)
     return np.concatenate([*tiles, fill, column_table(g)])
@@ -682,6 +716,7 @@ def _window_kernel(
     clamp: tuple[int, int],
     consts: list[int] | None = None,
     acc48: str | None = None,
+    alternating: bool = False,
 ) -> TileKernelOp:
     body = Block(
         arg_types=[
@@ -738,6 +773,7 @@ def _window_kernel(
             clamp[0],
             clamp[1],
             acc48,
+            alternating,
         )
     )
     return TileKernelOp(
@@ -781,6 +817,7 @@ def build_conv_kernel(
         wide=op.wide,
         strips=strips,
     )
+    alternating = alternates(g, w)
     packed = pack_conv_weights(
         w,
         bias,
@@ -788,7 +825,11 @@ def build_conv_kernel(
         op.group.value.data,
         xs[1],
         g,
+        alternating,
     )
+    consts = gemm_constants(op)
+    if alternating:
+        consts[7] = -32768
     frac = op.frac_bits.value.data
     t_in = _nhwc(op.x, conv_input_frac(op))
     macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
@@ -801,8 +842,9 @@ def build_conv_kernel(
         packed,
         macs,
         op.clamp_bounds,
-        gemm_constants(op),
+        consts,
         acc48_mode(op.shift_values) if op.wide else None,
+        alternating,
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 
