@@ -34,3 +34,18 @@ func.func @cnn(%x: tensor<1x1x4x4xi16>) -> tensor<1x3xi16> {
 // CHECK-NOT:     n64.qtranspose
 // CHECK-NOT:     n64.qreshape
 // CHECK:         func.return %[[G]] : tensor<1x3xi16>
+
+// A conv whose group needs several weight chunks keeps int32 partial sums in
+// DMEM; its chunks alternate signs (`alternating`), restoring with the
+// constants' last lane, -32768.
+func.func @partial(%x: tensor<1x64x6x6xi16>) -> tensor<1x8x6x6xi16> {
+  %w = n64.constant dense<3> : tensor<8x64x3x3xi16>
+  %b = n64.constant dense<8> : tensor<8xi32>
+  %c = n64.qconv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 shifts [4, 4, 4, 4, 4, 4, 4, 4] w_frac_bits [2, 2, 2, 2, 2, 2, 2, 2] frac_bits 10 clamp(0, 32767) : (tensor<1x64x6x6xi16>, tensor<8x64x3x3xi16>, tensor<8xi32>) -> tensor<1x8x6x6xi16>
+  func.return %c : tensor<1x8x6x6xi16>
+}
+// CHECK-LABEL: func.func @partial
+// CHECK:         n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, -32768>} : !n64.dmem<16>
+// CHECK-NEXT:    n64.dmem_alloc "w"
+// CHECK-NEXT:    n64.dmem_alloc "partial"
+// CHECK-NEXT:    n64.tile_window "conv" {{.*}} clamp_lo = 0 : i64, clamp_hi = 32767 : i64, alternating}
