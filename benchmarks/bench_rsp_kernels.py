@@ -5,7 +5,8 @@ kilocycle (8000 is the RSP's peak of 8 MACs a cycle).
 Networks: the MLPerf-Tiny-shaped networks and LeNet-5 of
 `n64c.testing.mlperf_tiny` (8 calibration samples). Layer classes: a layer
 of each shape the kernels are tuned for, compiled alone (a one-layer
-program, so its tiling has all of DMEM but the parameter block)."""
+program, so its tiling has all of DMEM but the parameter block), and
+ResNet-8's residual add (an element-wise kernel: cycles only)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ NETWORKS = ["resnet8", "ds_cnn", "mobilenet_v1", "lenet5", "fc_autoencoder"]
 LAYER_CLASSES = {
     "conv3x3_16_to_16_32x32": ((1, 16, 32, 32), 16, (3, 3), (1, 1), (1, 1, 1, 1), 1),
     "conv3x3_32_to_32_16x16": ((1, 32, 16, 16), 32, (3, 3), (1, 1), (1, 1, 1, 1), 1),
+    "conv3x3_64_to_64_8x8": ((1, 64, 8, 8), 64, (3, 3), (1, 1), (1, 1, 1, 1), 1),
+    "pointwise_64_to_64_12x12": ((1, 64, 12, 12), 64, (1, 1), (1, 1), (0, 0, 0, 0), 1),
     "pointwise_64_to_64_25x5": ((1, 64, 25, 5), 64, (1, 1), (1, 1), (0, 0, 0, 0), 1),
     "pointwise_128_to_128_6x6": ((1, 128, 6, 6), 128, (1, 1), (1, 1), (0, 0, 0, 0), 1),
     "depthwise3x3_64_25x5": ((1, 64, 25, 5), 64, (3, 3), (1, 1), (1, 1, 1, 1), 64),
@@ -99,3 +102,27 @@ class RspLayerClasses:
     def track_macs_per_kilocycle(self, cache: dict, layer: str) -> int:
         cycles, macs = cache[layer]
         return 1000 * macs // max(1, cycles)
+
+
+class RspEltwise:
+    """ResNet-8's first residual add (16 x 32 x 32, int16), alone."""
+
+    unit = "cycles"
+    timeout = 600
+
+    def setup_cache(self) -> int:
+        from xdsl.context import Context
+
+        from n64c.backend.gemm_layer import qeltwise_module
+        from n64c.backend.rsp_program import build_rsp_program
+        from n64c.passes import get_pass
+        from n64c.pipeline import DEFAULT_PASS_NAMES
+
+        module = qeltwise_module("add", (16, 32, 32), ka=1, kb=0, shift=2)
+        ctx = Context()
+        for name in DEFAULT_PASS_NAMES[DEFAULT_PASS_NAMES.index("tile-for-dmem") :]:
+            get_pass(name)().apply(ctx, module)
+        return build_rsp_program(module).cycles
+
+    def track_cycles(self, cycles: int) -> int:
+        return cycles
