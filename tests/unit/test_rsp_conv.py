@@ -19,7 +19,7 @@ import n64c
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qavgpool_module, qconv_module, qmaxpool_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
-from n64c.backend.window_lowering import partial_unroll
+from n64c.backend.window_lowering import global_pool_chunk, partial_unroll
 from n64c.dialects.n64_graph import ConstantOp
 from n64c.dialects.n64_quant import (
     DequantizeOp,
@@ -196,10 +196,16 @@ def test_maxpool_matches_golden_and_z64(
     check(module, x, 1)
 
 
-# (x shape, kernel, strides, pads, multiplier, shift): a global average pool
-# (7x7 window, the whole image) and strided / padded windows.
+# (x shape, kernel, strides, pads, multiplier, shift): global average pools
+# (the window is the whole image: summed in chunks of whole pixels, the
+# DS-CNN and ResNet-8 shapes, two images of 20 channels; a 3x3 one slice by
+# slice) and strided / padded windows.
 AVG_CASES = [
     ((1, 12, 7, 7), (7, 7), (1, 1), (0, 0, 0, 0), 21399, 20 - 4),
+    ((1, 64, 25, 5), (25, 5), (25, 5), (0, 0, 0, 0), 524, 16),
+    ((1, 64, 8, 8), (8, 8), (8, 8), (0, 0, 0, 0), 1024, 16),
+    ((2, 20, 5, 7), (5, 7), (5, 7), (0, 0, 0, 0), 1872, 16),
+    ((1, 64, 3, 3), (3, 3), (3, 3), (0, 0, 0, 0), 7282, 16),
     ((2, 5, 6, 9), (2, 3), (2, 2), (1, 1, 1, 0), 32767, 16),
     ((1, 33, 5, 5), (3, 3), (1, 1), (1, 1, 1, 1), 7282, 16),
 ]
@@ -216,6 +222,11 @@ def test_avgpool_matches_golden_and_z64(
 ) -> None:
     rng = np.random.default_rng(sum(x_shape) + m)
     module = qavgpool_module(x_shape, kernel, m, s, strides=strides, pads=pads)
+    g = plan_window(
+        "avgpool", x_shape, x_shape[1], kernel, strides, pads, (1, 1), "l", 4064
+    )
+    chunked = global_pool_chunk("avgpool", g) > 0
+    assert chunked == (kernel == x_shape[2:] and x_shape[2] > 3)
     # full-scale values: sums overflow 16 bits, results saturate
     x = rng.uniform(-32.0, 32.0, (3, *x_shape)).astype(np.float32)
     check(module, x, 1)

@@ -74,6 +74,7 @@ from n64c.backend.strip_conv_lowering import StripConvLowering
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import TileWindowOp, WindowGeometry, tile_header_bytes
 from n64c.dialects.rsp_types import GprType, VregType
+from n64c.sim.rsp.timing import dma_cycles
 
 LQV_MAX = 1008
 HELD_ROWS = 12
@@ -91,6 +92,49 @@ def partial_loops(g: WindowGeometry) -> int:
     """Pixel loops per chunk of a conv with partial sums: first, middle
     (none with two chunks a group) and last."""
     return min(3, g.slices_per_group * g.chunks)
+
+
+GLOBAL_POOL_VECTORS = 8
+"""Most channel vectors of a global average pool summed chunk by chunk
+(their partial sums stay in two registers each)."""
+
+
+def global_pool_cycles(g: WindowGeometry, per_chunk: int) -> int:
+    """Estimate of one image of a global average pool in chunks of
+    `per_chunk` pixels (`WindowLowering.global_average`): each chunk the
+    larger of its transfer and its sums (a restore, the MACs and a save
+    per channel vector), then the readout."""
+    vectors = g.cp // 8
+    chunks = g.h * g.w // per_chunk
+    read = dma_cycles(True, 1, per_chunk * g.cp * 2)
+    chunk = max(read, vectors * (per_chunk + 10) + 14)
+    return read + chunks * chunk + vectors * 8 + 40
+
+
+def sliced_pool_cycles(g: WindowGeometry) -> int:
+    """Estimate of one image of a global average pool slice by slice: a
+    slice's band is one 2-D transfer of a short row per pixel."""
+    pixels = g.h * g.w
+    band = dma_cycles(True, pixels, g.cs * 2)
+    return g.slices * (band + pixels * g.slice_blocks * 2 + 40)
+
+
+def global_pool_chunk(kind: str, g: WindowGeometry) -> int:
+    """Pixels per chunk of a global average pool (a window over the whole
+    unpadded image, one output pixel) read as runs of whole pixels: the
+    largest divisor of `H * W` whose two chunks of all channels fit the
+    band buffer, when that is estimated faster than pooling slice by slice;
+    else 0 (also for any other layer)."""
+    if kind != "avgpool" or (g.oh, g.ow, g.kh, g.kw) != (1, 1, g.h, g.w):
+        return 0
+    if g.pt or g.pl or g.cp // 8 > GLOBAL_POOL_VECTORS:
+        return 0
+    pixels = g.h * g.w
+    fits = [r for r in range(1, pixels + 1) if pixels % r == 0]
+    best = max((r for r in fits if 4 * r * g.cp <= g.band_bytes), default=0)
+    if best and global_pool_cycles(g, best) < sliced_pool_cycles(g):
+        return best
+    return 0
 
 
 def held_chain_rows(rows: list[int]) -> frozenset[int]:
@@ -290,10 +334,14 @@ class WindowLowering:
             if self.kind == "avgpool" or self.acc48 is not None:
                 self.k2 = em.vreg()
                 em.lqv(self.k2, em.zero, self.consts + 16)
-            if not (g.depthwise or g.strips):
+            if not (g.depthwise or g.strips or global_pool_chunk(self.kind, g)):
                 self.fill(self.band, g.band_bytes, zero)
         x_img = self.em.copy(self.base, self.x_off)
         y_img = self.em.copy(self.base, self.y_off)
+        if global_pool_chunk(self.kind, g):
+            self.em.counted(g.n, lambda: self.global_average(x_img, y_img), "image")
+            em.wait_dma_idle()
+            return
         if self.kind == "conv" and (g.depthwise or g.strips):
             strips = StripConvLowering if g.strips else DepthwiseLowering
             strips(self).lower(x_img, y_img)
@@ -352,6 +400,91 @@ class WindowLowering:
         em.wait_dma_idle()
 
     # --------------------------------------------------------------- pool
+    def global_average(self, x_img: GprType, y_img: GprType) -> None:
+        """A global average pool of one image, read in chunks of whole
+        pixels (one contiguous transfer each, the next loading while one is
+        summed) instead of one 16-byte row per pixel and channel slice. Each
+        channel vector's sum of `m * x` lives in two registers (HI, MD)
+        between chunks and comes back into ACC exactly (`restore`); after
+        the last chunk, the rounding constant, the shift, and the results
+        leave from the band buffer. `x_img` and `y_img` move on to the next
+        image."""
+        em, g, k = self.em, self.g, self.k
+        per_chunk = global_pool_chunk(self.kind, g)
+        chunk_bytes = per_chunk * g.cp * 2
+        chunks = g.h * g.w // per_chunk
+        length = dma_length_word(chunk_bytes, 1, chunk_bytes)
+        src = self.em.copy(x_img)
+        buf, other = em.gpr(), em.gpr()
+        em.addi(buf, em.zero, self.band)
+        em.addi(other, em.zero, self.band + chunk_bytes)
+        toggle = self.band ^ (self.band + chunk_bytes)
+        em.dma(buf, src, length, False)
+        em.add_const(src, src, chunk_bytes)
+        sums = [(em.vreg(), em.vreg()) for _ in range(g.cp // 8)]
+        for hi, md in sums:  # live across the loop: defined before it
+            em.vop(rsp.VxorOp, hi, self.zero, self.zero)
+            em.vop(rsp.VxorOp, md, self.zero, self.zero)
+        counter = em.gpr()
+        em.li(counter, chunks, comment="chunk")
+        head, last, ready = (
+            em.label("chunk"),
+            em.label("last_chunk"),
+            em.label("chunk_ready"),
+        )
+        em.place_label(head)
+        # the next chunk into the other buffer, unless this is the last;
+        # then this chunk's transfer may be the newest: wait for all
+        is_last = em.gpr()
+        em.addi(is_last, counter, -1)
+        em.emit(rsp.BeqOp(em.value(is_last), em.value(em.zero), last))
+        em.emit(rsp.NopOp())
+        em.dma(other, src, length, False)
+        em.add_const(src, src, chunk_bytes)
+        em.wait_dma_slot()
+        em.emit(rsp.JOp(ready))
+        em.emit(rsp.NopOp())
+        em.place_label(last)
+        em.wait_dma_idle()
+        em.place_label(ready)
+        sink = em.vreg()
+        cache: dict[int, GprType] = {}
+        for v, (hi, md) in enumerate(sums):
+            self.restore_registers(sink, hi, md)
+            for p in range(per_chunk):
+                x = em.vreg()
+                em.lqv(x, *self.far(buf, p * g.cp * 2 + 16 * v, cache))
+                em.vop(rsp.VmadhOp, sink, x, k, 8 + 4)
+            em.vsar(hi, ACC_HI)
+            em.vsar(md, ACC_MD)
+        em.xori(buf, buf, toggle)
+        em.xori(other, other, toggle)
+        em.addi(counter, counter, -1)
+        em.bne(counter, em.zero, head)
+        out = em.gpr()  # the results, into the band (every chunk is summed)
+        em.addi(out, em.zero, self.band)
+        for v, (hi, md) in enumerate(sums):
+            self.restore_registers(sink, hi, md)
+            em.vop(rsp.VmadhOp, sink, self.k2, k, 8 + 5)  # + 2^(s-1)
+            top, mid, y = em.vreg(), em.vreg(), em.vreg()
+            em.vsar(top, ACC_HI)
+            em.vsar(mid, ACC_MD)
+            em.vop(rsp.VmudnOp, sink, mid, k, 8 + 6)
+            em.vop(rsp.VmadhOp, y, top, k, 8 + 6)
+            em.sqv(y, out, 16 * v)
+        em.dma(out, y_img, dma_length_word(g.cp * 2, 1, g.cp * 2), to_rdram=True)
+        em.add_const(x_img, x_img, g.h * g.w * g.cp * 2)
+        em.add_const(y_img, y_img, g.cp * 2)
+
+    def restore_registers(self, sink: VregType, hi: VregType, md: VregType) -> None:
+        """ACC = the 32-bit sum held in `hi` and `md` (`vsar` ACC_HI and
+        ACC_MD), at ACC[47:16]: `HI * 2^32 + u(MD) * 2^16`."""
+        em, k = self.em, self.k
+        for n in range(4):
+            em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 0)
+        for _ in range(4):
+            em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
+
     def pool_tile(self, row: GprType, ih: GprType, y_tile: GprType) -> None:
         em, g = self.em, self.g
         src = self.em.copy(row)
@@ -654,10 +787,7 @@ class WindowLowering:
             for _ in range(2):
                 em.vop(rsp.VmadnOp, sink, md, k, 8 + 7)
             return
-        for n in range(4):
-            em.vop(rsp.VmudhOp if n == 0 else rsp.VmadhOp, sink, hi, k, 8 + 0)
-        for _ in range(4):
-            em.vop(rsp.VmadnOp, sink, md, k, 8 + 0)
+        self.restore_registers(sink, hi, md)
 
     def requantise(
         self,

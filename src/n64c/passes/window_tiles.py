@@ -66,6 +66,8 @@ from n64c.backend.strip_conv_lowering import (
 )
 from n64c.backend.window_lowering import (
     PARTIAL_ROWS,
+    global_pool_chunk,
+    global_pool_cycles,
     held_chain_rows,
     partial_loops,
     partial_unroll,
@@ -334,6 +336,9 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
         return _strip_cycles(g)
     if kind == "conv":
         return _conv_cycles(g)
+    per_chunk = global_pool_chunk(kind, g)
+    if per_chunk:
+        return g.n * global_pool_cycles(g, per_chunk)
     taps = g.kh * g.kw
     per_pixel = g.slice_blocks * (2 * taps + 10) + 6
     tiles = g.n * g.tiles
