@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import ModuleOp
 from n64c.api import compile as compile_model
 from n64c.backend.gemm_layer import qeltwise_module, qgemm_module, qmlp_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
-from n64c.dialects.n64_tile import TileMatmulOp
+from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp, TileMatmulOp
 from n64c.errors import BudgetError, InvalidInputError
 from n64c.frontend.onnx import import_onnx
 from n64c.passes.allocate_dmem import AllocateDmemPass
@@ -214,6 +214,39 @@ def test_long_rows_stream_x(k: int, rows: int) -> None:
     assert tiling.stream_x
     assert (tiling.rows, tiling.rows * tiling.chunks) == (rows, round_up(k, 8))
     assert tiling.dmem_bytes <= 3936 - 16
+
+
+def test_constants_of_many_kernels_take_turns_in_a_window() -> None:
+    """20 Gemm layers have 320 bytes of constant vectors, more than the
+    256-byte window: the 17th layer's constants start the window over, so
+    that layer starts a new RSP run, and every layer's tiling gets the DMEM
+    above the window (not above all 320 bytes). Bit-exact on sim and z64."""
+    rng = np.random.default_rng(12)
+    module = qmlp_module([8] * 21, rng)
+    allocated = module.clone()
+    TileForDmemPass().apply(Context(), allocated)
+    AllocateDmemPass().apply(Context(), allocated)
+    kernels = [o for o in allocated.walk() if isinstance(o, TileKernelOp)]
+    windows = [k.attributes["n64.consts_window"].value.data for k in kernels]
+    assert windows == [0] * 16 + [1] * 4
+    consts = [
+        b.offset.value.data
+        for k in kernels
+        for b in k.body.walk()
+        if isinstance(b, DmemAllocOp) and b.init is not None
+    ]
+    assert consts[16] == consts[0] == 16 and max(consts) < 16 + 256
+    program = build_rsp_program(lower(module.clone()), measure=False)
+    run_of = {
+        layer: n for n, inv in enumerate(program.invocations) for layer in inv.layers
+    }
+    assert run_of["gemm16"] == run_of["gemm15"] + 1
+    x = rng.uniform(-4.0, 4.0, (3, 1, 8)).astype(np.float32)
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
+    np.testing.assert_array_equal(sim, golden)
+    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
+    np.testing.assert_array_equal(real, golden[:1])
 
 
 def test_streamed_layer_between_layers_bit_exact() -> None:

@@ -868,13 +868,20 @@ def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     )
 
 
+def _consts_window(kernel: TileKernelOp) -> int:
+    """The DMEM window of the kernel's constants (`allocate-dmem`)."""
+    attr = kernel.attributes.get("n64.consts_window")
+    return attr.value.data if isinstance(attr, IntegerAttr) else 0
+
+
 def _pack(
     kernels: Sequence[TileKernelOp], imem_bytes: int, one_weighted: bool = False
 ) -> list[list[TileKernelOp]]:
     """Split consecutive kernels into ucodes that fit IMEM (greedily, by the
-    code size of each kernel lowered alone). With `one_weighted` (weights
-    streamed from the cartridge) a ucode holds at most one kernel with
-    weights: each one's weights arrive in a staging slot for its own run."""
+    code size of each kernel lowered alone) and share a constants window
+    (`allocate-dmem`). With `one_weighted` (weights streamed from the
+    cartridge) a ucode holds at most one kernel with weights: each one's
+    weights arrive in a staging slot for its own run."""
     packs: list[list[TileKernelOp]] = []
     current: list[TileKernelOp] = []
     used = FRAME_BYTES
@@ -891,6 +898,7 @@ def _pack(
         if current and (
             used + size > imem_bytes
             or (second and any(k.weights is not None for k in current))
+            or _consts_window(kernel) != _consts_window(current[0])
         ):
             packs.append(current)
             current, used = [], FRAME_BYTES

@@ -107,6 +107,7 @@ from n64c.passes.slice_tiles import (
     slice_on_rsp,
 )
 from n64c.passes.tile_constants import (
+    CONSTS_WINDOW_BYTES,
     PARAM_BYTES,
     gemm_constants,
     kernel_consts_bytes,
@@ -213,7 +214,7 @@ def plan_gemm_tiles(
     wide: bool = False,
 ) -> GemmTiling:
     """The tiling with the fewest chunks whose working set fits DMEM
-    (`dmem_bytes`: what the constants of all kernels leave); the output row
+    (`dmem_bytes`: what the constants' window leaves); the output row
     is collected in DMEM when it fits too.
 
     When even 8-row chunks of a whole input row do not fit, `x` is streamed:
@@ -594,12 +595,11 @@ class TileForDmemPass(ModulePass):
         ]
         gemm_ops = [g for g in op.walk() if isinstance(g, QGemmOp)]
         prelus = [p for p in op.walk() if isinstance(p, QPReluOp)]
-        # every kernel's constants stay in DMEM (see allocate-dmem)
-        working = (
-            self.dmem
-            - sum(kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise))
-            - PRELU_CONSTS_BYTES * len(prelus)
-        )
+        # the constants of the kernels of one run stay in DMEM, in a window
+        # of at most CONSTS_WINDOW_BYTES (see allocate-dmem)
+        consts = sum(kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise))
+        consts += PRELU_CONSTS_BYTES * len(prelus)
+        working = self.dmem - min(consts, CONSTS_WINDOW_BYTES)
         counts: dict[str, int] = {}
         for window in windows:
             kind = (
