@@ -15,7 +15,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from n64c.api import compile as compile_model
 from n64c.backend.gemm_layer import qeltwise_module, qgemm_module, qmlp_module
-from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
+from n64c.backend.rsp_program import RspProgram, build_rsp_program, run_rsp_program
 from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp, TileMatmulOp
 from n64c.errors import BudgetError, InvalidInputError
 from n64c.frontend.onnx import import_onnx
@@ -216,6 +216,17 @@ def test_long_rows_stream_x(k: int, rows: int) -> None:
     assert tiling.dmem_bytes <= 3936 - 16
 
 
+def assert_sim_and_z64_match_golden(
+    module: ModuleOp, program: RspProgram, x: np.ndarray
+) -> None:
+    """The simulator on every input, z64 on the first, equal the golden model."""
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
+    np.testing.assert_array_equal(sim, golden)
+    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
+    np.testing.assert_array_equal(real, golden[:1])
+
+
 def test_constants_of_many_kernels_take_turns_in_a_window() -> None:
     """20 Gemm layers have 320 bytes of constant vectors, more than the
     256-byte window: the 17th layer's constants start the window over, so
@@ -242,11 +253,7 @@ def test_constants_of_many_kernels_take_turns_in_a_window() -> None:
     }
     assert run_of["gemm16"] == run_of["gemm15"] + 1
     x = rng.uniform(-4.0, 4.0, (3, 1, 8)).astype(np.float32)
-    golden = run_int_raw(module, {"input": x})["output"][0]
-    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
-    np.testing.assert_array_equal(sim, golden)
-    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
-    np.testing.assert_array_equal(real, golden[:1])
+    assert_sim_and_z64_match_golden(module, program, x)
 
 
 def test_streamed_layer_between_layers_bit_exact() -> None:
@@ -260,11 +267,7 @@ def test_streamed_layer_between_layers_bit_exact() -> None:
     streamed = [o for o in tiled.walk() if isinstance(o, TileMatmulOp)]
     assert [o.stream_x is not None for o in streamed] == [False, True, False]
     x = rng.uniform(-4.0, 4.0, (3, 1, 24)).astype(np.float32)
-    golden = run_int_raw(module, {"input": x})["output"][0]
-    sim = run_rsp_program(program, {"input": x}, engine="sim")["output"]
-    np.testing.assert_array_equal(sim, golden)
-    real = run_rsp_program(program, {"input": x[:1]}, engine="z64")["output"]
-    np.testing.assert_array_equal(real, golden[:1])
+    assert_sim_and_z64_match_golden(module, program, x)
 
 
 def test_rdram_budget_4mib_but_8mib_fits() -> None:
