@@ -35,14 +35,24 @@ def _network_program(name: str):  # noqa: ANN202
     return compiled.program
 
 
-def _layer_program(shape: tuple):  # noqa: ANN202
-    import numpy as np
+def _rsp_program(module):  # noqa: ANN001, ANN202
+    """A quantised one-layer module through the rest of the default flow."""
     from xdsl.context import Context
 
-    from n64c.backend.conv_layer import qconv_module
     from n64c.backend.rsp_program import build_rsp_program
     from n64c.passes import get_pass
     from n64c.pipeline import DEFAULT_PASS_NAMES
+
+    ctx = Context()
+    for name in DEFAULT_PASS_NAMES[DEFAULT_PASS_NAMES.index("tile-for-dmem") :]:
+        get_pass(name)().apply(ctx, module)
+    return build_rsp_program(module)
+
+
+def _layer_program(shape: tuple):  # noqa: ANN202
+    import numpy as np
+
+    from n64c.backend.conv_layer import qconv_module
 
     x_shape, o, kernel, strides, pads, group = shape
     rng = np.random.default_rng(0)
@@ -52,10 +62,7 @@ def _layer_program(shape: tuple):  # noqa: ANN202
         x_shape, w, b, [12] * o, strides=strides, pads=pads, group=group,
         clamp=(0, 32767),
     )  # fmt: skip
-    ctx = Context()
-    for name in DEFAULT_PASS_NAMES[DEFAULT_PASS_NAMES.index("tile-for-dmem") :]:
-        get_pass(name)().apply(ctx, module)
-    return build_rsp_program(module)
+    return _rsp_program(module)
 
 
 class RspNetworks:
@@ -111,18 +118,10 @@ class RspEltwise:
     timeout = 600
 
     def setup_cache(self) -> int:
-        from xdsl.context import Context
-
         from n64c.backend.gemm_layer import qeltwise_module
-        from n64c.backend.rsp_program import build_rsp_program
-        from n64c.passes import get_pass
-        from n64c.pipeline import DEFAULT_PASS_NAMES
 
         module = qeltwise_module("add", (16, 32, 32), ka=1, kb=0, shift=2)
-        ctx = Context()
-        for name in DEFAULT_PASS_NAMES[DEFAULT_PASS_NAMES.index("tile-for-dmem") :]:
-            get_pass(name)().apply(ctx, module)
-        return build_rsp_program(module).cycles
+        return _rsp_program(module).cycles
 
     def track_cycles(self, cycles: int) -> int:
         return cycles

@@ -56,7 +56,6 @@ from n64c.backend.rsp_emitter import (
     COP0_DMA_RAMADDR,
     COP0_DMA_READ,
     COP0_DMA_SPADDR,
-    COP0_DMA_WRITE,
     dma_length_word,
 )
 from n64c.dialects import rsp
@@ -173,12 +172,7 @@ class DepthwiseLowering:
 
     def out_dma(self, out: GprType, y: GprType) -> None:
         """Queue the transfer of a strip row's results (the queue is idle)."""
-        em = self.em
-        length = em.gpr()
-        em.li(length, self.out_length)
-        em.mtc0(out, COP0_DMA_SPADDR)
-        em.mtc0(y, COP0_DMA_RAMADDR)
-        em.mtc0(length, COP0_DMA_WRITE)
+        self.em.dma(out, y, self.out_length, to_rdram=True, poll=False)
 
     def layer_setup(self) -> None:
         """Code before the layer's first pass."""

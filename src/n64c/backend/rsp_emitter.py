@@ -201,10 +201,17 @@ class RspEmitter:
         self.bne(tmp, self.zero, loop)
 
     def dma(
-        self, dmem: GprType, rdram: GprType, length_word: int, to_rdram: bool
+        self,
+        dmem: GprType,
+        rdram: GprType,
+        length_word: int,
+        to_rdram: bool,
+        poll: bool = True,
     ) -> None:
-        """Queue one transfer (after waiting for a free queue slot)."""
-        self.wait_dma_slot()
+        """Queue one transfer (after waiting for a free queue slot, unless
+        `poll` is False: the caller knows one is free)."""
+        if poll:
+            self.wait_dma_slot()
         self.mtc0(dmem, COP0_DMA_SPADDR)
         self.mtc0(rdram, COP0_DMA_RAMADDR)
         length = self.gpr()

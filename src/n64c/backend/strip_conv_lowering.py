@@ -45,7 +45,6 @@ from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
     COP0_DMA_RAMADDR,
-    COP0_DMA_READ,
     COP0_DMA_SPADDR,
     COP0_DMA_WRITE,
     dma_length_word,
@@ -180,19 +179,13 @@ class StripConvLowering(DepthwiseLowering):
         em, wl = self.em, self.wl
         self.tile_buffer = em.gpr()
         em.addi(self.tile_buffer, em.zero, wl.ring)
-        self.load_tile(self.tile_buffer, wl.em.copy(wl.base, wl.w_off), poll=True)
+        first = wl.em.copy(wl.base, wl.w_off)
+        em.dma(self.tile_buffer, first, self.tile_length, False)
 
-    def load_tile(self, dst: GprType, src: GprType, poll: bool) -> None:
-        """Queue the transfer of one group's tile."""
-        size = self.g.tile_bytes
-        if poll:
-            self.em.dma(dst, src, dma_length_word(size, 1, size), False)
-            return
-        length = self.em.gpr()
-        self.em.li(length, dma_length_word(size, 1, size))
-        self.em.mtc0(dst, COP0_DMA_SPADDR)
-        self.em.mtc0(src, COP0_DMA_RAMADDR)
-        self.em.mtc0(length, COP0_DMA_READ)
+    @property
+    def tile_length(self) -> int:
+        """The length word of one group's tile transfer."""
+        return dma_length_word(self.g.tile_bytes, 1, self.g.tile_bytes)
 
     def pass_weights(self, w_src: GprType, size: int) -> None:
         if self.g.tile_slots == 1:
@@ -215,7 +208,7 @@ class StripConvLowering(DepthwiseLowering):
             self.w_tile = em.copy(self.tile_buffer)
             toggle = wl.ring ^ (wl.ring + self.g.tile_bytes)
             em.xori(self.tile_buffer, self.tile_buffer, toggle)
-            self.load_tile(self.tile_buffer, self.w_src, poll=False)
+            em.dma(self.tile_buffer, self.w_src, self.tile_length, False, poll=False)
         self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
         for n, reg in enumerate(self.header):
             em.lqv(reg, self.w_tile, 16 * n)

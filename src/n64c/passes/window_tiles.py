@@ -157,6 +157,12 @@ def _geometry(wide: bool = False, **fields: int) -> WindowGeometry:
     return WindowGeometry([fields[name] for name in WINDOW_FIELDS], wide)
 
 
+def _replace(g: WindowGeometry, **fields: int) -> WindowGeometry:
+    """`g` with some of its fields changed."""
+    values = dict(zip(WINDOW_FIELDS, g.values, strict=True)) | fields
+    return WindowGeometry([values[name] for name in WINDOW_FIELDS], g.wide)
+
+
 def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     """Working set of a window kernel (without the constants)."""
     if kind != "conv":
@@ -523,12 +529,7 @@ def _strip_geometries(
         )
     # each also with the next group's tile loading while a group runs
     prefetching = [
-        WindowGeometry(
-            [
-                3 if f == "resident" else v
-                for f, v in zip(WINDOW_FIELDS, g.values, strict=True)
-            ]
-        )
+        _replace(g, resident=3)
         for g in walks
         if g.col_tiles == 1 and g.n * g.groups > 1
     ]
