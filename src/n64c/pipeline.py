@@ -245,8 +245,8 @@ def detect_stage(module: ModuleOp) -> Stage:
     quantised = False
     allocs: list[DmemAllocOp] = []
     for op in module.walk():
-        if isinstance(op, DmemAllocOp):
-            allocs.append(op)
+        if isinstance(op, DmemAllocOp) and op.init is None:
+            allocs.append(op)  # constant vectors never get an offset
         elif type(op).__module__ == "n64c.dialects.n64_quant":
             quantised = True
     if allocs:

@@ -227,31 +227,26 @@ def assert_sim_and_z64_match_golden(
     np.testing.assert_array_equal(real, golden[:1])
 
 
-def test_constants_of_many_kernels_take_turns_in_a_window() -> None:
-    """20 Gemm layers have 320 bytes of constant vectors, more than the
-    256-byte window: the 17th layer's constants start the window over, so
-    that layer starts a new RSP run, and every layer's tiling gets the DMEM
-    above the window (not above all 320 bytes). Bit-exact on sim and z64."""
+def test_constant_vectors_take_no_dmem() -> None:
+    """20 Gemm layers (320 bytes of constant vectors): the constants get no
+    DMEM offset and leave the data image alone (each kernel builds them in
+    registers), so every even kernel's buffers start right after the
+    parameter block. Bit-exact on sim and z64."""
     rng = np.random.default_rng(12)
     module = qmlp_module([8] * 21, rng)
     allocated = module.clone()
     TileForDmemPass().apply(Context(), allocated)
     AllocateDmemPass().apply(Context(), allocated)
     kernels = [o for o in allocated.walk() if isinstance(o, TileKernelOp)]
-    windows = [k.attributes["n64.consts_window"].value.data for k in kernels]
-    assert windows == [0] * 16 + [1] * 4
-    consts = [
-        b.offset.value.data
-        for k in kernels
-        for b in k.body.walk()
-        if isinstance(b, DmemAllocOp) and b.init is not None
-    ]
-    assert consts[16] == consts[0] == 16 and max(consts) < 16 + 256
+    assert len(kernels) == 20
+    for index, kernel in enumerate(kernels):
+        allocs = [b for b in kernel.body.walk() if isinstance(b, DmemAllocOp)]
+        assert [b.offset for b in allocs if b.init is not None] == [None]
+        offsets = [b.offset.value.data for b in allocs if b.offset is not None]
+        if index % 2 == 0:
+            assert min(offsets) == 16
     program = build_rsp_program(lower(module.clone()), measure=False)
-    run_of = {
-        layer: n for n, inv in enumerate(program.invocations) for layer in inv.layers
-    }
-    assert run_of["gemm16"] == run_of["gemm15"] + 1
+    assert all(len(image.dmem) <= 16 for image in program.ucodes.values())
     x = rng.uniform(-4.0, 4.0, (3, 1, 8)).astype(np.float32)
     assert_sim_and_z64_match_golden(module, program, x)
 

@@ -40,6 +40,7 @@ from xdsl.ir import SSAValue
 from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
 from n64c.dialects import rsp
 from n64c.dialects.n64_pixel_conv import HEADER_SLOTS, PixelGeometry, TilePixelConvOp
+from n64c.dialects.n64_tile import DmemAllocOp
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.passes.pixel_lane_tiles import (
     MAX_DMA_ROW,
@@ -74,9 +75,10 @@ class PixelConvLowering:
         self.x_off = rdram_offset(op.x)
         self.y_off = rdram_offset(op.y)
         self.w_off = rdram_offset(op.wr)
-        self.band, self.out, self.consts, self.wbuf = (
-            dmem_offset(b) for b in op.buffers
-        )
+        band, out, consts, wbuf = op.buffers
+        assert isinstance(consts.owner, DmemAllocOp)
+        self.const_vectors = consts.owner.init_vectors()
+        self.band, self.out, self.wbuf = (dmem_offset(b) for b in (band, out, wbuf))
         self.first_slot = first_slot
         self.lo = op.clamp_lo.value.data
         self.hi = op.clamp_hi.value.data
@@ -105,8 +107,7 @@ class PixelConvLowering:
     def lower(self) -> None:
         em, g = self.em, self.g
         em.wait_dma_idle()  # an earlier kernel's transfers may still run
-        k = em.vreg()
-        em.lqv(k, em.zero, self.consts)
+        k = em.vconst(self.const_vectors[0])
         zero, c16384, ones = em.vreg(), em.vreg(), em.vreg()
         em.vop(rsp.VxorOp, zero, k, k)
         em.vop(rsp.VorOp, c16384, zero, k, 8 + 0)  # eight 16384s

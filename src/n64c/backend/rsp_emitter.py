@@ -10,7 +10,7 @@ uses the latest op that wrote the register, in program order).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from xdsl.backend.register_type import RegisterType
 from xdsl.ir import Operation, SSAValue
@@ -179,6 +179,31 @@ class RspEmitter:
         element: int = 0,
     ) -> None:
         self.emit(cls(self.value(vs), self.value(vt), element, vd=dst))
+
+    def vconst(self, values: Sequence[int]) -> VregType:
+        """A new vector register holding the eight int16 `values`, built
+        from immediates (no DMEM): a `vxor` clears it, then one `mtc2` a
+        non-zero lane (eight equal values: one `mtc2` and a broadcast)."""
+        assert len(values) == 8, values
+        lanes = [((int(v) + 0x8000) & 0xFFFF) - 0x8000 for v in values]
+        reg = self.vreg()
+        self.vop(rsp.VxorOp, reg, reg, reg)
+        if lanes[0] != 0 and len(set(lanes)) == 1:
+            tmp = self.gpr()
+            self.addi(tmp, self.zero, lanes[0])
+            self.emit(rsp.Mtc2Op(self.value(tmp), self.value(reg), 0))
+            self.vop(rsp.VorOp, reg, reg, reg, 8 + 0)  # lanes 1..7 are 0
+            return reg
+        scalars: dict[int, GprType] = {}
+        for lane, value in enumerate(lanes):
+            if value == 0:
+                continue
+            if value not in scalars:
+                scalars[value] = self.gpr()
+                self.addi(scalars[value], self.zero, value)
+            scalar = self.value(scalars[value])
+            self.emit(rsp.Mtc2Op(scalar, self.value(reg), 2 * lane))
+        return reg
 
     def vsar(self, dst: VregType, acc_slice: int) -> None:
         self.emit(rsp.VsarOp(acc_slice, vd=dst))

@@ -72,7 +72,12 @@ from n64c.backend.rsp_emitter import (
 )
 from n64c.backend.strip_conv_lowering import StripConvLowering
 from n64c.dialects import rsp
-from n64c.dialects.n64_tile import TileWindowOp, WindowGeometry, tile_header_bytes
+from n64c.dialects.n64_tile import (
+    DmemAllocOp,
+    TileWindowOp,
+    WindowGeometry,
+    tile_header_bytes,
+)
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.sim.rsp.timing import dma_cycles
 
@@ -190,8 +195,11 @@ class WindowLowering:
         self.x_off = rdram_offset(op.x)
         self.y_off = rdram_offset(op.y)
         self.w_off = rdram_offset(op.wr)
-        offsets = [dmem_offset(b) for b in op.buffers]
-        self.band, self.out, self.consts = offsets[:3]
+        consts = op.buffers[2].owner
+        assert isinstance(consts, DmemAllocOp)
+        self.const_vectors = consts.init_vectors()
+        offsets = [0 if i == 2 else dmem_offset(b) for i, b in enumerate(op.buffers)]
+        self.band, self.out = offsets[:2]
         self.ring = offsets[3] if self.kind == "conv" else 0
         self.partial = 0
         banded = not (self.g.depthwise or self.g.strips)
@@ -309,8 +317,7 @@ class WindowLowering:
         em, g = self.em, self.g
         # an earlier kernel's transfers may still read or write DMEM
         em.wait_dma_idle()
-        k = em.vreg()
-        em.lqv(k, em.zero, self.consts)
+        k = em.vconst(self.const_vectors[0])
         self.k = k
         if g.col_tiles > 1:  # the column table, from the weights blob
             self.table = em.gpr()
@@ -332,8 +339,7 @@ class WindowLowering:
             self.zero = zero
             self.pad = zero
             if self.kind == "avgpool" or self.acc48 is not None:
-                self.k2 = em.vreg()
-                em.lqv(self.k2, em.zero, self.consts + 16)
+                self.k2 = em.vconst(self.const_vectors[1])
             if not (g.depthwise or g.strips or global_pool_chunk(self.kind, g)):
                 self.fill(self.band, g.band_bytes, zero)
         x_img = self.em.copy(self.base, self.x_off)

@@ -298,8 +298,11 @@ class TileKernelOp(IRDLOperation):
 
 @irdl_op_definition
 class DmemAllocOp(IRDLOperation):
-    """A DMEM buffer of a tile kernel; `init` (int16) makes it a constant
-    that is part of the ucode's DMEM image. `allocate-dmem` sets `offset`.
+    """A DMEM buffer of a tile kernel; `allocate-dmem` sets `offset`.
+
+    With `init` (int16) it is instead the kernel's constant vectors: the
+    kernel builds them in vector registers from immediates when it starts
+    (`RspEmitter.vconst`), so they take no DMEM and get no offset.
 
     Example:
 
@@ -334,6 +337,13 @@ class DmemAllocOp(IRDLOperation):
         typ = self.result.type
         assert isinstance(typ, DmemType)
         return typ
+
+    def init_vectors(self) -> list[list[int]]:
+        """`init` as vectors of eight lanes (zero-padded to the buffer)."""
+        assert self.init is not None
+        values = [int(v) for v in self.init.get_values()]
+        values += [0] * (self.dmem_type.total_bytes // 2 - len(values))
+        return [values[i : i + 8] for i in range(0, len(values), 8)]
 
     def verify_(self) -> None:
         typ = self.dmem_type

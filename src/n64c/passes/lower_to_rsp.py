@@ -360,13 +360,15 @@ class _KernelLowering:
                 em.addi(ring.read, em.zero, first)
                 self.rings[op.result] = ring
             elif isinstance(op, DmemAllocOp) and op.init is not None:
-                reg = em.vreg()
-                em.lqv(reg, em.zero, self.dmem_offset(op.result))
-                self.consts[op.result] = reg
-                if op.dmem_type.size.data >= 32:
-                    second = em.vreg()
-                    em.lqv(second, em.zero, self.dmem_offset(op.result) + 16)
-                    self.consts2[op.result] = second
+                if any(
+                    isinstance(use.operation, TileWindowOp | TilePixelConvOp)
+                    for use in op.result.uses
+                ):
+                    continue  # those kernels build their own
+                vectors = op.init_vectors()
+                self.consts[op.result] = em.vconst(vectors[0])
+                if len(vectors) > 1:
+                    self.consts2[op.result] = em.vconst(vectors[1])
         self.block(self.kernel.body.block)
 
     def block(self, block: Block) -> None:
@@ -809,22 +811,10 @@ def lower_kernel(
     )
 
 
-def _data_section(kernels: Sequence[TileKernelOp]) -> rsp.SectionOp:
-    items: list[tuple[int, list[int]]] = []
-    for kernel in kernels:
-        for op in kernel.body.walk():
-            if isinstance(op, DmemAllocOp) and op.init is not None:
-                assert op.offset is not None
-                items.append(
-                    (op.offset.value.data, [int(v) for v in op.init.get_values()])
-                )
+def _data_section() -> rsp.SectionOp:
+    """The DMEM image of a ucode: the parameter block (the kernels' constant
+    vectors are built in registers, `RspEmitter.vconst`)."""
     ops: list[Operation] = [rsp.WordOp([0]), rsp.SpaceOp(12)]
-    cursor = 16
-    for offset, values in sorted(items):
-        if offset > cursor:
-            ops.append(rsp.SpaceOp(offset - cursor))
-        ops.append(rsp.HalfOp(values))
-        cursor = offset + 2 * len(values)
     return rsp.SectionOp("data", ops)  # type: ignore[arg-type]
 
 
@@ -855,7 +845,7 @@ def _ucode_module(
     em.emit(rsp.BreakOp())
     em.emit(rsp.NopOp())
     text = rsp.SectionOp("text", em.ops)  # type: ignore[arg-type]
-    module = ModuleOp([text, _data_section(kernels)])
+    module = ModuleOp([text, _data_section()])
     module.sym_name = StringAttr(name)
     return module, codes
 
@@ -868,18 +858,11 @@ def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     )
 
 
-def _consts_window(kernel: TileKernelOp) -> int:
-    """The DMEM window of the kernel's constants (`allocate-dmem`)."""
-    attr = kernel.attributes.get("n64.consts_window")
-    return attr.value.data if isinstance(attr, IntegerAttr) else 0
-
-
 def _pack(
     kernels: Sequence[TileKernelOp], imem_bytes: int, one_weighted: bool = False
 ) -> list[list[TileKernelOp]]:
     """Split consecutive kernels into ucodes that fit IMEM (greedily, by the
-    code size of each kernel lowered alone) and share a constants window
-    (`allocate-dmem`). With `one_weighted` (weights streamed from the
+    code size of each kernel lowered alone). With `one_weighted` (weights streamed from the
     cartridge) a ucode holds at most one kernel with weights: each one's
     weights arrive in a staging slot for its own run."""
     packs: list[list[TileKernelOp]] = []
@@ -898,7 +881,6 @@ def _pack(
         if current and (
             used + size > imem_bytes
             or (second and any(k.weights is not None for k in current))
-            or _consts_window(kernel) != _consts_window(current[0])
         ):
             packs.append(current)
             current, used = [], FRAME_BYTES

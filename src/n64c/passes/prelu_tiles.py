@@ -146,7 +146,7 @@ def build_prelu_kernel(op: QPReluOp, layer: str, dmem_bytes: int) -> TileKernelO
     groups = row_vectors if per_channel else 1
     nbytes = rows * row_vectors * 16
     table_bytes = groups * PRELU_ENTRY_BYTES
-    room = dmem_bytes - PARAM_BYTES - CONSTS_BYTES - table_bytes
+    room = dmem_bytes - PARAM_BYTES - table_bytes
     row_bytes = row_vectors * 16 if per_channel else 16
     chunk = min(nbytes, CHUNK_BYTES, room) // row_bytes * row_bytes
     if chunk <= 0:

@@ -26,12 +26,6 @@ from n64c.dialects.n64_tile import acc48_mode
 PARAM_BYTES = 16
 """DMEM bytes 0..15 hold the invocation parameters (the RDRAM base word);
 every tiling's budget starts after them."""
-CONSTS_WINDOW_BYTES = 256
-"""DMEM after the parameter block for the constant vectors of the kernels
-of one RSP run (`allocate-dmem` places constants in windows of this size;
-`lower-to-rsp` runs kernels of one window together). The working buffers
-of every layer get the rest, so a network of many layers does not pay for
-the constants of all of them."""
 TO_NHWC = (0, 2, 3, 1)
 """The `qtranspose` before a channels-last RSP kernel."""
 TO_NCHW = (0, 3, 1, 2)

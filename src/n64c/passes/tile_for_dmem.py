@@ -94,9 +94,6 @@ from n64c.dialects.n64_tile import (
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
 from n64c.passes.pixel_lane_tiles import choose_conv_kernel
 from n64c.passes.prelu_tiles import (
-    CONSTS_BYTES as PRELU_CONSTS_BYTES,
-)
-from n64c.passes.prelu_tiles import (
     build_prelu_kernel,
     prelu_on_rsp,
     sink_prelu_transposes,
@@ -107,7 +104,6 @@ from n64c.passes.slice_tiles import (
     slice_on_rsp,
 )
 from n64c.passes.tile_constants import (
-    CONSTS_WINDOW_BYTES,
     PARAM_BYTES,
     gemm_constants,
     kernel_consts_bytes,
@@ -593,13 +589,6 @@ class TileForDmemPass(ModulePass):
         eltwise = [
             e for e in op.walk() if isinstance(e, ELTWISE_OPS) and _same_shapes(e)
         ]
-        gemm_ops = [g for g in op.walk() if isinstance(g, QGemmOp)]
-        prelus = [p for p in op.walk() if isinstance(p, QPReluOp)]
-        # the constants of the kernels of one run stay in DMEM, in a window
-        # of at most CONSTS_WINDOW_BYTES (see allocate-dmem)
-        consts = sum(kernel_consts_bytes(k) for k in (*gemm_ops, *windows, *eltwise))
-        consts += PRELU_CONSTS_BYTES * len(prelus)
-        working = self.dmem - min(consts, CONSTS_WINDOW_BYTES)
         counts: dict[str, int] = {}
         for window in windows:
             kind = (
@@ -614,9 +603,9 @@ class TileForDmemPass(ModulePass):
             name = layer_name(window, f"{kind}{index}")
             try:
                 if isinstance(window, QConv2dOp):
-                    ops = choose_conv_kernel(window, name, working, self.strips)
+                    ops = choose_conv_kernel(window, name, self.dmem, self.strips)
                 else:
-                    ops = build_pool_kernel(window, name, working)
+                    ops = build_pool_kernel(window, name, self.dmem)
             except BudgetError:
                 continue  # too wide for DMEM (no width tiling): stays on the CPU
             Rewriter.replace_op(window, ops, [ops[-1].results[0]])
@@ -632,7 +621,9 @@ class TileForDmemPass(ModulePass):
         ]
         gemms = [g for g in op.walk() if isinstance(g, QGemmOp)]
         for index, gemm in enumerate(gemms):
-            kernel = build_gemm_kernel(gemm, layer_name(gemm, f"gemm{index}"), working)
+            kernel = build_gemm_kernel(
+                gemm, layer_name(gemm, f"gemm{index}"), self.dmem
+            )
             Rewriter.replace_op(gemm, kernel)
         counts = {}
         for elt in eltwise:
@@ -640,12 +631,12 @@ class TileForDmemPass(ModulePass):
             index = counts.get(kind, 0)
             counts[kind] = index + 1
             name = layer_name(elt, f"{kind}{index}")
-            Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, working))
+            Rewriter.replace_op(elt, build_eltwise_kernel(elt, name, self.dmem))
         prelus = [p for p in op.walk() if isinstance(p, QPReluOp) and prelu_on_rsp(p)]
         for index, prelu in enumerate(prelus):
             try:
                 kernel = build_prelu_kernel(
-                    prelu, layer_name(prelu, f"prelu{index}"), working
+                    prelu, layer_name(prelu, f"prelu{index}"), self.dmem
                 )
             except BudgetError:
                 continue  # a row and its slope table too long: stays on the CPU
@@ -654,7 +645,7 @@ class TileForDmemPass(ModulePass):
         for index, piece in enumerate(slices):
             try:
                 kernel = build_slice_kernel(
-                    piece, layer_name(piece, f"slice{index}"), working
+                    piece, layer_name(piece, f"slice{index}"), self.dmem
                 )
             except BudgetError:
                 continue  # a row too long for DMEM: stays on the CPU

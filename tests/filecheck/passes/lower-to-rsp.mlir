@@ -3,7 +3,9 @@
 // RUN: not n64-opt %s -p tile-for-dmem,lower-to-rsp 2>&1 | filecheck %s --check-prefix=ORDER
 
 // The kernel becomes an n64.rsp_invoke of a nested ucode module on virtual
-// registers: read the RDRAM base, prefetch, loop over the 2 groups (prefetch
+// registers: read the RDRAM base, build the constant vector [16384, 1, 0,
+// 32767, 0...] from immediates (the DMEM image is the parameter block only),
+// prefetch, loop over the 2 groups (prefetch
 // the next tile and wait for all but it; on the last trip, with no tile to
 // prefetch, wait for all; 16 MACs, bias, requantise, clamp at 0, store 8
 // results in the row buffer), DMA the row out, wait for the DMA, break.
@@ -18,6 +20,13 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK:       builtin.module @ucode0 {
 // CHECK-NEXT:    rsp.section "text" {
 // CHECK:           %[[BASE:.*]] = rsp.lw %0, 0 : (!rsp.reg<zero>) -> !rsp.reg<j_0>
+// CHECK:           rsp.vxor %[[K:.*]], %[[K]], v
+// CHECK-NEXT:      rsp.addi %0, 16384
+// CHECK-NEXT:      rsp.mtc2 %{{.*}}, %{{.*}}, 0
+// CHECK-NEXT:      rsp.addi %0, 1
+// CHECK-NEXT:      rsp.mtc2 %{{.*}}, %{{.*}}, 2
+// CHECK-NEXT:      rsp.addi %0, 32767
+// CHECK-NEXT:      rsp.mtc2 %{{.*}}, %{{.*}}, 6
 // CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_SPADDR
 // CHECK:           rsp.mtc0 {{.*}}, COP0_DMA_RAMADDR
 // CHECK:           rsp.addi %0, 303 : (!rsp.reg<zero>) -> !rsp.reg<j_{{[0-9]+}}>
@@ -49,7 +58,7 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:      rsp.vmadh
 // CHECK-NEXT:      rsp.vge %{{.*}}, e2
 // CHECK-NEXT:      rsp.sqv %{{.*}}, %{{.*}}, 0, 0
-// CHECK-NEXT:      rsp.xori %{{.*}}, 304
+// CHECK-NEXT:      rsp.xori %{{.*}}, 336
 // CHECK-NEXT:      rsp.addi %{{.*}}, 304
 // CHECK-NEXT:      rsp.addi %{{.*}}, 16
 // CHECK-NEXT:      rsp.addi %{{.*}}, -1
@@ -61,7 +70,7 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK:         rsp.section "data" {
 // CHECK-NEXT:      rsp.word 0
 // CHECK-NEXT:      rsp.space 12, 0
-// CHECK-NEXT:      rsp.half 16384, 1, 0, 32767, 0, 0, 0, 0
+// CHECK-NEXT:    }
 
 // IMEM: error: layer gemm0: its RSP code needs {{[0-9]+}} bytes of IMEM, {{[0-9]+}} bytes over the 256-byte budget
 // ORDER: error: layer gemm0: run plan-rdram before lower-to-rsp

@@ -11,7 +11,7 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
   func.return %y : tensor<1x10xi16>
 }
 
-// CHECK:       rsp.lqv %{{.*}}, %0, 0, 32 : {{.*}} -> !rsp.vreg<[[X:v[0-9]+]]>
+// CHECK:       rsp.lqv %{{.*}}, %0, 0, 16 : {{.*}} -> !rsp.vreg<[[X:v[0-9]+]]>
 // CHECK-NEXT:  rsp.lqv %{{.*}}, 0, 48 : {{.*}} -> !rsp.vreg<[[W0:v[0-9]+]]>
 // CHECK-NEXT:  rsp.lqv %{{.*}}, 0, 64 : {{.*}} -> !rsp.vreg<[[W1:v[0-9]+]]>
 // CHECK-NEXT:  rsp.lqv %{{.*}}, 0, 80 : {{.*}} -> !rsp.vreg<[[W2:v[0-9]+]]>
