@@ -97,7 +97,7 @@ def rows_wrap(g: WindowGeometry) -> bool:
     (the image's first) instead of a pad row, and the slots keep their
     rotation from pass to pass."""
     return (
-        g.strips and g.groups > 1
+        g.strips and g.groups > 1 and not g.split
         and (g.kh, g.sh, g.pt, g.n, g.col_tiles) == (1, 1, 0, 1, 1)
         and g.oh == g.h
     )  # fmt: skip
@@ -137,6 +137,8 @@ class DepthwiseLowering:
 
     w_src: GprType
     """RDRAM address of the weights of the pass after the current one."""
+    y: GprType
+    """RDRAM address of the current output row of the strip."""
 
     def __init__(self, wl: WindowLowering) -> None:
         self.wl = wl
@@ -149,12 +151,21 @@ class DepthwiseLowering:
         rows, size = self.out_rows()
         self.out_size = rows * size
         """Bytes of one output buffer (a strip row)."""
-        stride = self.g.op * 2 if rows > 1 else size
+        stride = self.y_pixel if rows > 1 else size
         self.out_length = dma_length_word(size, rows, stride)
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
         self.padded_columns = padded_column_tiles(self.g)
         self.wraps = rows_wrap(self.g)
+
+    @property
+    def y_pixel(self) -> int:
+        """Bytes between two pixels of an output row in RDRAM."""
+        return self.g.op * 2
+
+    def first_sums(self, y: GprType) -> None:
+        """Queue what the strip's first output row reads besides its input
+        rows (nothing here; see `StripConvLowering`)."""
 
     def out_rows(self) -> tuple[int, int]:
         """(rows, bytes) of a strip row's output transfer: one run when the
@@ -242,12 +253,12 @@ class DepthwiseLowering:
 
                 def column_tile() -> None:
                     self.strip(x_img, y_img)
-                    em.add_const(y_img, y_img, g.tile_cols * g.op * 2)
+                    em.add_const(y_img, y_img, g.tile_cols * self.y_pixel)
                     if wl.table is not None:
                         em.addi(wl.table, wl.table, 12)
 
                 wl.em.counted(g.col_tiles, column_tile, "column_tile")
-                em.add_const(y_img, y_img, self.pass_out_bytes - g.ow * g.op * 2)
+                em.add_const(y_img, y_img, self.pass_out_bytes - g.ow * self.y_pixel)
                 if self.pass_in_bytes:
                     em.addi(x_img, x_img, self.pass_in_bytes)
 
@@ -257,7 +268,7 @@ class DepthwiseLowering:
                 self.passes * self.pass_out_bytes,
             )
             em.add_const(x_img, x_img, g.h * self.in_row - ins)
-            em.add_const(y_img, y_img, g.oh * g.ow * g.op * 2 - outs)
+            em.add_const(y_img, y_img, g.oh * g.ow * self.y_pixel - outs)
 
         wl.em.counted(g.n, image, "image")
         if self.wraps:
@@ -328,6 +339,8 @@ class DepthwiseLowering:
         if not self.wraps:
             for slot in slots[: self.span]:
                 load_row(slot)
+        self.first_sums(y)
+        self.y = y
         em.wait_dma_idle()  # the first rows and the pass's weights are in
         self.strip_setup()
         out = em.gpr()
@@ -346,7 +359,7 @@ class DepthwiseLowering:
             em.wait_dma_idle()
             self.out_dma(out, y)
             em.xori(out, out, toggle)
-            em.add_const(y, y, g.ow * g.op * 2)
+            em.add_const(y, y, g.ow * self.y_pixel)
             first = [wl.em.copy(s) for s in slots[: g.sh]]
             for n in range(self.slots - g.sh):
                 em.addi(slots[n], slots[n + g.sh], 0)
@@ -355,7 +368,7 @@ class DepthwiseLowering:
 
         wl.em.counted(g.oh, out_row, "out_row")
         em.wait_dma_idle()
-        em.add_const(y, y, -g.oh * g.ow * g.op * 2)
+        em.add_const(y, y, -g.oh * g.ow * self.y_pixel)
         if self.wraps:
             em.add_const(x, x, -g.h * self.in_row)
         else:

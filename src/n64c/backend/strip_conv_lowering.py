@@ -87,27 +87,44 @@ def strip_held_rows(g: WindowGeometry) -> frozenset[int]:
 
 def strip_unroll(g: WindowGeometry) -> int:
     """Output pixels per trip of the pixel loop: as many as fit `TRIP_ROWS`
-    weight rows (at most `UNROLL` and `tile_cols`); a divisor of
-    `tile_cols` when one is as large, else the rest runs after the loop."""
+    weight rows (at most `UNROLL` and `tile_cols`, and half of it when the
+    kernel reads sums); a divisor of `tile_cols` when one is as large, else
+    the rest runs after the loop."""
     rows = max(1, strip_chain_rows(g))
     most = max(1, min(UNROLL, g.tile_cols, TRIP_ROWS // rows))
+    if g.sums_in:  # two trips at least: the next row's sums queue after one
+        most = max(1, min(most, g.tile_cols // 2))
     divisor = max(d for d in range(1, most + 1) if g.tile_cols % d == 0)
     return divisor if 2 * divisor > most else most
 
 
+SUMS_BYTES = 32
+"""Bytes of one pixel's int32 sums of a group (ACC_HI, then ACC_MD) in the
+sums tensor between the kernels of a split conv."""
+
+
 def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
     """(rows, bytes) of one strip row's output transfer: one run when the
-    layer has one group of output channels, else a row of 16 bytes a
-    pixel."""
+    layer has one group of output channels, else a row of 16 bytes (32 of
+    sums) a pixel."""
+    size = SUMS_BYTES if g.sums_out else 16
     if g.op == 8:
-        return 1, g.tile_cols * 16
-    return g.tile_cols, 16
+        return 1, g.tile_cols * size
+    return g.tile_cols, size
+
+
+def strip_scratch_bytes(g: WindowGeometry) -> int:
+    """The scratch slot before each output buffer, where a row's first
+    pixel stores the stale registers of the pipelined loop: one result,
+    or one pixel's sums (ACC_HI, ACC_MD)."""
+    return SUMS_BYTES if g.sums_out else 16
 
 
 def strip_out_bytes(g: WindowGeometry) -> int:
-    """Two output buffers of one strip row of one group (16 bytes a pixel),
-    each after a scratch slot for the pipelined pixel loop's first store."""
-    return 2 * (g.tile_cols * 16 + 16)
+    """Two output buffers of one strip row of one group (16 bytes a pixel,
+    32 for a split conv: its sums), each after a scratch slot."""
+    size = SUMS_BYTES if g.split else 16
+    return 2 * (g.tile_cols * size + strip_scratch_bytes(g))
 
 
 class StripConvLowering(DepthwiseLowering):
@@ -142,6 +159,63 @@ class StripConvLowering(DepthwiseLowering):
         return strip_out_rows(self.g)
 
     @property
+    def y_pixel(self) -> int:
+        """The sums tensor of a split conv holds 32 bytes a pixel and group."""
+        return (SUMS_BYTES if self.g.sums_out else 16) * self.g.groups
+
+    @property
+    def buffer_size(self) -> int:
+        """Bytes of one output buffer: a split conv's buffers hold sums."""
+        return self.g.tile_cols * SUMS_BYTES if self.g.split else self.out_size
+
+    @property
+    def sums_length(self) -> int:
+        """The length word of one strip row's sums (read or written)."""
+        g = self.g
+        if g.op == 8:
+            size = g.tile_cols * SUMS_BYTES
+            return dma_length_word(size, 1, size)
+        return dma_length_word(SUMS_BYTES, g.tile_cols, SUMS_BYTES * g.groups)
+
+    def sums_address(self, y: GprType, rows_ahead: int) -> GprType:
+        """RDRAM address of the sums of the output row `rows_ahead` rows
+        below `y`'s: at the same offsets as `y` in the sums tensor (a
+        middle kernel writes one too), at twice its offsets for the last
+        kernel (16 bytes a pixel and group of results, 32 of sums)."""
+        em, wl, g = self.em, self.wl, self.g
+        s = em.gpr()
+        row = g.ow * SUMS_BYTES * g.groups
+        if g.sums_out:
+            em.add_const(s, y, wl.s_off - wl.y_off + rows_ahead * row)
+            return s
+        em.emit(rsp.AddOp(em.value(y), em.value(y), rd=s))
+        em.emit(rsp.SubOp(em.value(s), em.value(wl.base), rd=s))
+        em.add_const(s, s, wl.s_off - 2 * wl.y_off + rows_ahead * row)
+        return s
+
+    def first_sums(self, y: GprType) -> None:
+        """A middle or last kernel's first row of sums, into the first
+        output buffer (each pixel's result replaces its sums in place)."""
+        if not self.g.sums_in:
+            return
+        em = self.em
+        dst = em.gpr()
+        em.addi(dst, em.zero, self.out_buffers[0])
+        em.dma(dst, self.sums_address(y, 0), self.sums_length, False)
+
+    def next_sums(self, y: GprType, out: GprType) -> None:
+        """The next row's sums into the other output buffer: queued behind
+        the transfer of that buffer's previous results (DMA runs in order).
+        The pixel loop queues it after its first trip, when that transfer
+        is likely done (the row also queues its next input rows at its
+        start, and the queue holds two)."""
+        em = self.em
+        first, second = self.out_buffers
+        dst = em.gpr()
+        em.xori(dst, out, first ^ second)
+        em.dma(dst, self.sums_address(y, 1), self.sums_length, False)
+
+    @property
     def passes(self) -> int:
         return self.g.groups
 
@@ -155,13 +229,14 @@ class StripConvLowering(DepthwiseLowering):
 
     @property
     def pass_out_bytes(self) -> int:
-        return 16
+        return SUMS_BYTES if self.g.sums_out else 16
 
     @property
     def out_buffers(self) -> tuple[int, int]:
-        """Each output buffer follows its 16-byte scratch slot."""
-        first = self.wl.out + 16
-        return first, first + self.out_size + 16
+        """Each output buffer follows its scratch slot."""
+        scratch = strip_scratch_bytes(self.g)
+        first = self.wl.out + scratch
+        return first, first + self.buffer_size + scratch
 
     def out_dma(self, out: GprType, y: GprType) -> None:
         """The strip row's transfer, its length word kept in a register
@@ -235,8 +310,21 @@ class StripConvLowering(DepthwiseLowering):
         # registers are free), bumped per pixel and put back after the row
         rows = [slots[i * g.dh] for i in range(g.kh)]
         po = wl.em.copy(out)
-        y_prev = em.vreg()  # defined before the loop: live across its back edge
-        em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
+        # a last split kernel reads each pixel's sums (32 bytes) through `ps`
+        # and writes its results (16 bytes) through `po`, over them
+        ps = wl.em.copy(out) if g.sums_in and not g.sums_out else po
+        step = SUMS_BYTES if g.sums_out else 16
+        # the previous pixel's result, or its sums: defined before the loop
+        # (live across its back edge), stored inside the next pixel's chain
+        y_prev = None
+        sums_prev = None
+        if g.sums_out:
+            sums_prev = (em.vreg(), em.vreg())
+            for reg in sums_prev:
+                em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
+        else:
+            y_prev = em.vreg()
+            em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
         # the first input vector of the next pixel, loaded during the
         # previous one (loop-carried like `y_prev`)
         x_first = em.vreg()
@@ -244,18 +332,43 @@ class StripConvLowering(DepthwiseLowering):
 
         def pixels(count: int) -> None:
             self.pixels_dense(
-                count, rows, po, y_prev, x_first, w_tile, w_bases, held, header
-            )
+                count, rows, po, ps, y_prev, sums_prev, x_first, w_tile, w_bases,
+                held, header,
+            )  # fmt: skip
             for reg in rows:
                 em.add_const(reg, reg, count * g.sw * g.cs * 2)
-            em.add_const(po, po, count * 16)
+            em.add_const(po, po, count * step)
+            if ps is not po:
+                em.add_const(ps, ps, count * SUMS_BYTES)
 
         unroll = strip_unroll(g)
-        wl.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+        trips = g.tile_cols // unroll
+        if g.sums_in and trips > 1:
+            counter = em.gpr()
+            em.li(counter, trips, comment="pixel")
+            head = em.label("pixel")
+            em.place_label(head)
+            pixels(unroll)
+            queued = em.label("sums_queued")
+            first_trip = em.gpr()
+            em.addi(first_trip, counter, -trips)
+            em.bne(first_trip, em.zero, queued)
+            self.next_sums(self.y, out)
+            em.place_label(queued)
+            em.addi(counter, counter, -1)
+            em.bne(counter, em.zero, head)
+        else:
+            if g.sums_in:
+                self.next_sums(self.y, out)
+            wl.em.counted(trips, lambda: pixels(unroll), "pixel")
         if g.tile_cols % unroll:
             pixels(g.tile_cols % unroll)
-        wl.clamp(y_prev)
-        em.sqv(y_prev, po, -16)
+        if y_prev is not None:
+            wl.clamp(y_prev)
+            em.sqv(y_prev, po, -16)
+        if sums_prev is not None:
+            em.sqv(sums_prev[0], po, -SUMS_BYTES)
+            em.sqv(sums_prev[1], po, 16 - SUMS_BYTES)
         for reg in rows:
             em.add_const(reg, reg, -g.tile_cols * g.sw * g.cs * 2)
 
@@ -264,7 +377,9 @@ class StripConvLowering(DepthwiseLowering):
         count: int,
         rows: list[GprType],
         po: GprType,
-        y_prev: VregType,
+        ps: GprType,
+        y_prev: VregType | None,
+        sums_prev: tuple[VregType, VregType] | None,
         x_first: VregType,
         w_tile: GprType,
         w_bases: dict[int, GprType],
@@ -277,7 +392,13 @@ class StripConvLowering(DepthwiseLowering):
         multiples of 2^16, never carry out of, and the readout's `vmudn`
         overwrites); its store follows the chain's last load (a store keeps
         every later load below it). The readout leaves the result in
-        `y_prev`."""
+        `y_prev`.
+
+        A split conv's middle and last kernels start each chain from the
+        pixel's sums (at `ps`, restored at ACC bit 16) instead of the bias;
+        its first and middle kernels end it by reading the sum's ACC_HI and
+        ACC_MD into `sums_prev` instead of requantising (no `y_prev`), stored
+        at `po` inside the next pixel's chain, as a result would be."""
         wl, em, g = self.wl, self.em, self.g
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         bias_hi, bias_lo, mult = header
@@ -287,11 +408,16 @@ class StripConvLowering(DepthwiseLowering):
         low_at, high_at = min(2, macs), min(6, macs)
         for u in range(count):
             sink = em.vreg()
-            em.vop(rsp.VmudhOp, sink, bias_hi, wl.k, 8 + 0)
-            em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
+            if g.sums_in:
+                wl.restore(sink, ps, SUMS_BYTES * u)
+            else:
+                em.vop(rsp.VmudhOp, sink, bias_hi, wl.k, 8 + 0)
+                em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
             done = 0
 
             def previous(done: int) -> None:
+                if y_prev is None:
+                    return
                 if done == low_at:
                     wl.clamp_low(y_prev)
                 if done == high_at:
@@ -319,6 +445,14 @@ class StripConvLowering(DepthwiseLowering):
             if u + 1 == count:  # the first vector of the next call's pixel
                 offset = count * g.sw * g.cs * 2
                 em.lqv(x_first, *wl.far(rows[0], offset, x_bases[0]))
+            if sums_prev is not None:  # the sums, for the next kernel
+                hi_prev, md_prev = sums_prev
+                em.sqv(hi_prev, po, SUMS_BYTES * (u - 1))
+                em.sqv(md_prev, po, SUMS_BYTES * (u - 1) + 16)
+                em.vsar(md_prev, ACC_MD)
+                em.vsar(hi_prev, ACC_HI)
+                continue
+            assert y_prev is not None
             # after every load of the chain (a store keeps later loads below
             # it), into the previous pixel's slot: on a row's first trip the
             # scratch slot before the buffer

@@ -192,8 +192,10 @@ class WindowLowering:
         self.g: WindowGeometry = op.geo
         self.base = base
         self.kind = op.kind.data
-        self.x_off = rdram_offset(op.x)
+        # a split conv's kernel reads a slice of the input channels
+        self.x_off = rdram_offset(op.x) + 2 * op.channel_offset
         self.y_off = rdram_offset(op.y)
+        self.s_off = rdram_offset(op.sums_region) if self.g.sums_in else 0
         self.w_off = rdram_offset(op.wr)
         consts = op.buffers[2].owner
         assert isinstance(consts, DmemAllocOp)

@@ -940,9 +940,15 @@ class WindowGeometry:
     weights blob giving each column tile's band columns inside the image).
     """
 
-    def __init__(self, values: Sequence[int], wide: bool = False) -> None:
+    def __init__(
+        self, values: Sequence[int], wide: bool = False, split: str = ""
+    ) -> None:
         self.wide = wide
         """Whether the layer is `acc48` (64-byte tile headers, 48-byte sums)."""
+        self.split = split
+        """A conv in strips split over its input channels (`n64.tile_window`
+        `split`): `"first"`, `"middle"` or `"last"` of its kernels ("" when
+        not split)."""
         if len(values) != len(WINDOW_FIELDS):
             raise VerifyException(
                 f"n64.tile_window: geometry needs {len(WINDOW_FIELDS)} values"
@@ -1057,8 +1063,9 @@ class WindowGeometry:
 
     @property
     def slices_per_group(self) -> int:
-        """Band slices one group of output channels reads."""
-        return 1 if self.depthwise else self.slices
+        """Band slices one group of output channels reads (a split conv's
+        kernel: its own)."""
+        return 1 if self.depthwise or self.split else self.slices
 
     @property
     def strips(self) -> bool:
@@ -1071,6 +1078,18 @@ class WindowGeometry:
         """Group tiles a strip conv keeps in DMEM: 2 when the next group's
         loads while a group runs."""
         return 2 if self.resident == 3 else 1
+
+    @property
+    def sums_out(self) -> bool:
+        """Whether the kernel writes int32 sums (a split conv's first and
+        middle kernels) instead of requantised results."""
+        return self.split in ("first", "middle")
+
+    @property
+    def sums_in(self) -> bool:
+        """Whether each pixel starts from the sums of the kernel before (a
+        split conv's middle and last kernels) instead of the bias."""
+        return self.split in ("middle", "last")
 
     @property
     def partial(self) -> bool:
@@ -1106,7 +1125,14 @@ class TileWindowOp(IRDLOperation):
     the last one positive: the weights (and, for the first chunk, the bias)
     of every other chunk are negated in the blob, each chunk restores the
     negated saved sum with four multiplies by -32768 (the conv constants'
-    last lane), and the last chunk requantises as usual.
+    last lane), and the last chunk requantises as usual. A conv split over
+    its input channels (`split` = `"first"`, `"middle"` or `"last"`, reading
+    input channels from `first_channel`; see `docs/rsp-kernels.md`) runs as
+    several kernels in strips: the first writes each pixel's int32 sums
+    (ACC_HI, ACC_MD: 32 bytes a pixel and group) to its output, a middle one
+    starts from them (the tile kernel's second input) and writes its own,
+    the last starts from them and requantises; with `alternating`, the
+    kernels alternate the sign of their sums in the same way.
 
     Example:
 
@@ -1131,6 +1157,8 @@ class TileWindowOp(IRDLOperation):
     clamp_hi = prop_def(IntegerAttr[I64])
     acc48 = opt_prop_def(StringAttr)
     alternating = opt_prop_def(UnitAttr)
+    split = opt_prop_def(StringAttr)
+    first_channel = opt_prop_def(IntegerAttr[I64])
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1150,6 +1178,7 @@ class TileWindowOp(IRDLOperation):
         clamp_hi: int = 32767,
         acc48: str | None = None,
         alternating: bool = False,
+        split: tuple[str, int] | None = None,
     ) -> None:
         properties: dict[str, Attribute] = {
             "kind": StringAttr(kind),
@@ -1161,6 +1190,9 @@ class TileWindowOp(IRDLOperation):
             properties["acc48"] = StringAttr(acc48)
         if alternating:
             properties["alternating"] = UnitAttr()
+        if split is not None:
+            properties["split"] = StringAttr(split[0])
+            properties["first_channel"] = _i64(split[1])
         super().__init__(operands=[x, y, wr, buffers], properties=properties)
 
     @property
@@ -1170,7 +1202,21 @@ class TileWindowOp(IRDLOperation):
 
     @property
     def geo(self) -> WindowGeometry:
-        return WindowGeometry(_ints(self.geometry), self.acc48 is not None)
+        split = "" if self.split is None else self.split.data
+        return WindowGeometry(_ints(self.geometry), self.acc48 is not None, split)
+
+    @property
+    def channel_offset(self) -> int:
+        """The first input channel a split conv's kernel reads (else 0)."""
+        return 0 if self.first_channel is None else self.first_channel.value.data
+
+    @property
+    def sums_region(self) -> SSAValue:
+        """The RDRAM region of the sums a split conv's middle or last kernel
+        starts from: the tile kernel's second input."""
+        block = self.parent_block()
+        assert block is not None
+        return block.args[1]
 
     def verify_(self) -> None:
         kind = self.kind.data
@@ -1191,11 +1237,17 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: a depthwise conv has as many outputs as inputs, "
                 "all taps in one chunk and one output row per step"
             )
-        if g.strips and (g.depthwise or g.level or g.slices != 1 or g.tile_rows != 1):
+        if g.strips and (
+            g.depthwise
+            or g.level
+            or (g.slices != 1 and not g.split)
+            or g.tile_rows != 1
+        ):
             raise VerifyException(
                 "n64.tile_window: a conv in strips has all taps and channels in "
                 "one chunk and one output row per step"
             )
+        self._verify_split(kind, g)
         if g.tile_slots == 2 and g.col_tiles != 1:
             raise VerifyException(
                 "n64.tile_window: a conv in strips prefetches group tiles only "
@@ -1230,16 +1282,43 @@ class TileWindowOp(IRDLOperation):
             raise VerifyException("n64.tile_window: partial-sum buffer too small")
         _check_acc48(self.name, self.acc48)
         if self.alternating is not None and (
-            kind != "conv" or g.depthwise or g.strips or not g.partial
-            or self.acc48 is not None
+            kind != "conv" or g.depthwise or self.acc48 is not None
+            or not (g.split or (g.partial and not g.strips))
         ):  # fmt: skip
             raise VerifyException(
                 "n64.tile_window: alternating signs are for int32 convs with "
-                "partial sums"
+                "partial sums or split over their input channels"
             )
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"
+            )
+
+    def _verify_split(self, kind: str, g: WindowGeometry) -> None:
+        if self.split is None and self.first_channel is None:
+            return
+        if self.split is None or self.first_channel is None:
+            raise VerifyException(
+                "n64.tile_window: split and first_channel go together"
+            )
+        if g.split not in ("first", "middle", "last"):
+            raise VerifyException(
+                "n64.tile_window: split must be first, middle or last"
+            )
+        first = self.channel_offset
+        if (
+            kind != "conv" or not g.strips or g.wide or first % 8
+            or first + g.cs > g.cp
+        ):  # fmt: skip
+            raise VerifyException(
+                "n64.tile_window: a split conv runs in strips (int32 sums) over "
+                "a slice of whole channel vectors inside the input"
+            )
+        block = self.parent_block()
+        if g.sums_in and (block is None or len(block.args) < 4):
+            raise VerifyException(
+                "n64.tile_window: a middle or last split kernel reads its sums "
+                "from the tile kernel's second input"
             )
 
 

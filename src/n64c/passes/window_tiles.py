@@ -29,6 +29,7 @@ cycle count that fits DMEM.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -157,10 +158,16 @@ def _geometry(wide: bool = False, **fields: int) -> WindowGeometry:
     return WindowGeometry([fields[name] for name in WINDOW_FIELDS], wide)
 
 
-def _replace(g: WindowGeometry, **fields: int) -> WindowGeometry:
-    """`g` with some of its fields changed."""
+def _replace(
+    g: WindowGeometry, split: str | None = None, **fields: int
+) -> WindowGeometry:
+    """`g` with some of its fields (or its split role) changed."""
     values = dict(zip(WINDOW_FIELDS, g.values, strict=True)) | fields
-    return WindowGeometry([values[name] for name in WINDOW_FIELDS], g.wide)
+    return WindowGeometry(
+        [values[name] for name in WINDOW_FIELDS],
+        g.wide,
+        g.split if split is None else split,
+    )
 
 
 def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
@@ -237,6 +244,10 @@ def _strip_cycles(g: WindowGeometry) -> int:
     inputs = g.kh * g.kw * -(-g.c // 8)
     scalar = rows - held + inputs + 1
     vector = rows + 8
+    if g.split:  # a restore (4: alternating signs) for the bias (2), sums
+        # stored, not requantised
+        vector += (2 if g.sums_in else 0) - (4 if g.sums_out else 0)
+        scalar += (2 if g.sums_in else 0) + (1 if g.sums_out else 0)
     stalls = 1 if held == rows else STRIP_PIXEL_STALLS
     per_pixel = max(scalar, vector) + stalls
     unroll = strip_unroll(g)
@@ -244,6 +255,8 @@ def _strip_cycles(g: WindowGeometry) -> int:
     loop = trips * (g.kh + STRIP_TRIP)
     compute = STRIP_ROW + 14 * g.sh + g.tile_cols * per_pixel + loop
     write = _write(*strip_out_rows(g))
+    if g.sums_in:  # the next row's sums
+        write += _read(*strip_out_rows(_replace(g, split="middle")))
     row = max(compute, g.sh * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
     fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
@@ -372,7 +385,8 @@ def plan_window(
     """The cheapest geometry (estimated cycles) whose working set fits
     `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
     when none does. `wide`: an `acc48` conv; `strips`: whether a dense conv
-    may run in strips."""
+    may run in strips, also split over its input channels (`plan_split`:
+    the geometry of the first kernel is returned)."""
     n, c, h, w = (int(v) for v in x_shape)
     kh, kw = kernel
     sh, sw = strides
@@ -428,6 +442,14 @@ def plan_window(
             (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
         )
     best, smallest = _cheapest(kind, candidates, available)
+    if kind == "conv" and not wide and strips:
+        split = plan_split(
+            (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads, dmem_bytes
+        )
+        if split is not None and (
+            best is None or split[0] < estimate_window_cycles(kind, best)
+        ):
+            return split[1][0]  # `split_plan` gives the other kernels
     if best is None:
         over = f", {smallest - available} bytes over" if smallest else ""
         raise BudgetError(
@@ -536,6 +558,79 @@ def _strip_geometries(
     return walks + prefetching
 
 
+def split_plans(
+    x_shape: tuple[int, int, int, int],
+    opad: int,
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    pads: Sequence[int],
+) -> list[list[WindowGeometry]]:
+    """The plans of a dense conv split over its input channels: slices of
+    whole channel vectors (a divisor of the padded count, at least two),
+    each a kernel in strips whose group tile holds only the slice's
+    channels; the first kernel writes each pixel's int32 sums, a middle
+    one adds its slice to them, the last one adds its own and requantises.
+    One plan per slice width, column-tile width and tile residency."""
+    n, c, h, w = x_shape
+    cp = round_up(c, 8)
+    kh, kw = kernel
+    slots = (kh - 1) * dilations[0] + 1 + strides[0]
+    if slots > STRIP_MAX_SLOTS:
+        return []
+    plans: list[list[WindowGeometry]] = []
+    for blocks in _divisors_desc(cp // 8)[1:]:
+        width = 8 * blocks
+        if kh * kw * width > MAX_CHUNK_ROWS:
+            continue
+        walks = _strip_walks(
+            x_shape, opad, kernel, strides, dilations, pads, blocks, 0, 2
+        )
+        for walk in walks:
+            prefetch = walk.col_tiles == 1 and walk.n * walk.groups > 1
+            for resident in (2, 3) if prefetch else (2,):
+                first = _replace(walk, split="first", c=width, resident=resident)
+                plans.append(split_plan(first, c))
+    return plans
+
+
+def split_plan(first: WindowGeometry, channels: int) -> list[WindowGeometry]:
+    """The geometries of every kernel of the split conv (`channels` real
+    input channels) whose first kernel has geometry `first`."""
+    width = first.cs
+    count = first.cp // width
+    return [
+        _replace(
+            first,
+            split="first" if i == 0 else "last" if i == count - 1 else "middle",
+            c=min(width, channels - i * width),
+        )
+        for i in range(count)
+    ]
+
+
+def plan_split(
+    x_shape: tuple[int, int, int, int],
+    opad: int,
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    dilations: tuple[int, int],
+    pads: Sequence[int],
+    dmem_bytes: int,
+) -> tuple[int, list[WindowGeometry]] | None:
+    """The split plan (`split_plans`) of the lowest estimate whose kernels
+    all fit `dmem_bytes` minus the parameter block, with its estimate."""
+    available = dmem_bytes - PARAM_BYTES
+    best: tuple[int, list[WindowGeometry]] | None = None
+    for plan in split_plans(x_shape, opad, kernel, strides, dilations, pads):
+        if any(window_dmem_bytes("conv", g) > available for g in plan):
+            continue
+        cost = sum(estimate_window_cycles("conv", g) for g in plan)
+        if best is None or cost < best[0]:
+            best = (cost, plan)
+    return best
+
+
 def _pointwise_strip(n: int, c: int, rows: int, cols: int, opad: int) -> WindowGeometry:
     """A 1x1 conv in strips over `rows` rows of `cols` pixels."""
     cp = round_up(c, 8)
@@ -626,6 +721,7 @@ def pack_conv_weights(
     channels: int,
     g: WindowGeometry,
     alternating: bool = False,
+    first_channel: int = 0,
 ) -> np.ndarray:
     """Conv weight tiles (int16, in the order the kernel reads them), a copy
     of tile 0, then a zero pad row of `W * cp` values.
@@ -634,7 +730,8 @@ def pack_conv_weights(
     `mult` vectors) for output channels `8 g8 .. 8 g8 + 7`, then per tap of
     the chunk (row-major) and per input channel of the slice one row of 8
     weights. In strips (`g.strips`) a group has one tile whose rows skip
-    the padded input channels (a row per tap and real channel). Grouped
+    the padded input channels (a row per tap and real channel; a split
+    conv's kernel only those of its `g.c` channels from `first_channel`). Grouped
     convolutions are expanded to dense weights (zero outside each group).
     With `alternating`, the tiles of a group counted back from its last
     alternate in sign: the weights of every other one, and the first
@@ -665,7 +762,7 @@ def pack_conv_weights(
     if g.strips:  # per group: a row per tap and real input channel
         for g8 in range(g.groups):
             chans = slice(8 * g8, 8 * g8 + 8)
-            part = dense[chans, :channels]  # [8, c, kh, kw]
+            part = dense[chans, first_channel : first_channel + g.c]  # [8,c,kh,kw]
             rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)
             tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
         tiles.append(tiles[0])
@@ -723,15 +820,22 @@ def _window_kernel(
     consts: list[int] | None = None,
     acc48: str | None = None,
     alternating: bool = False,
+    sums: SSAValue | None = None,
+    first_channel: int = 0,
 ) -> TileKernelOp:
-    body = Block(
-        arg_types=[
-            RdramType(g.n * g.h * g.w * g.cp * 2),
-            RdramType(g.n * g.oh * g.ow * g.op * 2),
-            RdramType(2 * weights.size),
-        ]
-    )
-    xr, yr, wr = body.args
+    """The tile kernel of one window layer; for a kernel of a split conv
+    (`g.split`), `sums` is the tensor of sums it starts from (middle and
+    last kernels) and `first_channel` its slice of the input."""
+    inputs = [x] if sums is None else [x, sums]
+    regions = [RdramType(g.n * g.h * g.w * g.cp * 2)]
+    if sums is not None:
+        regions.append(RdramType(2 * math.prod(tensor_shape(sums))))
+    if g.sums_out:
+        regions.append(RdramType(2 * math.prod(out_type.get_shape())))
+    else:
+        regions.append(RdramType(g.n * g.oh * g.ow * g.op * 2))
+    body = Block(arg_types=[*regions, RdramType(2 * weights.size)])
+    xr, *_, yr, wr = body.args
     out_bytes = g.pixels * (16 if kind == "conv" else 2 * g.cs)
     if kind == "conv" and g.partial and not (g.depthwise or g.strips):
         out_bytes += 16  # a scratch pixel first
@@ -780,10 +884,11 @@ def _window_kernel(
             clamp[1],
             acc48,
             alternating,
+            (g.split, first_channel) if g.split else None,
         )
     )
     return TileKernelOp(
-        layer, [x], [out_type], Region(body), macs, _weights_attr(weights)
+        layer, inputs, [out_type], Region(body), macs, _weights_attr(weights)
     )
 
 
@@ -823,6 +928,11 @@ def build_conv_kernel(
         wide=op.wide,
         strips=strips,
     )
+    frac = op.frac_bits.value.data
+    t_in = _nhwc(op.x, conv_input_frac(op))
+    if g.split:
+        kernels = _split_kernels(op, layer, split_plan(g, xs[1]), t_in.output, w, bias)
+        return [t_in, *kernels, QTransposeOp(kernels[-1].outputs[0], TO_NCHW, frac)]
     alternating = alternates(g, w)
     packed = pack_conv_weights(
         w,
@@ -836,8 +946,6 @@ def build_conv_kernel(
     consts = gemm_constants(op)
     if alternating:
         consts[7] = -32768
-    frac = op.frac_bits.value.data
-    t_in = _nhwc(op.x, conv_input_frac(op))
     macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
     kernel = _window_kernel(
         "conv",
@@ -853,6 +961,62 @@ def build_conv_kernel(
         alternating,
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
+
+
+def _split_kernels(
+    op: QConv2dOp,
+    layer: str,
+    plan: list[WindowGeometry],
+    x: SSAValue,
+    w: np.ndarray,
+    bias: np.ndarray | None,
+) -> list[TileKernelOp]:
+    """The kernels of a conv split over its input channels, named
+    `layer.k0`, `layer.k1`, ...: each but the last writes a tensor of int32
+    sums, `[N * OH + 1, OW, 2 * op]` int16 (per pixel and group of 8
+    output channels ACC_HI then ACC_MD; one spare row, which the next
+    kernel's prefetch past the last row may read), that the next reads.
+    Unless a weight is -32768, the kernels alternate the sign of their sums
+    (`n64.tile_window` `alternating`: a restore is 4 multiplies, not 8)."""
+    ys = tensor_shape(op.output)
+    o, cg, kh, kw = w.shape
+    channels = tensor_shape(op.x)[1]
+    macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
+    shifts = [int(v) for v in op.shifts.get_values()]
+    alternating = not (w == -32768).any()
+    consts = gemm_constants(op)
+    if alternating:
+        consts[7] = -32768
+    kernels: list[TileKernelOp] = []
+    sums: SSAValue | None = None
+    for index, g in enumerate(plan):
+        first_channel = index * g.cs
+        # with alternating signs, every other kernel counted back from the
+        # last computes the negated sum (weights and, for the first, bias)
+        negate = alternating and (len(plan) - 1 - index) % 2 == 1
+        part = -w if negate else w
+        part_bias = None
+        if index == 0 and bias is not None:
+            part_bias = -np.asarray(bias, np.int64) if negate else bias
+        packed = pack_conv_weights(
+            part, part_bias, shifts, op.group.value.data,
+            g.c, g, first_channel=first_channel,
+        )  # fmt: skip
+        out_type = (
+            TensorType(i16, [ys[0] * ys[2] + 1, ys[3], 2 * g.op])
+            if g.sums_out
+            else TensorType(i16, [ys[0], ys[2], ys[3], ys[1]])
+        )
+        kernel = _window_kernel(
+            "conv", f"{layer}.k{index}", x, out_type, g, packed,
+            macs * g.c // channels if index + 1 < len(plan)
+            else macs - sum(k.macs.value.data for k in kernels),
+            op.clamp_bounds, consts, alternating=alternating, sums=sums,
+            first_channel=first_channel,
+        )  # fmt: skip
+        kernels.append(kernel)
+        sums = kernel.outputs[0]
+    return kernels
 
 
 MAX_POOL_TAPS = 256

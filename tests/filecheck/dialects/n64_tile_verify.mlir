@@ -147,3 +147,25 @@ func.func @alternating_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.
   func.return
 }
 // CHECK: n64.tile_window: alternating signs are for int32 convs with partial sums
+
+// -----
+
+func.func @split_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
+  %band = n64.dmem_alloc "band" : !n64.dmem<1024>
+  %out = n64.dmem_alloc "out" : !n64.dmem<256>
+  %k = n64.dmem_alloc "k" : !n64.dmem<16>
+  n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, split = "first", first_channel = 0 : i64} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_window: a split conv runs in strips (int32 sums) over a slice of whole channel vectors inside the input
+
+// -----
+
+func.func @split_without_first_channel(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
+  %band = n64.dmem_alloc "band" : !n64.dmem<1024>
+  %out = n64.dmem_alloc "out" : !n64.dmem<256>
+  %k = n64.dmem_alloc "k" : !n64.dmem<16>
+  n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, split = "middle"} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_window: split and first_channel go together
