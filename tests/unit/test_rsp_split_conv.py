@@ -14,6 +14,7 @@ from xdsl.context import Context
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import rows_wrap
+from n64c.backend.strip_conv_lowering import strip_relocated, strip_tile_dmem_bytes
 from n64c.dialects.n64_tile import TileKernelOp, TileWindowOp, WindowGeometry
 from n64c.passes.tile_for_dmem import TileForDmemPass
 
@@ -141,4 +142,38 @@ def test_split_conv_without_alternating_signs_for_a_minus_32768_weight(
     assert [w.geo.split for w in windows] == ["first", "last"]
     assert all(w.alternating is None for w in windows)
     x = rng.uniform(-4.0, 4.0, (2, 1, 32, 8, 8)).astype(np.float32)
+    check(module, x, 1)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_held_rows_out_of_the_dmem_tile(
+    split: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strips of 8 columns of the 3x3 32->32 layer split in 16-channel
+    kernels do not fit DMEM with the held weight rows in the tile (4,240
+    bytes); the held rows then stay out of it (the blob's tile has them
+    last) and each strip loads them through the band's free slot. The same
+    for a 16-channel layer in strips (not split) whose 10-column strips
+    need it. Bit-exact on sim and z64."""
+    if split:
+        case = ((1, 32, 16, 16), 32, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, 16, 1)
+        (plan,) = [p for p in plans_of(case, 16) if p[0].tile_cols == 8]
+        first = plan[0]
+    else:
+        case = ((1, 16, 10, 10), 8, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, 16, 1)
+        (first,) = [
+            g
+            for g in window_tiles._strip_geometries(
+                case[0], 8, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1)
+            )
+            if (g.tile_cols, g.resident) == (10, 2)
+        ]
+    assert strip_relocated(first)
+    assert strip_tile_dmem_bytes(first) == first.tile_bytes - 16 * 12
+    assert window_tiles.window_dmem_bytes("conv", first) <= DMEM - 16
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: first)
+    rng = np.random.default_rng(11)
+    x_shape, o, kernel, strides, pads, dilations, relu, *_ = case
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, 1, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)

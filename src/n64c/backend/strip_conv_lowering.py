@@ -40,7 +40,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from n64c.backend.depthwise_lowering import DepthwiseLowering
+from n64c.backend.depthwise_lowering import (
+    DepthwiseLowering,
+    depthwise_band_bytes,
+    rows_wrap,
+)
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -50,8 +54,9 @@ from n64c.backend.rsp_emitter import (
     dma_length_word,
 )
 from n64c.dialects import rsp
-from n64c.dialects.n64_tile import WindowGeometry
+from n64c.dialects.n64_tile import DMEM_SIZE, WindowGeometry
 from n64c.dialects.rsp_types import GprType, VregType
+from n64c.passes.tile_constants import PARAM_BYTES
 
 if TYPE_CHECKING:
     from n64c.backend.window_lowering import WindowLowering
@@ -83,6 +88,42 @@ def strip_held_rows(g: WindowGeometry) -> frozenset[int]:
         return frozenset(range(rows))
     count = min(HELD_ROWS, rows // SPREAD)
     return frozenset((2 * i + 1) * rows // (2 * count) for i in range(count))
+
+
+def strip_relocated(g: WindowGeometry) -> bool:
+    """Whether a strip's held weight rows stay out of its DMEM tile, for a
+    geometry that does not fit DMEM otherwise: the blob's tile holds them
+    after the other rows, the DMEM tile only the header and the other rows,
+    and each strip loads the held rows into the band's free slots (those of
+    the first output row's next inputs, not yet loaded), reads them into
+    registers and zeroes the slots again. Not with the rows-wrap walk (its
+    slots are never free)."""
+    if not g.strips or rows_wrap(g):
+        return False
+    if 16 * len(strip_held_rows(g)) > g.sh * g.wp * g.cs * 2:
+        return False
+    whole = (
+        depthwise_band_bytes(g) + strip_out_bytes(g)
+        + g.tile_bytes * g.tile_slots + g.table_bytes
+    )  # fmt: skip
+    return whole > DMEM_SIZE - PARAM_BYTES
+
+
+def strip_tile_dmem_bytes(g: WindowGeometry) -> int:
+    """DMEM bytes of one group's tile (`g.tile_bytes` in the blob)."""
+    if strip_relocated(g):
+        return g.tile_bytes - 16 * len(strip_held_rows(g))
+    return g.tile_bytes
+
+
+def strip_blob_rows(g: WindowGeometry) -> list[int]:
+    """The chain rows in the order of the blob's tile: the rows that are
+    not held, then (when `strip_relocated`) the held ones."""
+    rows = list(range(strip_chain_rows(g)))
+    if not strip_relocated(g):
+        return rows
+    held = strip_held_rows(g)
+    return [r for r in rows if r not in held] + sorted(held)
 
 
 def strip_unroll(g: WindowGeometry) -> int:
@@ -152,6 +193,11 @@ class StripConvLowering(DepthwiseLowering):
         short chain, else rows spread evenly through the chain, so that
         their `vmadh`s, which need no load, leave the scalar unit room
         for the input vectors' loads."""
+        self.relocated = strip_relocated(g)
+        self.tile_dmem = strip_tile_dmem_bytes(g)
+        self.place = {row: n for n, row in enumerate(strip_blob_rows(g))}
+        """Each chain row's place in the tile (DMEM, or after it in the blob
+        for relocated held rows)."""
 
     pass_label = "group"
 
@@ -259,12 +305,16 @@ class StripConvLowering(DepthwiseLowering):
 
     @property
     def tile_length(self) -> int:
-        """The length word of one group's tile transfer."""
-        return dma_length_word(self.g.tile_bytes, 1, self.g.tile_bytes)
+        """The length word of one group's tile transfer (its DMEM part)."""
+        return dma_length_word(self.tile_dmem, 1, self.tile_dmem)
+
+    def row_offset(self, row: int) -> int:
+        """Byte offset of a chain row (not relocated) in the DMEM tile."""
+        return self.wl.header_bytes + 16 * self.place[row]
 
     def pass_weights(self, w_src: GprType, size: int) -> None:
         if self.g.tile_slots == 1:
-            super().pass_weights(w_src, size)
+            super().pass_weights(w_src, self.tile_dmem)
         # else the previous group (or `layer_setup`) has queued it
 
     def strip_setup(self) -> None:
@@ -273,15 +323,23 @@ class StripConvLowering(DepthwiseLowering):
         row of the strip; with two tile buffers, the next group's tile
         (the copy of the first after the last) is queued into the other
         one (the queue is idle: the strip waited for its first rows)."""
-        wl, em = self.wl, self.em
+        wl, em, g = self.wl, self.em, self.g
         self.out_length_reg = em.gpr()
         em.li(self.out_length_reg, self.out_length)
-        if self.g.tile_slots == 1:
+        held_slot = wl.band + self.span * self.slot_bytes
+        held_bytes = 16 * len(self.held_set)
+        if self.relocated:  # the held rows, after the tile in the blob
+            dst, src = em.gpr(), em.gpr()
+            em.addi(dst, em.zero, held_slot)
+            em.add_const(src, self.w_src, self.tile_dmem - g.tile_bytes)
+            length = dma_length_word(held_bytes, 1, held_bytes)
+            em.dma(dst, src, length, False, poll=False)
+        if g.tile_slots == 1:
             self.w_tile = em.gpr()
             em.addi(self.w_tile, em.zero, wl.ring)
         else:
             self.w_tile = em.copy(self.tile_buffer)
-            toggle = wl.ring ^ (wl.ring + self.g.tile_bytes)
+            toggle = wl.ring ^ (wl.ring + self.tile_dmem)
             em.xori(self.tile_buffer, self.tile_buffer, toggle)
             em.dma(self.tile_buffer, self.w_src, self.tile_length, False, poll=False)
         self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
@@ -289,10 +347,26 @@ class StripConvLowering(DepthwiseLowering):
             em.lqv(reg, self.w_tile, 16 * n)
         self.w_bases: dict[int, GprType] = {}
         self.held_regs: dict[int, VregType] = {}
+        if self.relocated:
+            # the held rows are in (with a prefetched tile queued behind
+            # them, when the queue has room again)
+            if g.tile_slots == 1:
+                em.wait_dma_idle()
+            else:
+                em.wait_dma_slot()
+            base = em.gpr()
+            em.addi(base, em.zero, held_slot)
+            first = len(self.place) - len(self.held_set)
+            for row in sorted(self.held_set):
+                self.held_regs[row] = em.vreg()
+                em.lqv(self.held_regs[row], base, 16 * (self.place[row] - first))
+            for n in range(len(self.held_set)):  # the slots' padding again
+                em.sqv(wl.zero, base, 16 * n)
         for uses in self.rows:
             for row, _element in uses:
-                offset = wl.header_bytes + 16 * row
-                address = wl.far(self.w_tile, offset, self.w_bases)
+                if self.relocated and row in self.held_set:
+                    continue
+                address = wl.far(self.w_tile, self.row_offset(row), self.w_bases)
                 if row in self.held_set:
                     self.held_regs[row] = em.vreg()
                     em.lqv(self.held_regs[row], *address)
@@ -437,7 +511,7 @@ class StripConvLowering(DepthwiseLowering):
                     w = held.get(row)
                     if w is None:
                         w = em.vreg()
-                        offset = wl.header_bytes + 16 * row
+                        offset = self.row_offset(row)
                         em.lqv(w, *wl.far(w_tile, offset, w_bases))
                     em.vop(rsp.VmadhOp, sink, w, x, element)
                     done += 1

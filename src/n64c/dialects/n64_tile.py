@@ -1274,7 +1274,9 @@ class TileWindowOp(IRDLOperation):
             raise VerifyException("n64.tile_window: avgpool needs two constant vectors")
         if sizes[0] < g.band_bytes or sizes[1] < out:
             raise VerifyException("n64.tile_window: band or output buffer too small")
-        if kind == "conv" and sizes[3] < g.tile_bytes * (
+        # (a tile in strips may keep its held rows out of DMEM: header only)
+        tile = tile_header_bytes(g.wide) if g.strips else g.tile_bytes
+        if kind == "conv" and sizes[3] < tile * (
             g.weight_tiles if g.resident == 1 else g.tile_slots
         ):
             raise VerifyException("n64.tile_window: weight slot smaller than a tile")

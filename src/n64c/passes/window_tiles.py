@@ -59,10 +59,13 @@ from n64c.backend.strip_conv_lowering import (
     MAX_SLOTS as STRIP_MAX_SLOTS,
 )
 from n64c.backend.strip_conv_lowering import (
+    strip_blob_rows,
     strip_chain_rows,
     strip_held_rows,
     strip_out_bytes,
     strip_out_rows,
+    strip_relocated,
+    strip_tile_dmem_bytes,
     strip_unroll,
 )
 from n64c.backend.window_lowering import (
@@ -144,6 +147,8 @@ STRIP_PIXEL_STALLS = 4
 STRIP_TRIP = 4
 STRIP_ROW = 20
 STRIP_SETUP = 40
+STRIP_HELD_WAIT = 10
+"""Cycles a strip waits for its relocated held rows besides the transfer."""
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -177,7 +182,7 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     if g.depthwise:
         return depthwise_dmem_bytes(g)
     if g.strips:
-        tiles = g.tile_bytes * g.tile_slots
+        tiles = strip_tile_dmem_bytes(g) * g.tile_slots
         return depthwise_band_bytes(g) + strip_out_bytes(g) + tiles + g.table_bytes
     # with partial sums, the output and partial-sum buffers each start
     # after a scratch pixel (`WindowLowering.carry`)
@@ -262,7 +267,9 @@ def _strip_cycles(g: WindowGeometry) -> int:
     fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
     first = 0 if rows_wrap(g) else span * (_band_row_read(g) + 14)
     strip = fill + first + STRIP_SETUP + g.oh * row
-    tile = _read(1, g.tile_bytes)
+    tile = _read(1, strip_tile_dmem_bytes(g))
+    if strip_relocated(g):  # the held rows, per strip
+        strip += _read(1, 16 * held) + 2 * held + STRIP_HELD_WAIT
     if g.tile_slots == 1:
         return g.n * g.groups * (tile + g.col_tiles * strip)
     # the next group's tile loads during a group's first row
@@ -763,7 +770,7 @@ def pack_conv_weights(
         for g8 in range(g.groups):
             chans = slice(8 * g8, 8 * g8 + 8)
             part = dense[chans, first_channel : first_channel + g.c]  # [8,c,kh,kw]
-            rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)
+            rows = part.transpose(2, 3, 1, 0).reshape(-1, 8)[strip_blob_rows(g)]
             tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
         tiles.append(tiles[0])
         fill = np.zeros(g.w * g.cp, dtype=np.int16)
@@ -861,7 +868,9 @@ def _window_kernel(
     if kind == "conv" and g.depthwise:
         allocs.append(DmemAllocOp("w", DmemType(depthwise_weight_bytes(g))))
     elif kind == "conv" and g.strips:
-        allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.tile_slots)))
+        allocs.append(
+            DmemAllocOp("w", DmemType(strip_tile_dmem_bytes(g) * g.tile_slots))
+        )
     elif kind == "conv":
         if g.resident:
             allocs.append(DmemAllocOp("w", DmemType(g.tile_bytes * g.weight_tiles)))
