@@ -47,6 +47,8 @@ with the clamp right after each pixel.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from n64c.backend import acc48_code
@@ -139,6 +141,13 @@ class DepthwiseLowering:
     """RDRAM address of the weights of the pass after the current one."""
     y: GprType
     """RDRAM address of the current output row of the strip."""
+    later: list[Callable[[], None]]
+    """Transfers of the next row's inputs beyond the first, for `row` to
+    queue when the queue has room (`defers`)."""
+    defers = False
+    """Whether `row` queues `later` itself (after the pixel loop's first
+    trip, when the previous row's results are out: the queue holds two
+    transfers); else they are queued with the first, each after a poll."""
 
     def __init__(self, wl: WindowLowering) -> None:
         self.wl = wl
@@ -301,13 +310,16 @@ class DepthwiseLowering:
         else:
             length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
 
-        def load_row(slot: GprType, poll: bool = True) -> None:
-            """DMA input row `ih` (or the pad row) into `slot`; next row.
-            Without `poll` the caller knows a queue slot is free."""
-            inside, use, dst = em.gpr(), em.gpr(), em.gpr()
-            em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
+        def source(back: int) -> GprType:
+            """RDRAM address of input row `ih - back` (at `x - back *
+            in_row`), or of the pad row."""
+            inside, use = em.gpr(), em.gpr()
+            row = ih
+            if back:
+                row = em.copy(ih, -back)
+            em.emit(rsp.SltiuOp(em.value(row), g.h, rt=inside))
             if self.wraps:  # past the last row: the first, for the next pass
-                em.add_const(use, x, -g.h * self.in_row)
+                em.add_const(use, x, -(g.h + back) * self.in_row)
             else:
                 em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
             if table is not None:
@@ -317,22 +329,50 @@ class DepthwiseLowering:
             outside = em.label("pad_row")
             em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), outside))
             em.emit(rsp.NopOp())
-            em.addi(use, x, 0)
+            em.add_const(use, x, -back * self.in_row)
             em.place_label(outside)
-            words = em.gpr()
+            return use
+
+        def target(slot: GprType) -> GprType:
+            """DMEM address of the row's image columns in `slot`."""
+            dst = em.gpr()
             if table is None:
                 em.addi(dst, slot, g.pl * g.cs * 2)
+            else:
+                em.lw(dst, table, 0)
+                em.emit(rsp.AddOp(em.value(slot), em.value(dst), rd=dst))
+            return dst
+
+        def length_word() -> GprType:
+            words = em.gpr()
+            if table is None:
                 em.li(words, length)
             else:
-                band_col = em.gpr()
-                em.lw(band_col, table, 0)
-                em.emit(rsp.AddOp(em.value(slot), em.value(band_col), rd=dst))
                 em.lw(words, table, 8)
+            return words
+
+        def transfer(slot: GprType, poll: bool) -> None:
+            """DMA input row `ih` (or the pad row) into `slot`. Without
+            `poll` the caller knows a queue slot is free."""
+            use, dst, words = source(0), target(slot), length_word()
             if poll:
                 em.wait_dma_slot()
             em.mtc0(dst, COP0_DMA_SPADDR)
             em.mtc0(use, COP0_DMA_RAMADDR)
             em.mtc0(words, COP0_DMA_READ)
+
+        def transfer_later(slot: GprType, back: int) -> None:
+            """DMA input row `ih - back` into `slot` after a poll, each DMA
+            register written as soon as its value is ready (few registers
+            are free: `row` queues it inside the pixel loop)."""
+            em.wait_dma_slot()
+            em.mtc0(target(slot), COP0_DMA_SPADDR)
+            em.mtc0(source(back), COP0_DMA_RAMADDR)
+            em.mtc0(length_word(), COP0_DMA_READ)
+
+        def load_row(slot: GprType, poll: bool = True) -> None:
+            """DMA input row `ih` (or the pad row) into `slot`; next row."""
+            transfer(slot, poll)
             em.addi(ih, ih, 1)
             em.add_const(x, x, self.in_row)
 
@@ -351,8 +391,21 @@ class DepthwiseLowering:
         def out_row() -> None:
             # the next output row's new rows; the first needs no poll: the
             # previous row left at most one transfer in flight (its results)
-            for n, slot in enumerate(slots[self.span :]):
-                load_row(slot, poll=n > 0)
+            first, *rest = slots[self.span :]
+            load_row(first, poll=False)
+            if self.defers:  # the rows' registers move on now, their
+                # transfers are queued by `row` (reading back)
+                self.later = [
+                    functools.partial(transfer_later, slot, len(rest) - n)
+                    for n, slot in enumerate(rest)
+                ]
+                for _ in rest:
+                    em.addi(ih, ih, 1)
+                    em.add_const(x, x, self.in_row)
+            else:
+                self.later = []
+                for slot in rest:
+                    load_row(slot)
             self.row(slots, out)
             # one wait: the next row's inputs are in, the last row's
             # results are out, and the queue is free for this row's

@@ -128,12 +128,13 @@ def strip_blob_rows(g: WindowGeometry) -> list[int]:
 
 def strip_unroll(g: WindowGeometry) -> int:
     """Output pixels per trip of the pixel loop: as many as fit `TRIP_ROWS`
-    weight rows (at most `UNROLL` and `tile_cols`, and half of it when the
-    kernel reads sums); a divisor of `tile_cols` when one is as large, else
-    the rest runs after the loop."""
+    weight rows (at most `UNROLL` and `tile_cols`, and half of it when a
+    row queues two transfers); a divisor of `tile_cols` when one is as
+    large, else the rest runs after the loop."""
     rows = max(1, strip_chain_rows(g))
     most = max(1, min(UNROLL, g.tile_cols, TRIP_ROWS // rows))
-    if g.sums_in:  # two trips at least: the next row's sums queue after one
+    if g.sums_in or g.sh > 1:  # two trips at least: the next row's second
+        # transfer (sums, or input row) queues after one
         most = max(1, min(most, g.tile_cols // 2))
     divisor = max(d for d in range(1, most + 1) if g.tile_cols % d == 0)
     return divisor if 2 * divisor > most else most
@@ -200,6 +201,7 @@ class StripConvLowering(DepthwiseLowering):
         for relocated held rows)."""
 
     pass_label = "group"
+    defers = True
 
     def out_rows(self) -> tuple[int, int]:
         return strip_out_rows(self.g)
@@ -417,23 +419,31 @@ class StripConvLowering(DepthwiseLowering):
 
         unroll = strip_unroll(g)
         trips = g.tile_cols // unroll
-        if g.sums_in and trips > 1:
+
+        def queue_later() -> None:
+            """The row's transfers beyond its first input row: the next
+            input rows, the next row's sums."""
+            for load in self.later:
+                load()
+            if g.sums_in:
+                self.next_sums(self.y, out)
+
+        if (self.later or g.sums_in) and trips > 1:
             counter = em.gpr()
             em.li(counter, trips, comment="pixel")
             head = em.label("pixel")
             em.place_label(head)
             pixels(unroll)
-            queued = em.label("sums_queued")
+            queued = em.label("queued")
             first_trip = em.gpr()
             em.addi(first_trip, counter, -trips)
             em.bne(first_trip, em.zero, queued)
-            self.next_sums(self.y, out)
+            queue_later()
             em.place_label(queued)
             em.addi(counter, counter, -1)
             em.bne(counter, em.zero, head)
         else:
-            if g.sums_in:
-                self.next_sums(self.y, out)
+            queue_later()
             wl.em.counted(trips, lambda: pixels(unroll), "pixel")
         if g.tile_cols % unroll:
             pixels(g.tile_cols % unroll)
