@@ -205,3 +205,20 @@ def test_planner_takes_strips_for_dense_layers(
 ) -> None:
     g = plan_window("conv", x_shape, o, kernel, (1, 1), pads, (1, 1), "l", 3808)
     assert g.strips and g.partial is False
+
+
+@pytest.mark.parametrize("pads", [(0, 0, 0, 0), (1, 1, 0, 1)])
+def test_strided_pointwise_reads_only_the_rows_it_uses(
+    pads: tuple[int, int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1x1 conv of stride 2 reads one input row in two: each output row
+    loads only the last of its two new rows (the other is never read).
+    Bit-exact on sim and z64, with and without padding rows."""
+    case: Case = ((2, 24, 9, 8), 16, (1, 1), (2, 2), pads, (1, 1), 1, True)
+    (g, *_) = [g for g in strip_geometries(case) if g.resident == 2]
+    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    rng = np.random.default_rng(sum(pads))
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)

@@ -391,7 +391,13 @@ class DepthwiseLowering:
         def out_row() -> None:
             # the next output row's new rows; the first needs no poll: the
             # previous row left at most one transfer in flight (its results)
-            first, *rest = slots[self.span :]
+            new = slots[self.span :]
+            if g.kh == 1:  # a 1x1 window reads only the last of its new rows
+                for _ in new[:-1]:
+                    em.addi(ih, ih, 1)
+                    em.add_const(x, x, self.in_row)
+                new = new[-1:]
+            first, *rest = new
             load_row(first, poll=False)
             if self.defers:  # the rows' registers move on now, their
                 # transfers are queued by `row` (reading back)
