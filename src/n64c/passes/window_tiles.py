@@ -262,7 +262,8 @@ def _strip_cycles(g: WindowGeometry) -> int:
     write = _write(*strip_out_rows(g))
     if g.sums_in:  # the next row's sums
         write += _read(*strip_out_rows(_replace(g, split="middle")))
-    row = max(compute, g.sh * _band_row_read(g) + write)
+    reads = 1 if g.kh == 1 else g.sh  # a 1x1 window reads one new row
+    row = max(compute, reads * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
     fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
     first = 0 if rows_wrap(g) else span * (_band_row_read(g) + 14)
@@ -273,7 +274,7 @@ def _strip_cycles(g: WindowGeometry) -> int:
     if g.tile_slots == 1:
         return g.n * g.groups * (tile + g.col_tiles * strip)
     # the next group's tile loads during a group's first row
-    first_row = max(compute, tile + g.sh * _band_row_read(g) + write) - row
+    first_row = max(compute, tile + reads * _band_row_read(g) + write) - row
     return tile + g.n * g.groups * (strip + first_row)
 
 
