@@ -12,7 +12,7 @@ from test_rsp_conv import check, random_conv
 
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
-from n64c.backend.depthwise_lowering import rows_wrap
+from n64c.backend.depthwise_lowering import pad_band_columns, rows_wrap
 from n64c.backend.strip_conv_lowering import HELD_ROWS, strip_chain_rows, strip_unroll
 from n64c.dialects.n64_tile import WindowGeometry
 from n64c.passes.window_tiles import plan_window
@@ -222,3 +222,21 @@ def test_strided_pointwise_reads_only_the_rows_it_uses(
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)
+
+
+def test_strips_zero_only_the_padding_columns_again() -> None:
+    """ResNet-8's strided 16->32 layer in 4-column strips: a band of 9
+    columns, of which only the first is ever padding (the left padding of
+    the first strip; the last strip's window ends inside the image); a
+    strip zeroes that column of its 5 band rows (10 stores) instead of the
+    whole band (90)."""
+    (g,) = [
+        g
+        for g in window_tiles._strip_geometries(
+            (1, 16, 32, 32), 32, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1)
+        )
+        if (g.tile_cols, g.resident) == (4, 2)
+    ]
+    assert (g.wp, g.col_tiles) == (9, 4)
+    assert pad_band_columns(g) == [0]
+    assert window_tiles.pad_fill_stores(g) == 10

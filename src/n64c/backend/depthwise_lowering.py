@@ -92,6 +92,17 @@ def padded_column_tiles(g: WindowGeometry) -> bool:
     return g.col_tiles > 1 and any(c0 < 0 or c0 + g.wp > g.w for c0 in starts)
 
 
+def pad_band_columns(g: WindowGeometry) -> list[int]:
+    """The band columns that are padding in some column tile (outside the
+    image): a strip zeroes only these again; the others are image columns
+    of every tile, which each row's transfer overwrites."""
+    columns: set[int] = set()
+    for ct in range(g.col_tiles):
+        c0 = ct * g.tile_cols * g.sw - g.pl
+        columns.update(c for c in range(g.wp) if not 0 <= c0 + c < g.w)
+    return sorted(columns)
+
+
 def rows_wrap(g: WindowGeometry) -> bool:
     """Whether the passes of a strip walk (groups of a conv in strips) all
     read the same rows, one new row per output row and none outside the
@@ -290,8 +301,15 @@ class DepthwiseLowering:
         the image and are restored at the end."""
         wl, em, g = self.wl, self.em, self.g
         table = wl.table
-        if self.padded_columns:  # a fresh band: padding everywhere
-            wl.fill(wl.band, depthwise_band_bytes(g), wl.zero)
+        if self.padded_columns:  # padding again where a column tile has it
+            base = em.gpr()
+            em.addi(base, em.zero, wl.band)
+            bases: dict[int, GprType] = {}
+            for n in range(self.slots):
+                for column in pad_band_columns(g):
+                    start = n * self.slot_bytes + column * g.cs * 2
+                    for offset in range(start, start + g.cs * 2, 16):
+                        em.sqv(wl.zero, *wl.far(base, offset, bases))
         if self.wraps:  # the first row is in its slot: `x` is at the second
             slots = self.wrap_slots
         else:

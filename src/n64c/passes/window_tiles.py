@@ -50,6 +50,7 @@ from n64c.backend.depthwise_lowering import (
     depthwise_dmem_bytes,
     depthwise_out_bytes,
     depthwise_weight_bytes,
+    pad_band_columns,
     padded_column_tiles,
     pixel_unroll,
     rows_wrap,
@@ -230,10 +231,18 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
         write = _write(g.tile_cols, g.cs * 2)
     row = max(compute, g.sh * read + write)
     span = (g.kh - 1) * g.dh + 1
-    fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
+    fill = pad_fill_stores(g)
     strip = fill + span * (read + 14) + 40 + g.oh * row
     weights = _read(1, depthwise_weight_bytes(g))
     return g.n * g.slices * (weights + g.col_tiles * strip)
+
+
+def pad_fill_stores(g: WindowGeometry) -> int:
+    """Stores a strip makes to zero its band's padding columns again."""
+    if not padded_column_tiles(g):
+        return 0
+    slots = (g.kh - 1) * g.dh + 1 + g.sh
+    return slots * len(pad_band_columns(g)) * g.cs // 8
 
 
 def _strip_cycles(g: WindowGeometry) -> int:
@@ -265,7 +274,7 @@ def _strip_cycles(g: WindowGeometry) -> int:
     reads = 1 if g.kh == 1 else g.sh  # a 1x1 window reads one new row
     row = max(compute, reads * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
-    fill = depthwise_band_bytes(g) // 16 if padded_column_tiles(g) else 0
+    fill = pad_fill_stores(g)
     first = 0 if rows_wrap(g) else span * (_band_row_read(g) + 14)
     strip = fill + first + STRIP_SETUP + g.oh * row
     tile = _read(1, strip_tile_dmem_bytes(g))
