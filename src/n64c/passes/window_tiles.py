@@ -460,9 +460,8 @@ def plan_window(
         )
     best, smallest = _cheapest(kind, candidates, available)
     if kind == "conv" and not wide and strips:
-        split = plan_split(
-            (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads, dmem_bytes
-        )
+        plans = split_plans((n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads)
+        split = plan_split(plans, dmem_bytes)
         if split is not None and (
             best is None or split[0] < estimate_window_cycles(kind, best)
         ):
@@ -627,19 +626,14 @@ def split_plan(first: WindowGeometry, channels: int) -> list[WindowGeometry]:
 
 
 def plan_split(
-    x_shape: tuple[int, int, int, int],
-    opad: int,
-    kernel: tuple[int, int],
-    strides: tuple[int, int],
-    dilations: tuple[int, int],
-    pads: Sequence[int],
-    dmem_bytes: int,
+    plans: Sequence[list[WindowGeometry]], dmem_bytes: int
 ) -> tuple[int, list[WindowGeometry]] | None:
-    """The split plan (`split_plans`) of the lowest estimate whose kernels
-    all fit `dmem_bytes` minus the parameter block, with its estimate."""
+    """The plan of `plans` (`split_plans`) of the lowest estimate whose
+    kernels all fit `dmem_bytes` minus the parameter block, with its
+    estimate."""
     available = dmem_bytes - PARAM_BYTES
     best: tuple[int, list[WindowGeometry]] | None = None
-    for plan in split_plans(x_shape, opad, kernel, strides, dilations, pads):
+    for plan in plans:
         if any(window_dmem_bytes("conv", g) > available for g in plan):
             continue
         cost = sum(estimate_window_cycles("conv", g) for g in plan)
