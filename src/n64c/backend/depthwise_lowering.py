@@ -388,11 +388,14 @@ class DepthwiseLowering:
             em.mtc0(source(back), COP0_DMA_RAMADDR)
             em.mtc0(length_word(), COP0_DMA_READ)
 
+        def next_row() -> None:
+            em.addi(ih, ih, 1)
+            em.add_const(x, x, self.in_row)
+
         def load_row(slot: GprType, poll: bool = True) -> None:
             """DMA input row `ih` (or the pad row) into `slot`; next row."""
             transfer(slot, poll)
-            em.addi(ih, ih, 1)
-            em.add_const(x, x, self.in_row)
+            next_row()
 
         if not self.wraps:
             for slot in slots[: self.span]:
@@ -412,8 +415,7 @@ class DepthwiseLowering:
             new = slots[self.span :]
             if g.kh == 1:  # a 1x1 window reads only the last of its new rows
                 for _ in new[:-1]:
-                    em.addi(ih, ih, 1)
-                    em.add_const(x, x, self.in_row)
+                    next_row()
                 new = new[-1:]
             first, *rest = new
             load_row(first, poll=False)
@@ -424,8 +426,7 @@ class DepthwiseLowering:
                     for n, slot in enumerate(rest)
                 ]
                 for _ in rest:
-                    em.addi(ih, ih, 1)
-                    em.add_const(x, x, self.in_row)
+                    next_row()
             else:
                 self.later = []
                 for slot in rest:

@@ -40,7 +40,7 @@ from xdsl.ir import SSAValue
 from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter, dma_length_word
 from n64c.dialects import rsp
 from n64c.dialects.n64_pixel_conv import HEADER_SLOTS, PixelGeometry, TilePixelConvOp
-from n64c.dialects.n64_tile import DmemAllocOp
+from n64c.dialects.n64_tile import constant_vectors
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.passes.pixel_lane_tiles import (
     MAX_DMA_ROW,
@@ -76,8 +76,7 @@ class PixelConvLowering:
         self.y_off = rdram_offset(op.y)
         self.w_off = rdram_offset(op.wr)
         band, out, consts, wbuf = op.buffers
-        assert isinstance(consts.owner, DmemAllocOp)
-        self.const_vectors = consts.owner.init_vectors()
+        self.const_vectors = constant_vectors(consts)
         self.band, self.out, self.wbuf = (dmem_offset(b) for b in (band, out, wbuf))
         self.first_slot = first_slot
         self.lo = op.clamp_lo.value.data

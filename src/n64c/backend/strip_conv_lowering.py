@@ -80,14 +80,21 @@ def strip_chain_rows(g: WindowGeometry) -> int:
     return g.kh * g.kw * g.c
 
 
+def held_chain_rows(rows: list[int]) -> frozenset[int]:
+    """The weight rows of a chain (in chain order) kept in registers: all
+    of at most `HELD_ROWS`, else one in `SPREAD` (at most `HELD_ROWS`),
+    spread evenly, so that their `vmadh`s, which need no load, leave the
+    scalar unit room for the others' loads. The banded kernel's chunks use
+    it too."""
+    if len(rows) <= HELD_ROWS:
+        return frozenset(rows)
+    count = min(HELD_ROWS, len(rows) // SPREAD)
+    return frozenset(rows[(2 * i + 1) * len(rows) // (2 * count)] for i in range(count))
+
+
 def strip_held_rows(g: WindowGeometry) -> frozenset[int]:
-    """The weight rows a strip keeps in registers: all of a chain of at
-    most `HELD_ROWS` rows, else one in `SPREAD` up to `HELD_ROWS`."""
-    rows = strip_chain_rows(g)
-    if rows <= HELD_ROWS:
-        return frozenset(range(rows))
-    count = min(HELD_ROWS, rows // SPREAD)
-    return frozenset((2 * i + 1) * rows // (2 * count) for i in range(count))
+    """The weight rows a strip keeps in registers (`held_chain_rows`)."""
+    return held_chain_rows(list(range(strip_chain_rows(g))))
 
 
 def strip_relocated(g: WindowGeometry) -> bool:
@@ -102,11 +109,7 @@ def strip_relocated(g: WindowGeometry) -> bool:
         return False
     if 16 * len(strip_held_rows(g)) > g.sh * g.wp * g.cs * 2:
         return False
-    whole = (
-        depthwise_band_bytes(g) + strip_out_bytes(g)
-        + g.tile_bytes * g.tile_slots + g.table_bytes
-    )  # fmt: skip
-    return whole > DMEM_SIZE - PARAM_BYTES
+    return _working_set(g, g.tile_bytes) > DMEM_SIZE - PARAM_BYTES
 
 
 def strip_tile_dmem_bytes(g: WindowGeometry) -> int:
@@ -114,6 +117,19 @@ def strip_tile_dmem_bytes(g: WindowGeometry) -> int:
     if strip_relocated(g):
         return g.tile_bytes - 16 * len(strip_held_rows(g))
     return g.tile_bytes
+
+
+def _working_set(g: WindowGeometry, tile_bytes: int) -> int:
+    """DMEM bytes of a strip conv with group tiles of `tile_bytes`."""
+    return (
+        depthwise_band_bytes(g) + strip_out_bytes(g)
+        + tile_bytes * g.tile_slots + g.table_bytes
+    )  # fmt: skip
+
+
+def strip_dmem_bytes(g: WindowGeometry) -> int:
+    """Working set of a conv in strips (without the constants)."""
+    return _working_set(g, strip_tile_dmem_bytes(g))
 
 
 def strip_blob_rows(g: WindowGeometry) -> list[int]:
@@ -145,11 +161,16 @@ SUMS_BYTES = 32
 sums tensor between the kernels of a split conv."""
 
 
+def strip_pixel_bytes(g: WindowGeometry) -> int:
+    """Bytes a pixel and group of 8 channels take in the kernel's output:
+    16 of results, or 32 of sums (ACC_HI, ACC_MD)."""
+    return SUMS_BYTES if g.sums_out else 16
+
+
 def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
     """(rows, bytes) of one strip row's output transfer: one run when the
-    layer has one group of output channels, else a row of 16 bytes (32 of
-    sums) a pixel."""
-    size = SUMS_BYTES if g.sums_out else 16
+    layer has one group of output channels, else a row a pixel."""
+    size = strip_pixel_bytes(g)
     if g.op == 8:
         return 1, g.tile_cols * size
     return g.tile_cols, size
@@ -157,9 +178,9 @@ def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
 
 def strip_scratch_bytes(g: WindowGeometry) -> int:
     """The scratch slot before each output buffer, where a row's first
-    pixel stores the stale registers of the pipelined loop: one result,
-    or one pixel's sums (ACC_HI, ACC_MD)."""
-    return SUMS_BYTES if g.sums_out else 16
+    pixel stores the stale registers of the pipelined loop (one output
+    pixel)."""
+    return strip_pixel_bytes(g)
 
 
 def strip_out_bytes(g: WindowGeometry) -> int:
@@ -209,7 +230,7 @@ class StripConvLowering(DepthwiseLowering):
     @property
     def y_pixel(self) -> int:
         """The sums tensor of a split conv holds 32 bytes a pixel and group."""
-        return (SUMS_BYTES if self.g.sums_out else 16) * self.g.groups
+        return strip_pixel_bytes(self.g) * self.g.groups
 
     @property
     def buffer_size(self) -> int:
@@ -277,7 +298,7 @@ class StripConvLowering(DepthwiseLowering):
 
     @property
     def pass_out_bytes(self) -> int:
-        return SUMS_BYTES if self.g.sums_out else 16
+        return strip_pixel_bytes(self.g)
 
     @property
     def out_buffers(self) -> tuple[int, int]:
@@ -389,7 +410,7 @@ class StripConvLowering(DepthwiseLowering):
         # a last split kernel reads each pixel's sums (32 bytes) through `ps`
         # and writes its results (16 bytes) through `po`, over them
         ps = wl.em.copy(out) if g.sums_in and not g.sums_out else po
-        step = SUMS_BYTES if g.sums_out else 16
+        step = strip_pixel_bytes(g)
         # the previous pixel's result, or its sums: defined before the loop
         # (live across its back edge), stored inside the next pixel's chain
         y_prev = None

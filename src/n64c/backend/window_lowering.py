@@ -70,22 +70,18 @@ from n64c.backend.rsp_emitter import (
     RspEmitter,
     dma_length_word,
 )
-from n64c.backend.strip_conv_lowering import StripConvLowering
+from n64c.backend.strip_conv_lowering import StripConvLowering, held_chain_rows
 from n64c.dialects import rsp
 from n64c.dialects.n64_tile import (
-    DmemAllocOp,
     TileWindowOp,
     WindowGeometry,
+    constant_vectors,
     tile_header_bytes,
 )
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.sim.rsp.timing import dma_cycles
 
 LQV_MAX = 1008
-HELD_ROWS = 12
-"""Chains of at most this many weight rows keep them in registers."""
-HELD_SPREAD = 4
-"""A longer chain keeps one row in this many in registers."""
 PARTIAL_ROWS = 320
 """Most weight rows of the unrolled chains of a conv with partial sums
 (three pixel loops per chunk, each of `partial_unroll` pixels a trip):
@@ -142,17 +138,6 @@ def global_pool_chunk(kind: str, g: WindowGeometry) -> int:
     return 0
 
 
-def held_chain_rows(rows: list[int]) -> frozenset[int]:
-    """The weight rows of a chunk's chain (in chain order) kept in
-    registers: all of at most `HELD_ROWS`, else one in `HELD_SPREAD` (at
-    most `HELD_ROWS`), spread evenly, so that their `vmadh`s, which need no
-    load, leave the scalar unit room for the others' loads."""
-    if len(rows) <= HELD_ROWS:
-        return frozenset(rows)
-    count = min(HELD_ROWS, len(rows) // HELD_SPREAD)
-    return frozenset(rows[(2 * i + 1) * len(rows) // (2 * count)] for i in range(count))
-
-
 def partial_unroll(g: WindowGeometry) -> int:
     """Output pixels per trip of a partial-sum conv's pixel loops: two
     (the second pixel's loads overlap the first one's save, one loop
@@ -197,9 +182,7 @@ class WindowLowering:
         self.y_off = rdram_offset(op.y)
         self.s_off = rdram_offset(op.sums_region) if self.g.sums_in else 0
         self.w_off = rdram_offset(op.wr)
-        consts = op.buffers[2].owner
-        assert isinstance(consts, DmemAllocOp)
-        self.const_vectors = consts.init_vectors()
+        self.const_vectors = constant_vectors(op.buffers[2])
         offsets = [0 if i == 2 else dmem_offset(b) for i, b in enumerate(op.buffers)]
         self.band, self.out = offsets[:2]
         self.ring = offsets[3] if self.kind == "conv" else 0

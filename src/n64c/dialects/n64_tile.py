@@ -360,6 +360,14 @@ class DmemAllocOp(IRDLOperation):
                 )
 
 
+def constant_vectors(value: SSAValue) -> list[list[int]]:
+    """The constant vectors of a kernel (`value` an `n64.dmem_alloc` with
+    `init`), eight lanes each."""
+    owner = value.owner
+    assert isinstance(owner, DmemAllocOp) and owner.init is not None
+    return owner.init_vectors()
+
+
 class DmaOpBase(IRDLOperation):
     """Shared properties and checks of `n64.dma_in` and `n64.dma_out`."""
 

@@ -576,16 +576,10 @@ class _KernelLowering:
             current = values
             if u + 1 < unroll:
                 values = load(u + 1)
-            if kind == "clamp":
-                src = current[0]
-                y = em.vreg()
-                if lo > -32768:
-                    em.vop(rsp.VgeOp, y, src, k, 8 + 2)
-                    src = y
-                if hi < 32767:
-                    em.vop(rsp.VltOp, y, src, k, 8 + 3)
-                    src = y
-                em.sqv(src, out, 16 * u)
+            if kind == "clamp":  # in place: the loaded vector is not used again
+                clamp_low(current[0])
+                clamp_high(current[0])
+                em.sqv(current[0], out, 16 * u)
                 continue
             em.vop(rsp.VmudhOp, sink, current[0], k, 8 + 4)
             if kind == "add":
@@ -862,9 +856,9 @@ def _pack(
     kernels: Sequence[TileKernelOp], imem_bytes: int, one_weighted: bool = False
 ) -> list[list[TileKernelOp]]:
     """Split consecutive kernels into ucodes that fit IMEM (greedily, by the
-    code size of each kernel lowered alone). With `one_weighted` (weights streamed from the
-    cartridge) a ucode holds at most one kernel with weights: each one's
-    weights arrive in a staging slot for its own run."""
+    code size of each kernel lowered alone). With `one_weighted` (weights
+    streamed from the cartridge) a ucode holds at most one kernel with
+    weights: each one's weights arrive in a staging slot for its own run."""
     packs: list[list[TileKernelOp]] = []
     current: list[TileKernelOp] = []
     used = FRAME_BYTES

@@ -11,15 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.ir import Operation
 
 from n64c.dialects.n64_quant import (
-    QAddOp,
-    QAvgPoolOp,
-    QClampOp,
     QConv2dOp,
     QGemmOp,
-    QRescaleOp,
 )
 from n64c.dialects.n64_tile import acc48_mode
 
@@ -67,10 +62,3 @@ def gemm_constants(op: QGemmOp | QConv2dOp) -> list[int]:
     `[16384, 1, lo, hi, 0, 0, 0, 0]`, and for `acc48` eight 2s after it."""
     lo, hi = op.clamp_bounds
     return [16384, 1, lo, hi, 0, 0, 0, 0] + ([2] * 8 if op.wide else [])
-
-
-def kernel_consts_bytes(op: Operation) -> int:
-    """DMEM bytes of the constants a kernel of `op` keeps."""
-    if isinstance(op, QGemmOp | QConv2dOp):
-        return 32 if op.wide else 16
-    return 32 if isinstance(op, QAvgPoolOp | QAddOp | QRescaleOp | QClampOp) else 16

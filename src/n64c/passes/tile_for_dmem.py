@@ -106,7 +106,6 @@ from n64c.passes.slice_tiles import (
 from n64c.passes.tile_constants import (
     PARAM_BYTES,
     gemm_constants,
-    kernel_consts_bytes,
     tile_header,
 )
 from n64c.passes.window_tiles import (
@@ -210,7 +209,7 @@ def plan_gemm_tiles(
     wide: bool = False,
 ) -> GemmTiling:
     """The tiling with the fewest chunks whose working set fits DMEM
-    (`dmem_bytes`: what the constants' window leaves); the output row
+    (`dmem_bytes`: the DMEM budget); the output row
     is collected in DMEM when it fits too.
 
     When even 8-row chunks of a whole input row do not fit, `x` is streamed:
@@ -337,7 +336,8 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     xb = DmemAllocOp("x", DmemType(tiling.x_buffer_bytes))
     wb = DmemAllocOp("w", DmemType(tb, 2))
     yb = DmemAllocOp("y", DmemType(tiling.y_buffer_bytes))
-    kb = DmemAllocOp("k", DmemType(kernel_consts_bytes(op)), gemm_constants(op))
+    values = gemm_constants(op)
+    kb = DmemAllocOp("k", DmemType(2 * len(values)), values)
     body.add_ops([xb, wb, yb, kb])
     consts = _index_constants(body, [0, 1, m, tiling.groups, tiling.chunks])
     c0, c1 = consts[0], consts[1]

@@ -49,6 +49,7 @@ from n64c.backend.depthwise_lowering import (
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
+    depthwise_slots,
     depthwise_weight_bytes,
     pad_band_columns,
     padded_column_tiles,
@@ -60,8 +61,10 @@ from n64c.backend.strip_conv_lowering import (
     MAX_SLOTS as STRIP_MAX_SLOTS,
 )
 from n64c.backend.strip_conv_lowering import (
+    held_chain_rows,
     strip_blob_rows,
     strip_chain_rows,
+    strip_dmem_bytes,
     strip_held_rows,
     strip_out_bytes,
     strip_out_rows,
@@ -73,7 +76,6 @@ from n64c.backend.window_lowering import (
     PARTIAL_ROWS,
     global_pool_chunk,
     global_pool_cycles,
-    held_chain_rows,
     partial_loops,
     partial_unroll,
 )
@@ -183,8 +185,7 @@ def window_dmem_bytes(kind: str, g: WindowGeometry) -> int:
     if g.depthwise:
         return depthwise_dmem_bytes(g)
     if g.strips:
-        tiles = strip_tile_dmem_bytes(g) * g.tile_slots
-        return depthwise_band_bytes(g) + strip_out_bytes(g) + tiles + g.table_bytes
+        return strip_dmem_bytes(g)
     # with partial sums, the output and partial-sum buffers each start
     # after a scratch pixel (`WindowLowering.carry`)
     partial = g.partial_stride * (g.pixels + 1) + 16 if g.partial else 0
@@ -241,8 +242,7 @@ def pad_fill_stores(g: WindowGeometry) -> int:
     """Stores a strip makes to zero its band's padding columns again."""
     if not padded_column_tiles(g):
         return 0
-    slots = (g.kh - 1) * g.dh + 1 + g.sh
-    return slots * len(pad_band_columns(g)) * g.cs // 8
+    return depthwise_slots(g) * len(pad_band_columns(g)) * g.cs // 8
 
 
 def _strip_cycles(g: WindowGeometry) -> int:
@@ -715,13 +715,20 @@ def column_table(g: WindowGeometry) -> np.ndarray:
 
 
 def alternates(g: WindowGeometry, w: np.ndarray) -> bool:
-    """Whether a conv on the banded kernel with int32 partial sums takes
-    alternating chunk signs (`n64.tile_window` `alternating`): every weight
-    must have a negation in int16."""
-    return (
-        g.partial and not (g.depthwise or g.strips or g.wide)
-        and not (w == -32768).any()
-    )  # fmt: skip
+    """Whether a conv with int32 partial sums (on the banded kernel, or
+    split over its input channels) takes alternating signs (`n64.tile_window`
+    `alternating`): every weight must have a negation in int16."""
+    sums = bool(g.split) or (g.partial and not (g.depthwise or g.strips))
+    return sums and not g.wide and not (w == -32768).any()
+
+
+def conv_constants(op: QConv2dOp, alternating: bool) -> list[int]:
+    """The conv kernel's constants (`gemm_constants`), with -32768 in lane 7
+    for the restores of alternating signs."""
+    consts = gemm_constants(op)
+    if alternating:
+        consts[7] = -32768
+    return consts
 
 
 def pack_conv_weights(
@@ -956,9 +963,6 @@ def build_conv_kernel(
         g,
         alternating,
     )
-    consts = gemm_constants(op)
-    if alternating:
-        consts[7] = -32768
     macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
     kernel = _window_kernel(
         "conv",
@@ -969,7 +973,7 @@ def build_conv_kernel(
         packed,
         macs,
         op.clamp_bounds,
-        consts,
+        conv_constants(op, alternating),
         acc48_mode(op.shift_values) if op.wide else None,
         alternating,
     )
@@ -996,10 +1000,8 @@ def _split_kernels(
     channels = tensor_shape(op.x)[1]
     macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
     shifts = [int(v) for v in op.shifts.get_values()]
-    alternating = not (w == -32768).any()
-    consts = gemm_constants(op)
-    if alternating:
-        consts[7] = -32768
+    alternating = alternates(plan[0], w)
+    consts = conv_constants(op, alternating)
     kernels: list[TileKernelOp] = []
     sums: SSAValue | None = None
     for index, g in enumerate(plan):
