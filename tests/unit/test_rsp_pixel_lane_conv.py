@@ -12,11 +12,11 @@ from test_rsp_conv import lower, random_conv
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-import n64c.passes.pixel_lane_tiles as pixel_lane_tiles
+import n64c.passes.conv_kernel_choice as conv_kernel_choice
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
 from n64c.dialects.n64_pixel_conv import PixelGeometry, TilePixelConvOp
-from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp
+from n64c.dialects.n64_quant import QConv2dOp, QTransposeOp
 from n64c.dialects.n64_tile import TileWindowOp
 from n64c.passes.pixel_lane_tiles import (
     estimate_pixel_cycles,
@@ -75,7 +75,7 @@ def geometry_of(module: ModuleOp) -> PixelGeometry:
 def force_pixel_lanes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make tile-for-dmem take the pixel-lane kernel wherever it applies."""
     monkeypatch.setattr(
-        pixel_lane_tiles, "channels_on_lanes_estimate", lambda ops: 1 << 40
+        conv_kernel_choice, "channels_on_lanes_estimate", lambda ops: 1 << 40
     )
 
 
@@ -167,28 +167,6 @@ def test_estimate_matches_the_simulator(case: Case, force_pixel_lanes: None) -> 
 
 def case_clamp(case: Case) -> tuple[int, int]:
     return (0, 32767) if case[-1] else (-32768, 32767)
-
-
-@pytest.mark.parametrize(
-    ("case", "pixel_lanes"),
-    list(zip(NETWORK_LAYERS[:4], [False, True, False, True], strict=True)),
-)
-def test_tile_for_dmem_chooses_the_kernel_of_first_layers(
-    case: Case, pixel_lanes: bool
-) -> None:
-    """By the estimates, with no forcing: the one-channel first layers of
-    DS-CNN and LeNet-5 take the pixel-lane kernel, fed by a CPU gather
-    instead of a transpose; the three-channel ones of ResNet-8 and
-    MobileNetV1 run in strips, which the simulator finds faster (ResNet-8's
-    81,860 cycles against 97,903, MobileNet's 104,851 against 120,911)."""
-    tiled = pixel_module(build(case, 2)[0])
-    gathered = any(isinstance(o, QGatherOp) for o in tiled.walk())
-    windows = [o for o in tiled.walk() if isinstance(o, TileWindowOp)]
-    if pixel_lanes:
-        geometry_of(tiled)
-        assert gathered and not windows
-    else:
-        assert not gathered and len(windows) == 1 and windows[0].geo.strips
 
 
 def test_pixel_lanes_do_not_apply_to_wide_sums_or_many_channels() -> None:

@@ -42,7 +42,6 @@ from n64c.dialects.n64_tile import (
     DmemType,
     RdramType,
     TileKernelOp,
-    TileWindowOp,
 )
 from n64c.errors import BudgetError, UnsupportedModelError
 from n64c.passes.tile_constants import (
@@ -52,9 +51,7 @@ from n64c.passes.tile_constants import (
     tile_header,
 )
 from n64c.passes.window_tiles import (
-    build_conv_kernel,
     conv_input_frac,
-    estimate_window_cycles,
     round_up,
 )
 from n64c.sim.rsp.timing import dma_cycles
@@ -277,18 +274,23 @@ def pixel_lane_applies(op: QConv2dOp) -> bool:
     layer (it would need a CPU transpose between two RSP runs)."""
     xs = tensor_shape(op.x)
     w = tensor_shape(op.w)
-    source = op.x.owner
-    from_rsp = isinstance(source, QTransposeOp) and tuple(
-        int(v) for v in source.perm.get_values()
-    ) == tuple(TO_NCHW)
     return (
         len(xs) == 4
         and op.group.value.data == 1
         and not op.wide
         and xs[1] <= MAX_PIXEL_CHANNELS
         and (w[1] * w[2] * w[3] + 3 + 7) // 8 <= MAX_RECORD_VECTORS
-        and not from_rsp
+        and not input_from_rsp(op)
     )
+
+
+def input_from_rsp(op: QConv2dOp) -> bool:
+    """Whether `op`'s input comes channels-last from an earlier RSP layer
+    (through the `qtranspose` to NCHW that cancels with the conv's own)."""
+    source = op.x.owner
+    return isinstance(source, QTransposeOp) and tuple(
+        int(v) for v in source.perm.get_values()
+    ) == tuple(TO_NCHW)
 
 
 def build_pixel_conv_kernel(
@@ -334,58 +336,11 @@ def build_pixel_conv_kernel(
     return [gather, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 
 
-def _conv_params(op: QConv2dOp) -> tuple[list[int], list[int], list[int]]:
-    return (
-        [int(v) for v in op.strides.get_values()],
-        [int(v) for v in op.pads.get_values()],
-        [int(v) for v in op.dilations.get_values()],
-    )
-
-
-def channels_on_lanes_estimate(ops: list[Operation]) -> int:
-    """The estimate of the channels-on-lanes kernel `build_conv_kernel` made."""
-    kernel = next(o for o in ops if isinstance(o, TileKernelOp))
-    window = next(o for o in kernel.body.walk() if isinstance(o, TileWindowOp))
-    return estimate_window_cycles("conv", window.geo)
-
-
-def choose_conv_kernel(
-    op: QConv2dOp, layer: str, dmem_bytes: int, strips: bool = True
-) -> list[Operation]:
-    """The ops of `op`'s RSP kernel: the pixel-lane conv when it applies
-    and its estimate beats the channels-on-lanes kernel's, else that
-    kernel (`window_tiles.build_conv_kernel`; `strips`: whether it may run
-    in strips). `BudgetError` when neither fits DMEM."""
-    pixel: PixelGeometry | None = None
-    if pixel_lane_applies(op):
-        strides, pads, dilations = _conv_params(op)
-        w = tensor_shape(op.w)
-        try:
-            pixel = plan_pixel_conv(
-                tensor_shape(op.x), w[0], w[2:], strides, pads, dilations, layer,
-                dmem_bytes, op.clamp_bounds,
-            )  # fmt: skip
-        except BudgetError:
-            pixel = None
-    try:
-        lanes = build_conv_kernel(op, layer, dmem_bytes, strips)
-    except BudgetError:
-        if pixel is None:
-            raise
-        return build_pixel_conv_kernel(op, layer, dmem_bytes, pixel)
-    if pixel is not None and estimate_pixel_cycles(
-        pixel, *op.clamp_bounds
-    ) < channels_on_lanes_estimate(lanes):
-        for dropped in reversed(lanes):  # detached: only drop their operand uses
-            dropped.erase()
-        return build_pixel_conv_kernel(op, layer, dmem_bytes, pixel)
-    return lanes
-
-
 __all__ = [
-    "choose_conv_kernel",
+    "build_pixel_conv_kernel",
     "estimate_pixel_cycles",
     "gather_indices",
+    "input_from_rsp",
     "pack_pixel_weights",
     "pad_slots",
     "pixel_lane_applies",

@@ -92,7 +92,7 @@ from n64c.dialects.n64_tile import (
     tile_header_bytes,
 )
 from n64c.errors import BudgetError, InvalidInputError, UnsupportedModelError
-from n64c.passes.pixel_lane_tiles import choose_conv_kernel
+from n64c.passes.conv_kernel_choice import choose_conv_kernel
 from n64c.passes.prelu_tiles import (
     build_prelu_kernel,
     prelu_on_rsp,
@@ -575,6 +575,9 @@ class TileForDmemPass(ModulePass):
     (default true) lets the planner run a dense conv in strips (one group's
     weights resident, `strip_conv_lowering`) where its estimate is the
     lowest; with `strips=false` convs take the banded or pixel-lane kernels.
+    Option `folds` (default true) lets a first layer run with its kernel
+    taps folded into input channels (`folded_conv_tiles`) where that
+    estimate is the lowest.
     """
 
     name = "tile-for-dmem"
@@ -582,6 +585,7 @@ class TileForDmemPass(ModulePass):
     dmem: int = DMEM_BYTES
     windows: bool = True
     strips: bool = True
+    folds: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         check_dmem_budget(self.name, self.dmem)
@@ -603,7 +607,9 @@ class TileForDmemPass(ModulePass):
             name = layer_name(window, f"{kind}{index}")
             try:
                 if isinstance(window, QConv2dOp):
-                    ops = choose_conv_kernel(window, name, self.dmem, self.strips)
+                    ops = choose_conv_kernel(
+                        window, name, self.dmem, self.strips, self.folds
+                    )
                 else:
                     ops = build_pool_kernel(window, name, self.dmem)
             except BudgetError:

@@ -1,6 +1,6 @@
-// RUN: n64-opt %s -p "tile-for-dmem{strips=false},allocate-dmem,plan-rdram,lower-to-rsp" | filecheck %s
-// (strips=false: the banded kernel; lower-to-rsp-strip-conv.mlir has the
-// strip kernel.)
+// RUN: n64-opt %s -p "tile-for-dmem{strips=false folds=false},allocate-dmem,plan-rdram,lower-to-rsp" | filecheck %s
+// (strips=false: the banded kernel; folds=false: the first layer unfolded;
+// lower-to-rsp-strip-conv.mlir has the strip kernel.)
 
 // A 3x3 conv (pad 1, Relu) and a 2x2 max pool in one ucode. Conv: the band
 // is filled with zeros (vxor), each band row is a DMA from the image or,

@@ -1,6 +1,6 @@
-// RUN: n64-opt %s -p "tile-for-dmem{strips=false}" | filecheck %s
-// (strips=false: the banded kernel; tile-for-dmem-strips.mlir has the strip
-// kernel.)
+// RUN: n64-opt %s -p "tile-for-dmem{strips=false folds=false}" | filecheck %s
+// (strips=false: the banded kernel; folds=false: the first layer unfolded;
+// tile-for-dmem-strips.mlir has the strip kernel.)
 
 // Conv (3x3, pad 1, Relu), max pool 2x2 and a Gemm on the flattened result.
 // The RSP layers work channels-last: one qtranspose to NHWC at the entry,
