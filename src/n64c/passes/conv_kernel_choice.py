@@ -70,12 +70,12 @@ def choose_conv_kernel(
     layer: str,
     dmem_bytes: int,
     strips: bool = True,
-    fold: bool = True,
+    folding: bool = True,
 ) -> list[Operation]:
     """The ops replacing `op` (CPU ops, RSP kernels, the transpose back to
     NCHW): the candidate with the lowest estimate among the channels-on-
     lanes kernel (`strips`: whether it may run in strips), the pixel-lane
-    kernel and (`fold`) the folded kernels, each where it applies and fits
+    kernel and (`folding`) the folded kernels, each where it applies and fits
     DMEM.
     `BudgetError` when none fits."""
     best: tuple[int, list[Operation]] | None = None
@@ -100,7 +100,7 @@ def choose_conv_kernel(
         cost = estimate_pixel_cycles(pixel, *op.clamp_bounds)
         if best is None or cost < best[0]:
             offer(cost, build_pixel_conv_kernel(op, layer, dmem_bytes, pixel))
-    if fold and not input_from_rsp(op):  # folding is a CPU gather of the input
+    if folding and not input_from_rsp(op):  # folding is a CPU gather of the input
         for fold in folds(op):
             gather, conv = folded_conv(op, fold)
             try:
