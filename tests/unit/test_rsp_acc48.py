@@ -15,11 +15,10 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
-from test_rsp_conv import partial_geometry
+from test_rsp_conv import force_plan, partial_geometry
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-import n64c.passes.window_tiles as window_tiles
 from n64c.api import compile as compile_model
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.gemm_layer import qgemm_module
@@ -345,7 +344,7 @@ def test_acc48_partial_sums_first_middle_and_last_chunk(
     x_shape, o = (1, 16, 3, 4), 8
     g = partial_geometry(x_shape, o, level, 1, resident, wide=True)
     assert g.partial and g.slices_per_group * g.chunks == (2 if level == 0 else 6)
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_a, **_k: g)
+    force_plan(monkeypatch, g)
     rng = np.random.default_rng(level + 2 * resident)
     amp, shifts, bias = weights_and_shifts(rng, 16 * 9, o, mode)
     bound = np.left_shift(1, amp)[:, None, None, None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_rsp_conv import check, random_conv
+from test_rsp_conv import check, force_plan, random_conv
 from xdsl.context import Context
 
 import n64c.passes.window_tiles as window_tiles
@@ -66,7 +66,7 @@ def test_split_conv_matches_golden_and_z64(
     plans = plans_of(case, width)
     rng = np.random.default_rng(index)
     plan = plans[int(rng.integers(0, len(plans)))]
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: plan[0])
+    force_plan(monkeypatch, plan[0])
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, 1, relu)
     tiled = module.clone()
     TileForDmemPass().apply(Context(), tiled)
@@ -94,7 +94,7 @@ def test_split_pointwise_at_batch_one(
     ]
     unsplit = window_tiles._replace(plan[0], split="", slice_blocks=8, c=64)
     assert rows_wrap(unsplit) and not rows_wrap(plan[0])
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: plan[0])
+    force_plan(monkeypatch, plan[0])
     rng = np.random.default_rng(resident)
     x_shape, o, kernel, strides, pads, dilations, relu, *_ = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, 1, relu)
@@ -128,7 +128,7 @@ def test_split_conv_without_alternating_signs_for_a_minus_32768_weight(
     sums and restore them with 8 multiplies. Bit-exact on sim and z64."""
     case = ((1, 32, 8, 8), 16, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, 16, 1)
     plan = plans_of(case, 16)[0]
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: plan[0])
+    force_plan(monkeypatch, plan[0])
     rng = np.random.default_rng(7)
     w = rng.integers(-200, 200, (16, 32, 3, 3)).astype(np.int16)
     w[3, 20, 1, 1] = -32768
@@ -171,7 +171,7 @@ def test_held_rows_out_of_the_dmem_tile(
     assert strip_relocated(first)
     assert strip_tile_dmem_bytes(first) == first.tile_bytes - 16 * 12
     assert window_tiles.window_dmem_bytes("conv", first) <= DMEM - 16
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: first)
+    force_plan(monkeypatch, first)
     rng = np.random.default_rng(11)
     x_shape, o, kernel, strides, pads, dilations, relu, *_ = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, 1, relu)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_rsp_conv import check, random_conv
+from test_rsp_conv import check, force_plan, random_conv
 
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
@@ -81,7 +81,7 @@ def test_random_strip_conv_matches_golden_and_z64(
     geometries = strip_geometries(case)
     rng = np.random.default_rng(index)
     g = geometries[int(rng.integers(0, len(geometries)))]
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    force_plan(monkeypatch, g)
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1 if index < Z64_CASES else 0)
@@ -108,7 +108,7 @@ def test_pointwise_strips_span_image_rows(
     (g,) = [g for g in geometries if (g.tile_cols, g.resident) == (cols, resident)]
     assert (g.h, g.w, g.col_tiles, g.tile_slots) == (60 // cols, cols, 1, resident - 1)
     assert rows_wrap(g) == (batch == 1)
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    force_plan(monkeypatch, g)
     rng = np.random.default_rng(cols)
     x_shape, o, kernel, strides, pads, dilations, group, relu = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
@@ -128,7 +128,7 @@ def test_rows_wrap_with_padding_columns(
         g for g in strip_geometries(case) if g.resident == resident and g.col_tiles == 1
     ]
     assert rows_wrap(g) and g.pl == 1
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    force_plan(monkeypatch, g)
     rng = np.random.default_rng(resident)
     x_shape, o, kernel, strides, pads, dilations, group, relu = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
@@ -216,7 +216,7 @@ def test_strided_pointwise_reads_only_the_rows_it_uses(
     Bit-exact on sim and z64, with and without padding rows."""
     case: Case = ((2, 24, 9, 8), 16, (1, 1), (2, 2), pads, (1, 1), 1, True)
     (g, *_) = [g for g in strip_geometries(case) if g.resident == 2]
-    monkeypatch.setattr(window_tiles, "plan_window", lambda *_, **__: g)
+    force_plan(monkeypatch, g)
     rng = np.random.default_rng(sum(pads))
     x_shape, o, kernel, strides, pads, dilations, group, relu = case
     module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
