@@ -458,25 +458,32 @@ class DepthwiseLowering:
 
     # ---------------------------------------------------------------- row
     def row(self, slots: list[GprType], out: GprType) -> None:
-        """One output row of the strip: every group of 8 channels."""
+        """One output row of the strip: every group of 8 channels. When a
+        group's last pixels are straight-line code (`prefetches`), the
+        header and held weights are loop-carried: the row loads the first
+        group's before the loop, and each group's last chain loads the next
+        group's into the same registers after their last reads."""
         wl, em, g = self.wl, self.em, self.g
         w_tile = em.gpr()
         em.addi(w_tile, em.zero, wl.ring)
         lane = em.gpr()  # byte offset of the group's channels in a pixel
         em.addi(lane, em.zero, 0)
+        unroll = pixel_unroll(g.tile_cols)
+        prefetch = self.prefetches
+        carried: tuple[tuple[VregType, ...], list[VregType]] | None = None
+        if prefetch:
+            carried = self.load_group(w_tile, 0, {})
+        results = self.carried_results(unroll)
+        for reg in results or ():
+            if reg is not None:  # stored into slots written again later
+                em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
 
         def group() -> None:
-            header = tuple(em.vreg() for _ in range(wl.header_vectors))
-            for n, reg in enumerate(header):
-                em.lqv(reg, w_tile, 16 * n)
-            weights: list[VregType] = []
             w_bases: dict[int, GprType] = {}
-            if self.held:
-                for t in range(len(self.taps)):
-                    reg = em.vreg()
-                    offset = wl.header_bytes + 16 * t
-                    em.lqv(reg, *wl.far(w_tile, offset, w_bases))
-                    weights.append(reg)
+            if carried is None:
+                header, weights = self.load_group(w_tile, 0, w_bases)
+            else:
+                header, weights = carried
             rows = []
             for i in range(g.kh):
                 reg = em.gpr()
@@ -485,20 +492,78 @@ class DepthwiseLowering:
             po = em.gpr()
             em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=po))
 
-            def pixels(count: int) -> None:
-                self.pixels(count, rows, po, w_tile, w_bases, weights, header)
+            def pixels(count: int, last: bool) -> None:
+                self.pixels(
+                    count, rows, po, w_tile, w_bases, weights, header,
+                    g.tile_bytes if prefetch and last else None, results,
+                )  # fmt: skip
                 for reg in rows:
                     em.add_const(reg, reg, count * g.sw * g.cs * 2)
                 em.add_const(po, po, count * g.cs * 2)
 
-            unroll = pixel_unroll(g.tile_cols)
-            wl.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
-            if g.tile_cols % unroll:
-                pixels(g.tile_cols % unroll)
+            rest = g.tile_cols % unroll
+            trips = g.tile_cols // unroll
+            wl.em.counted(
+                trips, lambda: pixels(unroll, trips == 1 and not rest), "pixel"
+            )
+            if rest:
+                pixels(rest, True)
             em.add_const(w_tile, w_tile, g.tile_bytes)
             em.addi(lane, lane, 16)
 
         wl.em.counted(g.slice_blocks, group, "group")
+        if results is not None:  # the last group's last pixels
+            low, pending = results
+            end = em.gpr()
+            em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=end))
+            if low is not None:
+                wl.clamp_high(low)
+            wl.clamp_low(pending)
+            if low is not None:
+                em.sqv(low, end, (g.tile_cols - 2) * g.cs * 2 - 16)
+            wl.clamp_high(pending)
+            em.sqv(pending, end, (g.tile_cols - 1) * g.cs * 2 - 16)
+
+    def carried_results(self, unroll: int) -> tuple[VregType | None, VregType] | None:
+        """With `prefetches` and a group's pixels in one straight call of 3
+        or more: the registers of the group's last two results (the second
+        to last only with a two-sided clamp), finished (clamped and stored)
+        during the next group's first chains instead of at the group's end.
+        The first group stores them (stale) into the slots of pixels
+        `tile_cols - 2` and `tile_cols - 3` of the row's last group, written
+        again later; the row finishes the last group's after the loop."""
+        g, wl = self.g, self.wl
+        if not self.prefetches or unroll != g.tile_cols or g.tile_cols < 3:
+            return None
+        two_sided = wl.lo > -32768 and wl.hi < 32767
+        return (self.em.vreg() if two_sided else None), self.em.vreg()
+
+    @property
+    def prefetches(self) -> bool:
+        """Whether each group's last chain loads the next group's header
+        and weights (int32 sums, held weights, a group's last pixels in
+        straight-line code, and more than one group)."""
+        g = self.g
+        unroll = pixel_unroll(g.tile_cols)
+        straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
+        return self.wl.acc48 is None and self.held and straight and g.slice_blocks > 1
+
+    def load_group(
+        self, w_tile: GprType, offset: int, w_bases: dict[int, GprType]
+    ) -> tuple[tuple[VregType, ...], list[VregType]]:
+        """The header and (held) tap weights of the group tile at `w_tile +
+        offset`, in new registers."""
+        wl, em = self.wl, self.em
+        header = tuple(em.vreg() for _ in range(wl.header_vectors))
+        for n, reg in enumerate(header):
+            em.lqv(reg, w_tile, offset + 16 * n)
+        weights: list[VregType] = []
+        if self.held:
+            for t in range(len(self.taps)):
+                reg = em.vreg()
+                em.lqv(reg, *wl.far(w_tile, offset + wl.header_bytes + 16 * t, w_bases))
+                weights.append(reg)
+        return header, weights
 
     def pixels(
         self,
@@ -509,8 +574,15 @@ class DepthwiseLowering:
         w_bases: dict[int, GprType],
         weights: list[VregType],
         header: tuple[VregType, ...],
+        next_tile: int | None = None,
+        carried: tuple[VregType | None, VregType] | None = None,
     ) -> None:
-        """`count` consecutive output pixels of one group."""
+        """`count` consecutive output pixels of one group; with `next_tile`
+        (the bytes to the next group's tile) the last pixel's chain reloads
+        `header` and the held `weights` with the next group's, each after
+        its last read. With `carried` (`carried_results`) the call starts
+        with the previous group's last results pending and leaves its own
+        in those registers."""
         wl, em, g = self.wl, self.em, self.g
         first_mac, next_mac = acc48_code.mac_ops(wl.acc48 is not None)
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
@@ -535,7 +607,13 @@ class DepthwiseLowering:
                 put(then)
             return xs
 
-        def chain(xs: list[VregType], inside: VregType | None = None) -> VregType:
+        def reload(reg: VregType, offset: int) -> None:
+            assert next_tile is not None
+            em.lqv(reg, *wl.far(w_tile, next_tile + offset, w_bases))
+
+        def chain(
+            xs: list[VregType], inside: VregType | None = None, last: bool = False
+        ) -> VregType:
             """The taps' MACs; an int32 chain starts with the bias (the sum
             is the same modulo 2^32), so it can start before the inputs and
             weights of a group's first pixel are loaded. `inside` (a result
@@ -547,6 +625,9 @@ class DepthwiseLowering:
             if started:
                 em.vop(rsp.VmudhOp, sink, header[0], wl.k, 8 + 0)
                 em.vop(rsp.VmadhOp, sink, header[1], wl.k, 8 + 1)
+                if last:
+                    reload(header[0], 0)
+                    reload(header[1], 16)
             for t, x in enumerate(xs):
                 if self.held:
                     w = weights[t]
@@ -555,6 +636,8 @@ class DepthwiseLowering:
                     offset = wl.header_bytes + 16 * t
                     em.lqv(w, *wl.far(w_tile, offset, w_bases))
                 em.vop(next_mac if t or started else first_mac, sink, w, x, 0)
+                if last:
+                    reload(w, wl.header_bytes + 16 * t)
                 if t == 0 and inside is not None:
                     wl.clamp_high(inside)
             return sink
@@ -581,10 +664,19 @@ class DepthwiseLowering:
         two_sided = wl.lo > -32768 and wl.hi < 32767
         pending: _Result | None = None  # read out, not clamped
         low: _Result | None = None  # `vge` done
+        outputs: dict[int, VregType] = {}
+        if carried is not None:  # the previous group's, 8 channels back
+            carried_low, carried_pending = carried
+            pending = (carried_pending, (po, (count - 1) * g.cs * 2 - 16))
+            outputs[count - 1] = carried_pending
+            if carried_low is not None:
+                low = (carried_low, (po, (count - 2) * g.cs * 2 - 16))
+                outputs[count - 2] = carried_low
         xs = load_inputs(0)
         for u in range(count):
+            last = next_tile is not None and u == count - 1
             if self.held:
-                sink = chain(xs, None if low is None else low[0])
+                sink = chain(xs, None if low is None else low[0], last)
                 high, low = low, None
                 if u + 1 < count:
                     xs = load_inputs(u + 1)
@@ -592,7 +684,8 @@ class DepthwiseLowering:
                     put(high)
             else:
                 sink = chain(xs)
-            md, hi, y = em.vreg(), em.vreg(), em.vreg()
+            md, hi = em.vreg(), em.vreg()
+            y = outputs[u] if u in outputs else em.vreg()
             em.vsar(md, ACC_MD)
             em.vsar(hi, ACC_HI)
             if pending is not None and two_sided:
@@ -602,6 +695,8 @@ class DepthwiseLowering:
                 wl.clamp(pending[0])
             em.vop(rsp.VmudnOp, sink, md, mult)
             em.vop(rsp.VmadhOp, y, hi, mult)
+            if last:
+                reload(mult, 32)
             if pending is not None and not two_sided:
                 put(pending)
             pending = (y, wl.far(po, u * g.cs * 2, y_bases))
@@ -613,6 +708,8 @@ class DepthwiseLowering:
                 elif low is not None:
                     put(low)
                 low = None
+        if carried is not None:  # finished by the next call
+            return
         # the call's last two pixels
         if low is not None:
             wl.clamp_high(low[0])
