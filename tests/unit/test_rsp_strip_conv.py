@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_rsp_conv import check, force_plan, random_conv
+from test_rsp_conv import check, force_plan, lower, random_conv
+from xdsl.context import Context
 
+import n64c.backend.strip_conv_lowering as strip_conv_lowering
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import pad_band_columns, rows_wrap
-from n64c.backend.strip_conv_lowering import HELD_ROWS, strip_chain_rows, strip_unroll
-from n64c.dialects.n64_tile import WindowGeometry
+from n64c.backend.rsp_encode import find_programs
+from n64c.backend.strip_conv_lowering import (
+    HELD_ROWS,
+    LONG_TRIP_MACS,
+    strip_chain_rows,
+    strip_macs,
+    strip_unroll,
+)
+from n64c.dialects.n64_tile import TileKernelOp, TileWindowOp, WindowGeometry
+from n64c.dialects.rsp_base import RspInstruction
+from n64c.passes.allocate_dmem import AllocateDmemPass
+from n64c.passes.lower_to_rsp import IMEM_BYTES, _pack
+from n64c.passes.plan_rdram import PlanRdramPass
+from n64c.passes.tile_for_dmem import TileForDmemPass
 from n64c.passes.window_tiles import plan_window
 
 DMEM = 4064
@@ -240,3 +254,94 @@ def test_strips_zero_only_the_padding_columns_again() -> None:
     assert (g.wp, g.col_tiles) == (9, 4)
     assert pad_band_columns(g) == [0]
     assert window_tiles.pad_fill_stores(g) == 10
+
+
+# layers whose chains (43 to 150 weight rows) take more pixels a trip when
+# long: 1x1 with 64 channels (2 -> 4 and a rest), 3x3 with 16 (1 -> 2),
+# a strided 3x3 with 12 (1 -> 2: a row's second input row queues after the
+# first trip)
+LONG_CASES: list[Case] = [
+    ((1, 64, 6, 5), 24, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True),
+    ((2, 16, 9, 10), 12, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, False),
+    ((1, 12, 11, 9), 16, (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 1, True),
+]
+
+
+def widest(case: Case) -> WindowGeometry:
+    """The strip geometry of `case` with the widest column tiles."""
+    return max(strip_geometries(case), key=lambda g: (g.tile_cols, -g.resident))
+
+
+@pytest.mark.parametrize("case", LONG_CASES)
+def test_long_trips_match_golden_and_z64(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long pixel-loop trips (`LONG_TRIP_ROWS` weight rows, which only
+    layers of `LONG_TRIP_MACS` or more take) on small layers: more pixels a
+    trip than the short trips, bit-exact on the simulator and z64."""
+    monkeypatch.setattr(strip_conv_lowering, "LONG_TRIP_MACS", 0)
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    g = widest(case)
+    assert strip_unroll(g, long_trips=False) < strip_unroll(g)
+    force_plan(monkeypatch, g)
+    rng = np.random.default_rng(sum(x_shape))
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)
+
+
+def test_long_trips_too_large_for_imem_fall_back_to_short_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An 80-row chain in rows of 5 pixels takes 3 pixels a trip and a rest
+    of 2 when long: 4,248 bytes of code. `lower-to-rsp` marks it
+    `short_trips` (1 pixel a trip), and the results stay exact."""
+    monkeypatch.setattr(strip_conv_lowering, "LONG_TRIP_MACS", 0)
+    case: Case = ((1, 16, 9, 6), 10, (5, 1), (1, 2), (2, 2, 2, 2), (1, 2), 1, True)
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    g = next(g for g in strip_geometries(case) if g.tile_cols == 5)
+    assert (strip_unroll(g), strip_unroll(g, long_trips=False)) == (3, 1)
+    force_plan(monkeypatch, g)
+    rng = np.random.default_rng(0)
+    module = random_conv(rng, x_shape, o, kernel, strides, pads, dilations, group, relu)
+    tiled = module.clone()
+    for step in (TileForDmemPass(), AllocateDmemPass(), PlanRdramPass()):
+        step.apply(Context(), tiled)
+    kernels = [k for k in tiled.walk() if isinstance(k, TileKernelOp)]
+    assert len(_pack(kernels, IMEM_BYTES)) == 1
+    (window,) = [w for w in tiled.walk() if isinstance(w, TileWindowOp)]
+    assert window.short_trips is not None
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # 150 weight rows a chain, 2 pixels a trip: the largest trip code
+        ((1, 6, 32, 32), 16, (5, 5), (1, 1), (2, 2, 2, 2), (1, 1), 1, True),
+        ((1, 16, 32, 32), 16, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, True),
+        ((1, 144, 8, 8), 64, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, False),
+        # split over its input channels: kernels with sums in and out
+        ((1, 64, 16, 16), 64, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, True),
+    ],
+)
+def test_long_trip_kernels_fit_imem(case: Case) -> None:
+    """Layers large enough for long trips, with the longest chains that
+    take 2 pixels a trip: each kernel fits IMEM alone (`lower-to-rsp`
+    raises a budget error otherwise) in at most 920 instructions."""
+    x_shape, o, kernel, strides, pads, dilations, group, relu = case
+    module = random_conv(
+        np.random.default_rng(0), x_shape, o, kernel, strides, pads, dilations,
+        group, relu,
+    )  # fmt: skip
+    tiled = module.clone()
+    TileForDmemPass().apply(Context(), tiled)
+    windows = [op for op in tiled.walk() if isinstance(op, TileWindowOp)]
+    assert windows and all(w.geo.strips for w in windows)
+    assert all(strip_macs(w.geo) >= LONG_TRIP_MACS for w in windows)
+    assert all(strip_unroll(w.geo) >= 2 for w in windows)
+    programs = find_programs(lower(module))
+    for program in programs.values():
+        count = sum(isinstance(op, RspInstruction) for op in program.walk())
+        assert count <= 920

@@ -1140,7 +1140,10 @@ class TileWindowOp(IRDLOperation):
     (ACC_HI, ACC_MD: 32 bytes a pixel and group) to its output, a middle one
     starts from them (the tile kernel's second input) and writes its own,
     the last starts from them and requantises; with `alternating`, the
-    kernels alternate the sign of their sums in the same way.
+    kernels alternate the sign of their sums in the same way. With
+    `short_trips`, a conv in strips keeps the short pixel-loop trips of a
+    small layer (`lower-to-rsp` sets it on a large layer whose long trips'
+    code would not fit IMEM).
 
     Example:
 
@@ -1167,6 +1170,7 @@ class TileWindowOp(IRDLOperation):
     alternating = opt_prop_def(UnitAttr)
     split = opt_prop_def(StringAttr)
     first_channel = opt_prop_def(IntegerAttr[I64])
+    short_trips = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1299,6 +1303,8 @@ class TileWindowOp(IRDLOperation):
                 "n64.tile_window: alternating signs are for int32 convs with "
                 "partial sums or split over their input channels"
             )
+        if self.short_trips is not None and (kind != "conv" or not g.strips):
+            raise VerifyException("n64.tile_window: short_trips is for convs in strips")
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"

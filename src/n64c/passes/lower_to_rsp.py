@@ -53,6 +53,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     ModuleOp,
     StringAttr,
+    UnitAttr,
     i64,
 )
 from xdsl.ir import Block, Operation, SSAValue
@@ -852,6 +853,21 @@ def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     )
 
 
+def _shorten_trips(kernel: TileKernelOp) -> bool:
+    """Mark the convs in strips of `kernel` for short pixel-loop trips
+    (`short_trips`); whether any was not already."""
+    changed = False
+    for window in kernel.body.walk():
+        if (
+            isinstance(window, TileWindowOp)
+            and window.short_trips is None
+            and window.geo.strips
+        ):
+            window.short_trips = UnitAttr()
+            changed = True
+    return changed
+
+
 def _pack(
     kernels: Sequence[TileKernelOp], imem_bytes: int, one_weighted: bool = False
 ) -> list[list[TileKernelOp]]:
@@ -865,6 +881,8 @@ def _pack(
     for kernel in kernels:
         # + the hand-off of the next kernel's first tile (about 15 instructions)
         size = _code_bytes([kernel]) - FRAME_BYTES + HANDOFF_BYTES
+        if size + FRAME_BYTES > imem_bytes and _shorten_trips(kernel):
+            size = _code_bytes([kernel]) - FRAME_BYTES + HANDOFF_BYTES
         if size + FRAME_BYTES > imem_bytes:
             raise BudgetError(
                 f"layer {kernel.layer.data}: its RSP code needs {size + FRAME_BYTES} "

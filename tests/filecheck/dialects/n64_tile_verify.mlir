@@ -150,6 +150,17 @@ func.func @alternating_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.
 
 // -----
 
+func.func @short_trips_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
+  %band = n64.dmem_alloc "band" : !n64.dmem<1024>
+  %out = n64.dmem_alloc "out" : !n64.dmem<256>
+  %k = n64.dmem_alloc "k" : !n64.dmem<16>
+  n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_trips} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_window: short_trips is for convs in strips
+
+// -----
+
 func.func @split_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
   %band = n64.dmem_alloc "band" : !n64.dmem<1024>
   %out = n64.dmem_alloc "out" : !n64.dmem<256>
