@@ -20,7 +20,14 @@ time.
   header, then one row of 8 weights per tap) are loaded once per slice.
   For each output row and group of 8 channels, the header and (up to
   `HELD_TAPS` taps) the tap rows are loaded into registers, so a tap costs
-  one `lqv` of input paired with one `vmadh`.
+  one `lqv` of input paired with one `vmadh`. When a group's pixels are
+  straight-line code (`prefetches`), the registers are loop-carried: the
+  row loads the first group's, and each group's last chain loads the
+  next group's, each right after its last read; with the row in one call
+  of 3 pixels or more, the group's last results are finished during the
+  next group's first chains (`carried_results`), and a row of several
+  loop trips carries each trip's last results into the next
+  (`trip_carry`).
 * **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`). An
   int32 chain starts with the bias (`vmudh bias_hi, 16384`, `vmadh
   bias_lo, 1`), so a group's first pixel need not wait for its loads; the
@@ -74,6 +81,9 @@ UNROLL = 6
 
 _Result = tuple[VregType, tuple[GprType, int]]
 """A pixel's result register and its store address."""
+_Carry = tuple[VregType | None, VregType]
+"""Registers of results carried into the next call: the one before the
+last (with a two-sided clamp) and the last."""
 
 
 def pixel_unroll(cols: int) -> int:
@@ -492,10 +502,15 @@ class DepthwiseLowering:
             po = em.gpr()
             em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=po))
 
-            def pixels(count: int, last: bool) -> None:
+            def pixels(
+                count: int,
+                last: bool,
+                carry_in: tuple[int, _Carry] | None = None,
+                carry_out: _Carry | None = None,
+            ) -> None:
                 self.pixels(
                     count, rows, po, w_tile, w_bases, weights, header,
-                    g.tile_bytes if prefetch and last else None, results,
+                    g.tile_bytes if prefetch and last else None, carry_in, carry_out,
                 )  # fmt: skip
                 for reg in rows:
                     em.add_const(reg, reg, count * g.sw * g.cs * 2)
@@ -503,26 +518,66 @@ class DepthwiseLowering:
 
             rest = g.tile_cols % unroll
             trips = g.tile_cols // unroll
-            wl.em.counted(
-                trips, lambda: pixels(unroll, trips == 1 and not rest), "pixel"
-            )
-            if rest:
-                pixels(rest, True)
+            if results is not None:  # one call: the groups' results carried
+                pixels(unroll, True, ((unroll - 1) * g.cs * 2 - 16, results), results)
+            elif self.trip_carry(unroll):  # the trips' results carried
+                regs = self.result_registers()
+                back = (-g.cs * 2, regs)
+                pixels(unroll, False, None, regs)  # the first trip
+                wl.em.counted(
+                    trips - 1, lambda: pixels(unroll, False, back, regs), "pixel"
+                )
+                if rest:
+                    pixels(rest, True, back)
+                else:
+                    self.finish(regs, po, -g.cs * 2)
+            else:
+                wl.em.counted(
+                    trips, lambda: pixels(unroll, trips == 1 and not rest), "pixel"
+                )
+                if rest:
+                    pixels(rest, True)
             em.add_const(w_tile, w_tile, g.tile_bytes)
             em.addi(lane, lane, 16)
 
         wl.em.counted(g.slice_blocks, group, "group")
         if results is not None:  # the last group's last pixels
-            low, pending = results
             end = em.gpr()
             em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=end))
-            if low is not None:
-                wl.clamp_high(low)
-            wl.clamp_low(pending)
-            if low is not None:
-                em.sqv(low, end, (g.tile_cols - 2) * g.cs * 2 - 16)
-            wl.clamp_high(pending)
-            em.sqv(pending, end, (g.tile_cols - 1) * g.cs * 2 - 16)
+            self.finish(results, end, (g.tile_cols - 1) * g.cs * 2 - 16)
+
+    def finish(self, results: _Carry, base: GprType, last: int) -> None:
+        """Clamp and store carried results: the last at `base + last`, the
+        one before it (a two-sided clamp) a pixel earlier."""
+        wl, em = self.wl, self.em
+        low, pending = results
+        if low is not None:
+            wl.clamp_high(low)
+        wl.clamp_low(pending)
+        if low is not None:
+            em.sqv(low, base, last - self.g.cs * 2)
+        wl.clamp_high(pending)
+        em.sqv(pending, base, last)
+
+    def result_registers(self) -> _Carry:
+        """Registers of a call's last result and (with a two-sided clamp,
+        whose `vlt` trails a pixel) the one before it."""
+        wl = self.wl
+        two_sided = wl.lo > -32768 and wl.hi < 32767
+        return (self.em.vreg() if two_sided else None), self.em.vreg()
+
+    def trip_carry(self, unroll: int) -> bool:
+        """Whether the pixel loop's trips carry their last results into the
+        next trip (finished during its first chains, not at the trip's
+        end): int32 sums, held weights, two trips at least and 3 pixels a
+        trip or more. The first trip is written before the loop."""
+        g = self.g
+        return (
+            self.wl.acc48 is None
+            and self.held
+            and g.tile_cols // unroll >= 2
+            and unroll >= 3
+        )
 
     def carried_results(self, unroll: int) -> tuple[VregType | None, VregType] | None:
         """With `prefetches` and a group's pixels in one straight call of 3
@@ -532,11 +587,10 @@ class DepthwiseLowering:
         The first group stores them (stale) into the slots of pixels
         `tile_cols - 2` and `tile_cols - 3` of the row's last group, written
         again later; the row finishes the last group's after the loop."""
-        g, wl = self.g, self.wl
+        g = self.g
         if not self.prefetches or unroll != g.tile_cols or g.tile_cols < 3:
             return None
-        two_sided = wl.lo > -32768 and wl.hi < 32767
-        return (self.em.vreg() if two_sided else None), self.em.vreg()
+        return self.result_registers()
 
     @property
     def prefetches(self) -> bool:
@@ -575,14 +629,16 @@ class DepthwiseLowering:
         weights: list[VregType],
         header: tuple[VregType, ...],
         next_tile: int | None = None,
-        carried: tuple[VregType | None, VregType] | None = None,
+        carry_in: tuple[int, _Carry] | None = None,
+        carry_out: _Carry | None = None,
     ) -> None:
         """`count` consecutive output pixels of one group; with `next_tile`
         (the bytes to the next group's tile) the last pixel's chain reloads
         `header` and the held `weights` with the next group's, each after
-        its last read. With `carried` (`carried_results`) the call starts
-        with the previous group's last results pending and leaves its own
-        in those registers."""
+        its last read. With `carry_in` (the offset from `po` of the last
+        carried result, and the registers) the call starts with earlier
+        results pending (`result_registers`); with `carry_out` it leaves
+        its own last results in those registers, unfinished."""
         wl, em, g = self.wl, self.em, self.g
         first_mac, next_mac = acc48_code.mac_ops(wl.acc48 is not None)
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
@@ -665,13 +721,15 @@ class DepthwiseLowering:
         pending: _Result | None = None  # read out, not clamped
         low: _Result | None = None  # `vge` done
         outputs: dict[int, VregType] = {}
-        if carried is not None:  # the previous group's, 8 channels back
-            carried_low, carried_pending = carried
-            pending = (carried_pending, (po, (count - 1) * g.cs * 2 - 16))
-            outputs[count - 1] = carried_pending
+        if carry_in is not None:
+            last, (carried_low, carried_pending) = carry_in
+            pending = (carried_pending, wl.far(po, last, y_bases))
             if carried_low is not None:
-                low = (carried_low, (po, (count - 2) * g.cs * 2 - 16))
-                outputs[count - 2] = carried_low
+                low = (carried_low, wl.far(po, last - g.cs * 2, y_bases))
+        if carry_out is not None:
+            outputs[count - 1] = carry_out[1]
+            if carry_out[0] is not None:
+                outputs[count - 2] = carry_out[0]
         xs = load_inputs(0)
         for u in range(count):
             last = next_tile is not None and u == count - 1
@@ -708,7 +766,7 @@ class DepthwiseLowering:
                 elif low is not None:
                     put(low)
                 low = None
-        if carried is not None:  # finished by the next call
+        if carry_out is not None:  # finished by the next call
             return
         # the call's last two pixels
         if low is not None:
