@@ -99,6 +99,11 @@ class Fold:
         """Rows of the folded input."""
         return self.stride * (self.oh - 1) + self.dilation * (self.rows - 1) + 1
 
+    @property
+    def gathered(self) -> int:
+        """Elements of the folded input (the CPU's gather)."""
+        return self.n * self.folded_rows * self.ow * self.channels
+
     def gather_indices(self) -> list[int]:
         """Per element of the folded input `[rows, OW, channels]`
         (channels-last), its index in the flattened image, or `c * h * w`
