@@ -288,6 +288,12 @@ def test_imem_budget() -> None:
         ("rescale", (2, 5, 7), {"ka": 3, "shift": 16}),
         ("rescale", (1, 64), {"ka": 0, "shift": 2, "clamp": (-100, 100)}),
         ("clamp", (4, 9), {"clamp": (-5, 7)}),
+        # several chunks through rings of two slots (each chunk loads while
+        # the one before it is computed), with and without a last short one
+        ("add", (3, 1000), {"ka": 1, "kb": 3, "shift": 5, "clamp": (0, 32767)}),
+        ("add", (1, 1008), {"ka": 0, "kb": 0, "shift": 2}),
+        ("rescale", (1, 3000), {"ka": 2, "shift": 4}),
+        ("clamp", (2, 4096), {"clamp": (-300, 500)}),
     ],
 )
 def test_eltwise_matches_golden_and_z64(

@@ -20,7 +20,8 @@ How the tile ops become code:
   register per access, set before its outermost loop, bumped at each
   latch and rewound when an inner loop ends (the RSP has no multiplier).
 * Rings (2-slot DMEM buffers): a write cursor (advanced by `dma_in`) and a
-  read cursor (advanced by `tile_matmul`) that toggle with `xori`.
+  read cursor (advanced by `tile_matmul` and `tile_eltwise`) that toggle
+  with `xori`; a `dma_out` from a ring sends the slot last read.
 * `n64.dma_in` / `n64.dma_out`: wait for a free DMA queue slot (DMA_FULL),
   then SP_MEM_ADDR, SP_DRAM_ADDR and the length register. `n64.dma_wait`
   spins on DMA_BUSY (`keep = 0`: all done) or DMA_FULL (`keep = 1`: all but
@@ -220,9 +221,9 @@ def handoff_of(previous: TileKernelOp, kernel: TileKernelOp) -> Handoff | None:
     weight stream with a `skip_last` prefetch, and the slot the transfer
     fills is clear of every buffer of `previous` (so it cannot disturb the
     compute still running on them)."""
-    if not any(
+    if "n64.eltwise" in previous.attributes or not any(
         isinstance(o, DmaInOp) and o.skip_last is not None for o in previous.body.walk()
-    ):
+    ):  # (an element-wise kernel's prefetches are of its inputs)
         return None
     ops = list(kernel.body.block.ops)
     first = next((o for o in ops if isinstance(o, DmaInOp)), None)
@@ -465,7 +466,12 @@ class _KernelLowering:
         rdram = self.pointer(op, "rdram")
         dmem_value = op.dst if isinstance(op, DmaInOp) else op.src
         ring = self.rings.get(dmem_value)
-        if ring is not None:
+        if ring is not None and isinstance(op, DmaOutOp):
+            # the slot its consumer (`tile_eltwise`) last read
+            dmem = em.gpr()
+            em.xori(dmem, ring.read, ring.toggle)
+            ring = None
+        elif ring is not None:
             dmem = ring.write
         else:
             dmem = em.gpr()
@@ -538,13 +544,8 @@ class _KernelLowering:
         unroll = next(u for u in (8, 4, 2, 1) if vectors % u == 0)
         k, k2 = self.consts[op.consts], self.consts2[op.consts]
         lo, hi = op.clamp_lo.value.data, op.clamp_hi.value.data
-        pointers: list[GprType] = []
-        for buf in op.inputs:
-            reg = em.gpr()
-            em.addi(reg, em.zero, self.dmem_offset(buf))
-            pointers.append(reg)
-        out = em.gpr()
-        em.addi(out, em.zero, self.dmem_offset(op.out))
+        pointers = [self._slot(buf) for buf in op.inputs]
+        out = self._slot(op.out)
         trips = vectors // unroll
         counter = em.gpr()
         head = em.label("eltwise")
@@ -616,6 +617,20 @@ class _KernelLowering:
                 em.addi(ptr, ptr, 16 * unroll)
             em.addi(counter, counter, -1)
             em.bne(counter, em.zero, head)
+        for buf in op.inputs:  # the next chunk's slots
+            ring = self.rings.get(buf)
+            if ring is not None:
+                em.xori(ring.read, ring.read, ring.toggle)
+
+    def _slot(self, buf: SSAValue) -> GprType:
+        """A new register holding the DMEM address of `buf`: a ring's read
+        slot, or the buffer."""
+        ring = self.rings.get(buf)
+        if ring is not None:
+            return self.em.copy(ring.read)
+        reg = self.em.gpr()
+        self.em.addi(reg, self.em.zero, self.dmem_offset(buf))
+        return reg
 
     def _address(self, op: Operation, which: str) -> tuple[GprType, int]:
         """(base register, offset) of one of the op's addresses."""

@@ -474,9 +474,24 @@ def eltwise_constants(op: Operation) -> list[int]:
     return first + [1 << ra] * 8
 
 
+def eltwise_chunk(nbytes: int, n_inputs: int, slots: int, dmem_bytes: int) -> int:
+    """Bytes per chunk of an element-wise kernel: `ELTWISE_CHUNK` at most,
+    with `slots` buffers per input within the DMEM budget, whole groups of 8
+    vectors where it can (the kernel's loop does 8 vectors a trip when the
+    chunk's vectors are a multiple of 8)."""
+    chunk = min(nbytes, ELTWISE_CHUNK)
+    if slots * n_inputs * chunk + PARAM_BYTES > dmem_bytes:
+        room = (dmem_bytes - PARAM_BYTES) // (slots * n_inputs)
+        chunk = room // 128 * 128 if room >= 128 else max(16, room // 16 * 16)
+    return chunk
+
+
 def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKernelOp:
     """The tile program of one element-wise op: chunks of the padded tensor
-    are loaded, computed in place and written back."""
+    are loaded, computed in place and written back. With more than one
+    chunk the inputs are rings of two slots: chunk `i + 1` loads while
+    chunk `i` is computed (the results of chunk `i` go out from its slot
+    before chunk `i + 2` comes into it: the DMA runs in order)."""
     kind = ELTWISE_KIND[type(op)]
     result = op.results[0]
     shape = [int(d) for d in result.type.get_shape()]  # type: ignore[attr-defined]
@@ -484,21 +499,21 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
     rows = math.prod(shape[:-1]) if len(shape) > 1 else 1
     nbytes = rows * round_up(cols, 8) * 2
     n_inputs = len(op.operands)
-    chunk = min(nbytes, ELTWISE_CHUNK)
-    if n_inputs * chunk + PARAM_BYTES > dmem_bytes:
-        chunk = max(16, (dmem_bytes - PARAM_BYTES) // n_inputs // 16 * 16)
+    chunk = eltwise_chunk(nbytes, n_inputs, 1, dmem_bytes)
+    slots = 2 if chunk < nbytes else 1
+    if slots == 2:
+        chunk = eltwise_chunk(nbytes, n_inputs, 2, dmem_bytes)
     full, tail = divmod(nbytes, chunk)
     lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
 
     body = Block(arg_types=[RdramType(nbytes)] * (n_inputs + 1))
     *in_regions, out_region = body.args
-    bufs = [DmemAllocOp(name, DmemType(chunk)) for name in ("a", "b")[:n_inputs]]
+    bufs = [DmemAllocOp(name, DmemType(chunk, slots)) for name in ("a", "b")[:n_inputs]]
     kb = DmemAllocOp("k", DmemType(32), eltwise_constants(op))
     body.add_ops([*bufs, kb])
     consts = _index_constants(body, [0, 1, max(full, 1)])
 
-    def step(block: Block, indices: list[SSAValue], offset: int, size: int) -> None:
-        strides = [chunk] * len(indices)
+    def loads(block: Block, indices: list[SSAValue], offset: int, size: int) -> None:
         for region, buf in zip(in_regions, bufs, strict=True):
             block.add_op(
                 DmaInOp(
@@ -506,14 +521,16 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
                     buf.result,
                     indices,
                     offset=offset,
-                    strides=strides,
+                    strides=[chunk] * len(indices),
                     nbytes=size,
                     tag=0,
+                    skip_last=slots == 2 and bool(indices),
                 )
             )
+
+    def compute(block: Block, indices: list[SSAValue], offset: int, size: int) -> None:
         block.add_ops(
             [
-                DmaWaitOp(0),
                 TileEltwiseOp(
                     kind,
                     [b.result for b in bufs],
@@ -528,7 +545,7 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
                     out_region,
                     indices,
                     offset=offset,
-                    strides=strides,
+                    strides=[chunk] * len(indices),
                     nbytes=size,
                     tag=1,
                 ),
@@ -537,11 +554,26 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
 
     if full:
         loop, loop_body = _for(consts[0], consts[max(full, 1)], consts[1])
-        step(loop_body, [loop_body.args[0]], 0, chunk)
+        (index,) = loop_body.args
+        if slots == 2:
+            # chunk 0 first; each trip loads the next chunk (not on the
+            # last: it waits for every transfer instead), so once its loads
+            # are queued the chunk's own are in (the queue holds two
+            # transfers; with one input the wait makes sure)
+            loads(body, [], 0, chunk)
+            loads(loop_body, [index], chunk, chunk)
+            if n_inputs == 1:
+                loop_body.add_op(DmaWaitOp(0, keep=1))
+        else:
+            loads(loop_body, [index], 0, chunk)
+            loop_body.add_op(DmaWaitOp(0))
+        compute(loop_body, [index], 0, chunk)
         loop_body.add_op(scf.YieldOp())
         body.add_op(loop)
     if tail:
-        step(body, [], full * chunk, tail)
+        loads(body, [], full * chunk, tail)
+        body.add_op(DmaWaitOp(0))
+        compute(body, [], full * chunk, tail)
     body.add_op(DmaWaitOp(1))
     # element-wise kernels count no MACs: MACs/cycle stays a Gemm figure
     kernel = TileKernelOp(layer, list(op.operands), [result.type], Region(body), 0)
