@@ -442,7 +442,11 @@ class DmaInOp(DmaOpBase):
     `bytes` bytes, `row_stride` bytes apart in RDRAM. Asynchronous: the data
     may be used after an `n64.dma_wait` with the same `tag`. With the unit
     attribute `skip_last` the transfer is not made in the last iteration of
-    its enclosing loops (a prefetch with nothing left to fetch).
+    its enclosing loops (a prefetch with nothing left to fetch). With
+    `deferred` it is queued by the next `n64.tile_eltwise` halfway through
+    its vectors instead of where it stands (the RSP's DMA queue holds two
+    transfers: a third queued before the compute would wait for the
+    first).
 
     Example:
 
@@ -460,6 +464,7 @@ class DmaInOp(DmaOpBase):
     dst = operand_def(DmemType)
     indices = var_operand_def(IndexType)
     skip_last = opt_prop_def(UnitAttr)
+    deferred = opt_prop_def(UnitAttr)
 
     assembly_format = (
         "$src `[` $indices `]` `->` $dst attr-dict `:` type($src) `->` type($dst)"
@@ -478,10 +483,13 @@ class DmaInOp(DmaOpBase):
         row_stride: int | None = None,
         tag: int = 0,
         skip_last: bool = False,
+        deferred: bool = False,
     ) -> None:
         props = self.make_props(offset, strides, nbytes, rows, row_stride, tag)
         if skip_last:
             props["skip_last"] = UnitAttr()
+        if deferred:
+            props["deferred"] = UnitAttr()
         super().__init__(operands=[src, dst, indices], properties=props)
 
 

@@ -23,7 +23,8 @@ How the tile ops become code:
   read cursor (advanced by `tile_matmul` and `tile_eltwise`) that toggle
   with `xori`; a `dma_out` from a ring sends the slot last read.
 * `n64.dma_in` / `n64.dma_out`: wait for a free DMA queue slot (DMA_FULL),
-  then SP_MEM_ADDR, SP_DRAM_ADDR and the length register. `n64.dma_wait`
+  then SP_MEM_ADDR, SP_DRAM_ADDR and the length register; a `deferred`
+  `dma_in` is written by the next `n64.tile_eltwise`, in its middle trip. `n64.dma_wait`
   spins on DMA_BUSY (`keep = 0`: all done) or DMA_FULL (`keep = 1`: all but
   the newest transfer done; transfers complete in order).
 * `n64.tile_matmul`: the chunk's MAC chain unrolled by 8 rows per x vector
@@ -279,6 +280,8 @@ class _KernelLowering:
     consts: dict[SSAValue, VregType] = field(default_factory=dict)
     consts2: dict[SSAValue, VregType] = field(default_factory=dict)
     counters: dict[scf.ForOp, tuple[GprType, int]] = field(default_factory=dict)
+    deferred: list[DmaInOp] = field(default_factory=list)
+    """`deferred` transfers waiting for the next `tile_eltwise`."""
     handoff: Handoff | None = None
     """The next kernel's first weight transfer, made by this kernel's last
     prefetch (see `handoff_of`)."""
@@ -372,11 +375,18 @@ class _KernelLowering:
                 if len(vectors) > 1:
                     self.consts2[op.result] = em.vconst(vectors[1])
         self.block(self.kernel.body.block)
+        if self.deferred:
+            raise N64cError(
+                "lower-to-rsp: a deferred n64.dma_in has no n64.tile_eltwise "
+                f"after it in kernel {self.kernel.layer.data}"
+            )
 
     def block(self, block: Block) -> None:
         for op in block.ops:
             if isinstance(op, scf.ForOp):
                 self.loop(op)
+            elif isinstance(op, DmaInOp) and op.deferred is not None:
+                self.deferred.append(op)  # queued by the next tile_eltwise
             elif isinstance(op, DmaInOp | DmaOutOp):
                 self.dma(op)
             elif isinstance(op, DmaWaitOp):
@@ -549,9 +559,23 @@ class _KernelLowering:
         trips = vectors // unroll
         counter = em.gpr()
         head = em.label("eltwise")
+        deferred, self.deferred = self.deferred, []
+        if trips == 1:  # no trip to hide them in
+            for dma in deferred:
+                self.dma(dma)
+            deferred = []
         if trips > 1:
             em.li(counter, trips, comment="vector groups")
             em.place_label(head)
+        if deferred:  # queued in the middle trip
+            later = em.label("queued")
+            flag = em.gpr()
+            em.addi(flag, counter, -(trips - trips // 2))
+            em.emit(rsp.BneOp(em.value(flag), em.value(em.zero), later))
+            em.emit(rsp.NopOp())
+            for dma in deferred:
+                self.dma(dma)
+            em.place_label(later)
 
         def load(u: int) -> list[VregType]:
             values = []

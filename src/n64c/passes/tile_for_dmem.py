@@ -514,7 +514,8 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
     consts = _index_constants(body, [0, 1, max(full, 1)])
 
     def loads(block: Block, indices: list[SSAValue], offset: int, size: int) -> None:
-        for region, buf in zip(in_regions, bufs, strict=True):
+        prefetch = slots == 2 and bool(indices)
+        for n, (region, buf) in enumerate(zip(in_regions, bufs, strict=True)):
             block.add_op(
                 DmaInOp(
                     region,
@@ -524,7 +525,8 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
                     strides=[chunk] * len(indices),
                     nbytes=size,
                     tag=0,
-                    skip_last=slots == 2 and bool(indices),
+                    skip_last=prefetch,
+                    deferred=prefetch and n == 1,
                 )
             )
 
@@ -557,10 +559,14 @@ def build_eltwise_kernel(op: Operation, layer: str, dmem_bytes: int) -> TileKern
         (index,) = loop_body.args
         if slots == 2:
             # chunk 0 first; each trip loads the next chunk (not on the
-            # last: it waits for every transfer instead), so once its loads
-            # are queued the chunk's own are in (the queue holds two
-            # transfers; with one input the wait makes sure)
+            # last: it waits for every transfer instead), its second input
+            # halfway through the compute (`deferred`): once the first is
+            # queued, the chunk's own inputs are in (the queue holds two
+            # transfers, and the one before it is the last results'; with
+            # one input the wait makes sure)
             loads(body, [], 0, chunk)
+            if n_inputs == 2:  # its second input would be the transfer
+                body.add_op(DmaWaitOp(0))  # before the first prefetch
             loads(loop_body, [index], chunk, chunk)
             if n_inputs == 1:
                 loop_body.add_op(DmaWaitOp(0, keep=1))
