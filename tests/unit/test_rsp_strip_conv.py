@@ -23,10 +23,15 @@ from n64c.backend.strip_conv_lowering import (
     strip_macs,
     strip_unroll,
 )
-from n64c.dialects.n64_tile import TileKernelOp, TileWindowOp, WindowGeometry
+from n64c.dialects.n64_tile import (
+    RspInvokeOp,
+    TileKernelOp,
+    TileWindowOp,
+    WindowGeometry,
+)
 from n64c.dialects.rsp_base import RspInstruction
 from n64c.passes.allocate_dmem import AllocateDmemPass
-from n64c.passes.lower_to_rsp import IMEM_BYTES, _pack
+from n64c.passes.lower_to_rsp import IMEM_BYTES, LowerToRspPass, _pack
 from n64c.passes.plan_rdram import PlanRdramPass
 from n64c.passes.tile_for_dmem import TileForDmemPass
 from n64c.passes.window_tiles import plan_window
@@ -313,6 +318,11 @@ def test_long_trips_too_large_for_imem_fall_back_to_short_ones(
     assert window.short_trips is not None
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)
+    alone = module.clone()  # one ucode per layer: the same fall-back
+    for step in (TileForDmemPass(), AllocateDmemPass(), PlanRdramPass()):
+        step.apply(Context(), alone)
+    LowerToRspPass(shared=False).apply(Context(), alone)
+    assert any(isinstance(op, RspInvokeOp) for op in alone.walk())
 
 
 @pytest.mark.parametrize(

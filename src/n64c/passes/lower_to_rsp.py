@@ -964,11 +964,13 @@ class LowerToRspPass(ModulePass):
         ) == StringAttr("rom")
         for block in [b for b in blocks if b is not None]:
             for group in _kernel_groups(block):
-                packs = (
-                    _pack(group, self.imem, in_rom)
-                    if self.shared
-                    else [[k] for k in group]
-                )
+                if self.shared:
+                    packs = _pack(group, self.imem, in_rom)
+                else:
+                    for kernel in group:
+                        if _code_bytes([kernel]) > self.imem:
+                            _shorten_trips(kernel)
+                    packs = [[k] for k in group]
                 for pack in packs:
                     name = f"ucode{count}"
                     count += 1
