@@ -482,7 +482,7 @@ class DepthwiseLowering:
         prefetch = self.prefetches
         carried: tuple[tuple[VregType, ...], list[VregType]] | None = None
         if prefetch:
-            carried = self.load_group(w_tile, 0, {})
+            carried = self.load_group(w_tile, {})
         results = self.carried_results(unroll)
         for reg in results or ():
             if reg is not None:  # stored into slots written again later
@@ -491,7 +491,7 @@ class DepthwiseLowering:
         def group() -> None:
             w_bases: dict[int, GprType] = {}
             if carried is None:
-                header, weights = self.load_group(w_tile, 0, w_bases)
+                header, weights = self.load_group(w_tile, w_bases)
             else:
                 header, weights = carried
             rows = []
@@ -579,7 +579,7 @@ class DepthwiseLowering:
             and unroll >= 3
         )
 
-    def carried_results(self, unroll: int) -> tuple[VregType | None, VregType] | None:
+    def carried_results(self, unroll: int) -> _Carry | None:
         """With `prefetches` and a group's pixels in one straight call of 3
         or more: the registers of the group's last two results (the second
         to last only with a two-sided clamp), finished (clamped and stored)
@@ -603,19 +603,19 @@ class DepthwiseLowering:
         return self.wl.acc48 is None and self.held and straight and g.slice_blocks > 1
 
     def load_group(
-        self, w_tile: GprType, offset: int, w_bases: dict[int, GprType]
+        self, w_tile: GprType, w_bases: dict[int, GprType]
     ) -> tuple[tuple[VregType, ...], list[VregType]]:
-        """The header and (held) tap weights of the group tile at `w_tile +
-        offset`, in new registers."""
+        """The header and (held) tap weights of the group tile at `w_tile`,
+        in new registers."""
         wl, em = self.wl, self.em
         header = tuple(em.vreg() for _ in range(wl.header_vectors))
         for n, reg in enumerate(header):
-            em.lqv(reg, w_tile, offset + 16 * n)
+            em.lqv(reg, w_tile, 16 * n)
         weights: list[VregType] = []
         if self.held:
             for t in range(len(self.taps)):
                 reg = em.vreg()
-                em.lqv(reg, *wl.far(w_tile, offset + wl.header_bytes + 16 * t, w_bases))
+                em.lqv(reg, *wl.far(w_tile, wl.header_bytes + 16 * t, w_bases))
                 weights.append(reg)
         return header, weights
 
