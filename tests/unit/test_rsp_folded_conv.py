@@ -13,6 +13,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 import n64c.passes.conv_kernel_choice as conv_kernel_choice
+from n64c.backend.conv_layer import qconv_module
 from n64c.dialects.n64_pixel_conv import TilePixelConvOp
 from n64c.dialects.n64_quant import QConv2dOp, QGatherOp, QTransposeOp
 from n64c.dialects.n64_tile import TileWindowOp
@@ -159,3 +160,26 @@ def test_tile_for_dmem_folds_ds_cnns_first_layer(case: Case, kernel: str) -> Non
         else "banded"
     )
     assert found == kernel
+
+
+@pytest.mark.parametrize("force_fold", [1], indirect=True)
+@pytest.mark.usefixtures("force_fold")
+def test_folded_acc48_conv_matches_golden_and_z64() -> None:
+    """An `acc48` first layer (48-bit sums, input read as unsigned) folds
+    too: the folded conv keeps the form, and the sums are the same."""
+    rng = np.random.default_rng(4)
+    module = qconv_module(
+        (2, 1, 12, 10),
+        rng.integers(-3000, 3000, (12, 1, 3, 3)).astype(np.int16),
+        rng.integers(-(1 << 30), 1 << 30, 12).astype(np.int64),
+        [20] * 12,
+        pads=(1, 1, 1, 1),
+        clamp=(0, 32767),
+        wide=True,
+    )
+    tiled = module.clone()
+    TileForDmemPass().apply(Context(), tiled)
+    (window,) = [o for o in tiled.walk() if isinstance(o, TileWindowOp)]
+    assert window.acc48 is not None and window.geo.kw == 1
+    x = rng.uniform(0.0, 7.0, (2, 2, 1, 12, 10)).astype(np.float32)
+    check(module, x, 1)
