@@ -294,6 +294,10 @@ def test_imem_budget() -> None:
         ("add", (1, 1008), {"ka": 0, "kb": 0, "shift": 2}),
         ("rescale", (1, 3000), {"ka": 2, "shift": 4}),
         ("clamp", (2, 4096), {"clamp": (-300, 500)}),
+        # a multiplier 2^k with k >= s: the sum at bit 16, read out with
+        # `vsar` and the shift (the others are `direct`)
+        ("add", (2, 40), {"ka": 4, "kb": 0, "shift": 3}),
+        ("rescale", (1, 3000), {"ka": 5, "shift": 2, "clamp": (-900, 900)}),
     ],
 )
 def test_eltwise_matches_golden_and_z64(

@@ -799,9 +799,13 @@ class TileEltwiseOp(IRDLOperation):
     * `rescale` (a): `clamp(sat16((a*2^ka + 2^(s-1)) >> s))`
     * `clamp` (a): `clamp(a)`
 
-    `consts` holds two vectors: `[16384, 1, clamp_lo, clamp_hi, 2^ka, 2^kb,
-    2^rb, 2^(16-s)]` and eight times `2^ra`, with `ra + rb = s - 1`,
-    `ra <= 14`: the rounding constant is `2^ra * 2^rb`.
+    `consts` holds two vectors: `[16384, 1, clamp_lo, clamp_hi, ma, mb, ha,
+    hb]` and eight times -32768 (read as unsigned: the rounding `2^15`). The
+    accumulator holds the sum already scaled by `2^(16-s)`, so the last
+    multiply reads out the result (no `vsar`, no shift). `ha` is 1 when
+    `ka >= s`: `ma = 2^(ka-s)` multiplies at bit 16 (`vmadh`); else 0 and
+    `ma = 2^(ka+16-s)`, read as unsigned, at bit 0 (`vmadm`). The same for
+    `kb` (`clamp` uses only `clamp_lo`, `clamp_hi`).
 
     * `prelu` (a, t): `n64.qprelu` with a slope per lane. `t` is a table of
       `G` entries of five vectors `m, ra, rb, mlo, mhi` (`PRELU_ENTRY_BYTES`);

@@ -540,11 +540,12 @@ class _KernelLowering:
     def eltwise(self, op: TileEltwiseOp) -> None:
         """A loop over the vectors, up to 8 a trip, software-pipelined
         within a trip: a vector's inputs load during the vector before it;
-        its clamp's `vge` sits between the next vector's `vsar`s and shift
-        (filling their stall; a compare writes only ACC_LO, which the
-        `vmadh`s, multiples of 2^16, never carry out of and the shift's
-        `vmudn` overwrites), its `vlt` after the first MAC of the vector
-        after that, and its store follows."""
+        its sum is three multiplies (`vmudn` of the rounding, a `vmadm` or
+        `vmadh` per term: `tile_eltwise`'s constants), the last one giving
+        the result; its clamp's `vge` follows the next vector's multiplies
+        (a compare writes ACC_LO, which the next `vmudn` overwrites), its
+        `vlt` the multiplies of the vector after that, and its store
+        follows."""
         em = self.em
         kind = op.kind.data
         if kind == "prelu":
@@ -594,6 +595,9 @@ class _KernelLowering:
                 em.vop(rsp.VltOp, y, y, k, 8 + 3)
 
         sink = em.vreg()
+        owner = op.consts.owner  # which terms multiply at bit 16
+        assert isinstance(owner, DmemAllocOp)
+        high_terms = owner.init_vectors()[0][6:8]
         previous: tuple[VregType, int] | None = None  # read out, not clamped
         low: tuple[VregType, int] | None = None  # `vge` done, `vlt` to come
         high: tuple[VregType, int] | None = None  # clamped, to be stored
@@ -607,25 +611,22 @@ class _KernelLowering:
                 clamp_high(current[0])
                 em.sqv(current[0], out, 16 * u)
                 continue
-            em.vop(rsp.VmudhOp, sink, current[0], k, 8 + 4)
-            if kind == "add":
-                em.vop(rsp.VmadhOp, sink, current[1], k, 8 + 5)
-            em.vop(rsp.VmadhOp, sink, k2, k, 8 + 6)  # + 2^(s-1)
+            # 2^15 + (a*2^ka + b*2^kb) * 2^(16-s): the last multiply's
+            # sclamp of ACC[47:16] is sat16((a*2^ka + b*2^kb + 2^(s-1)) >> s)
+            y = em.vreg()
+            em.vop(rsp.VmudnOp, sink, k2, k, 8 + 1)
+            for n, x in enumerate(current):
+                mac = rsp.VmadhOp if high_terms[n] else rsp.VmadmOp
+                em.vop(mac, y if n == len(current) - 1 else sink, x, k, 8 + 4 + n)
             if low is not None:
                 clamp_high(low[0])
                 high, low = low, None
-            hi_part, md_part = em.vreg(), em.vreg()
-            em.vsar(hi_part, ACC_HI)
-            em.vsar(md_part, ACC_MD)
             if previous is not None:
                 clamp_low(previous[0])
                 low, previous = previous, None
             if high is not None:
                 em.sqv(high[0], out, 16 * high[1])
                 high = None
-            y = em.vreg()
-            em.vop(rsp.VmudnOp, sink, md_part, k, 8 + 7)
-            em.vop(rsp.VmadhOp, y, hi_part, k, 8 + 7)
             previous = (y, u)
         if low is not None:  # the trip's last two vectors
             clamp_high(low[0])

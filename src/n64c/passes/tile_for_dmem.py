@@ -458,20 +458,38 @@ def _same_shapes(op: Operation) -> bool:
     return len(shapes) == 1
 
 
-def eltwise_constants(op: Operation) -> list[int]:
-    """The two constant vectors of `n64.tile_eltwise` for a quantised op."""
-    lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
-    ka = kb = 0
-    shift = 16
+def _eltwise_scales(op: Operation) -> tuple[int, int, int]:
+    """(ka, kb, s) of an element-wise op (0, 0, 16 for a clamp)."""
     if isinstance(op, QAddOp):
-        ka, kb = op.lhs_mul_log2.value.data, op.rhs_mul_log2.value.data
-        shift = op.shift.value.data
-    elif isinstance(op, QRescaleOp):
-        ka, shift = op.mul_log2.value.data, op.shift.value.data
-    ra = min(shift - 1, 14)
-    rb = shift - 1 - ra
-    first = [16384, 1, lo, hi, 1 << ka, 1 << kb, 1 << rb, 1 << (16 - shift)]
-    return first + [1 << ra] * 8
+        return (
+            op.lhs_mul_log2.value.data,
+            op.rhs_mul_log2.value.data,
+            op.shift.value.data,
+        )
+    if isinstance(op, QRescaleOp):
+        return op.mul_log2.value.data, 0, op.shift.value.data
+    return 0, 0, 16
+
+
+def _u16(value: int) -> int:
+    """`value` (at most 2^16 - 1) as the int16 with the same bits."""
+    return value - (1 << 16) if value >= 1 << 15 else value
+
+
+def eltwise_constants(op: Operation) -> list[int]:
+    """The two constant vectors of `n64.tile_eltwise` for a quantised op: the
+    multipliers put `(a * 2^ka + b * 2^kb) * 2^(16-s)` in the accumulator
+    (`2^(k+16-s)` read as unsigned at bit 0 for `k < s`, `2^(k-s)` at bit
+    16 otherwise; `k <= 14` and `s >= 2` make both fit), the second vector
+    the rounding `2^15`."""
+    lo, hi = op.clamp_bounds  # type: ignore[attr-defined]
+    ka, kb, shift = _eltwise_scales(op)
+    high = [int(k >= shift) for k in (ka, kb)]
+    ma, mb = (
+        1 << (k - shift) if h else _u16(1 << (k + 16 - shift))
+        for k, h in zip((ka, kb), high, strict=True)
+    )
+    return [16384, 1, lo, hi, ma, mb, *high] + [-32768] * 8
 
 
 def eltwise_chunk(nbytes: int, n_inputs: int, slots: int, dmem_bytes: int) -> int:

@@ -52,7 +52,8 @@ func.func @long(%x: tensor<2x1000xi16>) -> tensor<2x3xi16> {
 // -----
 
 // An element-wise add of equal shapes: both inputs DMA'd into DMEM, added in
-// place (constants: 2^ka, 2^kb, the rounding 2^(s-1) = 4 * 1, 2^(16-s)),
+// place (constants: 2^(ka+16-s) and 2^(kb+16-s) read as unsigned, the
+// rounding 2^15 as eight -32768),
 // written back; a chunk loop over the 3 padded rows (96 bytes).
 func.func @add(%a: tensor<3x13xi16>, %b: tensor<3x13xi16>) -> tensor<3x13xi16> {
   %y = n64.qadd %a, %b lhs_mul_log2 2 rhs_mul_log2 0 shift 3 frac_bits 9 clamp(0, 32767) : (tensor<3x13xi16>, tensor<3x13xi16>) -> tensor<3x13xi16>
@@ -63,7 +64,7 @@ func.func @add(%a: tensor<3x13xi16>, %b: tensor<3x13xi16>) -> tensor<3x13xi16> {
 // CHECK-NEXT:    ^bb0(%0: !n64.rdram<96>, %1: !n64.rdram<96>, %2: !n64.rdram<96>):
 // CHECK-NEXT:      %3 = n64.dmem_alloc "a" : !n64.dmem<96>
 // CHECK-NEXT:      %4 = n64.dmem_alloc "b" : !n64.dmem<96>
-// CHECK-NEXT:      %5 = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 4, 1, 1, 8192, 4, 4, 4, 4, 4, 4, 4, 4>} : !n64.dmem<32>
+// CHECK-NEXT:      %5 = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, -32768, 8192, 0, 0, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768>} : !n64.dmem<32>
 // CHECK:           scf.for %8 = %6 to %7 step %7 {
 // CHECK-NEXT:        n64.dma_in %0[%8] -> %3 {offset = 0 : i64, strides = array<i64: 96>, bytes = 96 : i64
 // CHECK-NEXT:        n64.dma_in %1[%8] -> %4 {offset = 0 : i64, strides = array<i64: 96>, bytes = 96 : i64
