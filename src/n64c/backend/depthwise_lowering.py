@@ -562,9 +562,7 @@ class DepthwiseLowering:
     def result_registers(self) -> _Carry:
         """Registers of a call's last result and (with a two-sided clamp,
         whose `vlt` trails a pixel) the one before it."""
-        wl = self.wl
-        two_sided = wl.lo > -32768 and wl.hi < 32767
-        return (self.em.vreg() if two_sided else None), self.em.vreg()
+        return (self.em.vreg() if self.wl.two_sided else None), self.em.vreg()
 
     def trip_carry(self, unroll: int) -> bool:
         """Whether the pixel loop's trips carry their last results into the
@@ -717,7 +715,7 @@ class DepthwiseLowering:
         # three of those loads. A one-sided clamp (one compare) is whole in
         # the readout, and pixel u-1 is stored after the shift.
         mult = header[2]
-        two_sided = wl.lo > -32768 and wl.hi < 32767
+        two_sided = wl.two_sided
         pending: _Result | None = None  # read out, not clamped
         low: _Result | None = None  # `vge` done
         outputs: dict[int, VregType] = {}

@@ -816,6 +816,12 @@ class WindowLowering:
         self.clamp_low(y)
         self.clamp_high(y)
 
+    @property
+    def two_sided(self) -> bool:
+        """Whether the clamp has both compares (neither bound is the int16
+        range's)."""
+        return self.lo > -32768 and self.hi < 32767
+
     def clamp_low(self, y: VregType) -> None:
         """`y = max(y, lo)` unless `lo` is the int16 minimum."""
         if self.lo > -32768:

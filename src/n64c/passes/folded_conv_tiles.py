@@ -32,6 +32,7 @@ when its estimate is the lowest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,48 +57,52 @@ MAX_FOLDED_CHANNELS = 16
 @dataclass(frozen=True)
 class Fold:
     """How `op`'s taps fold into channels: `f` rows of the kernel (the
-    height fold) and all `kw` columns."""
+    height fold) and all its columns. The other fields are the layer's, as
+    `n64.qconv2d` gives them: `image` (N, C, H, W), `kernel` (KH, KW),
+    `strides`, `dilations`, `top_left` (the top and left pads), `out`
+    (OH, OW)."""
 
-    n: int
-    c: int
-    h: int
-    w: int
-    kh: int
-    kw: int
-    sh: int
-    sw: int
-    dh: int
-    dw: int
-    pt: int
-    pl: int
-    oh: int
-    ow: int
+    image: tuple[int, int, int, int]
+    kernel: tuple[int, int]
+    strides: tuple[int, int]
+    dilations: tuple[int, int]
+    top_left: tuple[int, int]
+    out: tuple[int, int]
     f: int
+
+    @property
+    def n(self) -> int:
+        return self.image[0]
+
+    @property
+    def ow(self) -> int:
+        return self.out[1]
 
     @property
     def rows(self) -> int:
         """Kernel rows of the folded convolution."""
-        return -(-self.kh // self.f)
+        return -(-self.kernel[0] // self.f)
 
     @property
     def channels(self) -> int:
         """Input channels of the folded convolution."""
-        return self.f * self.c * self.kw
+        return self.f * self.image[1] * self.kernel[1]
 
     @property
     def stride(self) -> int:
         """Vertical stride of the folded convolution."""
-        return self.sh // self.f
+        return self.strides[0] // self.f
 
     @property
     def dilation(self) -> int:
         """Vertical dilation of the folded convolution."""
-        return self.dh if self.f == 1 else 1
+        return self.dilations[0] if self.f == 1 else 1
 
     @property
     def folded_rows(self) -> int:
         """Rows of the folded input."""
-        return self.stride * (self.oh - 1) + self.dilation * (self.rows - 1) + 1
+        oh = self.out[0]
+        return self.stride * (oh - 1) + self.dilation * (self.rows - 1) + 1
 
     @property
     def gathered(self) -> int:
@@ -106,27 +111,30 @@ class Fold:
 
     def gather_indices(self) -> list[int]:
         """Per element of the folded input `[rows, OW, channels]`
-        (channels-last), its index in the flattened image, or `c * h * w`
+        (channels-last), its index in the flattened image, or `C * H * W`
         (the appended zero) outside it."""
-        zero = self.c * self.h * self.w
+        _, channels, h, w = self.image
+        kw = self.kernel[1]
+        sw, dw = self.strides[1], self.dilations[1]
+        pt, pl = self.top_left
         y = np.arange(self.folded_rows)[:, None, None, None, None]
         ox = np.arange(self.ow)[None, :, None, None, None]
         di = np.arange(self.f)[None, None, :, None, None]
-        c = np.arange(self.c)[None, None, None, :, None]
-        j = np.arange(self.kw)[None, None, None, None, :]
-        row = self.f * y + di - self.pt
-        col = self.sw * ox + j * self.dw - self.pl
-        inside = (row >= 0) & (row < self.h) & (col >= 0) & (col < self.w)
-        flat = np.where(inside, (c * self.h + row) * self.w + col, zero)
+        c = np.arange(channels)[None, None, None, :, None]
+        j = np.arange(kw)[None, None, None, None, :]
+        row = self.f * y + di - pt
+        col = sw * ox + j * dw - pl
+        inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
+        flat = np.where(inside, (c * h + row) * w + col, channels * h * w)
         return [int(v) for v in flat.reshape(-1)]
 
     def weights(self, w: np.ndarray) -> np.ndarray:
         """The folded weights `[O, channels, rows, 1]`."""
-        o = w.shape[0]
-        out = np.zeros((o, self.f, self.c, self.kw, self.rows), dtype=w.dtype)
+        o, c, kh, kw = w.shape
+        out = np.zeros((o, self.f, c, kw, self.rows), dtype=w.dtype)
         for a in range(self.rows):
             for di in range(self.f):
-                if self.f * a + di < self.kh:
+                if self.f * a + di < kh:
                     out[:, di, :, :, a] = w[:, :, self.f * a + di, :]
         return out.reshape(o, self.channels, self.rows, 1)
 
@@ -136,12 +144,10 @@ def folds(op: QConv2dOp) -> list[Fold]:
     one column or a vertical stride to fold, and at most
     `MAX_FOLDED_CHANNELS` folded channels. Empty when none applies."""
     xs = tensor_shape(op.x)
-    ws = tensor_shape(op.w)
-    ys = tensor_shape(op.output)
     if len(xs) != 4 or op.group.value.data != 1:
         return []
-    n, c, h, w = (int(v) for v in xs)
-    kh, kw = int(ws[2]), int(ws[3])
+    ws = tensor_shape(op.w)
+    ys = tensor_shape(op.output)
     sh, sw = (int(v) for v in op.strides.get_values())
     dh, dw = (int(v) for v in op.dilations.get_values())
     pt, pl, _, _ = (int(v) for v in op.pads.get_values())
@@ -149,10 +155,15 @@ def folds(op: QConv2dOp) -> list[Fold]:
     out: list[Fold] = []
     for f in heights:
         fold = Fold(
-            n=n, c=c, h=h, w=w, kh=kh, kw=kw, sh=sh, sw=sw, dh=dh, dw=dw,
-            pt=pt, pl=pl, oh=int(ys[2]), ow=int(ys[3]), f=f,
-        )  # fmt: skip
-        if (kw > 1 or f > 1) and fold.channels <= MAX_FOLDED_CHANNELS:
+            image=(int(xs[0]), int(xs[1]), int(xs[2]), int(xs[3])),
+            kernel=(int(ws[2]), int(ws[3])),
+            strides=(sh, sw),
+            dilations=(dh, dw),
+            top_left=(pt, pl),
+            out=(int(ys[2]), int(ys[3])),
+            f=f,
+        )
+        if (fold.kernel[1] > 1 or f > 1) and fold.channels <= MAX_FOLDED_CHANNELS:
             out.append(fold)
     return out
 
@@ -162,7 +173,7 @@ def folded_conv(op: QConv2dOp, fold: Fold) -> tuple[list[Operation], QConv2dOp]:
     `op`) and the folded convolution reading it, detached with its weights
     constant: the caller builds its kernel, then calls `release`."""
     frac = conv_input_frac(op)
-    flat = QReshapeOp(op.x, [fold.n, fold.c * fold.h * fold.w], frac)
+    flat = QReshapeOp(op.x, [fold.n, math.prod(fold.image[1:])], frac)
     zero = ConstantOp.from_numpy(np.zeros((fold.n, 1), dtype=np.int16))
     padded = QConcatOp([flat.output, zero.result], 1, frac)
     indices = fold.gather_indices()

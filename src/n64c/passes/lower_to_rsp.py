@@ -893,6 +893,16 @@ def _code_bytes(kernels: Sequence[TileKernelOp]) -> int:
     )
 
 
+def _fit_alone(kernel: TileKernelOp, imem_bytes: int) -> int:
+    """IMEM bytes of a ucode running `kernel` alone, after marking its convs
+    in strips for short trips (`_shorten_trips`) when it would not fit
+    `imem_bytes` with long ones."""
+    size = _code_bytes([kernel])
+    if size > imem_bytes and _shorten_trips(kernel):
+        size = _code_bytes([kernel])
+    return size
+
+
 def _shorten_trips(kernel: TileKernelOp) -> bool:
     """Mark the convs in strips of `kernel` for short pixel-loop trips
     (`short_trips`); whether any was not already."""
@@ -920,9 +930,8 @@ def _pack(
     used = FRAME_BYTES
     for kernel in kernels:
         # + the hand-off of the next kernel's first tile (about 15 instructions)
-        size = _code_bytes([kernel]) - FRAME_BYTES + HANDOFF_BYTES
-        if size + FRAME_BYTES > imem_bytes and _shorten_trips(kernel):
-            size = _code_bytes([kernel]) - FRAME_BYTES + HANDOFF_BYTES
+        size = _fit_alone(kernel, imem_bytes - HANDOFF_BYTES) - FRAME_BYTES
+        size += HANDOFF_BYTES
         if size + FRAME_BYTES > imem_bytes:
             raise BudgetError(
                 f"layer {kernel.layer.data}: its RSP code needs {size + FRAME_BYTES} "
@@ -969,8 +978,7 @@ class LowerToRspPass(ModulePass):
                     packs = _pack(group, self.imem, in_rom)
                 else:
                     for kernel in group:
-                        if _code_bytes([kernel]) > self.imem:
-                            _shorten_trips(kernel)
+                        _fit_alone(kernel, self.imem)
                     packs = [[k] for k in group]
                 for pack in packs:
                     name = f"ucode{count}"
