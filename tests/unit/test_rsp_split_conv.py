@@ -35,7 +35,9 @@ def plans_of(case: tuple, width: int) -> list[list[WindowGeometry]]:
     return [
         plan
         for plan in window_tiles.split_plans(
-            x_shape, window_tiles.round_up(o, 8), kernel, strides, dilations, pads
+            window_tiles.StripShape(
+                x_shape, window_tiles.round_up(o, 8), kernel, strides, dilations, pads
+            )
         )
         if plan[0].cs == width
         and all(window_tiles.window_dmem_bytes("conv", g) <= DMEM - 16 for g in plan)
@@ -164,7 +166,9 @@ def test_held_rows_out_of_the_dmem_tile(
         (first,) = [
             g
             for g in window_tiles._strip_geometries(
-                case[0], 8, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1)
+                window_tiles.StripShape(
+                    case[0], 8, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1)
+                )
             )
             if (g.tile_cols, g.resident) == (10, 2)
         ]

@@ -55,7 +55,9 @@ def strip_geometries(case: Case) -> list[WindowGeometry]:
     return [
         g
         for g in window_tiles._strip_geometries(
-            x_shape, window_tiles.round_up(o, 8), kernel, strides, dilations, pads
+            window_tiles.StripShape(
+                x_shape, window_tiles.round_up(o, 8), kernel, strides, dilations, pads
+            )
         )
         if window_tiles.window_dmem_bytes("conv", g) <= DMEM - 16
     ]
@@ -252,7 +254,9 @@ def test_strips_zero_only_the_padding_columns_again() -> None:
     (g,) = [
         g
         for g in window_tiles._strip_geometries(
-            (1, 16, 32, 32), 32, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1)
+            window_tiles.StripShape(
+                (1, 16, 32, 32), 32, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1)
+            )
         )
         if (g.tile_cols, g.resident) == (4, 2)
     ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -454,13 +455,12 @@ def plan_window(
                     if cols < ow and any(v < 1 for *_, v in _column_tiles(geo)):
                         continue
                     candidates.append(geo)
+    shape = StripShape((n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads)
     if kind == "conv" and not wide and strips:
-        candidates += _strip_geometries(
-            (n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads
-        )
+        candidates += _strip_geometries(shape)
     best, smallest = _cheapest(kind, candidates, available)
     if kind == "conv" and not wide and strips:
-        plans = split_plans((n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads)
+        plans = split_plans(shape)
         split = plan_split(plans, dmem_bytes)
         if split is not None and (
             best is None or split[0] < estimate_window_cycles(kind, best)
@@ -494,13 +494,21 @@ def _cheapest(
     return (None if best is None else best[1]), smallest
 
 
+class StripShape(NamedTuple):
+    """A layer as the strip planners take it: the input shape, the padded
+    output channels, the kernel, strides, dilations and pads (top, left,
+    bottom, right)."""
+
+    x_shape: tuple[int, int, int, int]
+    opad: int
+    kernel: tuple[int, int]
+    strides: tuple[int, int]
+    dilations: tuple[int, int]
+    pads: Sequence[int]
+
+
 def _strip_walks(
-    x_shape: tuple[int, int, int, int],
-    op: int,
-    kernel: tuple[int, int],
-    strides: tuple[int, int],
-    dilations: tuple[int, int],
-    pads: Sequence[int],
+    shape: StripShape,
     slice_blocks: int,
     depthwise: int,
     resident: int,
@@ -509,11 +517,12 @@ def _strip_walks(
     """One geometry per column-tile width (a divisor of the output width)
     of a layer walked in strips, one output row at a time: the depthwise
     and strip kernels."""
-    n, c, h, w = x_shape
-    kh, kw = kernel
-    sh, sw = strides
-    dh, dw = dilations
-    pt, pl, pb, pr = pads
+    n, c, h, w = shape.x_shape
+    op = shape.opad
+    kh, kw = shape.kernel
+    sh, sw = shape.strides
+    dh, dw = shape.dilations
+    pt, pl, pb, pr = shape.pads
     oh = _out_size(h, kh, sh, dh, pt, pb)
     ow = _out_size(w, kw, sw, dw, pl, pr)
     out = []
@@ -533,21 +542,15 @@ def _strip_walks(
     return out
 
 
-def _strip_geometries(
-    x_shape: tuple[int, int, int, int],
-    opad: int,
-    kernel: tuple[int, int],
-    strides: tuple[int, int],
-    dilations: tuple[int, int],
-    pads: Sequence[int],
-) -> list[WindowGeometry]:
+def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
     """The geometries of a dense conv in strips (one per column tile
     width) whose chain fits `MAX_CHUNK_ROWS` rows. A pointwise conv (1x1,
     stride 1, no padding) reads and writes its pixels as one contiguous
     run, so it is planned on the image reshaped to rows of any divisor of
     `H * W` pixels: one strip walks the whole image."""
-    n, c, h, w = x_shape
-    if kernel == (1, 1) and strides == (1, 1) and not any(pads):
+    n, c, h, w = shape.x_shape
+    kernel, strides, opad = shape.kernel, shape.strides, shape.opad
+    if kernel == (1, 1) and strides == (1, 1) and not any(shape.pads):
         if c > MAX_CHUNK_ROWS:
             return []
         walks = [
@@ -557,14 +560,10 @@ def _strip_geometries(
         ]
     else:
         kh, kw = kernel
-        dh, _ = dilations
-        slots = (kh - 1) * dh + 1 + strides[0]
+        slots = (kh - 1) * shape.dilations[0] + 1 + strides[0]
         if kh * kw * c > MAX_CHUNK_ROWS or slots > STRIP_MAX_SLOTS:
             return []
-        blocks = round_up(c, 8) // 8
-        walks = _strip_walks(
-            x_shape, opad, kernel, strides, dilations, pads, blocks, 0, 2
-        )
+        walks = _strip_walks(shape, round_up(c, 8) // 8, 0, 2)
     # each also with the next group's tile loading while a group runs
     prefetching = [
         _replace(g, resident=3)
@@ -574,24 +573,17 @@ def _strip_geometries(
     return walks + prefetching
 
 
-def split_plans(
-    x_shape: tuple[int, int, int, int],
-    opad: int,
-    kernel: tuple[int, int],
-    strides: tuple[int, int],
-    dilations: tuple[int, int],
-    pads: Sequence[int],
-) -> list[list[WindowGeometry]]:
+def split_plans(shape: StripShape) -> list[list[WindowGeometry]]:
     """The plans of a dense conv split over its input channels: slices of
     whole channel vectors (a divisor of the padded count, at least two),
     each a kernel in strips whose group tile holds only the slice's
     channels; the first kernel writes each pixel's int32 sums, a middle
     one adds its slice to them, the last one adds its own and requantises.
     One plan per slice width, column-tile width and tile residency."""
-    n, c, h, w = x_shape
+    c = shape.x_shape[1]
     cp = round_up(c, 8)
-    kh, kw = kernel
-    slots = (kh - 1) * dilations[0] + 1 + strides[0]
+    kh, kw = shape.kernel
+    slots = (kh - 1) * shape.dilations[0] + 1 + shape.strides[0]
     if slots > STRIP_MAX_SLOTS:
         return []
     plans: list[list[WindowGeometry]] = []
@@ -599,10 +591,7 @@ def split_plans(
         width = 8 * blocks
         if kh * kw * width > MAX_CHUNK_ROWS:
             continue
-        walks = _strip_walks(
-            x_shape, opad, kernel, strides, dilations, pads, blocks, 0, 2
-        )
-        for walk in walks:
+        for walk in _strip_walks(shape, blocks, 0, 2):
             prefetch = walk.col_tiles == 1 and walk.n * walk.groups > 1
             for resident in (2, 3) if prefetch else (2,):
                 first = _replace(walk, split="first", c=width, resident=resident)
@@ -671,8 +660,12 @@ def _plan_depthwise(
         geo
         for slice_blocks in _divisors_desc(cp // 8)
         for geo in _strip_walks(
-            x_shape, cp, kernel, strides, dilations, pads, slice_blocks, 1, 0, wide
-        )
+            StripShape(x_shape, cp, kernel, strides, dilations, pads),
+            slice_blocks,
+            1,
+            0,
+            wide,
+        )  # fmt: skip
     ]
     best, smallest = _cheapest("conv", candidates, available)
     if best is None:
