@@ -29,8 +29,8 @@ time.
   loop trips carries each trip's last results into the next
   (`trip_carry`).
 * **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`). An
-  int32 chain starts with the bias (`vmudh bias_hi, 16384`, `vmadh
-  bias_lo, 1`), so a group's first pixel need not wait for its loads; the
+  int32 chain starts with the bias (`vmudh v, 2^j` with `short_bias`, else
+  `vmudh bias_hi, 16384`, `vmadh bias_lo, 1`), so a group's first pixel need not wait for its loads; the
   next pixel's input loads are written right after a pixel's chain (so
   they pair with its `vmadh`s), and the `vge` of pixel `p`'s clamp is
   placed between the `vsar`s and the shift of pixel `p + 1`, where it
@@ -677,8 +677,7 @@ class DepthwiseLowering:
             sink = em.vreg()
             started = wl.acc48 is None
             if started:
-                em.vop(rsp.VmudhOp, sink, header[0], wl.k, 8 + 0)
-                em.vop(rsp.VmadhOp, sink, header[1], wl.k, 8 + 1)
+                wl.add_bias(sink, header, start=True)
                 if last:
                     reload(header[0], 0)
                     reload(header[1], 16)

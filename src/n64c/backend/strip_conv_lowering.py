@@ -17,7 +17,8 @@ for image, group:                          its tile: header, a row per tap
   for column tile (strip), output row:
     dma_in next input row(s) -> band ring  overlaps this row
     for pixel (several a trip):
-      vmudh ACC, BIAS_HI, k.e0 ; vmadh ACC, BIAS_LO, k.e1     bias first
+      vmudh ACC, V, 2^J                    bias first (`short_bias`; else
+                                           BIAS_HI by k.e0, BIAS_LO by k.e1)
       lqv   X, (j*dw + sw*px)*cp*2 + 16*b (row_i)             8 input channels
       lqv   W, 48 + 16*row                 unless the row is held
       vmadh ACC, W, X.eJ                   per tap, vector and channel; the
@@ -525,7 +526,7 @@ class StripConvLowering(DepthwiseLowering):
         at `po` inside the next pixel's chain, as a result would be."""
         wl, em, g = self.wl, self.em, self.g
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
-        bias_hi, bias_lo, mult = header
+        mult = header[2]
         macs = sum(len(r) for r in self.rows)
         # the two halves of the clamp apart, so the second need not wait
         # for the first's result
@@ -535,8 +536,7 @@ class StripConvLowering(DepthwiseLowering):
             if g.sums_in:
                 wl.restore(sink, ps, SUMS_BYTES * u)
             else:
-                em.vop(rsp.VmudhOp, sink, bias_hi, wl.k, 8 + 0)
-                em.vop(rsp.VmadhOp, sink, bias_lo, wl.k, 8 + 1)
+                wl.add_bias(sink, header, start=True)
             done = 0
 
             def previous(done: int) -> None:

@@ -29,8 +29,8 @@ sum goes to DMEM between chunks (`vsar` HI and MD) and comes back exactly:
 `ACC = HI << 32 + u(MD) << 16` is four `vmadh HI, 16384` and four
 `vmadn MD, 16384`. A chunk then has three pixel loops, picked by a
 down-counter of the group's chunks: the first chunk starts each sum with
-the bias (`vmudh BIAS_HI, k.e0 ; vmadh BIAS_LO, k.e1`: the sum modulo 2^32
-is the same in any order) and saves it, a middle chunk restores and saves
+the bias (`vmudh V, 2^J` with `short_bias`, else `vmudh BIAS_HI, k.e0 ;
+vmadh BIAS_LO, k.e1`: the sum modulo 2^32 is the same in any order) and saves it, a middle chunk restores and saves
 it, the last one restores it and requantises in place (no bias again).
 These loops run two pixels a trip when they fit (`partial_unroll`), the
 first pixel's stores after the second one's loads, and are
@@ -798,10 +798,9 @@ class WindowLowering:
             y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2], y)
             self.clamp(y)
             return y
-        bias_hi, bias_lo, mult = header[:3]
+        mult = header[2]
         if bias:
-            em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
-            em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+            self.add_bias(sink, header)
         hi, md = em.vreg(), em.vreg()
         y = em.vreg() if y is None else y
         em.vsar(hi, ACC_HI)
@@ -912,7 +911,21 @@ class WindowLowering:
         """ACC = the bias (the first chunk's chain adds to it; the sum
         modulo 2^32, or 2^48 for `acc48`, is the same in any order)."""
         em, k = self.em, self.k
-        em.vop(rsp.VmudhOp, sink, header[0], k, 8 + 0)
-        em.vop(rsp.VmadhOp, sink, header[1], k, 8 + 1)
+        self.add_bias(sink, header, start=True)
         if self.acc48 is not None:
             em.vop(rsp.VmadnOp, sink, header[3], k, 8 + 1)
+
+    def add_bias(
+        self, sink: VregType, header: tuple[VregType, ...], start: bool = False
+    ) -> None:
+        """ACC += the bias of the tile header (`start`: ACC = it; for
+        `acc48` its part above bit 16): with `short_bias` one `vmadh v, 2^j`
+        of the header's first two vectors, else `b >> 14` by k.e0 (16384)
+        and `b & 0x3FFF` by k.e1 (1)."""
+        em, k = self.em, self.k
+        first = rsp.VmudhOp if start else rsp.VmadhOp
+        if self.op.short_bias is not None:
+            em.vop(first, sink, header[0], header[1])
+            return
+        em.vop(first, sink, header[0], k, 8 + 0)
+        em.vop(rsp.VmadhOp, sink, header[1], k, 8 + 1)

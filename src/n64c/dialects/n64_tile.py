@@ -598,7 +598,9 @@ class TileMatmulOp(IRDLOperation):
     With `acc48` (`"low"` or `"high"`, see `ACC48_MODES`) the sum is the
     48-bit `acc48` one (`vmudm`/`vmadm`: `x` read as unsigned), the tiles
     have the 64-byte header and `consts` is 32 bytes, its second vector
-    eight times 2.
+    eight times 2. With `short_bias` (int32 only) the tile header holds
+    the bias as `v` and `2^j` (`b = v * 2^j`), added by one `vmadh`, instead
+    of `b >> 14` and `b & 0x3FFF` (`tile_header`).
 
     Example:
 
@@ -623,6 +625,7 @@ class TileMatmulOp(IRDLOperation):
     clamp_hi = prop_def(IntegerAttr[I64])
     acc48 = opt_prop_def(StringAttr)
     stream_x = opt_prop_def(UnitAttr)
+    short_bias = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -646,6 +649,7 @@ class TileMatmulOp(IRDLOperation):
         clamp_hi: int = 32767,
         acc48: str | None = None,
         stream_x: bool = False,
+        short_bias: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "rows": _i64(rows),
@@ -657,6 +661,8 @@ class TileMatmulOp(IRDLOperation):
             properties["acc48"] = StringAttr(acc48)
         if stream_x:
             properties["stream_x"] = UnitAttr()
+        if short_bias:
+            properties["short_bias"] = UnitAttr()
         super().__init__(
             operands=[x, w, out, consts, chunk, group], properties=properties
         )
@@ -684,6 +690,8 @@ class TileMatmulOp(IRDLOperation):
         assert isinstance(x, DmemType) and isinstance(w, DmemType)
         assert isinstance(out, DmemType)
         _check_acc48(self.name, self.acc48)
+        if self.short_bias is not None and self.acc48 is not None:
+            raise VerifyException("n64.tile_matmul: short_bias is for int32 layers")
         tile = tile_header_bytes(self.acc48 is not None) + 16 * rows
         if w.size.data < tile:
             raise VerifyException(
@@ -1155,7 +1163,9 @@ class TileWindowOp(IRDLOperation):
     kernels alternate the sign of their sums in the same way. With
     `short_trips`, a conv in strips keeps the short pixel-loop trips of a
     small layer (`lower-to-rsp` sets it on a large layer whose long trips'
-    code would not fit IMEM).
+    code would not fit IMEM). With `short_bias` (an int32 conv) the tile
+    headers hold the bias as `v` and `2^j`, added by one `vmadh` (as for
+    `n64.tile_matmul`).
 
     Example:
 
@@ -1183,6 +1193,7 @@ class TileWindowOp(IRDLOperation):
     split = opt_prop_def(StringAttr)
     first_channel = opt_prop_def(IntegerAttr[I64])
     short_trips = opt_prop_def(UnitAttr)
+    short_bias = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1203,6 +1214,7 @@ class TileWindowOp(IRDLOperation):
         acc48: str | None = None,
         alternating: bool = False,
         split: tuple[str, int] | None = None,
+        short_bias: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "kind": StringAttr(kind),
@@ -1217,6 +1229,8 @@ class TileWindowOp(IRDLOperation):
         if split is not None:
             properties["split"] = StringAttr(split[0])
             properties["first_channel"] = _i64(split[1])
+        if short_bias:
+            properties["short_bias"] = UnitAttr()
         super().__init__(operands=[x, y, wr, buffers], properties=properties)
 
     @property
@@ -1317,6 +1331,8 @@ class TileWindowOp(IRDLOperation):
             )
         if self.short_trips is not None and (kind != "conv" or not g.strips):
             raise VerifyException("n64.tile_window: short_trips is for convs in strips")
+        if self.short_bias is not None and (kind != "conv" or self.acc48 is not None):
+            raise VerifyException("n64.tile_window: short_bias is for int32 convs")
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"

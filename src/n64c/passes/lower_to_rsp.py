@@ -29,8 +29,9 @@ How the tile ops become code:
   the newest transfer done; transfers complete in order).
 * `n64.tile_matmul`: the chunk's MAC chain unrolled by 8 rows per x vector
   (`lqv x`, then per row `lqv w` and `vmadh acc, w, x.eJ`), the first MAC
-  of a group a `vmudh`; the last chunk adds the bias
-  (`vmadh bias_hi, k.e0` with k.e0 = 16384, `vmadh bias_lo, k.e1`),
+  of a group a `vmudh`; the last chunk adds the bias (with `short_bias`
+  one `vmadh v, 2^j`, else `vmadh bias_hi, k.e0` with k.e0 = 16384 and
+  `vmadh bias_lo, k.e1`),
   requantises (`vsar` HI/MD, `vmudn md, mult`, `vmadh hi, mult` gives
   `sat16(acc >> shift)` with `mult = 2^(16-shift)`), clamps (`vge`/`vlt`
   against k.e2 / k.e3) and stores the 8 results with `sqv`. An `acc48`
@@ -732,8 +733,11 @@ class _KernelLowering:
             em.lqv(bias_hi, ring.read, 0)
             em.lqv(bias_lo, ring.read, 16)
             em.lqv(mult, ring.read, 32)
-            em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
-            em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+            if op.short_bias is not None:  # b = v * 2^j
+                em.vop(rsp.VmadhOp, sink, bias_hi, bias_lo)
+            else:
+                em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
+                em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
             hi, md, y = em.vreg(), em.vreg(), em.vreg()
             em.vsar(hi, ACC_HI)
             em.vsar(md, ACC_MD)

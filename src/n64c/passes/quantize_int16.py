@@ -106,6 +106,7 @@ from n64c.dialects.n64_quant import (
     tensor_shape,
 )
 from n64c.errors import InvalidInputError, UnsupportedModelError
+from n64c.passes.tile_constants import round_bias
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
 from n64c.sim.float_engine import find_main, input_names
 from n64c.sim.int_engine import quantize
@@ -359,9 +360,10 @@ def quantize_bias(
     shifts: Sequence[int],
     wide: bool = False,
 ) -> np.ndarray:
-    """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32;
-    for `wide` (`acc48`) `sat45` and int64. Exact: float64 holds these
-    integers."""
+    """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32,
+    rounded to 15 significant bits (`round_bias`: the form one `vmadh`
+    adds on the RSP; off by less than 2^-15 of the bias); for `wide` (`acc48`) `sat45` and int64. Exact:
+    float64 holds these integers."""
     n = len(frac_bits)
     b = np.zeros(n) if bias is None else bias.astype(np.float64).reshape(n)
     scale = np.power(2.0, np.asarray(frac_bits, dtype=np.float64))
@@ -370,7 +372,9 @@ def quantize_bias(
     q = np.clip(q, -limit, limit)
     rounding = np.power(2.0, np.asarray(shifts, dtype=np.float64) - 1)
     q = np.clip(q + rounding, -limit, limit)
-    return q.astype(np.int64 if wide else np.int32)
+    if wide:
+        return q.astype(np.int64)
+    return round_bias(q).astype(np.int32)
 
 
 def quantize_scalar(value: float | None, frac_bits: int, default: int) -> int:

@@ -106,6 +106,7 @@ from n64c.passes.slice_tiles import (
 from n64c.passes.tile_constants import (
     PARAM_BYTES,
     gemm_constants,
+    one_op_bias,
     tile_header,
 )
 from n64c.passes.window_tiles import (
@@ -252,9 +253,14 @@ def plan_gemm_tiles(
 
 
 def pack_gemm_weights(
-    w: np.ndarray, bias: np.ndarray | None, shifts: np.ndarray, tiling: GemmTiling
+    w: np.ndarray,
+    bias: np.ndarray | None,
+    shifts: np.ndarray,
+    tiling: GemmTiling,
+    short_bias: bool = False,
 ) -> np.ndarray:
-    """The layer's weight tiles as int16, in the order the kernel reads them.
+    """The layer's weight tiles as int16, in the order the kernel reads them
+    (`short_bias`: the headers hold the one-op form of the bias).
 
     Tile `(g, c)`: the header (`tile_header`) for channels `8g..8g+7`,
     then `w[c*rows + r, 8g..8g+7]` for `r < rows`; when `m > 1` a copy of
@@ -265,7 +271,7 @@ def pack_gemm_weights(
     kk = rows * chunks
     wp = np.zeros((kk, groups * 8), dtype=np.int16)
     wp[:k, :n] = w
-    header = tile_header(bias, shifts, groups * 8, tiling.wide)  # [h, groups*8]
+    header = tile_header(bias, shifts, groups * 8, tiling.wide, short_bias)
     h = header.shape[0]
     header = header.reshape(h, groups, 8).transpose(1, 0, 2)  # [g, h, 8]
     body = wp.reshape(chunks, rows, groups, 8).transpose(2, 0, 1, 3)  # [g, c, r, 8]
@@ -316,8 +322,9 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
     mode = acc48_mode(op.shift_values) if op.wide else None
     tiling = plan_gemm_tiles(m, k, n, layer, dmem_bytes, op.wide)
     lo, hi = op.clamp_bounds
+    short_bias = one_op_bias(bias, op.wide)
     packed = pack_gemm_weights(
-        w_value, bias, np.asarray(op.shift_values, dtype=np.int64), tiling
+        w_value, bias, np.asarray(op.shift_values, dtype=np.int64), tiling, short_bias
     )
     weights = DenseIntOrFPElementsAttr(
         TensorType(i16, [packed.size]),
@@ -404,6 +411,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 clamp_hi=hi,
                 acc48=mode,
                 stream_x=tiling.stream_x,
+                short_bias=short_bias,
             ),
             scf.YieldOp(),
         ]

@@ -109,6 +109,7 @@ from n64c.passes.tile_constants import (
     TO_NCHW,
     TO_NHWC,
     gemm_constants,
+    one_op_bias,
     tile_header,
 )
 from n64c.sim.rsp.timing import dma_cycles
@@ -733,6 +734,7 @@ def pack_conv_weights(
     g: WindowGeometry,
     alternating: bool = False,
     first_channel: int = 0,
+    short_bias: bool = False,
 ) -> np.ndarray:
     """Conv weight tiles (int16, in the order the kernel reads them), a copy
     of tile 0, then a zero pad row of `W * cp` values.
@@ -746,7 +748,8 @@ def pack_conv_weights(
     convolutions are expanded to dense weights (zero outside each group).
     With `alternating`, the tiles of a group counted back from its last
     alternate in sign: the weights of every other one, and the first
-    one's bias when it is negative, are negated.
+    one's bias when it is negative, are negated. `short_bias`: the headers
+    hold the one-op form of the bias (`tile_header`).
     """
     o, cg, kh, kw = w.shape
     og = o // group
@@ -755,7 +758,7 @@ def pack_conv_weights(
         dense[grp * og : (grp + 1) * og, grp * cg : (grp + 1) * cg] = w[
             grp * og : (grp + 1) * og
         ]
-    header = tile_header(bias, shifts, g.op, g.wide)
+    header = tile_header(bias, shifts, g.op, g.wide, short_bias)
     ci, cj = g.chunk_dims
     tiles: list[np.ndarray] = []
     if g.depthwise:  # one row of 8 channel weights per tap
@@ -780,7 +783,11 @@ def pack_conv_weights(
         fill = np.zeros(g.w * g.cp, dtype=np.int16)
         return np.concatenate([*tiles, fill, column_table(g)])
     negated = tile_header(
-        None if bias is None else -np.asarray(bias, np.int64), shifts, g.op, g.wide
+        None if bias is None else -np.asarray(bias, np.int64),
+        shifts,
+        g.op,
+        g.wide,
+        short_bias,
     )
     count = g.slices * g.chunks
     for g8 in range(g.groups):
@@ -833,10 +840,12 @@ def _window_kernel(
     alternating: bool = False,
     sums: SSAValue | None = None,
     first_channel: int = 0,
+    short_bias: bool = False,
 ) -> TileKernelOp:
     """The tile kernel of one window layer; for a kernel of a split conv
     (`g.split`), `sums` is the tensor of sums it starts from (middle and
-    last kernels) and `first_channel` its slice of the input."""
+    last kernels) and `first_channel` its slice of the input; `short_bias`:
+    its tile headers hold the one-op form of the bias."""
     inputs = [x] if sums is None else [x, sums]
     regions = [RdramType(g.n * g.h * g.w * g.cp * 2)]
     if sums is not None:
@@ -898,6 +907,7 @@ def _window_kernel(
             acc48,
             alternating,
             (g.split, first_channel) if g.split else None,
+            short_bias,
         )
     )
     return TileKernelOp(
@@ -947,6 +957,7 @@ def build_conv_kernel(
         kernels = _split_kernels(op, layer, split_plan(g, xs[1]), t_in.output, w, bias)
         return [t_in, *kernels, QTransposeOp(kernels[-1].outputs[0], TO_NCHW, frac)]
     alternating = alternates(g, w)
+    short = one_op_bias(bias, op.wide)
     packed = pack_conv_weights(
         w,
         bias,
@@ -955,6 +966,7 @@ def build_conv_kernel(
         xs[1],
         g,
         alternating,
+        short_bias=short,
     )
     macs = ys[0] * ys[2] * ys[3] * o * cg * kh * kw
     kernel = _window_kernel(
@@ -969,6 +981,7 @@ def build_conv_kernel(
         conv_constants(op, alternating),
         acc48_mode(op.shift_values) if op.wide else None,
         alternating,
+        short_bias=short,
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 
@@ -1006,9 +1019,10 @@ def _split_kernels(
         part_bias = None
         if index == 0 and bias is not None:
             part_bias = -np.asarray(bias, np.int64) if negate else bias
+        short = one_op_bias(part_bias, op.wide)
         packed = pack_conv_weights(
             part, part_bias, shifts, op.group.value.data,
-            g.c, g, first_channel=first_channel,
+            g.c, g, first_channel=first_channel, short_bias=short,
         )  # fmt: skip
         out_type = (
             TensorType(i16, [ys[0] * ys[2] + 1, ys[3], 2 * g.op])
@@ -1020,7 +1034,7 @@ def _split_kernels(
             macs * g.c // channels if index + 1 < len(plan)
             else macs - sum(k.macs.value.data for k in kernels),
             op.clamp_bounds, consts, alternating=alternating, sums=sums,
-            first_channel=first_channel,
+            first_channel=first_channel, short_bias=short,
         )  # fmt: skip
         kernels.append(kernel)
         sums = kernel.outputs[0]

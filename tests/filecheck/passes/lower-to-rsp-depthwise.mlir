@@ -14,11 +14,10 @@ func.func @dw(%x: tensor<1x8x5x5xi16>) -> tensor<1x8x5x5xi16> {
 
 // CHECK:       rsp.label "ucode0_out_row_{{[0-9]+}}"
 // CHECK-NOT:   rsp.label "ucode0_pixel
-// CHECK:       rsp.vmudh %{{.*}}, %{{.*}}, e0
-// CHECK-NEXT:  rsp.vmadh %{{.*}}, %{{.*}}, e1
+// CHECK:       rsp.vmudh %{{.*}}, %{{.*}}, v
 // CHECK-COUNT-9: rsp.vmadh %{{.*}}, %{{.*}}, v
 // CHECK-NOT:   rsp.vmadh %{{.*}}, %{{.*}}, v
 // CHECK:       rsp.vsar COP2_ACC_MD
 // CHECK-NEXT:  rsp.vsar COP2_ACC_HI
-// CHECK-COUNT-4: rsp.vmudh %{{.*}}, %{{.*}}, e0
+// CHECK-COUNT-4: rsp.vmudh %{{.*}}, %{{.*}}, v
 // CHECK-NOT:   rsp.label "ucode0_pixel

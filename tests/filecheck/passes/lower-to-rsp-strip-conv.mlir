@@ -22,8 +22,7 @@ func.func @conv(%x: tensor<1x16x8x8xi16>) -> tensor<1x16x8x8xi16> {
 // CHECK:       rsp.beq %{{.*}}, %{{.*}}, "ucode0_pad_row_{{[0-9]+}}"
 // CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_READ
 // CHECK:       rsp.label "ucode0_pixel_{{[0-9]+}}"
-// CHECK:       rsp.vmudh %{{.*}}, %{{.*}}, e0
-// CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e1
+// CHECK:       rsp.vmudh %{{.*}}, %{{.*}}, v
 // CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e0
 // CHECK:       rsp.vge %{{.*}}, %{{.*}}, e2
 // CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e7

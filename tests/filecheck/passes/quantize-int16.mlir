@@ -43,7 +43,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> attributes {n64.input_na
 // CALIB-LABEL: func.func @main
 // CALIB-NEXT:    %{{.*}} = n64.quantize %x frac_bits 11 : tensor<1x4xf32> -> tensor<1x4xi16>
 // CALIB-NEXT:    %{{.*}} = n64.constant dense<{{\[}}[8192, -8192], [16384, 4096], [-24576, 0], [12288, 16384]]> : tensor<4x2xi16>
-// CALIB-NEXT:    %{{.*}} = n64.constant dense<[3359539, -13413581]> : tensor<2xi32>
+// CALIB-NEXT:    %{{.*}} = n64.constant dense<[3359488, -13413376]> : tensor<2xi32>
 // CALIB-NEXT:    %{{.*}} = n64.qgemm %{{.*}} shifts [13, 14] w_frac_bits [14, 15] frac_bits 12 clamp(0, 32767)
 
 // -----

@@ -26,7 +26,7 @@ func.func @cnn(%x: tensor<1x1x4x4xi16>) -> tensor<1x3xi16> {
 // CHECK-NEXT:      %[[OUT:.*]] = n64.dmem_alloc "out" : !n64.dmem<256>
 // CHECK-NEXT:      %[[K:.*]] = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
 // CHECK-NEXT:      %[[W:.*]] = n64.dmem_alloc "w" : !n64.dmem<1200 x 2>
-// CHECK-NEXT:      n64.tile_window "conv" %{{.*}}, %{{.*}}, %{{.*}}, %[[BAND]], %[[OUT]], %[[K]], %[[W]] {geometry = array<i64: 1, 4, 4, 8, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 6, 4, 1, 0, 1, 0, 0, 4>, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
+// CHECK-NEXT:      n64.tile_window "conv" %{{.*}}, %{{.*}}, %{{.*}}, %[[BAND]], %[[OUT]], %[[K]], %[[W]] {geometry = array<i64: 1, 4, 4, 8, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 6, 4, 1, 0, 1, 0, 0, 4>, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, short_bias}
 // CHECK:         %[[P:.*]] = n64.tile_kernel "maxpool0"(%[[C]]) {macs = 0 : i64, {{.*}}} : (tensor<1x4x4x8xi16>) -> tensor<1x2x2x8xi16> {
 // CHECK:           n64.dmem_alloc "k" {init = array<i16: -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768>} : !n64.dmem<16>
 // CHECK-NEXT:      n64.tile_window "maxpool" {{.*}} {geometry = array<i64: 1, 4, 4, 8, 2, 2, 8, 2, 2, 2, 2, 1, 1, 0, 0, 4, 2, 1, 0, 8, 0, 0, 2>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
@@ -48,4 +48,4 @@ func.func @partial(%x: tensor<1x64x6x6xi16>) -> tensor<1x8x6x6xi16> {
 // CHECK:         n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, -32768>} : !n64.dmem<16>
 // CHECK-NEXT:    n64.dmem_alloc "w"
 // CHECK-NEXT:    n64.dmem_alloc "partial"
-// CHECK-NEXT:    n64.tile_window "conv" {{.*}} clamp_lo = 0 : i64, clamp_hi = 32767 : i64, alternating}
+// CHECK-NEXT:    n64.tile_window "conv" {{.*}} clamp_lo = 0 : i64, clamp_hi = 32767 : i64, alternating, short_bias}

@@ -20,8 +20,8 @@ func.func @split(%x: tensor<1x32x16x16xi16>) -> tensor<1x32x16x16xi16> {
 // CHECK-NEXT: %[[S:.*]] = n64.tile_kernel "conv0.k0"(%[[T]]) {macs = 1179648 : i64, {{.*}}} : (tensor<1x16x16x32xi16>) -> tensor<17x16x64xi16> {
 // CHECK-NEXT: ^bb0(%{{.*}}: !n64.rdram<16384>, %{{.*}}: !n64.rdram<34816>, %{{.*}}: !n64.rdram<{{[0-9]+}}>):
 // CHECK:        n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, -32768>}
-// CHECK:        n64.tile_window "conv" {{.*}}alternating, split = "first", first_channel = 0 : i64}
+// CHECK:        n64.tile_window "conv" {{.*}}alternating, split = "first", first_channel = 0 : i64, short_bias}
 // CHECK:      %[[Y:.*]] = n64.tile_kernel "conv0.k1"(%[[T]], %[[S]]) {macs = 1179648 : i64, {{.*}}} : (tensor<1x16x16x32xi16>, tensor<17x16x64xi16>) -> tensor<1x16x16x32xi16> {
 // CHECK-NEXT: ^bb0(%[[X:.*]]: !n64.rdram<16384>, %{{.*}}: !n64.rdram<34816>, %[[YR:.*]]: !n64.rdram<16384>, %[[WR:.*]]: !n64.rdram<{{[0-9]+}}>):
-// CHECK:        n64.tile_window "conv" %[[X]], %[[YR]], %[[WR]], {{.*}}alternating, split = "last", first_channel = 16 : i64}
+// CHECK:        n64.tile_window "conv" %[[X]], %[[YR]], %[[WR]], {{.*}}alternating, split = "last", first_channel = 16 : i64, short_bias}
 // CHECK:      n64.qtranspose %[[Y]] perm [0, 3, 1, 2]

@@ -25,7 +25,7 @@ func.func @small(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:          scf.for %12 = %7 to %8 step %8 {
 // CHECK-NEXT:            n64.dma_in %2[%11, %12] -> %4 {offset = 304 : i64, strides = array<i64: 304, 304>, bytes = 304 : i64, {{.*}}, skip_last}
 // CHECK-NEXT:            n64.dma_wait {tag = 0 : i64, keep = 1 : i64}
-// CHECK-NEXT:            n64.tile_matmul %3, %4, %5, %6[%12, %11] {rows = 16 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64}
+// CHECK-NEXT:            n64.tile_matmul %3, %4, %5, %6[%12, %11] {rows = 16 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, short_bias}
 // CHECK-NEXT:          }
 // CHECK-NEXT:        }
 // CHECK-NEXT:        n64.dma_out %5 -> %1[%10] {offset = 0 : i64, strides = array<i64: 32>, bytes = 32 : i64
@@ -46,7 +46,7 @@ func.func @long(%x: tensor<2x1000xi16>) -> tensor<2x3xi16> {
 // CHECK:         n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 2, 1000, 3, 56, 18>, macs = 6000 : i64, weights = dense<"0x{{[0-9A-F]+}}"> : tensor<8968xi16>}
 // CHECK:         n64.dmem_alloc "x" : !n64.dmem<2016>
 // CHECK-NEXT:    n64.dmem_alloc "w" : !n64.dmem<944 x 2>
-// CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
+// CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_bias}
 
 
 // -----
