@@ -119,7 +119,12 @@ def test_python_api_takes_the_pass_instances(examples_dir: Path) -> None:
         ours, cm.run_dict(feed, engine="sim")["probabilities"]
     )
     assert not np.array_equal(ours, plain.run_dict(feed, engine="int")["probabilities"])
-    assert cm.report["rsp"]["cycles"] == plain.report["rsp"]["cycles"]
+    # the same kernels; their epilogues may differ by an op (the one-op
+    # bias and the ACC_HI readout depend on the formats)
+    ours_rsp, plain_rsp = cm.report["rsp"], plain.report["rsp"]
+    assert ours_rsp["macs"] == plain_rsp["macs"]
+    assert len(cm.program.invocations) == len(plain.program.invocations)
+    assert abs(ours_rsp["cycles"] - plain_rsp["cycles"]) <= plain_rsp["cycles"] // 100
 
 
 def test_python_api_graph_pass(examples_dir: Path) -> None:

@@ -741,15 +741,19 @@ class DepthwiseLowering:
                 sink = chain(xs)
             md, hi = em.vreg(), em.vreg()
             y = outputs[u] if u in outputs else em.vreg()
-            em.vsar(md, ACC_MD)
-            em.vsar(hi, ACC_HI)
+            if wl.op.acc_hi is not None:  # every shift 16: the result
+                em.vsar(y, ACC_HI)
+            else:
+                em.vsar(md, ACC_MD)
+                em.vsar(hi, ACC_HI)
             if pending is not None and two_sided:
                 wl.clamp_low(pending[0])
                 low = pending
             elif pending is not None:
                 wl.clamp(pending[0])
-            em.vop(rsp.VmudnOp, sink, md, mult)
-            em.vop(rsp.VmadhOp, y, hi, mult)
+            if wl.op.acc_hi is None:
+                em.vop(rsp.VmudnOp, sink, md, mult)
+                em.vop(rsp.VmadhOp, y, hi, mult)
             if last:
                 reload(mult, 32)
             if pending is not None and not two_sided:

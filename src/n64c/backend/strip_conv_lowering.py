@@ -581,8 +581,4 @@ class StripConvLowering(DepthwiseLowering):
             # it), into the previous pixel's slot: on a row's first trip the
             # scratch slot before the buffer
             em.sqv(y_prev, po, 16 * (u - 1))
-            md, hi = em.vreg(), em.vreg()
-            em.vsar(md, ACC_MD)
-            em.vsar(hi, ACC_HI)
-            em.vop(rsp.VmudnOp, sink, md, mult)
-            em.vop(rsp.VmadhOp, y_prev, hi, mult)
+            wl.read_sums(sink, mult, y_prev)

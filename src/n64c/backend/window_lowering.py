@@ -798,17 +798,26 @@ class WindowLowering:
             y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2], y)
             self.clamp(y)
             return y
-        mult = header[2]
         if bias:
             self.add_bias(sink, header)
-        hi, md = em.vreg(), em.vreg()
         y = em.vreg() if y is None else y
-        em.vsar(hi, ACC_HI)
-        em.vsar(md, ACC_MD)
-        em.vop(rsp.VmudnOp, sink, md, mult)
-        em.vop(rsp.VmadhOp, y, hi, mult)
+        self.read_sums(sink, header[2], y)
         self.clamp(y)
         return y
+
+    def read_sums(self, sink: VregType, mult: VregType, y: VregType) -> None:
+        """`y = sat16(sum >> s)` of the int32 sums in ACC[47:16], not yet
+        clamped: with `acc_hi` (every shift 16) ACC_HI itself, else `vsar`
+        of ACC_HI and ACC_MD, `vmudn MD, mult` and `vmadh HI, mult`."""
+        em = self.em
+        if self.op.acc_hi is not None:
+            em.vsar(y, ACC_HI)
+            return
+        md, hi = em.vreg(), em.vreg()
+        em.vsar(md, ACC_MD)  # first: the first multiply reads it
+        em.vsar(hi, ACC_HI)
+        em.vop(rsp.VmudnOp, sink, md, mult)
+        em.vop(rsp.VmadhOp, y, hi, mult)
 
     def clamp(self, y: VregType) -> None:
         """`y = clamp(y, lo, hi)` (`vge`/`vlt` against k.e2 / k.e3)."""

@@ -600,7 +600,9 @@ class TileMatmulOp(IRDLOperation):
     have the 64-byte header and `consts` is 32 bytes, its second vector
     eight times 2. With `short_bias` (int32 only) the tile header holds
     the bias as `v` and `2^j` (`b = v * 2^j`), added by one `vmadh`, instead
-    of `b >> 14` and `b & 0x3FFF` (`tile_header`).
+    of `b >> 14` and `b & 0x3FFF` (`tile_header`). With `acc_hi` (int32,
+    every shift 16) the results are read with one `vsar` of ACC_HI instead
+    of the four-op shift.
 
     Example:
 
@@ -626,6 +628,7 @@ class TileMatmulOp(IRDLOperation):
     acc48 = opt_prop_def(StringAttr)
     stream_x = opt_prop_def(UnitAttr)
     short_bias = opt_prop_def(UnitAttr)
+    acc_hi = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -650,6 +653,7 @@ class TileMatmulOp(IRDLOperation):
         acc48: str | None = None,
         stream_x: bool = False,
         short_bias: bool = False,
+        acc_hi: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "rows": _i64(rows),
@@ -663,6 +667,8 @@ class TileMatmulOp(IRDLOperation):
             properties["stream_x"] = UnitAttr()
         if short_bias:
             properties["short_bias"] = UnitAttr()
+        if acc_hi:
+            properties["acc_hi"] = UnitAttr()
         super().__init__(
             operands=[x, w, out, consts, chunk, group], properties=properties
         )
@@ -690,8 +696,12 @@ class TileMatmulOp(IRDLOperation):
         assert isinstance(x, DmemType) and isinstance(w, DmemType)
         assert isinstance(out, DmemType)
         _check_acc48(self.name, self.acc48)
-        if self.short_bias is not None and self.acc48 is not None:
-            raise VerifyException("n64.tile_matmul: short_bias is for int32 layers")
+        if self.acc48 is not None and (
+            self.short_bias is not None or self.acc_hi is not None
+        ):
+            raise VerifyException(
+                "n64.tile_matmul: short_bias and acc_hi are for int32 layers"
+            )
         tile = tile_header_bytes(self.acc48 is not None) + 16 * rows
         if w.size.data < tile:
             raise VerifyException(
@@ -1164,8 +1174,9 @@ class TileWindowOp(IRDLOperation):
     `short_trips`, a conv in strips keeps the short pixel-loop trips of a
     small layer (`lower-to-rsp` sets it on a large layer whose long trips'
     code would not fit IMEM). With `short_bias` (an int32 conv) the tile
-    headers hold the bias as `v` and `2^j`, added by one `vmadh` (as for
-    `n64.tile_matmul`).
+    headers hold the bias as `v` and `2^j`, added by one `vmadh`, and with
+    `acc_hi` (an int32 conv whose shifts are all 16) the results are read
+    with one `vsar` of ACC_HI (as for `n64.tile_matmul`).
 
     Example:
 
@@ -1194,6 +1205,7 @@ class TileWindowOp(IRDLOperation):
     first_channel = opt_prop_def(IntegerAttr[I64])
     short_trips = opt_prop_def(UnitAttr)
     short_bias = opt_prop_def(UnitAttr)
+    acc_hi = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
@@ -1215,6 +1227,7 @@ class TileWindowOp(IRDLOperation):
         alternating: bool = False,
         split: tuple[str, int] | None = None,
         short_bias: bool = False,
+        acc_hi: bool = False,
     ) -> None:
         properties: dict[str, Attribute] = {
             "kind": StringAttr(kind),
@@ -1231,6 +1244,8 @@ class TileWindowOp(IRDLOperation):
             properties["first_channel"] = _i64(split[1])
         if short_bias:
             properties["short_bias"] = UnitAttr()
+        if acc_hi:
+            properties["acc_hi"] = UnitAttr()
         super().__init__(operands=[x, y, wr, buffers], properties=properties)
 
     @property
@@ -1331,8 +1346,12 @@ class TileWindowOp(IRDLOperation):
             )
         if self.short_trips is not None and (kind != "conv" or not g.strips):
             raise VerifyException("n64.tile_window: short_trips is for convs in strips")
-        if self.short_bias is not None and (kind != "conv" or self.acc48 is not None):
-            raise VerifyException("n64.tile_window: short_bias is for int32 convs")
+        if (self.short_bias is not None or self.acc_hi is not None) and (
+            kind != "conv" or self.acc48 is not None
+        ):
+            raise VerifyException(
+                "n64.tile_window: short_bias and acc_hi are for int32 convs"
+            )
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"

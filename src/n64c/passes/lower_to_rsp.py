@@ -738,11 +738,15 @@ class _KernelLowering:
             else:
                 em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
                 em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
-            hi, md, y = em.vreg(), em.vreg(), em.vreg()
-            em.vsar(hi, ACC_HI)
-            em.vsar(md, ACC_MD)
-            em.vop(rsp.VmudnOp, sink, md, mult)
-            em.vop(rsp.VmadhOp, y, hi, mult)
+            y = em.vreg()
+            if op.acc_hi is not None:  # every shift 16: the result
+                em.vsar(y, ACC_HI)
+            else:
+                hi, md = em.vreg(), em.vreg()
+                em.vsar(hi, ACC_HI)
+                em.vsar(md, ACC_MD)
+                em.vop(rsp.VmudnOp, sink, md, mult)
+                em.vop(rsp.VmadhOp, y, hi, mult)
             self._clamp_and_store(op, y, k)
         if last is None:
             em.place_label(skip_last)

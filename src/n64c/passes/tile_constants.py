@@ -58,6 +58,13 @@ def one_op_bias(bias: np.ndarray | Sequence[int] | None, wide: bool) -> bool:
     return not wide and bias_exponents(bias) is not None
 
 
+def acc_hi_readout(shifts: Sequence[int] | np.ndarray, wide: bool) -> bool:
+    """Whether an int32 (not `wide`) layer's results are ACC_HI itself:
+    every shift is 16, so `sat16(wrap_int32(acc) >> 16)` is bits 47:32 of
+    the accumulator (one `vsar` instead of the four-op shift)."""
+    return not wide and all(int(s) == 16 for s in shifts)
+
+
 def round_bias(b: np.ndarray) -> np.ndarray:
     """Each int32 bias rounded (half up) to the nearest `v * 2^j` with the
     smallest `j` that keeps `|v| <= BIAS_MANTISSA` (`|b| < 2^29`): the form

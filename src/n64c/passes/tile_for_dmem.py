@@ -105,6 +105,7 @@ from n64c.passes.slice_tiles import (
 )
 from n64c.passes.tile_constants import (
     PARAM_BYTES,
+    acc_hi_readout,
     gemm_constants,
     one_op_bias,
     tile_header,
@@ -412,6 +413,7 @@ def build_gemm_kernel(op: QGemmOp, layer: str, dmem_bytes: int) -> TileKernelOp:
                 acc48=mode,
                 stream_x=tiling.stream_x,
                 short_bias=short_bias,
+                acc_hi=acc_hi_readout(op.shift_values, op.wide),
             ),
             scf.YieldOp(),
         ]

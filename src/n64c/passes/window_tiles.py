@@ -108,6 +108,7 @@ from n64c.passes.tile_constants import (
     PARAM_BYTES,
     TO_NCHW,
     TO_NHWC,
+    acc_hi_readout,
     gemm_constants,
     one_op_bias,
     tile_header,
@@ -841,11 +842,13 @@ def _window_kernel(
     sums: SSAValue | None = None,
     first_channel: int = 0,
     short_bias: bool = False,
+    acc_hi: bool = False,
 ) -> TileKernelOp:
     """The tile kernel of one window layer; for a kernel of a split conv
     (`g.split`), `sums` is the tensor of sums it starts from (middle and
     last kernels) and `first_channel` its slice of the input; `short_bias`:
-    its tile headers hold the one-op form of the bias."""
+    its tile headers hold the one-op form of the bias; `acc_hi`: its results
+    are ACC_HI (`acc_hi_readout`)."""
     inputs = [x] if sums is None else [x, sums]
     regions = [RdramType(g.n * g.h * g.w * g.cp * 2)]
     if sums is not None:
@@ -908,6 +911,7 @@ def _window_kernel(
             alternating,
             (g.split, first_channel) if g.split else None,
             short_bias,
+            acc_hi,
         )
     )
     return TileKernelOp(
@@ -982,6 +986,7 @@ def build_conv_kernel(
         acc48_mode(op.shift_values) if op.wide else None,
         alternating,
         short_bias=short,
+        acc_hi=acc_hi_readout(op.shift_values, op.wide),
     )
     return [t_in, kernel, QTransposeOp(kernel.outputs[0], TO_NCHW, frac)]
 
@@ -1035,6 +1040,7 @@ def _split_kernels(
             else macs - sum(k.macs.value.data for k in kernels),
             op.clamp_bounds, consts, alternating=alternating, sums=sums,
             first_channel=first_channel, short_bias=short,
+            acc_hi=acc_hi_readout(shifts, op.wide),
         )  # fmt: skip
         kernels.append(kernel)
         sums = kernel.outputs[0]

@@ -31,8 +31,8 @@ func.func @cnn(%x: tensor<1x2x4x4xi16>) -> tensor<1x8x2x2xi16> {
 // CHECK-NOT:   {{, e[2-7] }}
 // CHECK:       rsp.vmadh %{{.*}}, %{{.*}}, e1
 // CHECK-NOT:   {{, e[2-7] }}
-// CHECK:       rsp.vsar COP2_ACC_HI
-// CHECK-NEXT:  rsp.vsar COP2_ACC_MD
+// CHECK:       rsp.vsar COP2_ACC_MD
+// CHECK-NEXT:  rsp.vsar COP2_ACC_HI
 // CHECK-NEXT:  rsp.vmudn
 // CHECK-NEXT:  rsp.vmadh
 // CHECK-NEXT:  rsp.vge %{{.*}}, %{{.*}}, e2

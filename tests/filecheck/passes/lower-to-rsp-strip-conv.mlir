@@ -3,8 +3,8 @@
 // A 3x3 conv of 16 channels (pad 1, Relu) in strips: per group of 8 output
 // channels its tile goes to DMEM once, then every output row of the strip
 // loads its next band row into the ring (sltiu/beq: the pad row outside the
-// image) and runs one MAC chain per pixel: the bias first (vmudh e0, vmadh
-// e1), a weight row per tap and input channel, with the previous pixel's
+// image) and runs one MAC chain per pixel: the bias first (one vmudh of
+// its v and 2^j), a weight row per tap and input channel, with the previous pixel's
 // Relu (vge e2) inside it and its store after the chain's loads, then the
 // readout (vsar, vmudn, vmadh). The row's last pixel is clamped and stored
 // after the loop, and the row leaves with one DMA.

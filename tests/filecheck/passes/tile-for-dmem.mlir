@@ -46,7 +46,7 @@ func.func @long(%x: tensor<2x1000xi16>) -> tensor<2x3xi16> {
 // CHECK:         n64.tile_kernel "gemm0"(%x) {n64.tiling = array<i64: 2, 1000, 3, 56, 18>, macs = 6000 : i64, weights = dense<"0x{{[0-9A-F]+}}"> : tensor<8968xi16>}
 // CHECK:         n64.dmem_alloc "x" : !n64.dmem<2016>
 // CHECK-NEXT:    n64.dmem_alloc "w" : !n64.dmem<944 x 2>
-// CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_bias}
+// CHECK:         n64.tile_matmul {{.*}} {rows = 56 : i64, chunks = 18 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_bias, acc_hi}
 
 
 // -----

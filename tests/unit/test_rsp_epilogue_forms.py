@@ -1,8 +1,13 @@
-"""The one-op bias of int32 layers on the RSP: the quantiser rounds each
-bias to `v * 2^j` (`|v| <= 32767`, `j <= 14`), the tile headers then hold
-`v` and `2^j`, and every kernel adds the bias with one `vmadh` instead of
-two. The simulator, the golden integer model and z64 agree bit for bit on
-each kind of conv kernel and on Gemm."""
+"""The short epilogue forms of int32 layers on the RSP.
+
+* One-op bias: the quantiser rounds each bias to `v * 2^j` (`|v| <=
+  32767`, `j <= 14`), the tile headers then hold `v` and `2^j`, and every
+  kernel adds the bias with one `vmadh` instead of two (`short_bias`).
+* ACC_HI readout: when every shift is 16, the result is ACC_HI itself, one
+  `vsar` instead of the four-op shift (`acc_hi`), wrapped sums included.
+
+The simulator, the golden integer model and z64 agree bit for bit on each
+kind of conv kernel and on Gemm, in each form."""
 
 from __future__ import annotations
 
@@ -107,22 +112,41 @@ CONV_CASES = [
 ]
 
 
+FORMS = ("short_bias", "acc_hi", "both")
+
+
+def biases_and_shifts(
+    rng: np.random.Generator, form: str, n: int
+) -> tuple[np.ndarray, list[int]]:
+    """A layer's biases (of the one-op form, or odd ones above 2^15 that
+    have none) and shifts (all 16, or random) for `form`."""
+    if form == "acc_hi":
+        bias = (rng.integers(1 << 14, 1 << 27, n) * 2 + 1) * rng.choice([-1, 1], n)
+    else:
+        bias = short_biases(rng, n)
+    shifts = [16] * n if form != "short_bias" else rng.integers(6, 17, n).tolist()
+    return bias.astype(np.int32), [int(s) for s in shifts]
+
+
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("case", CONV_CASES)
-def test_one_op_bias_conv_matches_golden_and_z64(
-    case: tuple, monkeypatch: pytest.MonkeyPatch
+def test_short_epilogue_conv_matches_golden_and_z64(
+    case: tuple, form: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     x_shape, o, kernel, strides, pads, dilations, group, relu, banded = case
     if banded:
         monkeypatch.setattr(window_tiles, "_strip_geometries", lambda *_: [])
-    rng = np.random.default_rng(sum(x_shape) + o)
+    rng = np.random.default_rng(sum(x_shape) + o + len(form))
     w = rng.integers(-4000, 4000, (o, x_shape[1] // group, *kernel)).astype(np.int16)
+    bias, shifts = biases_and_shifts(rng, form, o)
     module = qconv_module(
-        x_shape, w, short_biases(rng, o), [int(s) for s in rng.integers(6, 17, o)],
-        strides=strides, pads=pads, dilations=dilations, group=group,
-        clamp=(0, 32767) if relu else (-32768, 32767),
+        x_shape, w, bias, shifts, strides=strides, pads=pads, dilations=dilations,
+        group=group, clamp=(0, 32767) if relu else (-32768, 32767),
     )  # fmt: skip
     windows = _tiled(module)
-    assert windows and all(op.short_bias is not None for op in windows)
+    # (the later kernels of a split conv have no bias: zero has the form)
+    assert (windows[0].short_bias is not None) == (form != "acc_hi")
+    assert all((op.acc_hi is not None) == (form != "short_bias") for op in windows)
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)
 
@@ -164,15 +188,33 @@ def test_one_op_bias_saves_cycles() -> None:
     assert cycles[0] < cycles[1]
 
 
-def test_one_op_bias_gemm_matches_golden_and_z64() -> None:
-    rng = np.random.default_rng(6)
+def test_acc_hi_readout_saves_cycles() -> None:
+    """The same depthwise layer with every shift 16 and with one shift 15:
+    the first reads its results with one `vsar` and runs in fewer cycles."""
+    rng = np.random.default_rng(7)
+    w = rng.integers(-4000, 4000, (32, 1, 3, 3)).astype(np.int16)
+    bias = short_biases(rng, 32)
+    cycles = []
+    for shifts in ([16] * 32, [16] * 31 + [15]):
+        module = qconv_module(
+            (1, 32, 12, 10), w, bias, shifts, pads=(1, 1, 1, 1), group=32
+        )
+        cycles.append(build_rsp_program(lower(module), measure=True).cycles)
+    assert cycles[0] < cycles[1]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_short_epilogue_gemm_matches_golden_and_z64(form: str) -> None:
+    rng = np.random.default_rng(6 + len(form))
     w = rng.integers(-6000, 6000, (72, 20)).astype(np.int16)
-    module = qgemm_module(
-        w, short_biases(rng, 20), rng.integers(2, 17, 20), (0, 32767), rows=3
-    )
+    bias, shifts = biases_and_shifts(rng, form, 20)
+    module = qgemm_module(w, bias, np.array(shifts), (0, 32767), rows=3)
     tiled = module.clone()
     TileForDmemPass().apply(Context(), tiled)
     ops = [op for op in tiled.walk() if isinstance(op, TileMatmulOp)]
-    assert ops and all(op.short_bias is not None for op in ops)
+    assert ops
+    for op in ops:
+        assert (op.short_bias is not None) == (form != "acc_hi")
+        assert (op.acc_hi is not None) == (form != "short_bias")
     x = rng.uniform(-4.0, 4.0, (3, 3, 72)).astype(np.float32)
     check_layer(module, x, z64=True)
