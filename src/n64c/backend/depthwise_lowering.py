@@ -30,9 +30,11 @@ time.
   (`trip_carry`).
 * **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`). An
   int32 chain starts with the bias (`vmudh v, 2^j` with `short_bias`, else
-  `vmudh bias_hi, 16384`, `vmadh bias_lo, 1`), so a group's first pixel need not wait for its loads; the
-  next pixel's input loads are written right after a pixel's chain (so
-  they pair with its `vmadh`s), and the `vge` of pixel `p`'s clamp is
+  `vmudh bias_hi, 16384`, `vmadh bias_lo, 1`), so a group's first pixel
+  need not wait for its loads; the next pixel's input loads (only the
+  vectors its window does not share with the pixel before: 3 of 9 for a
+  3x3 of stride 1) are written right after a pixel's chain (so they pair
+  with its `vmadh`s), and the `vge` of pixel `p`'s clamp is
   placed between the `vsar`s and the shift of pixel `p + 1`, where it
   fills the stall of the `vsar` results (a compare writes only ACC_LO,
   which the `vmadh`s, multiples of 2^16, never carry out of and the
@@ -645,17 +647,29 @@ class DepthwiseLowering:
         def put(result: _Result) -> None:
             em.sqv(result[0], *result[1])
 
+        loaded: dict[tuple[int, int], VregType] = {}
+
         def load_inputs(u: int, then: _Result | None = None) -> list[VregType]:
             """Pixel `u`'s input vectors; the store of `then` after the
-            first three (four groups after the caller's last vector op)."""
+            first three loads (four groups after the caller's last vector
+            op). A vector pixel `u - 1` loaded (its window overlaps when
+            the stride is below the kernel's span) is used again, not
+            loaded twice."""
             xs = []
-            for t, (i, j) in enumerate(self.taps):
-                if t == 3 and then is not None:
-                    put(then)
-                    then = None
-                x = em.vreg()
+            loads = 0
+            previous = dict(loaded)
+            loaded.clear()
+            for i, j in self.taps:
                 offset = (u * g.sw + j * g.dw) * g.cs * 2
-                em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                x = previous.get((i, offset))
+                if x is None:
+                    if loads == 3 and then is not None:
+                        put(then)
+                        then = None
+                    x = em.vreg()
+                    em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+                    loads += 1
+                loaded[i, offset] = x
                 xs.append(x)
             if then is not None:
                 put(then)
