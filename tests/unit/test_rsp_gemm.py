@@ -16,7 +16,12 @@ from xdsl.dialects.builtin import ModuleOp
 from n64c.api import compile as compile_model
 from n64c.backend.gemm_layer import qeltwise_module, qgemm_module, qmlp_module
 from n64c.backend.rsp_program import RspProgram, build_rsp_program, run_rsp_program
-from n64c.dialects.n64_tile import DmemAllocOp, TileKernelOp, TileMatmulOp
+from n64c.dialects.n64_tile import (
+    DmemAllocOp,
+    RspInvokeOp,
+    TileKernelOp,
+    TileMatmulOp,
+)
 from n64c.errors import BudgetError, InvalidInputError
 from n64c.frontend.onnx import import_onnx
 from n64c.passes.allocate_dmem import AllocateDmemPass
@@ -372,3 +377,27 @@ def test_conv_flatten_long_gemm_end_to_end() -> None:
     np.testing.assert_array_equal(compiled.run_dict({"x": x}, "sim")["y"], golden)
     real = compiled.run_dict({"x": x[:1]}, "z64")["y"]
     np.testing.assert_array_equal(real, golden[:1])
+
+
+@pytest.mark.parametrize(
+    ("kind", "shape", "params"),
+    [
+        ("add", (1, 16384), {"ka": 1, "kb": 0, "shift": 3, "clamp": (0, 32767)}),
+        ("add", (1, 2000), {"ka": 0, "kb": 2, "shift": 4}),
+        ("add", (1, 200), {"ka": 0, "kb": 2, "shift": 4}),
+        ("rescale", (1, 9000), {"ka": 2, "shift": 4}),
+        ("rescale", (1, 200), {"ka": 2, "shift": 4}),
+        ("clamp", (1, 9000), {"clamp": (-300, 500)}),
+    ],
+)
+def test_eltwise_estimate_tracks_the_cycle_model(
+    kind: str, shape: tuple[int, ...], params: dict
+) -> None:
+    """The analytic estimate of an element-wise kernel (one chunk, or rings
+    whose transfers overlap the compute) is within an eighth of its
+    measured cycles."""
+    lowered = lower(qeltwise_module(kind, shape, **params))
+    (invoke,) = (op for op in lowered.walk() if isinstance(op, RspInvokeOp))
+    estimate = invoke.cycles.value.data
+    measured = build_rsp_program(lowered, measure=True).cycles
+    assert abs(estimate - measured) <= measured // 8, (estimate, measured)

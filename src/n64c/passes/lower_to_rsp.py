@@ -94,6 +94,7 @@ from n64c.dialects.rsp_types import GprType, VregType
 from n64c.errors import BudgetError, N64cError
 from n64c.passes.pixel_lane_tiles import estimate_pixel_cycles
 from n64c.passes.window_tiles import estimate_window_cycles
+from n64c.sim.rsp.timing import dma_cycles
 
 IMEM_BYTES = 4096
 HANDOFF_BYTES = 80
@@ -770,10 +771,47 @@ class _KernelLowering:
 DMA_SETUP = 12
 
 
+ELTWISE_VECTOR_CYCLES = {"add": 5, "rescale": 7, "clamp": 12, "prelu": 24}
+"""Cycles of an element-wise kernel's loop per output vector, by kind
+(fitted to the cycle model; `test_eltwise_estimate_tracks_the_cycle_model`
+checks the fit)."""
+ELTWISE_FIXED_CYCLES = 280
+"""An element-wise kernel's start (constants, the first wait) and end."""
+
+
+def eltwise_cycles(nbytes: int, inputs: int, chunk: int, per_vector: int) -> int:
+    """Estimate of an element-wise kernel over `nbytes` output bytes in
+    chunks of `chunk`, `per_vector` cycles of compute per 16 bytes: one
+    chunk loads, computes and stores in turn; in rings (several chunks)
+    each chunk's transfers (the DMA engine is serial) overlap the compute,
+    after the first chunk's loads and before the last one's store (the
+    cycle model's DMA timing, `dma_cycles`)."""
+
+    def load(size: int) -> int:
+        return inputs * dma_cycles(True, 1, size)
+
+    def trip(size: int) -> int:  # a chunk's transfers against its compute
+        return max(load(size) + dma_cycles(False, 1, size), per_vector * size // 16)
+
+    if nbytes <= chunk:
+        size = nbytes
+        compute = per_vector * size // 16
+        return ELTWISE_FIXED_CYCLES + load(size) + compute + dma_cycles(False, 1, size)
+    full, tail = divmod(nbytes, chunk)
+    last = tail or chunk
+    return (
+        ELTWISE_FIXED_CYCLES
+        + load(chunk)
+        + full * trip(chunk)
+        + (trip(tail) if tail else 0)
+        + dma_cycles(False, 1, last)
+    )
+
+
 def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     """Analytic estimate: per weight tile the larger of its DMA time and its
     compute time (they overlap), plus the x row loads; for element-wise
-    kernels the DMA time plus about 10 cycles per vector."""
+    kernels `eltwise_cycles`."""
     for op in kernel.body.block.ops:
         if isinstance(op, TileWindowOp):
             return estimate_window_cycles(op.kind.data, op.geo)
@@ -784,17 +822,12 @@ def estimate_kernel_cycles(kernel: TileKernelOp) -> int:
     eltwise = kernel.attributes.get("n64.eltwise")
     if isinstance(eltwise, DenseArrayBase):
         nbytes, inputs, chunk = (int(v) for v in eltwise.get_values())
-        transfers = -(-nbytes // chunk) * (inputs + 1)
         kinds = {
             o.kind.data for o in kernel.body.walk() if isinstance(o, TileEltwiseOp)
         }
         # no compute at all: a DMA-only copy (a channel slice)
-        per_vector = 24 if "prelu" in kinds else 10 if kinds else 0
-        return (
-            transfers * DMA_SETUP
-            + (inputs + 1) * nbytes // 8
-            + per_vector * nbytes // 16
-        )
+        per_vector = max((ELTWISE_VECTOR_CYCLES.get(k, 0) for k in kinds), default=0)
+        return eltwise_cycles(nbytes, inputs, chunk, per_vector)
     tiling = kernel.attributes.get("n64.tiling")
     assert isinstance(tiling, DenseArrayBase)
     m, _k, n, rows, chunks = (int(v) for v in tiling.get_values())
