@@ -59,7 +59,7 @@ from collections.abc import Callable
 
 from xdsl.ir import SSAValue
 
-from n64c.backend import acc48_code
+from n64c.backend import acc48_code, int32_code
 from n64c.backend.depthwise_lowering import DepthwiseLowering
 from n64c.backend.rsp_emitter import (
     ACC_HI,
@@ -806,18 +806,8 @@ class WindowLowering:
         return y
 
     def read_sums(self, sink: VregType, mult: VregType, y: VregType) -> None:
-        """`y = sat16(sum >> s)` of the int32 sums in ACC[47:16], not yet
-        clamped: with `acc_hi` (every shift 16) ACC_HI itself, else `vsar`
-        of ACC_HI and ACC_MD, `vmudn MD, mult` and `vmadh HI, mult`."""
-        em = self.em
-        if self.op.acc_hi is not None:
-            em.vsar(y, ACC_HI)
-            return
-        md, hi = em.vreg(), em.vreg()
-        em.vsar(md, ACC_MD)  # first: the first multiply reads it
-        em.vsar(hi, ACC_HI)
-        em.vop(rsp.VmudnOp, sink, md, mult)
-        em.vop(rsp.VmadhOp, y, hi, mult)
+        """`y = sat16(sum >> s)` of the int32 sums in ACC (`int32_code`)."""
+        int32_code.read_sums(self.em, sink, mult, y, self.op.acc_hi is not None)
 
     def clamp(self, y: VregType) -> None:
         """`y = clamp(y, lo, hi)` (`vge`/`vlt` against k.e2 / k.e3)."""
@@ -928,13 +918,6 @@ class WindowLowering:
         self, sink: VregType, header: tuple[VregType, ...], start: bool = False
     ) -> None:
         """ACC += the bias of the tile header (`start`: ACC = it; for
-        `acc48` its part above bit 16): with `short_bias` one `vmadh v, 2^j`
-        of the header's first two vectors, else `b >> 14` by k.e0 (16384)
-        and `b & 0x3FFF` by k.e1 (1)."""
-        em, k = self.em, self.k
-        first = rsp.VmudhOp if start else rsp.VmadhOp
-        if self.op.short_bias is not None:
-            em.vop(first, sink, header[0], header[1])
-            return
-        em.vop(first, sink, header[0], k, 8 + 0)
-        em.vop(rsp.VmadhOp, sink, header[1], k, 8 + 1)
+        `acc48` its part above bit 16; `int32_code.add_bias`)."""
+        short = self.op.short_bias is not None
+        int32_code.add_bias(self.em, sink, header[0], header[1], self.k, short, start)

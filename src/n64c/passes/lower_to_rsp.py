@@ -63,12 +63,10 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from n64c.backend import acc48_code
+from n64c.backend import acc48_code, int32_code
 from n64c.backend.pixel_lane_conv import PixelConvLowering
 from n64c.backend.prelu_lowering import lower_prelu
 from n64c.backend.rsp_emitter import (
-    ACC_HI,
-    ACC_MD,
     RspEmitter,
     dma_length_word,
     layer_label,
@@ -734,20 +732,10 @@ class _KernelLowering:
             em.lqv(bias_hi, ring.read, 0)
             em.lqv(bias_lo, ring.read, 16)
             em.lqv(mult, ring.read, 32)
-            if op.short_bias is not None:  # b = v * 2^j
-                em.vop(rsp.VmadhOp, sink, bias_hi, bias_lo)
-            else:
-                em.vop(rsp.VmadhOp, sink, bias_hi, k, 8 + 0)
-                em.vop(rsp.VmadhOp, sink, bias_lo, k, 8 + 1)
+            short = op.short_bias is not None
+            int32_code.add_bias(em, sink, bias_hi, bias_lo, k, short)
             y = em.vreg()
-            if op.acc_hi is not None:  # every shift 16: the result
-                em.vsar(y, ACC_HI)
-            else:
-                hi, md = em.vreg(), em.vreg()
-                em.vsar(hi, ACC_HI)
-                em.vsar(md, ACC_MD)
-                em.vop(rsp.VmudnOp, sink, md, mult)
-                em.vop(rsp.VmadhOp, y, hi, mult)
+            int32_code.read_sums(em, sink, mult, y, op.acc_hi is not None)
             self._clamp_and_store(op, y, k)
         if last is None:
             em.place_label(skip_last)

@@ -51,8 +51,8 @@ func.func @main(%x: tensor<1x12xi16>) -> tensor<1x10xi16> {
 // CHECK:           rsp.vmudh %{{.*}}, e0 : (!rsp.vreg<vj_{{[0-9]+}}>, !rsp.vreg<vj_{{[0-9]+}}>) -> !rsp.vreg<vj_[[ACC:[0-9]+]]>
 // CHECK-COUNT-15:  rsp.vmadh %{{.*}} -> !rsp.vreg<vj_[[ACC]]>
 // CHECK:           rsp.vmadh %{{.*}}, %{{.*}}, v : {{.*}} -> !rsp.vreg<vj_[[ACC]]>
-// CHECK-NEXT:      rsp.vsar COP2_ACC_HI
 // CHECK-NEXT:      rsp.vsar COP2_ACC_MD
+// CHECK-NEXT:      rsp.vsar COP2_ACC_HI
 // CHECK-NEXT:      rsp.vmudn
 // CHECK-NEXT:      rsp.vmadh
 // CHECK-NEXT:      rsp.vge %{{.*}}, e2
