@@ -18,7 +18,7 @@ func.func @main(%x: tensor<1x64xi16>) -> tensor<1x10xi16> {
     n64.dma_in %xr[%c0] -> %xb {offset = 0 : i64, strides = array<i64: 128>, bytes = 128 : i64, rows = 1 : i64, row_stride = 128 : i64, tag = 2 : i64} : !n64.rdram<128> -> !n64.dmem<128>
     scf.for %g = %c0 to %c2 step %c1 {
       n64.dma_wait {tag = 0 : i64}
-      n64.tile_matmul %xb, %wb, %yb, %kb[%c0, %g] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
+      n64.tile_matmul %xb, %wb, %yb, %kb[%c0, %g] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, short_bias, acc_hi} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
       n64.dma_out %yb -> %yr[%g] {offset = 0 : i64, strides = array<i64: 16>, bytes = 16 : i64, rows = 1 : i64, row_stride = 16 : i64, tag = 1 : i64} : !n64.dmem<16> -> !n64.rdram<32>
     }
     n64.dma_wait {tag = 1 : i64}
@@ -45,7 +45,7 @@ func.func @main(%x: tensor<1x64xi16>) -> tensor<1x10xi16> {
 // CHECK-NEXT:   n64.dma_in %xr[%c0] -> %xb {{.*}}tag = 2 : i64} : !n64.rdram<128> -> !n64.dmem<128>
 // CHECK-NEXT:   scf.for %g = %c0 to %c2 step %c1 {
 // CHECK-NEXT:     n64.dma_wait {tag = 0 : i64}
-// CHECK-NEXT:     n64.tile_matmul %xb, %wb, %yb, %kb[%c0, %g] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
+// CHECK-NEXT:     n64.tile_matmul %xb, %wb, %yb, %kb[%c0, %g] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, short_bias, acc_hi} : !n64.dmem<128>, !n64.dmem<1072 x 2>, !n64.dmem<16>, !n64.dmem<16>
 // CHECK-NEXT:     n64.dma_out %yb -> %yr[%g] {offset = 0 : i64, strides = array<i64: 16>, bytes = 16 : i64, rows = 1 : i64, row_stride = 16 : i64, tag = 1 : i64} : !n64.dmem<16> -> !n64.rdram<32>
 // CHECK-NEXT:   }
 // CHECK-NEXT:   n64.dma_wait {tag = 1 : i64}

@@ -180,3 +180,26 @@ func.func @split_without_first_channel(%x: !n64.rdram<1024>, %y: !n64.rdram<256>
   func.return
 }
 // CHECK: n64.tile_window: split and first_channel go together
+
+// -----
+
+func.func @short_bias_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
+  %band = n64.dmem_alloc "band" : !n64.dmem<1024>
+  %out = n64.dmem_alloc "out" : !n64.dmem<256>
+  %k = n64.dmem_alloc "k" : !n64.dmem<16>
+  n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_bias} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_window: short_bias and acc_hi are for int32 convs
+
+// -----
+
+func.func @acc_hi_acc48(%c: index) {
+  %x = n64.dmem_alloc "x" : !n64.dmem<128>
+  %w = n64.dmem_alloc "w" : !n64.dmem<1088 x 2>
+  %y = n64.dmem_alloc "y" : !n64.dmem<16>
+  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2>} : !n64.dmem<32>
+  n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, acc48 = "high", acc_hi} : !n64.dmem<128>, !n64.dmem<1088 x 2>, !n64.dmem<16>, !n64.dmem<32>
+  func.return
+}
+// CHECK: n64.tile_matmul: short_bias and acc_hi are for int32 layers
