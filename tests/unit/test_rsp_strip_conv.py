@@ -359,3 +359,51 @@ def test_long_trip_kernels_fit_imem(case: Case) -> None:
     for program in programs.values():
         count = sum(isinstance(op, RspInstruction) for op in program.walk())
         assert count <= 920
+
+
+# (x shape, O, strides, tile columns, resident): gathered band rows, whole
+# rows or column tiles, with the next group's tile prefetched or not; the
+# rows wrap from group to group when the image is one image of `oh * sh`
+# rows (not when a row is left over or the batch is 2)
+GATHER_CASES = [
+    ((1, 24, 12, 10), 24, (2, 2), 5, 2, True),
+    ((1, 24, 12, 10), 24, (2, 2), 5, 3, True),
+    ((1, 16, 11, 12), 16, (2, 3), 4, 2, False),
+    ((1, 16, 12, 16), 24, (3, 2), 4, 2, False),
+    ((2, 8, 8, 9), 16, (2, 2), 5, 3, False),
+]
+
+
+@pytest.mark.parametrize("case", GATHER_CASES)
+def test_strided_pointwise_gathers_only_the_pixels_it_reads(
+    case: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1x1 conv of horizontal stride 2 or 3 whose band rows hold only the
+    pixels it reads (`gathers`: a 2-D transfer of one pixel every `sw`),
+    with the rows of a group's walk wrapping into the next group's where
+    the image allows. Bit-exact on sim and z64."""
+    x_shape, o, strides, cols, resident, wraps = case
+    shape = window_tiles.StripShape(x_shape, o, (1, 1), strides, (1, 1), (0,) * 4)
+    (g,) = [
+        g
+        for g in window_tiles._strip_geometries(shape)
+        if g.gathers and (g.tile_cols, g.resident) == (cols, resident)
+    ]
+    assert g.band_sw == 1 and g.wp == cols and rows_wrap(g) == wraps
+    force_plan(monkeypatch, g)
+    rng = np.random.default_rng(sum(x_shape) + o)
+    module = random_conv(
+        rng, x_shape, o, (1, 1), strides, (0, 0, 0, 0), (1, 1), 1, True
+    )
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)
+
+
+def test_planner_gathers_resnet8_conv8() -> None:
+    """ResNet-8's strided 32->64 shortcut: band rows of the 8 pixels it
+    reads (512 bytes, not 1,024) leave room for the next group's tile."""
+    g = plan_window(
+        "conv", (1, 32, 16, 16), 64, (1, 1), (2, 2), (0,) * 4, (1, 1), "l", 4096
+    )
+    assert g.gathers and g.band_row_bytes == 512 and g.tile_slots == 2
+    assert rows_wrap(g)

@@ -117,14 +117,14 @@ def pad_band_columns(g: WindowGeometry) -> list[int]:
 
 def rows_wrap(g: WindowGeometry) -> bool:
     """Whether the passes of a strip walk (groups of a conv in strips) all
-    read the same rows, one new row per output row and none outside the
-    image: the last row of a pass then loads the next pass's first row
-    (the image's first) instead of a pad row, and the slots keep their
-    rotation from pass to pass."""
+    read the same rows, one new row per output row (every `sh`-th of a 1x1
+    window) and none outside the image: the last row of a pass then loads
+    the next pass's first row (the image's first) instead of a pad row, and
+    the slots keep their rotation from pass to pass."""
     return (
         g.strips and g.groups > 1 and not g.split
-        and (g.kh, g.sh, g.pt, g.n, g.col_tiles) == (1, 1, 0, 1, 1)
-        and g.oh == g.h
+        and (g.kh, g.pt, g.n, g.col_tiles) == (1, 0, 1, 1)
+        and g.oh * g.sh == g.h
     )  # fmt: skip
 
 
@@ -268,7 +268,7 @@ class DepthwiseLowering:
             self.wrap_slots = [em.gpr() for _ in range(self.slots)]
             for n, reg in enumerate(self.wrap_slots):
                 em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
-            length = dma_length_word(self.in_row, 1, self.in_row)
+            length = self.row_length
             dst = em.copy(self.wrap_slots[0], g.pl * g.cs * 2)
             em.dma(dst, x_img, length, False)
             em.add_const(x_img, x_img, self.in_row)
@@ -306,6 +306,16 @@ class DepthwiseLowering:
         if self.wraps:
             em.add_const(x_img, x_img, -self.in_row)
 
+    @property
+    def row_length(self) -> int:
+        """The DMA length word of one band row (without column tiles)."""
+        g = self.g
+        if g.gathers:  # one pixel every `sw`
+            return dma_length_word(g.cs * 2, g.wp, g.sw * g.cp * 2)
+        if g.slices == 1:
+            return dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
+        return dma_length_word(g.cs * 2, g.w, g.cp * 2)
+
     # -------------------------------------------------------------- strip
     def strip(self, x: GprType, y: GprType) -> None:
         """All output rows of one channel slice and column tile. `x` (the
@@ -335,10 +345,7 @@ class DepthwiseLowering:
             em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
         ih = em.gpr()
         em.li(ih, 1 if self.wraps else -g.pt)
-        if g.slices == 1:
-            length = dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
-        else:
-            length = dma_length_word(g.cs * 2, g.w, g.cp * 2)
+        length = self.row_length
 
         def source(back: int) -> GprType:
             """RDRAM address of input row `ih - back` (at `x - back *

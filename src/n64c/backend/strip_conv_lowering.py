@@ -453,7 +453,7 @@ class StripConvLowering(DepthwiseLowering):
                 held, header,
             )  # fmt: skip
             for reg in rows:
-                em.add_const(reg, reg, count * g.sw * g.cs * 2)
+                em.add_const(reg, reg, count * g.band_sw * g.cs * 2)
             em.add_const(po, po, count * step)
             if ps is not po:
                 em.add_const(ps, ps, count * SUMS_BYTES)
@@ -495,7 +495,7 @@ class StripConvLowering(DepthwiseLowering):
             em.sqv(sums_prev[0], po, -SUMS_BYTES)
             em.sqv(sums_prev[1], po, 16 - SUMS_BYTES)
         for reg in rows:
-            em.add_const(reg, reg, -g.tile_cols * g.sw * g.cs * 2)
+            em.add_const(reg, reg, -g.tile_cols * g.band_sw * g.cs * 2)
 
     def pixels_dense(
         self,
@@ -551,7 +551,7 @@ class StripConvLowering(DepthwiseLowering):
             for (i, j, cb), uses in zip(self.blocks, self.rows, strict=True):
                 if not uses:
                     continue
-                offset = (u * g.sw + j * g.dw) * g.cs * 2 + 16 * cb
+                offset = (u * g.band_sw + j * g.dw) * g.cs * 2 + 16 * cb
                 if (i, j, cb, u) == (0, 0, 0, 0):
                     x = x_first  # loaded by the previous pixel
                 else:
@@ -567,7 +567,7 @@ class StripConvLowering(DepthwiseLowering):
                     done += 1
                     previous(done)
             if u + 1 == count:  # the first vector of the next call's pixel
-                offset = count * g.sw * g.cs * 2
+                offset = count * g.band_sw * g.cs * 2
                 em.lqv(x_first, *wl.far(rows[0], offset, x_bases[0]))
             if sums_prev is not None:  # the sums, for the next kernel
                 hi_prev, md_prev = sums_prev

@@ -1112,6 +1112,23 @@ class WindowGeometry:
         return self.resident in (2, 3)
 
     @property
+    def gathers(self) -> bool:
+        """Whether a 1x1 conv in strips of horizontal stride `sw > 1` (no
+        column padding) keeps only the pixels it reads in its band rows
+        (`wp == tile_cols`): each row comes in as a 2-D transfer of one
+        pixel every `sw`."""
+        return (
+            self.strips and not self.depthwise and self.kw == 1 and self.sw > 1
+            and self.pl == 0 and self.wp == self.tile_cols
+        )  # fmt: skip
+
+    @property
+    def band_sw(self) -> int:
+        """Band pixels between consecutive output pixels: `sw`, or 1 when
+        the band `gathers` the used pixels."""
+        return 1 if self.gathers else self.sw
+
+    @property
     def tile_slots(self) -> int:
         """Group tiles a strip conv keeps in DMEM: 2 when the next group's
         loads while a group runs."""

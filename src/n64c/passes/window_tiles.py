@@ -209,6 +209,8 @@ def _write(rows: int, row_bytes: int) -> int:
 def _band_row_read(g: WindowGeometry) -> int:
     """One band row: the image columns of a slice (one run when the band
     holds every channel)."""
+    if g.gathers:  # one pixel every `sw`
+        return _read(g.wp, g.cs * 2)
     cols = g.w if g.col_tiles == 1 else min(g.w, g.wp)
     if g.cs == g.cp:
         return _read(1, cols * g.cp * 2)
@@ -549,7 +551,9 @@ def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
     width) whose chain fits `MAX_CHUNK_ROWS` rows. A pointwise conv (1x1,
     stride 1, no padding) reads and writes its pixels as one contiguous
     run, so it is planned on the image reshaped to rows of any divisor of
-    `H * W` pixels: one strip walks the whole image."""
+    `H * W` pixels: one strip walks the whole image. A 1x1 conv of
+    horizontal stride above 1 is also planned with band rows of only the
+    pixels it reads (`WindowGeometry.gathers`)."""
     n, c, h, w = shape.x_shape
     kernel, strides, opad = shape.kernel, shape.strides, shape.opad
     if kernel == (1, 1) and strides == (1, 1) and not any(shape.pads):
@@ -566,6 +570,10 @@ def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
         if kh * kw * c > MAX_CHUNK_ROWS or slots > STRIP_MAX_SLOTS:
             return []
         walks = _strip_walks(shape, round_up(c, 8) // 8, 0, 2)
+        _, pl, _, pr = shape.pads
+        if kw == 1 and strides[1] > 1 and pl == pr == 0:
+            # band rows of only the pixels read (`gathers`)
+            walks += [_replace(g, wp=g.tile_cols) for g in walks if g.tile_cols > 1]
     # each also with the next group's tile loading while a group runs
     prefetching = [
         _replace(g, resident=3)
@@ -685,6 +693,9 @@ def _column_tiles(g: WindowGeometry) -> list[tuple[int, int, int]]:
     out = []
     for ct in range(g.col_tiles):
         c0 = ct * g.tile_cols * g.sw - g.pl
+        if g.gathers:  # the tile's pixels, one every `sw`
+            out.append((0, c0, g.tile_cols))
+            continue
         lo, hi = max(0, c0), min(g.w, c0 + g.wp)
         out.append(((lo - c0) * g.cs * 2, lo, hi - lo))
     return out
@@ -698,7 +709,9 @@ def column_table(g: WindowGeometry) -> np.ndarray:
         return np.zeros(0, dtype=np.int16)
     words: list[int] = []
     for dst, col, count in _column_tiles(g):
-        if g.cs == g.cp:  # whole pixels: one contiguous run
+        if g.gathers:
+            length = dma_length_word(g.cs * 2, count, g.sw * g.cp * 2)
+        elif g.cs == g.cp:  # whole pixels: one contiguous run
             length = dma_length_word(count * g.cp * 2, 1, count * g.cp * 2)
         else:
             length = dma_length_word(g.cs * 2, count, g.cp * 2)
