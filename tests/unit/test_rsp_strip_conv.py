@@ -369,8 +369,8 @@ GATHER_CASES = [
     ((1, 24, 12, 10), 24, (2, 2), 5, 2, True),
     ((1, 24, 12, 10), 24, (2, 2), 5, 3, True),
     ((1, 16, 11, 12), 16, (2, 3), 4, 2, False),
-    ((1, 16, 12, 16), 24, (3, 2), 4, 2, False),
-    ((2, 8, 8, 9), 16, (2, 2), 5, 3, False),
+    ((1, 32, 12, 16), 24, (3, 2), 4, 2, False),
+    ((2, 32, 8, 9), 16, (2, 2), 5, 3, False),
 ]
 
 
@@ -401,9 +401,17 @@ def test_strided_pointwise_gathers_only_the_pixels_it_reads(
 
 def test_planner_gathers_resnet8_conv8() -> None:
     """ResNet-8's strided 32->64 shortcut: band rows of the 8 pixels it
-    reads (512 bytes, not 1,024) leave room for the next group's tile."""
+    reads (512 bytes, not 1,024) leave room for the next group's tile. Its
+    16->32 one reads whole rows: one pixel of 32 bytes is a row of its own
+    in a 2-D transfer, slower than the contiguous row it is part of."""
     g = plan_window(
         "conv", (1, 32, 16, 16), 64, (1, 1), (2, 2), (0,) * 4, (1, 1), "l", 4096
     )
     assert g.gathers and g.band_row_bytes == 512 and g.tile_slots == 2
     assert rows_wrap(g)
+    shape = window_tiles.StripShape(
+        (1, 16, 32, 32), 32, (1, 1), (2, 2), (1, 1), (0,) * 4
+    )
+    assert not any(
+        g.gathers and g.tile_cols > 1 for g in window_tiles._strip_geometries(shape)
+    )

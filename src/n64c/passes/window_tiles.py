@@ -572,8 +572,11 @@ def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
         walks = _strip_walks(shape, round_up(c, 8) // 8, 0, 2)
         _, pl, _, pr = shape.pads
         if kw == 1 and strides[1] > 1 and pl == pr == 0:
-            # band rows of only the pixels read (`gathers`)
-            walks += [_replace(g, wp=g.tile_cols) for g in walks if g.tile_cols > 1]
+            # band rows of only the pixels read (`gathers`), where that
+            # transfer is the shorter (each pixel of a 2-D transfer is a
+            # row, with a minimum time: few channels read faster whole)
+            pairs = [(g, _replace(g, wp=g.tile_cols)) for g in walks if g.tile_cols > 1]
+            walks += [gg for g, gg in pairs if _band_row_read(gg) < _band_row_read(g)]
     # each also with the next group's tile loading while a group runs
     prefetching = [
         _replace(g, resident=3)
