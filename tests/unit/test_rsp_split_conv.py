@@ -14,7 +14,12 @@ from xdsl.context import Context
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import rows_wrap
-from n64c.backend.strip_conv_lowering import strip_relocated, strip_tile_dmem_bytes
+from n64c.backend.strip_conv_lowering import (
+    HELD_ROWS,
+    strip_held_rows,
+    strip_relocated,
+    strip_tile_dmem_bytes,
+)
 from n64c.dialects.n64_tile import TileKernelOp, TileWindowOp, WindowGeometry
 from n64c.passes.tile_for_dmem import TileForDmemPass
 
@@ -173,7 +178,8 @@ def test_held_rows_out_of_the_dmem_tile(
             if (g.tile_cols, g.resident) == (10, 2)
         ]
     assert strip_relocated(first)
-    assert strip_tile_dmem_bytes(first) == first.tile_bytes - 16 * 12
+    assert len(strip_held_rows(first)) == HELD_ROWS
+    assert strip_tile_dmem_bytes(first) == first.tile_bytes - 16 * HELD_ROWS
     assert window_tiles.window_dmem_bytes("conv", first) <= DMEM - 16
     force_plan(monkeypatch, first)
     rng = np.random.default_rng(11)

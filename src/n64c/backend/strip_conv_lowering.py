@@ -62,10 +62,14 @@ from n64c.passes.tile_constants import PARAM_BYTES
 if TYPE_CHECKING:
     from n64c.backend.window_lowering import WindowLowering
 
-HELD_ROWS = 12
+HELD_ROWS = 18
 """Chains of at most this many weight rows keep them in registers; longer
-chains keep this many of their rows."""
-SPREAD = 4
+chains keep this many of their rows (each held row is one `lqv` less per
+pixel in a chain bound by its loads; 19 and more leave the scheduler too
+few registers on ResNet-8's 3x3 layers)."""
+WIDE_HELD_ROWS = 12
+"""The same for `acc48` chains, whose readout needs more registers."""
+SPREAD = 3
 """A long chain keeps at most one row in this many in registers."""
 TRIP_ROWS = 128
 """Most weight rows per trip of the pixel loop (its code is unrolled)."""
@@ -92,21 +96,22 @@ def strip_chain_rows(g: WindowGeometry) -> int:
     return g.kh * g.kw * g.c
 
 
-def held_chain_rows(rows: list[int]) -> frozenset[int]:
+def held_chain_rows(rows: list[int], wide: bool = False) -> frozenset[int]:
     """The weight rows of a chain (in chain order) kept in registers: all
-    of at most `HELD_ROWS`, else one in `SPREAD` (at most `HELD_ROWS`),
-    spread evenly, so that their `vmadh`s, which need no load, leave the
-    scalar unit room for the others' loads. The banded kernel's chunks use
-    it too."""
-    if len(rows) <= HELD_ROWS:
+    of at most `HELD_ROWS` (`WIDE_HELD_ROWS` for `acc48`), else one in
+    `SPREAD` (at most that many), spread evenly, so that their `vmadh`s,
+    which need no load, leave the scalar unit room for the others' loads.
+    The banded kernel's chunks use it too."""
+    most = WIDE_HELD_ROWS if wide else HELD_ROWS
+    if len(rows) <= most:
         return frozenset(rows)
-    count = min(HELD_ROWS, len(rows) // SPREAD)
+    count = min(most, len(rows) // SPREAD)
     return frozenset(rows[(2 * i + 1) * len(rows) // (2 * count)] for i in range(count))
 
 
 def strip_held_rows(g: WindowGeometry) -> frozenset[int]:
     """The weight rows a strip keeps in registers (`held_chain_rows`)."""
-    return held_chain_rows(list(range(strip_chain_rows(g))))
+    return held_chain_rows(list(range(strip_chain_rows(g))), g.wide)
 
 
 def strip_relocated(g: WindowGeometry) -> bool:

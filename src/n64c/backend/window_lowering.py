@@ -621,7 +621,9 @@ class WindowLowering:
         # a longer one some of them, spread through it
         rows = self.chain_rows(len(blocks))
         held: dict[int, VregType] = {}
-        keep = held_chain_rows([row for r in rows for row, _element in r])
+        keep = held_chain_rows(
+            [row for r in rows for row, _element in r], self.acc48 is not None
+        )
         for row, _element in (u for r in rows for u in r):
             if row in keep:
                 held[row] = em.vreg()

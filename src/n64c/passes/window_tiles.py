@@ -345,7 +345,7 @@ def _conv_cycles(g: WindowGeometry) -> int:
     which requantises), and each group's output transfer."""
     ci, cj = g.chunk_dims
     rows = ci * cj * (min(g.c, g.cs) if g.slices == 1 else g.cs)
-    held = len(held_chain_rows(list(range(rows))))
+    held = len(held_chain_rows(list(range(rows)), g.wide))
     setup = CHUNK_OVERHEAD + held
 
     def chunk(mode: str) -> int:
