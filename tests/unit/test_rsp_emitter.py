@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from n64c.backend.rsp_emitter import RspEmitter
+from n64c.backend.rsp_emitter import RspEmitter, layer_label
 from n64c.backend.rsp_encode import encode_program
 from n64c.dialects import rsp
-from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
+from n64c.passes.rsp_allocate_registers import (
+    RegisterPressureError,
+    RspAllocateRegistersPass,
+    allocate,
+)
 from n64c.sim.rsp import simulate
 from n64c.sim.z64 import run_z64
 
@@ -67,3 +72,26 @@ def test_vconst_takes_one_mtc2_per_non_zero_lane() -> None:
         "rsp.mtc2",
         "rsp.vor",
     ]
+
+
+def test_register_pressure_names_the_layer() -> None:
+    """33 vectors live at once do not fit the 32 vector registers: the
+    allocator stops with a message that gives the live count, what the RSP
+    has, and the layer whose code it is (from the layer's label; the pass
+    names it from the program's `n64.rsp_invoke`)."""
+    em = RspEmitter(prefix="ucode3_")
+    em.place_label(layer_label("ucode3", 1))
+    regs = [em.vreg() for _ in range(33)]
+    for reg in regs:
+        em.lqv(reg, em.zero, 0)
+    for reg in regs:
+        em.sqv(reg, em.zero, 0)
+    with pytest.raises(RegisterPressureError) as info:
+        allocate(em.ops)
+    assert info.value.where == ("ucode3", 1)
+    assert info.value.describe("conv5") == (
+        "layer conv5 (ucode3): its RSP code needs 33 vector registers live at "
+        "once, more than the 32 it can use (register allocation does not "
+        "spill): its tiling keeps too many pointers or vectors in flight"
+    )
+    assert str(info.value).startswith("ucode3, layer 1: its RSP code needs 33")

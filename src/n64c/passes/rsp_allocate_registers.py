@@ -16,6 +16,7 @@ registers raises a `BudgetError` (there is no spilling).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -35,9 +36,39 @@ from n64c.backend.rsp_deps import (
     text_ops,
 )
 from n64c.dialects import rsp
+from n64c.dialects.n64_tile import RspInvokeOp
 from n64c.dialects.rsp_base import RspInstruction
 from n64c.dialects.rsp_types import GprType, VregType
 from n64c.errors import BudgetError
+
+LAYER_LABEL = re.compile(r"^(.*)_layer_(\d+)$")
+"""A layer's first label (`rsp_emitter.layer_label`): ucode, layer index."""
+
+
+class RegisterPressureError(BudgetError):
+    """More virtual registers of one kind live at once than the RSP has
+    (`usable`); `where` is the (ucode, layer index) of the code, when a
+    layer label precedes it."""
+
+    def __init__(
+        self, kind: str, live: int, usable: int, where: tuple[str, int] | None
+    ) -> None:
+        self.kind, self.live, self.usable, self.where = kind, live, usable, where
+        super().__init__(self.describe(None))
+
+    def describe(self, layer: str | None) -> str:
+        """The message, naming `layer` (else the layer's index) when the
+        place is known."""
+        place = "RSP code"
+        if self.where is not None:
+            ucode, index = self.where
+            name = f"layer {layer} ({ucode})" if layer else f"{ucode}, layer {index}"
+            place = f"{name}: its RSP code"
+        return (
+            f"{place} needs {self.live} {self.kind} live at once, more than "
+            f"the {self.usable} it can use (register allocation does not "
+            "spill): its tiling keeps too many pointers or vectors in flight"
+        )
 
 
 def live_ranges(ops: list[Operation]) -> dict[RegisterType, list[int]]:
@@ -84,6 +115,9 @@ class _Pool:
     free: deque[RegisterType]
     kind: str
 
+    def __post_init__(self) -> None:
+        self.usable = len(self.free)
+
 
 def allocate(ops: list[Operation]) -> dict[RegisterType, RegisterType]:
     """Machine register for each virtual register of one `text` section."""
@@ -110,13 +144,25 @@ def allocate(ops: list[Operation]) -> dict[RegisterType, RegisterType]:
         active = still
         pool = pools[type(reg)]  # type: ignore[index]
         if not pool.free:
-            raise BudgetError(
-                f"RSP code needs more than {len(ranges)} live {pool.kind}: "
-                "register pressure too high (no spilling)"
-            )
+            live = 1 + sum(isinstance(r, type(reg)) for _, r in active)
+            where = _layer_at(ops, start)
+            raise RegisterPressureError(pool.kind, live, pool.usable, where)
         assignment[reg] = pool.free.popleft()
         active.append((end, reg))
     return assignment
+
+
+def _layer_at(ops: list[Operation], position: int) -> tuple[str, int] | None:
+    """The (ucode, layer index) of the last layer label at or before
+    `position` (an index into the program's instructions and labels, as
+    `live_ranges` counts them)."""
+    code = [o for o in ops if isinstance(o, RspInstruction | rsp.LabelOp)]
+    for op in reversed(code[: position + 1]):
+        if isinstance(op, rsp.LabelOp):
+            match = LAYER_LABEL.match(op.label.data)
+            if match:
+                return match.group(1), int(match.group(2))
+    return None
 
 
 def apply_assignment(
@@ -145,6 +191,20 @@ class RspAllocateRegistersPass(ModulePass):
             and any(isinstance(o, RspInstruction) for o in m.walk())
             and not any(isinstance(i, ModuleOp) for i in m.body.block.ops)
         ]
+        layers = {
+            o.ucode.root_reference.data: [a.data for a in o.layers.data]
+            for o in op.walk()
+            if isinstance(o, RspInvokeOp)
+        }
         for program in programs:
             for ops in text_ops(program):
-                apply_assignment(ops, allocate(ops))
+                try:
+                    assignment = allocate(ops)
+                except RegisterPressureError as error:
+                    if error.where is not None:
+                        ucode, index = error.where
+                        names = layers.get(ucode, [])
+                        if index < len(names):
+                            raise BudgetError(error.describe(names[index])) from None
+                    raise
+                apply_assignment(ops, assignment)
