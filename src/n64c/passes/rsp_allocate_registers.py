@@ -11,7 +11,9 @@ registers, which leaves `rsp-schedule` room to move them apart.
 Usable GPRs are those of `GprType.allocatable_registers()` (not zero, at,
 k0, k1, gp, sp, ra); all 32 vector registers are usable. Machine registers
 already named in the code are left out of the pools. Running out of
-registers raises a `BudgetError` (there is no spilling).
+registers raises a `BudgetError` (there is no spilling) that names the
+layer whose code it is, from the layer's label and the program's
+`n64.rsp_invoke`.
 """
 
 from __future__ import annotations
