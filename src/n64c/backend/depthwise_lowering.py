@@ -60,10 +60,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from n64c.backend import acc48_code
+from n64c.backend import acc48_code, int32_code
 from n64c.backend.rsp_emitter import (
-    ACC_HI,
-    ACC_MD,
     COP0_DMA_RAMADDR,
     COP0_DMA_READ,
     COP0_DMA_SPADDR,
@@ -113,6 +111,17 @@ def pad_band_columns(g: WindowGeometry) -> list[int]:
         c0 = ct * g.tile_cols * g.sw - g.pl
         columns.update(c for c in range(g.wp) if not 0 <= c0 + c < g.w)
     return sorted(columns)
+
+
+def band_row_length(g: WindowGeometry, pixels: int) -> int:
+    """The DMA length word of `pixels` pixels of a band row: one pixel every
+    `sw` (`gathers`), one contiguous run (the band holds every channel), or
+    the slice's channels of each pixel."""
+    if g.gathers:
+        return dma_length_word(g.cs * 2, pixels, g.sw * g.cp * 2)
+    if g.cs == g.cp:
+        return dma_length_word(pixels * g.cp * 2, 1, pixels * g.cp * 2)
+    return dma_length_word(g.cs * 2, pixels, g.cp * 2)
 
 
 def rows_wrap(g: WindowGeometry) -> bool:
@@ -310,11 +319,7 @@ class DepthwiseLowering:
     def row_length(self) -> int:
         """The DMA length word of one band row (without column tiles)."""
         g = self.g
-        if g.gathers:  # one pixel every `sw`
-            return dma_length_word(g.cs * 2, g.wp, g.sw * g.cp * 2)
-        if g.slices == 1:
-            return dma_length_word(g.w * g.cp * 2, 1, g.w * g.cp * 2)
-        return dma_length_word(g.cs * 2, g.w, g.cp * 2)
+        return band_row_length(g, g.wp if g.gathers else g.w)
 
     # -------------------------------------------------------------- strip
     def strip(self, x: GprType, y: GprType) -> None:
@@ -760,21 +765,15 @@ class DepthwiseLowering:
                     put(high)
             else:
                 sink = chain(xs)
-            md, hi = em.vreg(), em.vreg()
             y = outputs[u] if u in outputs else em.vreg()
-            if wl.op.acc_hi is not None:  # every shift 16: the result
-                em.vsar(y, ACC_HI)
-            else:
-                em.vsar(md, ACC_MD)
-                em.vsar(hi, ACC_HI)
+            # the previous pixel's clamp fills the `vsar`s' latency
+            between = None
             if pending is not None and two_sided:
-                wl.clamp_low(pending[0])
+                between = functools.partial(wl.clamp_low, pending[0])
                 low = pending
             elif pending is not None:
-                wl.clamp(pending[0])
-            if wl.op.acc_hi is None:
-                em.vop(rsp.VmudnOp, sink, md, mult)
-                em.vop(rsp.VmadhOp, y, hi, mult)
+                between = functools.partial(wl.clamp, pending[0])
+            int32_code.read_sums(em, sink, mult, y, wl.op.acc_hi is not None, between)
             if last:
                 reload(mult, 32)
             if pending is not None and not two_sided:

@@ -17,6 +17,8 @@ and the tile header holds the bias, then `mult = 2^(16-s)` per lane.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter
 from n64c.dialects import rsp
 from n64c.dialects.rsp_types import VregType
@@ -42,15 +44,25 @@ def add_bias(
 
 
 def read_sums(
-    em: RspEmitter, sink: VregType, mult: VregType, y: VregType, acc_hi: bool
+    em: RspEmitter,
+    sink: VregType,
+    mult: VregType,
+    y: VregType,
+    acc_hi: bool,
+    between: Callable[[], None] | None = None,
 ) -> None:
     """`y = sat16(acc >> s)` of the int32 sums in ACC[47:16], not yet
-    clamped."""
+    clamped; `between` writes code after the `vsar`s (filling their
+    latency; it must leave ACC[47:16] alone, as a compare does)."""
     if acc_hi:
         em.vsar(y, ACC_HI)
+        if between is not None:
+            between()
         return
     md, hi = em.vreg(), em.vreg()
     em.vsar(md, ACC_MD)  # first: the first multiply reads it
     em.vsar(hi, ACC_HI)
+    if between is not None:
+        between()
     em.vop(rsp.VmudnOp, sink, md, mult)
     em.vop(rsp.VmadhOp, y, hi, mult)

@@ -30,8 +30,9 @@ sum goes to DMEM between chunks (`vsar` HI and MD) and comes back exactly:
 `vmadn MD, 16384`. A chunk then has three pixel loops, picked by a
 down-counter of the group's chunks: the first chunk starts each sum with
 the bias (`vmudh V, 2^J` with `short_bias`, else `vmudh BIAS_HI, k.e0 ;
-vmadh BIAS_LO, k.e1`: the sum modulo 2^32 is the same in any order) and saves it, a middle chunk restores and saves
-it, the last one restores it and requantises in place (no bias again).
+vmadh BIAS_LO, k.e1`: the sum modulo 2^32 is the same in any order) and
+saves it, a middle chunk restores and saves it, the last one restores it
+and requantises in place (no bias again).
 These loops run two pixels a trip when they fit (`partial_unroll`), the
 first pixel's stores after the second one's loads, and are
 software-pipelined (`carry`): a trip's last pixel is stored by the next

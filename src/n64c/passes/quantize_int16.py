@@ -362,8 +362,8 @@ def quantize_bias(
 ) -> np.ndarray:
     """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32,
     rounded to 15 significant bits (`round_bias`: the form one `vmadh`
-    adds on the RSP; off by less than 2^-15 of the bias); for `wide` (`acc48`) `sat45` and int64. Exact:
-    float64 holds these integers."""
+    adds on the RSP; off by less than 2^-15 of the bias); for `wide`
+    (`acc48`) `sat45` and int64. Exact: float64 holds these integers."""
     n = len(frac_bits)
     b = np.zeros(n) if bias is None else bias.astype(np.float64).reshape(n)
     scale = np.power(2.0, np.asarray(frac_bits, dtype=np.float64))

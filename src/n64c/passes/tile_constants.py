@@ -71,12 +71,11 @@ def round_bias(b: np.ndarray) -> np.ndarray:
     one `vmadh v, 2^j` adds. Exact on float64 or int64 input."""
     q = np.asarray(b, dtype=np.float64)
     j = np.zeros(q.shape)
-    while True:
-        v = np.floor(q / 2.0**j + 0.5)
-        over = np.abs(v) > BIAS_MANTISSA
-        if not over.any() or (j[over] >= BIAS_EXPONENT).all():
+    for _ in range(BIAS_EXPONENT):
+        over = np.abs(np.floor(q / 2.0**j + 0.5)) > BIAS_MANTISSA
+        if not over.any():
             break
-        j = np.where(over & (j < BIAS_EXPONENT), j + 1, j)
+        j += over
     v = np.clip(np.floor(q / 2.0**j + 0.5), -BIAS_MANTISSA, BIAS_MANTISSA)
     return v * 2.0**j
 

@@ -47,6 +47,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from n64c.backend.depthwise_lowering import HELD_TAPS as DEPTHWISE_HELD_TAPS
 from n64c.backend.depthwise_lowering import (
+    band_row_length,
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
@@ -57,7 +58,6 @@ from n64c.backend.depthwise_lowering import (
     pixel_unroll,
     rows_wrap,
 )
-from n64c.backend.rsp_emitter import dma_length_word
 from n64c.backend.strip_conv_lowering import (
     MAX_SLOTS as STRIP_MAX_SLOTS,
 )
@@ -712,13 +712,7 @@ def column_table(g: WindowGeometry) -> np.ndarray:
         return np.zeros(0, dtype=np.int16)
     words: list[int] = []
     for dst, col, count in _column_tiles(g):
-        if g.gathers:
-            length = dma_length_word(g.cs * 2, count, g.sw * g.cp * 2)
-        elif g.cs == g.cp:  # whole pixels: one contiguous run
-            length = dma_length_word(count * g.cp * 2, 1, count * g.cp * 2)
-        else:
-            length = dma_length_word(g.cs * 2, count, g.cp * 2)
-        words += [dst, col * g.cp * 2, length]
+        words += [dst, col * g.cp * 2, band_row_length(g, count)]
     table = np.zeros(g.table_bytes // 2, dtype=np.uint16)
     for i, v in enumerate(words):
         table[2 * i], table[2 * i + 1] = (v >> 16) & 0xFFFF, v & 0xFFFF
