@@ -113,6 +113,13 @@ CONV_CASES = [
     ((1, 96, 3, 3), 10, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 2, False, 0),
     ((1, 20, 9, 7), 20, (5, 5), (2, 1), (2, 2, 2, 2), (1, 1), 20, False, 1),
     ((1, 4, 6, 6), 8, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 4, True, 0),
+    # a 5x5 window of stride 2 split over two kernels, in column tiles: the
+    # ring of 7 band rows leaves two scalar registers for the transfers
+    # queued inside the pixel loop (this shape once ran out of them)
+    ((1, 16, 20, 20), 24, (5, 5), (2, 2), (2, 2, 2, 2), (1, 1), 1, True, 1),
+    # a 7x7 window of dilation 2 in partial-sum chunks: seven nested loop
+    # counters live around the pixel loop (this shape once ran out too)
+    ((1, 16, 9, 9), 32, (7, 7), (1, 1), (6, 6, 6, 6), (2, 2), 1, True, 1),
 ]
 
 

@@ -355,11 +355,10 @@ class DepthwiseLowering:
         def source(back: int) -> GprType:
             """RDRAM address of input row `ih - back` (at `x - back *
             in_row`), or of the pad row."""
-            inside, use = em.gpr(), em.gpr()
-            row = ih
-            if back:
-                row = em.copy(ih, -back)
-            em.emit(rsp.SltiuOp(em.value(row), g.h, rt=inside))
+            # the pad row's address first, then the bounds test in one
+            # register: at most two temporaries live (`row` queues this
+            # inside its pixel loop, where few registers are free)
+            use = em.gpr()
             if self.wraps:  # past the last row: the first, for the next pass
                 em.add_const(use, x, -(g.h + back) * self.in_row)
             else:
@@ -368,6 +367,12 @@ class DepthwiseLowering:
                 column = em.gpr()
                 em.lw(column, table, 4)
                 em.emit(rsp.AddOp(em.value(use), em.value(column), rd=use))
+            inside = em.gpr()
+            if back:
+                em.addi(inside, ih, -back)
+                em.emit(rsp.SltiuOp(em.value(inside), g.h, rt=inside))
+            else:
+                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
             outside = em.label("pad_row")
             em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), outside))
             em.emit(rsp.NopOp())

@@ -305,9 +305,13 @@ class StripConvLowering(DepthwiseLowering):
         start, and the queue holds two)."""
         em = self.em
         first, second = self.out_buffers
+        # one address at a time around the poll: at most two temporaries
+        # live (the pixel loop queues this, where few registers are free)
+        src = self.sums_address(y, 1)
+        em.wait_dma_slot()
         dst = em.gpr()
         em.xori(dst, out, first ^ second)
-        em.dma(dst, self.sums_address(y, 1), self.sums_length, False)
+        em.dma(dst, src, self.sums_length, False, poll=False)
 
     @property
     def passes(self) -> int:

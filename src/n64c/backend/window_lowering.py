@@ -650,7 +650,12 @@ class WindowLowering:
             )
 
         def pixels(mode: str) -> None:
-            px_row = self.em.copy(band_ptr)
+            # one pointer walks every row: after a row's trips it moves to
+            # the next row's first pixel (a register less than a row pointer
+            # and its copy: deep windows keep many loop counters live)
+            px = self.em.copy(band_ptr)
+            trips = g.tile_cols // unroll
+            next_row = g.sh * g.band_row_bytes - trips * unroll * g.sw * g.cs * 2
             po = em.gpr()
             if mode in ("only", "last"):
                 em.addi(po, em.zero, self.out)
@@ -664,10 +669,9 @@ class WindowLowering:
                 carried, carry = self.carry(po, pp, mode)
 
             def out_row() -> None:
-                px = self.em.copy(px_row)
                 trip = self.pixel_trip(px, po, pp, mode, carried, carry, chain, unroll)
-                self.em.counted(g.tile_cols // unroll, trip, "pixel")
-                self.em.bump(px_row, g.sh * g.band_row_bytes)
+                self.em.counted(trips, trip, "pixel")
+                self.em.bump(px, next_row)
 
             self.em.counted(g.tile_rows, out_row, "out_row")
             for store in carried or []:
