@@ -10,7 +10,7 @@ import pytest
 from test_rsp_conv import check
 
 from n64c.backend.conv_layer import qconv_module
-from n64c.backend.depthwise_lowering import HELD_TAPS, pixel_unroll
+from n64c.backend.depthwise_lowering import HELD_TAPS, LOADED_TAPS, pixel_unroll
 from n64c.passes.window_tiles import plan_window
 from n64c.sim.int_engine import run_int_raw
 
@@ -24,6 +24,14 @@ DEPTHWISE_CASES = [
     ((1, 8, 6, 30), (1, 4), (1, 3), (0, 2, 0, 1), (1, 2), True, False, 1),
     ((1, 24, 8, 8), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, True, 1),
     ((1, 8, 40, 90), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), False, False, 0),
+    # deep windows: 49 taps (each input loaded before its MAC, one pixel a
+    # trip: the code fits IMEM), a 6x6 image under a 7x7 window, a 5x5 of
+    # dilation 2 (a ring of 10 rows, read through the slot pointers), and
+    # 49 taps with 48-bit sums
+    ((1, 8, 13, 13), (7, 7), (1, 1), (3, 3, 3, 3), (1, 1), True, False, 1),
+    ((1, 8, 6, 6), (7, 7), (1, 1), (3, 3, 3, 3), (1, 1), False, False, 1),
+    ((1, 16, 13, 13), (5, 5), (1, 1), (4, 4, 4, 4), (2, 2), True, False, 1),
+    ((1, 16, 9, 9), (7, 7), (2, 2), (3, 3, 3, 3), (1, 1), True, True, 1),
 ]
 
 
@@ -87,6 +95,7 @@ TWO_SIDED_CASES = [
     ((2, 8, 4, 2), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
     ((1, 8, 5, 1), (3, 1), (1, 1), (1, 0, 1, 0), (-1000, 1000)),
     ((1, 12, 9, 7), (5, 5), (1, 1), (2, 2, 2, 2), (0, 3000)),
+    ((1, 16, 11, 11), (7, 7), (1, 1), (3, 3, 3, 3), (-700, 2500)),
 ]
 
 
@@ -130,13 +139,14 @@ def test_two_sided_cases_cover_the_pixel_loop() -> None:
             "conv", x_shape, c, kernel, strides, pads, (1, 1), "l", 4064, True
         )
         assert g.depthwise
-        unroll = pixel_unroll(g.tile_cols)
+        unroll = pixel_unroll(g.tile_cols, kernel[0] * kernel[1])
         seen.add(("trips", g.tile_cols // unroll > 1))
         seen.add(("remainder", g.tile_cols % unroll > 0))
         seen.add(("single", g.tile_cols == 1))
         seen.add(("pair", g.tile_cols == 2))
         seen.add(("held", kernel[0] * kernel[1] <= HELD_TAPS))
+        seen.add(("streams", kernel[0] * kernel[1] > LOADED_TAPS))
         seen.add(("batch", g.n > 1))
-    for key in ("trips", "remainder", "held", "batch"):
+    for key in ("trips", "remainder", "held", "streams", "batch"):
         assert {(key, True), (key, False)} <= seen
     assert {("single", True), ("pair", True)} <= seen

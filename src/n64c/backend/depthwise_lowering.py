@@ -57,6 +57,7 @@ with the clamp right after each pixel.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,7 @@ from n64c.backend.rsp_emitter import (
     COP0_DMA_RAMADDR,
     COP0_DMA_READ,
     COP0_DMA_SPADDR,
+    RspEmitter,
     dma_length_word,
 )
 from n64c.dialects import rsp
@@ -76,6 +78,13 @@ if TYPE_CHECKING:
 
 HELD_TAPS = 12
 """Kernels of at most this many taps keep their weights in registers."""
+LOADED_TAPS = 16
+"""Kernels of at most this many taps load a pixel's inputs before its
+chain (reusing the previous pixel's); larger ones load each input right
+before its MAC, so that few vector registers are live."""
+DEEP_RING_SLOTS = 9
+"""Rings of more slots than this queue their rows' transfers with the
+fewest registers live (the slot pointers take the rest)."""
 UNROLL = 6
 """Most output pixels per trip of the pixel loop."""
 
@@ -86,12 +95,15 @@ _Carry = tuple[VregType | None, VregType]
 last (with a two-sided clamp) and the last."""
 
 
-def pixel_unroll(cols: int) -> int:
-    """Pixels per trip of the pixel loop for `cols` pixels: the largest
-    divisor of `cols` up to `UNROLL` (no remainder code), or `UNROLL` and a
-    remainder when that divisor is 1 or 2."""
-    unroll = max(d for d in range(1, min(UNROLL, cols) + 1) if cols % d == 0)
-    return unroll if unroll > 2 or cols <= 2 else min(UNROLL, cols)
+def pixel_unroll(cols: int, taps: int) -> int:
+    """Pixels per trip of the pixel loop for `cols` pixels of a `taps`-tap
+    window: the largest divisor of `cols` up to the most pixels a trip
+    holds (`UNROLL`; fewer for a window too large to hold its weights,
+    whose code is twice as long a tap and must fit IMEM), with no remainder
+    code, or that most and a remainder when the divisor is 1 or 2."""
+    most = UNROLL if taps <= HELD_TAPS else max(1, UNROLL * HELD_TAPS // taps)
+    unroll = max(d for d in range(1, min(most, cols) + 1) if cols % d == 0)
+    return unroll if unroll > 2 or cols <= 2 else min(most, cols)
 
 
 def padded_column_tiles(g: WindowGeometry) -> bool:
@@ -135,6 +147,21 @@ def rows_wrap(g: WindowGeometry) -> bool:
         and (g.kh, g.pt, g.n, g.col_tiles) == (1, 0, 1, 1)
         and g.oh * g.sh == g.h
     )  # fmt: skip
+
+
+def rotate(em: RspEmitter, regs: list[GprType], by: int) -> None:
+    """`regs[i] = regs[(i + by) % n]` for every `i`, by register moves: one
+    cycle of the permutation at a time through one spare register (a deep
+    ring's slots leave few free)."""
+    n = len(regs)
+    for start in range(math.gcd(n, by)):
+        spare = em.gpr()
+        em.addi(spare, regs[start], 0)
+        i = start
+        while (i + by) % n != start:
+            em.addi(regs[i], regs[(i + by) % n], 0)
+            i = (i + by) % n
+        em.addi(regs[i], spare, 0)
 
 
 def depthwise_slots(g: WindowGeometry) -> int:
@@ -196,6 +223,7 @@ class DepthwiseLowering:
         self.out_length = dma_length_word(size, rows, stride)
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
         self.held = len(self.taps) <= HELD_TAPS
+        self.streams = len(self.taps) > LOADED_TAPS
         self.padded_columns = padded_column_tiles(self.g)
         self.wraps = rows_wrap(self.g)
 
@@ -348,6 +376,7 @@ class DepthwiseLowering:
             column = em.gpr()
             em.lw(column, table, 4)
             em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
+        deep = self.slots > DEEP_RING_SLOTS  # few registers are free
         ih = em.gpr()
         em.li(ih, 1 if self.wraps else -g.pt)
         length = self.row_length
@@ -355,14 +384,17 @@ class DepthwiseLowering:
         def source(back: int) -> GprType:
             """RDRAM address of input row `ih - back` (at `x - back *
             in_row`), or of the pad row."""
+            if self.wraps:  # past the last row: the first, for the next pass
+                pad, offset = x, -(g.h + back) * self.in_row
+            else:
+                pad, offset = wl.base, wl.w_off + wl.fill_offset
+            if deep:
+                return source_in_one(back, pad, offset)
             # the pad row's address first, then the bounds test in one
             # register: at most two temporaries live (`row` queues this
             # inside its pixel loop, where few registers are free)
             use = em.gpr()
-            if self.wraps:  # past the last row: the first, for the next pass
-                em.add_const(use, x, -(g.h + back) * self.in_row)
-            else:
-                em.add_const(use, wl.base, wl.w_off + wl.fill_offset)
+            em.add_const(use, pad, offset)
             if table is not None:
                 column = em.gpr()
                 em.lw(column, table, 4)
@@ -378,6 +410,31 @@ class DepthwiseLowering:
             em.emit(rsp.NopOp())
             em.add_const(use, x, -back * self.in_row)
             em.place_label(outside)
+            return use
+
+        def source_in_one(back: int, pad: GprType, offset: int) -> GprType:
+            """`source` in one register (a deep ring's slots take the
+            others): the bounds test, then either address."""
+            use = em.gpr()
+            if back:
+                em.addi(use, ih, -back)
+                em.emit(rsp.SltiuOp(em.value(use), g.h, rt=use))
+            else:
+                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=use))
+            outside, done = em.label("pad_row"), em.label("row_read")
+            em.emit(rsp.BeqOp(em.value(use), em.value(em.zero), outside))
+            em.emit(rsp.NopOp())
+            em.add_const(use, x, -back * self.in_row)
+            em.emit(rsp.JOp(done))
+            em.emit(rsp.NopOp())
+            em.place_label(outside)
+            if table is not None:
+                em.lw(use, table, 4)
+                em.emit(rsp.AddOp(em.value(use), em.value(pad), rd=use))
+                em.add_const(use, use, offset)
+            else:
+                em.add_const(use, pad, offset)
+            em.place_label(done)
             return use
 
         def target(slot: GprType) -> GprType:
@@ -400,7 +457,16 @@ class DepthwiseLowering:
 
         def transfer(slot: GprType, poll: bool) -> None:
             """DMA input row `ih` (or the pad row) into `slot`. Without
-            `poll` the caller knows a queue slot is free."""
+            `poll` the caller knows a queue slot is free. A deep window's
+            ring takes many registers: each DMA register is written as soon
+            as its value is ready, after the poll."""
+            if deep:
+                if poll:
+                    em.wait_dma_slot()
+                em.mtc0(target(slot), COP0_DMA_SPADDR)
+                em.mtc0(source(0), COP0_DMA_RAMADDR)
+                em.mtc0(length_word(), COP0_DMA_READ)
+                return
             use, dst, words = source(0), target(slot), length_word()
             if poll:
                 em.wait_dma_slot()
@@ -467,13 +533,18 @@ class DepthwiseLowering:
             self.out_dma(out, y)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * self.y_pixel)
-            first = [wl.em.copy(s) for s in slots[: g.sh]]
-            for n in range(self.slots - g.sh):
-                em.addi(slots[n], slots[n + g.sh], 0)
-            for n, reg in enumerate(first):
-                em.addi(slots[self.slots - g.sh + n], reg, 0)
+            rotate(em, slots, g.sh)
 
-        wl.em.counted(g.oh, out_row, "out_row")
+        if deep and g.oh > 1:  # the row index counts the rows: no counter
+            last = (1 if self.wraps else self.span - g.pt) + g.oh * g.sh
+            head = em.label("out_row")
+            em.place_label(head)
+            out_row()
+            more = em.gpr()
+            em.addi(more, ih, -last)
+            em.bne(more, em.zero, head)
+        else:
+            wl.em.counted(g.oh, out_row, "out_row")
         em.wait_dma_idle()
         em.add_const(y, y, -g.oh * g.ow * self.y_pixel)
         if self.wraps:
@@ -491,13 +562,19 @@ class DepthwiseLowering:
         group's last pixels are straight-line code (`prefetches`), the
         header and held weights are loop-carried: the row loads the first
         group's before the loop, and each group's last chain loads the next
-        group's into the same registers after their last reads."""
+        group's into the same registers after their last reads.
+
+        The pixels read the window's rows through the slot pointers
+        themselves and write through the output buffer's pointer: each moves
+        on to the next group's channels after a group and is put back after
+        the row (no register per row and group: a deep window has many
+        rows)."""
         wl, em, g = self.wl, self.em, self.g
         w_tile = em.gpr()
         em.addi(w_tile, em.zero, wl.ring)
-        lane = em.gpr()  # byte offset of the group's channels in a pixel
-        em.addi(lane, em.zero, 0)
-        unroll = pixel_unroll(g.tile_cols)
+        rows = [slots[i * g.dh] for i in range(g.kh)]
+        po = out
+        unroll = pixel_unroll(g.tile_cols, len(self.taps))
         prefetch = self.prefetches
         carried: tuple[tuple[VregType, ...], list[VregType]] | None = None
         if prefetch:
@@ -513,13 +590,6 @@ class DepthwiseLowering:
                 header, weights = self.load_group(w_tile, w_bases)
             else:
                 header, weights = carried
-            rows = []
-            for i in range(g.kh):
-                reg = em.gpr()
-                em.emit(rsp.AddOp(em.value(slots[i * g.dh]), em.value(lane), rd=reg))
-                rows.append(reg)
-            po = em.gpr()
-            em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=po))
 
             def pixels(
                 count: int,
@@ -557,13 +627,15 @@ class DepthwiseLowering:
                 if rest:
                     pixels(rest, True)
             em.add_const(w_tile, w_tile, g.tile_bytes)
-            em.addi(lane, lane, 16)
+            for reg in rows:  # the next group's channels of the row's start
+                em.add_const(reg, reg, 16 - g.tile_cols * g.sw * g.cs * 2)
+            em.add_const(po, po, 16 - g.tile_cols * g.cs * 2)
 
         wl.em.counted(g.slice_blocks, group, "group")
         if results is not None:  # the last group's last pixels
-            end = em.gpr()
-            em.emit(rsp.AddOp(em.value(out), em.value(lane), rd=end))
-            self.finish(results, end, (g.tile_cols - 1) * g.cs * 2 - 16)
+            self.finish(results, po, (g.tile_cols - 1) * g.cs * 2 - 16)
+        for reg in (*rows, po):
+            em.add_const(reg, reg, -16 * g.slice_blocks)
 
     def finish(self, results: _Carry, base: GprType, last: int) -> None:
         """Clamp and store carried results: the last at `base + last`, the
@@ -615,7 +687,7 @@ class DepthwiseLowering:
         and weights (int32 sums, held weights, a group's last pixels in
         straight-line code, and more than one group)."""
         g = self.g
-        unroll = pixel_unroll(g.tile_cols)
+        unroll = pixel_unroll(g.tile_cols, len(self.taps))
         straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
         return self.wl.acc48 is None and self.held and straight and g.slice_blocks > 1
 
@@ -696,15 +768,28 @@ class DepthwiseLowering:
             assert next_tile is not None
             em.lqv(reg, *wl.far(w_tile, next_tile + offset, w_bases))
 
+        def stream(u: int, t: int) -> VregType:
+            """Pixel `u`'s input vector of tap `t`, loaded now."""
+            i, j = self.taps[t]
+            x = em.vreg()
+            offset = (u * g.sw + j * g.dw) * g.cs * 2
+            em.lqv(x, *wl.far(rows[i], offset, x_bases[i]))
+            return x
+
         def chain(
-            xs: list[VregType], inside: VregType | None = None, last: bool = False
+            xs: list[VregType] | int,
+            inside: VregType | None = None,
+            last: bool = False,
+            then: _Result | None = None,
         ) -> VregType:
             """The taps' MACs; an int32 chain starts with the bias (the sum
             is the same modulo 2^32), so it can start before the inputs and
             weights of a group's first pixel are loaded. `inside` (a result
             whose `vge` is done) gets the clamp's `vlt` after the first MAC
             (a compare writes only ACC_LO, which the `vmadh`s, multiples of
-            2^16, never carry out of, and the readout's `vmudn` overwrites)."""
+            2^16, never carry out of, and the readout's `vmudn` overwrites).
+            `xs` is the inputs, or the pixel whose inputs the chain loads
+            itself (`streams`), storing `then` after its first four loads."""
             sink = em.vreg()
             started = wl.acc48 is None
             if started:
@@ -712,13 +797,19 @@ class DepthwiseLowering:
                 if last:
                     reload(header[0], 0)
                     reload(header[1], 16)
-            for t, x in enumerate(xs):
+            for t in range(len(self.taps)):
                 if self.held:
                     w = weights[t]
                 else:
                     w = em.vreg()
                     offset = wl.header_bytes + 16 * t
                     em.lqv(w, *wl.far(w_tile, offset, w_bases))
+                if isinstance(xs, int):
+                    x = stream(xs, t)
+                    if t == 1 and then is not None:
+                        put(then)
+                else:
+                    x = xs[t]
                 em.vop(next_mac if t or started else first_mac, sink, w, x, 0)
                 if last:
                     reload(w, wl.header_bytes + 16 * t)
@@ -728,7 +819,7 @@ class DepthwiseLowering:
 
         if wl.acc48 is not None:
             for u in range(count):
-                sink = chain(load_inputs(u))
+                sink = chain(u if self.streams else load_inputs(u))
                 store = wl.far(po, u * g.cs * 2, y_bases)
                 em.sqv(wl.requantise(sink, header), *store)
             return
@@ -758,7 +849,8 @@ class DepthwiseLowering:
             outputs[count - 1] = carry_out[1]
             if carry_out[0] is not None:
                 outputs[count - 2] = carry_out[0]
-        xs = load_inputs(0)
+        xs: list[VregType] | int = 0 if self.streams else load_inputs(0)
+        deferred: _Result | None = None  # stored inside the next chain
         for u in range(count):
             last = next_tile is not None and u == count - 1
             if self.held:
@@ -769,7 +861,8 @@ class DepthwiseLowering:
                 if high is not None:
                     put(high)
             else:
-                sink = chain(xs)
+                sink = chain(u if self.streams else xs, then=deferred)
+                deferred = None
             y = outputs[u] if u in outputs else em.vreg()
             # the previous pixel's clamp fills the `vsar`s' latency
             between = None
@@ -787,7 +880,9 @@ class DepthwiseLowering:
             if not self.held:
                 if low is not None:
                     wl.clamp_high(low[0])
-                if u + 1 < count:
+                if u + 1 < count and self.streams:
+                    deferred = low
+                elif u + 1 < count:
                     xs = load_inputs(u + 1, low)
                 elif low is not None:
                     put(low)

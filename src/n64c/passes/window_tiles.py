@@ -224,7 +224,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     taps = g.kh * g.kw
     held = taps <= DEPTHWISE_HELD_TAPS
     per_pixel = (taps if held else 2 * taps) + 8 + (12 if g.wide else 0)
-    unroll = pixel_unroll(g.tile_cols)
+    unroll = pixel_unroll(g.tile_cols, taps)
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll
     )
