@@ -12,7 +12,9 @@ time.
   `(kh - 1) * dh + 1` rows of its window; while it is computed, the `sh`
   rows the next output row needs are loaded into the other slots, so every
   input row is read once per strip and its DMA overlaps the compute. The
-  slot pointers live in registers and rotate by `sh` after each row.
+  slot pointers live in registers and rotate by `sh` after each row; the
+  pixels read the window's rows through them (moved on per group, put
+  back after the row), so a deep ring takes no further registers.
   Rows outside the image come from the pad row (zeros) in the weights blob;
   the padding columns of the slots are zeroed once (per strip with column
   tiles) and never written by a DMA.
@@ -20,7 +22,10 @@ time.
   header, then one row of 8 weights per tap) are loaded once per slice.
   For each output row and group of 8 channels, the header and (up to
   `HELD_TAPS` taps) the tap rows are loaded into registers, so a tap costs
-  one `lqv` of input paired with one `vmadh`. When a group's pixels are
+  one `lqv` of input paired with one `vmadh`; a window of more than
+  `LOADED_TAPS` taps loads each input right before its MAC (few vector
+  registers live) and unrolls fewer pixels (`pixel_unroll`: its code must
+  fit IMEM). When a group's pixels are
   straight-line code (`prefetches`), the registers are loop-carried: the
   row loads the first group's, and each group's last chain loads the
   next group's, each right after its last read; with the row in one call
