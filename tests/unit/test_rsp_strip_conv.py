@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from test_rsp_conv import check, force_plan, lower, random_conv
 from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
 
 import n64c.backend.strip_conv_lowering as strip_conv_lowering
 import n64c.passes.window_tiles as window_tiles
 from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import pad_band_columns, rows_wrap
 from n64c.backend.rsp_encode import find_programs
+from n64c.backend.rsp_program import build_rsp_program
 from n64c.backend.strip_conv_lowering import (
     HELD_ROWS,
     LONG_TRIP_MACS,
@@ -35,6 +37,7 @@ from n64c.passes.lower_to_rsp import IMEM_BYTES, LowerToRspPass, _pack
 from n64c.passes.plan_rdram import PlanRdramPass
 from n64c.passes.tile_for_dmem import TileForDmemPass
 from n64c.passes.window_tiles import plan_window
+from n64c.sim.int_engine import run_int_raw
 
 DMEM = 4064
 
@@ -187,6 +190,75 @@ def test_clamp_on_both_sides_matches_golden_and_z64(
     assert g.strips
     x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
     check(module, x, 1)
+
+
+# (x shape, O, kernel, pads, clamp): chains short enough for the clamp's
+# compares to fill the readout's wait (`pipelined_clamp`): both compares
+# (32 rows), the lower one (63 rows), the upper one (16 rows); pixel loops
+# with several trips and a remainder
+PIPELINED_CASES = [
+    ((1, 32, 9, 10), 24, (1, 1), (0, 0, 0, 0), (0, 3000)),
+    ((2, 7, 9, 11), 16, (3, 3), (1, 1, 1, 1), (0, 32767)),
+    ((1, 16, 7, 13), 8, (1, 1), (0, 0, 0, 0), (-32768, 2000)),
+]
+
+
+def clamped_conv(
+    rng: np.random.Generator,
+    x_shape: tuple[int, int, int, int],
+    o: int,
+    kernel: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    clamp: tuple[int, int],
+) -> ModuleOp:
+    c = x_shape[1]
+    return qconv_module(
+        x_shape,
+        rng.integers(-4000, 4000, (o, c, *kernel)).astype(np.int16),
+        rng.integers(-(1 << 24), 1 << 24, o).astype(np.int32),
+        [int(s) for s in rng.integers(8, 16, o)],
+        pads=pads,
+        clamp=clamp,
+    )
+
+
+@pytest.mark.parametrize(("x_shape", "o", "kernel", "pads", "clamp"), PIPELINED_CASES)
+def test_pipelined_clamp_matches_golden_and_z64(
+    x_shape: tuple[int, int, int, int],
+    o: int,
+    kernel: tuple[int, int],
+    pads: tuple[int, int, int, int],
+    clamp: tuple[int, int],
+) -> None:
+    """Each compare of the clamp sits between the next readout's `vsar`s
+    and its shift, the result is stored a pixel after its last compare
+    (the row's first pixels store stale registers into the scratch slots
+    before the buffer), and the row's last results are finished after the
+    loop. Both bounds are hit."""
+    rng = np.random.default_rng(o)
+    module = clamped_conv(rng, x_shape, o, kernel, pads, clamp)
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    golden = run_int_raw(module, {"input": x})["output"][0]
+    for bound in clamp:
+        assert abs(bound) == 32767 or bound == -32768 or (golden == bound).any()
+    check(module, x, 1)
+
+
+def test_pipelined_clamp_saves_cycles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 1x1 layer of 16 channels with a two-sided clamp runs faster with
+    its compares in the readout's wait than inside the next chain; its
+    kernel uses the three-pixel scratch slots."""
+    rng = np.random.default_rng(3)
+    module = clamped_conv(rng, (1, 16, 12, 12), 16, (1, 1), (0, 0, 0, 0), (0, 3000))
+    cycles = []
+    for rows in (strip_conv_lowering.PIPELINED_CHAIN_ROWS, 0):
+        monkeypatch.setattr(strip_conv_lowering, "PIPELINED_CHAIN_ROWS", rows)
+        cycles.append(build_rsp_program(lower(module.clone()), measure=True).cycles)
+    assert cycles[0] < cycles[1]
+    g = plan_window(
+        "conv", (1, 16, 12, 12), 16, (1, 1), (1, 1), (0,) * 4, (1, 1), "l", DMEM
+    )
+    assert strip_conv_lowering.strip_scratch_bytes(g) == 16 * 3
 
 
 def test_random_cases_cover_the_strip_code_paths() -> None:

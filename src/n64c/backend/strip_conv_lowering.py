@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from n64c.backend import int32_code
 from n64c.backend.depthwise_lowering import (
     DepthwiseLowering,
     depthwise_band_bytes,
@@ -201,11 +202,20 @@ def strip_out_rows(g: WindowGeometry) -> tuple[int, int]:
     return g.tile_cols, size
 
 
+PIPELINED_CHAIN_ROWS = 64
+"""Chains of at most this many rows per compare of the clamp pipeline it
+(`pipelined_clamp`): each compare keeps a vector register live, which a
+longer chain's streamed weight rows need more than the readout its wait."""
+CLAMP_LAG = 3
+"""Pixels between a result's readout and its store, at most (`row`): the
+readout, then one pixel per compare of the clamp."""
+
+
 def strip_scratch_bytes(g: WindowGeometry) -> int:
     """The scratch slot before each output buffer, where a row's first
-    pixel stores the stale registers of the pipelined loop (one output
-    pixel)."""
-    return strip_pixel_bytes(g)
+    pixels store the stale registers of the pipelined loop: one pixel of
+    sums, or `CLAMP_LAG` pixels of results."""
+    return SUMS_BYTES if g.sums_out else 16 * CLAMP_LAG
 
 
 def strip_out_bytes(g: WindowGeometry) -> int:
@@ -441,16 +451,23 @@ class StripConvLowering(DepthwiseLowering):
         ps = wl.em.copy(out) if g.sums_in and not g.sums_out else po
         step = strip_pixel_bytes(g)
         # the previous pixel's result, or its sums: defined before the loop
-        # (live across its back edge), stored inside the next pixel's chain
-        y_prev = None
+        # (live across its back edge), stored inside the next pixel's chain.
+        # With a four-op readout each compare of the clamp fills the wait
+        # for the `vsar` results: pixel u's readout holds pixel u-1's first
+        # compare (into its own register) and pixel u-2's second, and the
+        # clamped result is stored a pixel later (`y_regs`: the result, then
+        # one register per compare; each pixel moves values one register on)
+        y_regs: tuple[VregType, ...] = ()
         sums_prev = None
         if g.sums_out:
             sums_prev = (em.vreg(), em.vreg())
             for reg in sums_prev:
                 em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
         else:
-            y_prev = em.vreg()
-            em.vop(rsp.VxorOp, y_prev, wl.zero, wl.zero)
+            steps = self.pipelined_clamp()
+            y_regs = tuple(em.vreg() for _ in range(1 + len(steps)))
+            for reg in y_regs:
+                em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
         # the first input vector of the next pixel, loaded during the
         # previous one (loop-carried like `y_prev`)
         x_first = em.vreg()
@@ -458,7 +475,7 @@ class StripConvLowering(DepthwiseLowering):
 
         def pixels(count: int) -> None:
             self.pixels_dense(
-                count, rows, po, ps, y_prev, sums_prev, x_first, w_tile, w_bases,
+                count, rows, po, ps, y_regs, sums_prev, x_first, w_tile, w_bases,
                 held, header,
             )  # fmt: skip
             for reg in rows:
@@ -497,14 +514,33 @@ class StripConvLowering(DepthwiseLowering):
             wl.em.counted(trips, lambda: pixels(unroll), "pixel")
         if g.tile_cols % unroll:
             pixels(g.tile_cols % unroll)
-        if y_prev is not None:
-            wl.clamp(y_prev)
-            em.sqv(y_prev, po, -16)
+        # the row's last results: each register's value gets the compares
+        # it still lacks (the oldest none) and goes to its pixel
+        steps = self.pipelined_clamp() if y_regs else []
+        for k in range(len(y_regs) - 1, -1, -1):
+            if len(y_regs) == 1:
+                wl.clamp(y_regs[0])
+            for op, element in steps[k:]:
+                em.vop(op, y_regs[k], y_regs[k], wl.k, element)
+            em.sqv(y_regs[k], po, -16 * (k + 1))
         if sums_prev is not None:
             em.sqv(sums_prev[0], po, -SUMS_BYTES)
             em.sqv(sums_prev[1], po, 16 - SUMS_BYTES)
         for reg in rows:
             em.add_const(reg, reg, -g.tile_cols * g.band_sw * g.cs * 2)
+
+    def pipelined_clamp(self) -> list[tuple[type[rsp.VgeOp | rsp.VltOp], int]]:
+        """The compares that fill the `vsar` waits of the four-op readout
+        (int32 sums, shifts not all 16), or none (the clamp then goes inside
+        the next pixel's chain)."""
+        wl = self.wl
+        if wl.acc48 is not None or wl.op.acc_hi is not None:
+            return []
+        steps = wl.clamp_steps()
+        rows = sum(len(r) for r in self.rows)
+        if rows > PIPELINED_CHAIN_ROWS // len(steps or [0]):
+            return []
+        return steps
 
     def pixels_dense(
         self,
@@ -512,7 +548,7 @@ class StripConvLowering(DepthwiseLowering):
         rows: list[GprType],
         po: GprType,
         ps: GprType,
-        y_prev: VregType | None,
+        y_regs: tuple[VregType, ...],
         sums_prev: tuple[VregType, VregType] | None,
         x_first: VregType,
         w_tile: GprType,
@@ -526,12 +562,14 @@ class StripConvLowering(DepthwiseLowering):
         multiples of 2^16, never carry out of, and the readout's `vmudn`
         overwrites); its store follows the chain's last load (a store keeps
         every later load below it). The readout leaves the result in
-        `y_prev`.
+        `y_regs[0]` (with a pipelined clamp, `pipelined_clamp`, each of its
+        compares fills the wait for the next readout's `vsar` results, and
+        the result is stored one pixel after its last compare).
 
         A split conv's middle and last kernels start each chain from the
         pixel's sums (at `ps`, restored at ACC bit 16) instead of the bias;
         its first and middle kernels end it by reading the sum's ACC_HI and
-        ACC_MD into `sums_prev` instead of requantising (no `y_prev`), stored
+        ACC_MD into `sums_prev` instead of requantising (no `y_regs`), stored
         at `po` inside the next pixel's chain, as a result would be."""
         wl, em, g = self.wl, self.em, self.g
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
@@ -540,6 +578,9 @@ class StripConvLowering(DepthwiseLowering):
         # the two halves of the clamp apart, so the second need not wait
         # for the first's result
         low_at, high_at = min(2, macs), min(6, macs)
+        steps = self.pipelined_clamp()
+        y_prev = y_regs[0] if y_regs else None
+        inside = None if steps else y_prev  # the clamp inside the next chain
         for u in range(count):
             sink = em.vreg()
             if g.sums_in:
@@ -549,12 +590,12 @@ class StripConvLowering(DepthwiseLowering):
             done = 0
 
             def previous(done: int) -> None:
-                if y_prev is None:
+                if inside is None:
                     return
                 if done == low_at:
-                    wl.clamp_low(y_prev)
+                    wl.clamp_low(inside)
                 if done == high_at:
-                    wl.clamp_high(y_prev)
+                    wl.clamp_high(inside)
 
             previous(done)
             for (i, j, cb), uses in zip(self.blocks, self.rows, strict=True):
@@ -587,7 +628,19 @@ class StripConvLowering(DepthwiseLowering):
                 continue
             assert y_prev is not None
             # after every load of the chain (a store keeps later loads below
-            # it), into the previous pixel's slot: on a row's first trip the
-            # scratch slot before the buffer
-            em.sqv(y_prev, po, 16 * (u - 1))
-            wl.read_sums(sink, mult, y_prev)
+            # it), into its pixel's slot (the previous pixel's, or with a
+            # pipelined clamp one more per compare): on a row's first trips
+            # the scratch slots before the buffer
+            em.sqv(y_regs[-1], po, 16 * (u - len(y_regs)))
+            if not steps:
+                wl.read_sums(sink, mult, y_prev)
+                continue
+
+            def compares() -> None:
+                """Each compare moves its value one register on, the last
+                first (every register is read before it is written)."""
+                for k in range(len(steps), 0, -1):
+                    op, element = steps[k - 1]
+                    em.vop(op, y_regs[k], y_regs[k - 1], wl.k, element)
+
+            int32_code.read_sums(em, sink, mult, y_prev, False, compares)

@@ -827,6 +827,16 @@ class WindowLowering:
         range's)."""
         return self.lo > -32768 and self.hi < 32767
 
+    def clamp_steps(self) -> list[tuple[type[rsp.VgeOp | rsp.VltOp], int]]:
+        """The clamp's compares, in order: `(op, element of k)` of
+        `max(., lo)` and `min(., hi)`, each left out at the int16 bound."""
+        steps: list[tuple[type[rsp.VgeOp | rsp.VltOp], int]] = []
+        if self.lo > -32768:
+            steps.append((rsp.VgeOp, 8 + 2))
+        if self.hi < 32767:
+            steps.append((rsp.VltOp, 8 + 3))
+        return steps
+
     def clamp_low(self, y: VregType) -> None:
         """`y = max(y, lo)` unless `lo` is the int16 minimum."""
         if self.lo > -32768:

@@ -4,7 +4,7 @@
 // Dense convs in strips (`resident` 2, the 22nd geometry value): one group's
 // tile (the header and a row per tap and real input channel) is the whole
 // weight buffer, the band a ring of input rows of all channels, the output
-// two strip rows each after a 16-byte scratch slot. A pointwise conv is
+// two strip rows each after a 48-byte scratch slot. A pointwise conv is
 // planned on its pixels as rows of a divisor of H * W: here 25x5 pixels as
 // 25 rows of 5, with two tile buffers (`resident` 3: the next group's tile
 // loads while a group runs). With strips=false both take the banded kernel.
@@ -16,7 +16,7 @@ func.func @conv(%x: tensor<1x16x8x8xi16>) -> tensor<1x16x8x8xi16> {
 }
 // CHECK-LABEL: func.func @conv
 // CHECK:         n64.dmem_alloc "band" : !n64.dmem<1280>
-// CHECK-NEXT:    n64.dmem_alloc "out" : !n64.dmem<288>
+// CHECK-NEXT:    n64.dmem_alloc "out" : !n64.dmem<352>
 // CHECK-NEXT:    n64.dmem_alloc "k" {{.*}} : !n64.dmem<16>
 // CHECK-NEXT:    n64.dmem_alloc "w" : !n64.dmem<2352>
 // CHECK-NEXT:    n64.tile_window "conv" {{.*}} {geometry = array<i64: 1, 8, 8, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 10, 1, 2, 0, 16, 0, 2, 8>
