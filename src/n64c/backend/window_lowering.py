@@ -88,6 +88,12 @@ PARTIAL_ROWS = 320
 (three pixel loops per chunk, each of `partial_unroll` pixels a trip):
 `plan_window` keeps to it, so the code fits IMEM."""
 PARTIAL_UNROLL = 2
+POOL_UNROLL = 4
+"""Most output pixels per trip of a max pool's pixel loop (`pool_unroll`)."""
+POOL_VECTORS = 24
+"""Most window vectors a max pool's trip loads before its compares (a
+larger window keeps `POOL_CHAINS` running maxima instead)."""
+POOL_CHAINS = 4
 
 
 def partial_loops(g: WindowGeometry) -> int:
@@ -137,6 +143,17 @@ def global_pool_chunk(kind: str, g: WindowGeometry) -> int:
     if best and global_pool_cycles(g, best) < sliced_pool_cycles(g):
         return best
     return 0
+
+
+def pool_unroll(kind: str, g: WindowGeometry) -> int:
+    """Output pixels per trip of a pool's pixel loop: a max pool's trip
+    loads every window vector before its compares, up to `POOL_UNROLL`
+    pixels whose vectors fit `POOL_VECTORS` registers; an average pool
+    one pixel (its sums share the accumulator)."""
+    if kind != "maxpool":
+        return 1
+    vectors = g.kh * g.kw * g.slice_blocks
+    return max(1, min(POOL_UNROLL, POOL_VECTORS // vectors, g.tile_cols))
 
 
 def partial_unroll(g: WindowGeometry) -> int:
@@ -497,18 +514,32 @@ class WindowLowering:
             def out_row() -> None:
                 px = self.em.copy(px_row)
 
-                def pixel() -> None:
+                def pixels(count: int) -> None:
                     cache: dict[int, GprType] = {}
-                    for cb in range(g.slice_blocks):
-                        loads = []
-                        for i, j in taps:
-                            offset = self.tap_offset(i, j) + 16 * cb
-                            loads.append(self.far(px, offset, cache))
-                        em.sqv(self.pool_vector(loads), po, 16 * cb)
-                    em.addi(px, px, g.sw * g.cs * 2)
-                    em.addi(po, po, g.cs * 2)
+                    windows = []
+                    for u in range(count):
+                        for cb in range(g.slice_blocks):
+                            start = u * g.sw * g.cs * 2 + 16 * cb
+                            windows.append(
+                                [
+                                    self.far(px, start + self.tap_offset(i, j), cache)
+                                    for i, j in taps
+                                ]
+                            )
+                    if self.kind == "maxpool":
+                        results = self.window_maxima(windows)
+                    else:
+                        results = [self.pool_vector(loads) for loads in windows]
+                    for n, y in enumerate(results):
+                        u, cb = divmod(n, g.slice_blocks)
+                        em.sqv(y, po, u * g.cs * 2 + 16 * cb)
+                    em.addi(px, px, count * g.sw * g.cs * 2)
+                    em.addi(po, po, count * g.cs * 2)
 
-                self.em.counted(g.tile_cols, pixel, "pixel")
+                unroll = pool_unroll(self.kind, g)
+                self.em.counted(g.tile_cols // unroll, lambda: pixels(unroll), "pixel")
+                if g.tile_cols % unroll:
+                    pixels(g.tile_cols % unroll)
                 self.em.bump(px_row, g.sh * g.band_row_bytes)
 
             self.em.counted(g.tile_rows, out_row, "out_row")
@@ -519,6 +550,71 @@ class WindowLowering:
             em.addi(dst, dst, g.cs * 2)
 
         self.em.counted(g.slices, one_slice, "slice")
+
+    def window_maxima(self, windows: list[list[tuple[GprType, int]]]) -> list[VregType]:
+        """The maximum of each window's vectors: every vector loaded, then
+        pairwise `vge`s level by level across all the windows, so that no
+        compare waits for the one before (a chain of compares would stall 3
+        cycles on each)."""
+        em = self.em
+        if sum(len(loads) for loads in windows) > POOL_VECTORS:
+            # running maxima, a few windows at a time, each batch's chains
+            # combined together (no combining compare waits for another)
+            batch = max(1, POOL_VECTORS // (2 * POOL_CHAINS))
+            results: list[VregType] = []
+            for start in range(0, len(windows), batch):
+                chains = [
+                    self.running_maxima(w) for w in windows[start : start + batch]
+                ]
+                results += self.pairwise_maxima(chains)
+            return results
+        values = []
+        for loads in windows:
+            regs = []
+            for address in loads:
+                x = em.vreg()
+                em.lqv(x, *address)
+                regs.append(x)
+            values.append(regs)
+        return self.pairwise_maxima(values)
+
+    def running_maxima(self, loads: list[tuple[GprType, int]]) -> list[VregType]:
+        """`POOL_CHAINS` running maxima of a large window's vectors, each
+        vector compared into the one it is due to (a compare reads a result
+        `POOL_CHAINS` compares old: no stall)."""
+        em = self.em
+        chains: list[VregType] = []
+
+        def compare(t: int, x: VregType) -> None:
+            if len(chains) < POOL_CHAINS:
+                chains.append(x)
+            else:
+                reg = chains[t % POOL_CHAINS]
+                em.vop(rsp.VgeOp, reg, reg, x)
+
+        # each vector is loaded `POOL_CHAINS` compares before its own (its
+        # register is then not the one just freed: no load-use stall)
+        loaded: list[VregType] = []
+        for t, address in enumerate(loads):
+            x = em.vreg()
+            em.lqv(x, *address)
+            loaded.append(x)
+            if t >= POOL_CHAINS:
+                compare(t - POOL_CHAINS, loaded[t - POOL_CHAINS])
+        for t in range(max(0, len(loads) - POOL_CHAINS), len(loads)):
+            compare(t, loaded[t])
+        return chains
+
+    def pairwise_maxima(self, values: list[list[VregType]]) -> list[VregType]:
+        """Each list's maximum, by `vge`s in place, pairwise and level by
+        level across the lists."""
+        em = self.em
+        while any(len(regs) > 1 for regs in values):
+            for n, regs in enumerate(values):
+                for a, b in zip(regs[::2], regs[1::2], strict=False):
+                    em.vop(rsp.VgeOp, a, a, b)
+                values[n] = regs[::2]
+        return [regs[0] for regs in values]
 
     def pool_vector(self, loads: list[tuple[GprType, int]]) -> VregType:
         """One channel vector of a pooled pixel from its window elements."""

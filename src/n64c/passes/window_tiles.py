@@ -381,7 +381,10 @@ def estimate_window_cycles(kind: str, g: WindowGeometry) -> int:
     if per_chunk:
         return g.n * global_pool_cycles(g, per_chunk)
     taps = g.kh * g.kw
-    per_pixel = g.slice_blocks * (2 * taps + 10) + 6
+    if kind == "maxpool":  # loads, then compares that do not wait (fitted)
+        per_pixel = g.slice_blocks * (2 * taps + 2) + 4
+    else:
+        per_pixel = g.slice_blocks * (2 * taps + 10) + 6
     tiles = g.n * g.tiles
     return tiles * g.slices * (_band_cycles(g) + g.pixels * per_pixel + 40)
 

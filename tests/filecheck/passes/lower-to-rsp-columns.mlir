@@ -4,7 +4,8 @@
 // runs on tiles of one output row and 10 columns. The column table comes
 // from the weights blob; per column tile the band is refilled with the
 // padding, and each band row's DMA takes its band offset, image column
-// offset and length word from the table (lw 0/4/8).
+// offset and length word from the table (lw 0/4/8). The pixel loop runs
+// 5 trips of 2 pixels (their 18 window vectors loaded, then compared).
 func.func @c(%x: tensor<1x8x3x20xi16>) -> tensor<1x8x3x20xi16> {
   %y = n64.qmaxpool %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] frac_bits 10 : tensor<1x8x3x20xi16> -> tensor<1x8x3x20xi16>
   func.return %y : tensor<1x8x3x20xi16>
@@ -18,7 +19,7 @@ func.func @c(%x: tensor<1x8x3x20xi16>) -> tensor<1x8x3x20xi16> {
 // CHECK:       rsp.lw %{{.*}}, 4
 // CHECK:       rsp.lw %{{.*}}, 8
 // CHECK:       rsp.label "ucode0_band_{{[0-9]+}}"
-// CHECK:       rsp.addi %{{.*}}, 10 {comment = "pixel"}
+// CHECK:       rsp.addi %{{.*}}, 5 {comment = "pixel"}
 // CHECK:       rsp.label "ucode0_pixel_{{[0-9]+}}"
 // CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_WRITE
 // CHECK:       rsp.addi %{{.*}}, 12

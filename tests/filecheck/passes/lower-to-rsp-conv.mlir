@@ -7,8 +7,9 @@
 // outside it (sltiu/beq), from the pad row; per pixel a MAC chain over the
 // taps' channel vectors (vmudh then vmadh, one weight row per input
 // channel: only lanes e0 and e1, the 6 padded channels are skipped), the
-// bias, the requantisation and the Relu. Pool: lqv of each window element
-// and vge (exact int16 max).
+// bias, the requantisation and the Relu. Pool: both pixels of an output
+// row in one trip, lqv of every window element, then vge (exact int16 max)
+// pairwise, level by level across the two windows.
 func.func @cnn(%x: tensor<1x2x4x4xi16>) -> tensor<1x8x2x2xi16> {
   %w = n64.constant dense<2> : tensor<8x2x3x3xi16>
   %b = n64.constant dense<8> : tensor<8xi32>
@@ -39,12 +40,15 @@ func.func @cnn(%x: tensor<1x2x4x4xi16>) -> tensor<1x8x2x2xi16> {
 // CHECK:       rsp.sqv
 // CHECK:       rsp.bne %{{.*}}, %{{.*}}, "ucode0_pixel_{{[0-9]+}}"
 // CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_WRITE
-// CHECK:       rsp.label "ucode0_pixel_{{[0-9]+}}"
-// CHECK:       rsp.lqv
-// CHECK:       rsp.lqv
-// CHECK-NEXT:  rsp.vge %{{.*}}, %{{.*}}, v
-// CHECK:       rsp.vge %{{.*}}, %{{.*}}, v
-// CHECK:       rsp.vge %{{.*}}, %{{.*}}, v
+// CHECK:       rsp.label "ucode0_out_row_{{[0-9]+}}"
+// CHECK-COUNT-8: rsp.lqv
+// CHECK-NEXT:  %[[A:[0-9]+]] = rsp.vge %{{[0-9]+}}, %{{[0-9]+}}, v
+// CHECK-NEXT:  %[[B:[0-9]+]] = rsp.vge %{{[0-9]+}}, %{{[0-9]+}}, v
+// CHECK-NEXT:  %[[C:[0-9]+]] = rsp.vge %{{[0-9]+}}, %{{[0-9]+}}, v
+// CHECK-NEXT:  %[[D:[0-9]+]] = rsp.vge %{{[0-9]+}}, %{{[0-9]+}}, v
+// CHECK-NEXT:  rsp.vge %[[A]], %[[B]], v
+// CHECK-NEXT:  rsp.vge %[[C]], %[[D]], v
+// CHECK-NEXT:  rsp.sqv
 // CHECK-NEXT:  rsp.sqv
 // CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_WRITE
 // CHECK:       rsp.label "ucode0_dma_busy_{{[0-9]+}}"
