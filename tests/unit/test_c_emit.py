@@ -222,7 +222,8 @@ def test_emit_is_deterministic(mlp: tuple[CompiledModel, Path]) -> None:
 
 def test_one_ucode_per_layer_native(examples_dir: Path, tmp_path: Path) -> None:
     """Three RSP runs per inference (`lower-to-rsp{shared=false}`): one
-    image set per ucode, activations handed from run to run via the CPU."""
+    image set per ucode, each activation left in the arena for the next
+    run (no CPU copy between runs: `c_handoffs`)."""
     from xdsl.context import Context
 
     from n64c.backend.rsp_program import build_rsp_program
@@ -247,6 +248,10 @@ def test_one_ucode_per_layer_native(examples_dir: Path, tmp_path: Path) -> None:
         assert (out / f"rsp_model_{ucode}.imem.bin").read_bytes() == program.ucodes[
             ucode
         ].imem
+    source = (out / "model.c").read_text()
+    assert source.count("the previous run left it") == 2
+    assert source.count("n64c_pack(n64c_arena") == 1
+    assert source.count("n64c_unpack(n64c_t") == 1
     _compile("mips-linux-gnu-gcc", MIPS_FLAGS, out)
     x = np.load(examples_dir / "digits_heldout.npz")["X"][:16].reshape(16, 1, 64)
     header = (out / "model.h").read_text()

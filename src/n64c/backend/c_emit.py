@@ -68,6 +68,7 @@ from n64c.backend.c_float_window_kernels import (
     FLOAT_WINDOW_KERNELS,
     FloatWindowOps,
 )
+from n64c.backend.c_handoffs import Handoffs, plan_handoffs
 from n64c.backend.c_int16_kernels import (
     INT16_HANDLERS,
     INT16_KERNEL_DEPS,
@@ -172,6 +173,7 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         main = find_main(program.module)
         self.main = main
         self.invocations = iter(program.invocations)
+        self.handoffs = Handoffs()
         self.input_names = input_names(main)
         ret = main.body.block.last_op
         assert isinstance(ret, func.ReturnOp)
@@ -220,7 +222,13 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         inv = next(self.invocations)
         self.need("pack")
         self.need("unpack")
-        for value, slot in zip(op.inputs, inv.inputs, strict=True):
+        for index, (value, slot) in enumerate(zip(op.inputs, inv.inputs, strict=True)):
+            if not self.handoffs.packs(op, index):
+                out.append(
+                    f"/* input {index}: the previous run left it at arena + "
+                    f"{slot.offset} */"
+                )
+                continue
             out.append(
                 f"n64c_pack(n64c_arena + {slot.offset}u, {self.buf(value)}, "
                 f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
@@ -240,6 +248,8 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         out.append(f"status = n64c_rsp_run(&n64c_job_{c_ident(inv.ucode)});")
         out.append("if (status != N64C_OK) return status;")
         for value, slot in zip(op.outputs, inv.outputs, strict=True):
+            if not self.handoffs.unpacks(value):
+                continue  # the next run reads it where it is
             out.append(
                 f"n64c_unpack({self.buf(value)}, n64c_arena + {slot.offset}u, "
                 f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
@@ -318,6 +328,9 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
             self.main.args, self._param_names("input", len(in_shapes)), strict=True
         ):
             self.buffers[arg] = CBuffer(name, "float", shape_of(arg))
+        self.handoffs = plan_handoffs(
+            [*head, *body, *tail], list(self.program.invocations)
+        )
         head_lines: list[str] = []
         body_lines: list[str] = []
         tail_lines: list[str] = []
