@@ -5,14 +5,18 @@ Each `n64.rsp_invoke` reads its inputs from arena slots and writes its
 outputs to arena slots (`RspInvocation`). The C driver packs a CPU tensor
 into an input slot before a run (`n64c_pack`: big-endian rows padded to 8
 channels) and unpacks each output slot into a CPU tensor after it
-(`n64c_unpack`). When a run's input is an output of the run just before,
-in a slot of the same place and layout, the arena already holds exactly
-the bytes the pack would write: nothing writes the arena between two runs
-but the second run's own packs, so the input is a *handoff* unless one of
-those packs overlaps its slot. An output whose every use is such a
-handoff is never unpacked. On MobileNetV1-0.25 this leaves out 123,648
-int16 elements unpacked and packed again per inference (every boundary
-between its 19 runs), about 2.5 M VR4300 cycles of copying.
+(`n64c_unpack`). When a run's input is an output of an earlier run, in a
+slot of the same place and layout, the arena still holds exactly the
+bytes the pack would write: `plan-rdram` gives every activation an RSP
+kernel reads or writes its own space from its producer to its last use
+(tensors share space only when their lifetimes do not overlap), so no run
+in between, and no pack for one, writes there. The input is then a
+*handoff* (unless one of the run's own packs overlaps its slot, which that
+rule excludes too; the check stays as a guard). An output whose every use
+is such a handoff is never unpacked. On MobileNetV1-0.25 this leaves out
+about 238,000 int16 elements unpacked and packed again per inference
+(every boundary between its 19 runs), and on ResNet-8 the residual
+branches too, read two runs after they are written.
 """
 
 from __future__ import annotations
@@ -55,22 +59,23 @@ def plan_handoffs(
     ops: Sequence[Operation], invocations: Sequence[RspInvocation]
 ) -> Handoffs:
     """The handoffs among `ops` (in program order; their invokes are
-    `invocations`, in the same order)."""
+    `invocations`, in the same order), whose arena slots `plan-rdram`
+    placed by liveness."""
     invokes = [op for op in ops if isinstance(op, RspInvokeOp)]
     assert len(invokes) == len(invocations)
     plan = Handoffs()
-    previous: dict[SSAValue, TensorSlot] = {}
+    written: dict[SSAValue, TensorSlot] = {}  # every earlier run's outputs
     for op, inv in zip(invokes, invocations, strict=True):
         candidates = [
             i
             for i, (value, slot) in enumerate(zip(op.inputs, inv.inputs, strict=True))
-            if value in previous and _layout(previous[value]) == _layout(slot)
+            if value in written and _layout(written[value]) == _layout(slot)
         ]
         packed = [s for i, s in enumerate(inv.inputs) if i not in candidates]
         for i in candidates:
             if not any(_overlap(inv.inputs[i], other) for other in packed):
                 plan.inputs.add((op, i))
-        previous = dict(zip(op.outputs, inv.outputs, strict=True))
+        written.update(zip(op.outputs, inv.outputs, strict=True))
     for op in invokes:
         for value in op.outputs:
             uses = [use.operation for use in value.uses]
