@@ -386,6 +386,15 @@ class DepthwiseLowering:
         em.li(ih, 1 if self.wraps else -g.pt)
         length = self.row_length
 
+        def in_image(dst: GprType, back: int) -> None:
+            """`dst` = whether input row `ih - back` is in the image (one
+            unsigned compare: a row above it is negative)."""
+            if back:
+                em.addi(dst, ih, -back)
+                em.emit(rsp.SltiuOp(em.value(dst), g.h, rt=dst))
+            else:
+                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=dst))
+
         def source(back: int) -> GprType:
             """RDRAM address of input row `ih - back` (at `x - back *
             in_row`), or of the pad row."""
@@ -405,11 +414,7 @@ class DepthwiseLowering:
                 em.lw(column, table, 4)
                 em.emit(rsp.AddOp(em.value(use), em.value(column), rd=use))
             inside = em.gpr()
-            if back:
-                em.addi(inside, ih, -back)
-                em.emit(rsp.SltiuOp(em.value(inside), g.h, rt=inside))
-            else:
-                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=inside))
+            in_image(inside, back)
             outside = em.label("pad_row")
             em.emit(rsp.BeqOp(em.value(inside), em.value(em.zero), outside))
             em.emit(rsp.NopOp())
@@ -421,11 +426,7 @@ class DepthwiseLowering:
             """`source` in one register (a deep ring's slots take the
             others): the bounds test, then either address."""
             use = em.gpr()
-            if back:
-                em.addi(use, ih, -back)
-                em.emit(rsp.SltiuOp(em.value(use), g.h, rt=use))
-            else:
-                em.emit(rsp.SltiuOp(em.value(ih), g.h, rt=use))
+            in_image(use, back)
             outside, done = em.label("pad_row"), em.label("row_read")
             em.emit(rsp.BeqOp(em.value(use), em.value(em.zero), outside))
             em.emit(rsp.NopOp())
