@@ -469,7 +469,7 @@ class StripConvLowering(DepthwiseLowering):
             for reg in y_regs:
                 em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
         # the first input vector of the next pixel, loaded during the
-        # previous one (loop-carried like `y_prev`)
+        # previous one (loop-carried like `y_regs`)
         x_first = em.vreg()
         em.lqv(x_first, rows[0], 0)
 
@@ -518,10 +518,11 @@ class StripConvLowering(DepthwiseLowering):
         # it still lacks (the oldest none) and goes to its pixel
         steps = self.pipelined_clamp() if y_regs else []
         for k in range(len(y_regs) - 1, -1, -1):
-            if len(y_regs) == 1:
-                wl.clamp(y_regs[0])
-            for op, element in steps[k:]:
-                em.vop(op, y_regs[k], y_regs[k], wl.k, element)
+            if steps:
+                for op, element in steps[k:]:
+                    em.vop(op, y_regs[k], y_regs[k], wl.k, element)
+            else:
+                wl.clamp(y_regs[k])
             em.sqv(y_regs[k], po, -16 * (k + 1))
         if sums_prev is not None:
             em.sqv(sums_prev[0], po, -SUMS_BYTES)
@@ -538,7 +539,7 @@ class StripConvLowering(DepthwiseLowering):
             return []
         steps = wl.clamp_steps()
         rows = sum(len(r) for r in self.rows)
-        if rows > PIPELINED_CHAIN_ROWS // len(steps or [0]):
+        if not steps or rows > PIPELINED_CHAIN_ROWS // len(steps):
             return []
         return steps
 
