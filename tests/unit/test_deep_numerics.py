@@ -20,6 +20,8 @@ import pytest
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+import n64c
+from n64c.api import CompiledModel
 from n64c.frontend.onnx import import_onnx_model
 from n64c.passes.n64_cleanup import N64CleanupPass
 from n64c.passes.quantize_int16 import quantize_int16
@@ -119,12 +121,16 @@ def test_every_layer_tracks_the_float_model(name: str) -> None:
     assert rows[-1].sqnr_db == pytest.approx(sqnr_db(logits, floats), abs=0.05)
 
 
+@cache
+def compiled_network(name: str) -> CompiledModel:
+    c = case(name)
+    return n64c.compile(c.model, calibration={INPUT_NAME: c.calibration})
+
+
 @pytest.mark.parametrize("name", NETWORKS)
 def test_simulator_equals_golden_model(name: str) -> None:
-    import n64c
-
     c = case(name)
-    compiled = n64c.compile(c.model, calibration={INPUT_NAME: c.calibration})
+    compiled = compiled_network(name)
     x = c.heldout[:2]
     raw = ie.run_int_raw(compiled.quantized, {INPUT_NAME: x})
     ((expected, frac_bits),) = raw.values()
@@ -132,6 +138,23 @@ def test_simulator_equals_golden_model(name: str) -> None:
     assert frac_bits is not None
     assert np.array_equal(ie.quantize(got, frac_bits), expected)
     assert compiled.report["rsp"]["cycles"] > 0
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_console_equals_golden_model(name: str) -> None:
+    """The whole program (the generated C driver with every RSP run,
+    activations handed from run to run in the arena) on an emulated N64
+    (mupen64plus, z64's RSP): the int16 outputs are the golden model's."""
+    c = case(name)
+    compiled = compiled_network(name)
+    assert compiled.quantized is not None
+    x = c.heldout[:2]
+    ((expected, _frac),) = ie.run_int_raw(compiled.quantized, {INPUT_NAME: x}).values()
+    compiled.run_dict({INPUT_NAME: x}, "mupen64plus")
+    run = compiled.last_emulator_run
+    assert run is not None and run.raw.q is not None
+    assert np.array_equal(run.raw.q[0], expected.reshape(len(x), -1))
+    assert len(compiled.program.invocations) > 1
 
 
 def test_a_wrapped_accumulator_is_counted() -> None:
