@@ -65,7 +65,9 @@ def case(name: str) -> Case:
     session = ort.InferenceSession(
         model.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    reference = np.stack([session.run(None, {INPUT_NAME: x})[0] for x in heldout])
+    reference = np.stack(
+        [np.asarray(session.run(None, {INPUT_NAME: x})[0]) for x in heldout]
+    )
     imported = import_onnx_model(model)
     quantized = imported.clone()
     N64CleanupPass().apply(Context(), quantized)
@@ -131,6 +133,7 @@ def compiled_network(name: str) -> CompiledModel:
 def test_simulator_equals_golden_model(name: str) -> None:
     c = case(name)
     compiled = compiled_network(name)
+    assert compiled.quantized is not None
     x = c.heldout[:2]
     raw = ie.run_int_raw(compiled.quantized, {INPUT_NAME: x})
     ((expected, frac_bits),) = raw.values()
