@@ -529,7 +529,7 @@ class WindowLowering:
                     if self.kind == "maxpool":
                         results = self.window_maxima(windows)
                     else:
-                        results = [self.pool_vector(loads) for loads in windows]
+                        results = [self.average_vector(loads) for loads in windows]
                     for n, y in enumerate(results):
                         u, cb = divmod(n, g.slice_blocks)
                         em.sqv(y, po, u * g.cs * 2 + 16 * cb)
@@ -616,18 +616,11 @@ class WindowLowering:
                 values[n] = regs[::2]
         return [regs[0] for regs in values]
 
-    def pool_vector(self, loads: list[tuple[GprType, int]]) -> VregType:
-        """One channel vector of a pooled pixel from its window elements."""
+    def average_vector(self, loads: list[tuple[GprType, int]]) -> VregType:
+        """One channel vector of an average-pooled pixel from its window
+        elements: acc = m * sum + 2^(s-1), y = sat16(acc >> s) (a max pool
+        takes `window_maxima`)."""
         em, k = self.em, self.k
-        if self.kind == "maxpool":
-            y = em.vreg()
-            em.lqv(y, *loads[0])
-            for address in loads[1:]:
-                x = em.vreg()
-                em.lqv(x, *address)
-                em.vop(rsp.VgeOp, y, y, x)
-            return y
-        # avgpool: acc = m * sum + 2^(s-1), y = sat16(acc >> s)
         sink = em.vreg()
         for n, address in enumerate(loads):
             x = em.vreg()
