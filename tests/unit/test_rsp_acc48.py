@@ -2,7 +2,7 @@
 as unsigned): simulator, golden integer model and z64 agree bit for bit for
 both shift ranges ([2, 16] and [18, 32]), per-channel shifts, clamps,
 inputs over the whole 16-bit range (values >= 32768 read as unsigned),
-biases near +-2^45 and readouts whose product wraps 48 bits; conv layers
+biases near +-2^45 and sums far beyond 2^31 that saturate; conv layers
 cover dense, grouped, depthwise, strided and dilated kernels, weights held
 in registers, resident or streamed, and sums kept in DMEM between chunks.
 A model the quantiser gives `acc48` layers runs them on the RSP."""
@@ -32,7 +32,7 @@ from n64c.passes.rsp_allocate_registers import RspAllocateRegistersPass
 from n64c.passes.rsp_schedule import RspSchedulePass
 from n64c.passes.tile_for_dmem import TileForDmemPass
 from n64c.passes.window_tiles import plan_window
-from n64c.sim.int_engine import run_int_raw
+from n64c.sim.int_engine import requantize_wide, run_int_raw, wrap_int32
 
 WIDE_BIAS = (1 << 45) - 1
 SHIFTS = {"low": (2, 16), "high": (18, 32)}
@@ -152,8 +152,8 @@ def test_acc48_gemm_without_bias() -> None:
 @pytest.mark.parametrize("mode", ["low", "high"])
 def test_acc48_extremes(mode: str) -> None:
     """The largest products (u16 65535 or 32768 by -32768 / 32767), biases
-    of +-(2^45 - 1) and both ends of the shift range: the low range's
-    `acc * 2^(16-s)` wraps 48 bits, sat16 clips both ways."""
+    of +-(2^45 - 1) and both ends of the shift range: sums far beyond 2^31
+    (the low readout's `sclamp` saturates), sat16 clips both ways."""
     k, n = 24, 16
     w = np.full((k, n), 32767, dtype=np.int16)
     w[:, 1::2] = -32768
@@ -173,6 +173,18 @@ def test_acc48_extremes(mode: str) -> None:
     ).astype(np.float32)
     golden = check(module, x, 2, TileMatmulOp)
     assert (golden == 32767).any() and (golden == -32768).any()
+
+
+def test_acc48_requantisation_is_the_saturated_shift() -> None:
+    """Both readouts give `sat16(wrap_int48(acc) >> s)`: a sum of 2^40
+    saturates at every shift, one wrapping 48 bits changes sign."""
+    acc = np.array([1 << 40, -(1 << 40), (1 << 31) - 1, -(1 << 31), 1 << 47, 5])
+    for s in (2, 16, 18, 32):
+        got = requantize_wide(acc, np.array(s), -32768, 32767)
+        want = np.clip(wrap_int32(acc, None, 48) >> s, -32768, 32767)
+        assert got.tolist() == want.tolist()
+    low = requantize_wide(acc, np.array(16), -32768, 32767).tolist()
+    assert low == [32767, -32768, 32767, -32768, -32768, 0]
 
 
 # (x shape, O, kernel, strides, pads, dilations, group, mode, clamp, z64)

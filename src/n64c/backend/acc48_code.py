@@ -4,8 +4,7 @@ An `acc48` layer (`n64.qgemm` / `n64.qconv2d` with the `acc48` property)
 accumulates `acc = wrap_int48(b + sum u16(x) * w)` at the bottom of the
 RSP's 48-bit accumulator: `vmudm`/`vmadm ACC, W, X.eJ` add `s(W) * u(X)`
 at ACC bit 0 (see `mac_ops`). This module writes the rest of the kernel's
-arithmetic; `k` is the kernel's constant vector `[16384, 1, lo, hi, ...]`
-and `twos` a vector of eight 2s.
+arithmetic; `k` is the kernel's constant vector `[16384, 1, lo, hi, 0, ...]`.
 
 * Bias (`add_bias`), `b = (16384 * b_div + b_mod) * 2^16 + u(c0)`:
   `vmadh b_div, k.e0` and `vmadh b_mod, k.e1` add `B * 2^16`
@@ -15,13 +14,11 @@ and `twos` a vector of eight 2s.
   `mult = 2^(32-s)` (`vmudn MD, mult; vmadh HI, mult`) leaves
   `sat16(acc >> s)` in the sclamp.
 * Readout, shifts in [2, 16] (mode `low`), `c = mult = 2^(16-s)`:
-  `acc = H * 2^32 + u(M) * 2^16 + u(L)`. `M`, `L` are read with `vsar`,
-  then `vmadh twos, k.e0` adds 2^31, so `T = vsar ACC_HI` is
-  `H + [u(M) >= 2^15]` (mod 2^16), and `X = vmudn T, c` is `T * c` mod
-  2^16. `vmudn L, c; vmadh M, c` make `u(L) c + s(M) c 2^16`, where
-  `s(M) = u(M) - 2^16 [u(M) >= 2^15]`; four `vmadh X, k.e0` add `X * 2^32`,
-  so ACC = `acc * c` modulo 2^48 and the last sclamp is
-  `sat16(wrap_int48(acc * c) >> 16)`.
+  `T = sclamp(ACC[47:16])` (the result of a `vmadm` adding 0, or of the
+  chain's last `vmadm`) and `L = vsar ACC_LO`; `vmudn L, c; vmadh T, c`
+  leave `sat16((T * 2^16 + u(L)) * c >> 16)` in the sclamp. That is
+  `sat16(acc >> s)`: `T * 2^16 + u(L)` is `acc` when `|acc| < 2^31`, and
+  otherwise has its sign and a magnitude that saturates too (`c >= 1`).
 * Partial sums between weight chunks (`restore`): ACC_HI, ACC_MD
   and ACC_LO go to DMEM (48 bytes a pixel); four `vmadh HI, k.e0`, four
   `vmadn MD, k.e0` and `vmadn LO, k.e1` put back
@@ -29,6 +26,8 @@ and `twos` a vector of eight 2s.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from n64c.backend.rsp_emitter import ACC_HI, ACC_MD, RspEmitter
 from n64c.dialects import rsp
@@ -38,6 +37,8 @@ ACC_LO = 10
 """`vsar` element selecting ACC_LO."""
 E_16384 = 8 + 0
 E_ONE = 8 + 1
+E_ZERO = 8 + 4
+"""A lane of `k` that is 0."""
 
 
 def mac_ops(
@@ -60,35 +61,50 @@ def add_bias(
     em.vop(rsp.VmadnOp, sink, c0, k, E_ONE)
 
 
+def add_short_bias(
+    em: RspEmitter, sink: VregType, header: tuple[VregType, ...], start: bool
+) -> None:
+    """ACC += b (`start`: ACC = b) for a header `(v, 2^j, ...)` with
+    `b = v * 2^j`, `j <= 14`: one `vmudm` / `vmadm` (`s(v) * u(2^j)`)."""
+    op = rsp.VmudmOp if start else rsp.VmadmOp
+    em.vop(op, sink, header[0], header[1])
+
+
 def readout(
     em: RspEmitter,
     mode: str,
     sink: VregType,
     k: VregType,
-    twos: VregType,
     mult: VregType,
     y: VregType | None = None,
+    top: VregType | None = None,
+    between: Callable[[], None] | None = None,
 ) -> VregType:
-    """The register holding the 8 requantised (not yet clamped) results of
-    the 48-bit sum in ACC (`mode` "low" or "high"): `y`, or a new one."""
+    """The register holding the 8 requantised (not yet clamped) results
+    `sat16(acc >> s)` of the 48-bit sum in ACC (`mode` "low" or "high"):
+    `y`, or a new one. `top`: a register that already holds
+    `sclamp(ACC[47:16])` (the result of the chain's last `vmadm`), so the
+    low readout needs no `vmadm` of zero. `between` writes code after the
+    `vsar`s (it may write ACC_LO only: the next multiply overwrites ACC)."""
     y = em.vreg() if y is None else y
     if mode == "high":
         hi, md = em.vreg(), em.vreg()
         em.vsar(hi, ACC_HI)
         em.vsar(md, ACC_MD)
+        if between is not None:
+            between()
         em.vop(rsp.VmudnOp, sink, md, mult)
         em.vop(rsp.VmadhOp, y, hi, mult)
         return y
-    md, lo, top, carry = em.vreg(), em.vreg(), em.vreg(), em.vreg()
-    em.vsar(md, ACC_MD)
+    if top is None:
+        top = em.vreg()
+        em.vop(rsp.VmadmOp, top, k, k, E_ZERO)  # ACC += 0: sclamp(ACC[47:16])
+    lo = em.vreg()
     em.vsar(lo, ACC_LO)
-    em.vop(rsp.VmadhOp, sink, twos, k, E_16384)  # ACC += 2^31
-    em.vsar(top, ACC_HI)
-    em.vop(rsp.VmudnOp, carry, top, mult)  # X = T * c mod 2^16 (ACC_LO)
+    if between is not None:
+        between()
     em.vop(rsp.VmudnOp, sink, lo, mult)
-    em.vop(rsp.VmadhOp, sink, md, mult)
-    for n in range(4):
-        em.vop(rsp.VmadhOp, y if n == 3 else sink, carry, k, E_16384)
+    em.vop(rsp.VmadhOp, y, top, mult)
     return y
 
 

@@ -53,9 +53,7 @@ static int32_t n64c_wrap32(int64_t v)
 }
 """,
     "requant48": """\
-/* The acc48 requantisation: the sum wrapped to 48 bits; a shift s >= 18
- * gives sat16(acc >> s), a shift s <= 16 sat16(wrap48(acc * 2^(16-s)) >> 16);
- * then the clamp. */
+/* The acc48 requantisation: sat16(wrap48(sum) >> s), then the clamp. */
 static int64_t n64c_wrap48(uint64_t v)
 {
     uint64_t u = v & 0xFFFFFFFFFFFFull;
@@ -70,11 +68,7 @@ static int64_t n64c_asr64(int64_t v, int s)
 
 static int16_t n64c_requant48(int64_t sum, int s, int32_t lo, int32_t hi)
 {
-    int64_t v = n64c_wrap48((uint64_t)sum);
-    if (s <= 16)
-        v = n64c_asr64(n64c_wrap48((uint64_t)v << (16 - s)), 16);
-    else
-        v = n64c_asr64(v, s);
+    int64_t v = n64c_asr64(n64c_wrap48((uint64_t)sum), s);
     if (v > 32767) v = 32767;
     if (v < -32768) v = -32768;
     if (v < lo) v = lo;

@@ -889,9 +889,11 @@ class WindowLowering:
         of the bias)."""
         em, k = self.em, self.k
         if self.acc48 is not None:
-            if bias:
+            if bias and self.op.short_bias is not None:
+                self.add_bias(sink, header)
+            elif bias:
                 acc48_code.add_bias(em, sink, k, header)
-            y = acc48_code.readout(em, self.acc48, sink, k, self.k2, header[2], y)
+            y = acc48_code.readout(em, self.acc48, sink, k, header[2], y)
             self.clamp(y)
             return y
         if bias:
@@ -1017,13 +1019,17 @@ class WindowLowering:
         modulo 2^32, or 2^48 for `acc48`, is the same in any order)."""
         em, k = self.em, self.k
         self.add_bias(sink, header, start=True)
-        if self.acc48 is not None:
+        if self.acc48 is not None and self.op.short_bias is None:
             em.vop(rsp.VmadnOp, sink, header[3], k, 8 + 1)
 
     def add_bias(
         self, sink: VregType, header: tuple[VregType, ...], start: bool = False
     ) -> None:
         """ACC += the bias of the tile header (`start`: ACC = it; for
-        `acc48` its part above bit 16; `int32_code.add_bias`)."""
+        `acc48` without `short_bias` its part above bit 16;
+        `int32_code.add_bias`, or `acc48_code.add_short_bias`)."""
         short = self.op.short_bias is not None
+        if short and self.acc48 is not None:
+            acc48_code.add_short_bias(self.em, sink, header, start)
+            return
         int32_code.add_bias(self.em, sink, header[0], header[1], self.k, short, start)

@@ -332,10 +332,8 @@ class QGemmOp(_WeightedOpBase):
     With `acc48` the accumulator has 48 bits and reads `x` as unsigned
     (`u16(x) = x mod 2^16`, which is `x` on the non-negative inputs the
     quantiser uses it for): `acc = wrap_int48(b[n] + sum_k u16(x[m,k]) *
-    w[k,n])` with an `i64` bias, `|b| < 2^45`; a shift `s` in [18, 32] gives
-    `sat16(acc >> s)`, one in [2, 16] gives
-    `sat16(wrap_int48(acc * 2^(16-s)) >> 16)` (the same unless that
-    product wraps); see `docs/quantization.md`.
+    w[k,n])` with an `i64` bias, `|b| < 2^45`, and a shift `s` in [2, 16]
+    or [18, 32] gives `sat16(acc >> s)`; see `docs/quantization.md`.
 
     Example:
 

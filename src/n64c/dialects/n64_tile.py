@@ -86,8 +86,8 @@ TILE_HEADER_BYTES = 48
 WIDE_TILE_HEADER_BYTES = 64
 """The same plus the low 16 bits of the bias, for `acc48` layers."""
 ACC48_MODES = ("low", "high")
-"""`acc48` readouts: `low` for shifts in [2, 16] (`sat16(wrap_int48(acc *
-2^(16-s)) >> 16)`), `high` for shifts in [18, 32] (`sat16(acc >> s)`)."""
+"""`acc48` readouts of `sat16(acc >> s)`: `low` for shifts in [2, 16],
+`high` for shifts in [18, 32]."""
 
 
 def tile_header_bytes(wide: bool) -> int:
@@ -1190,8 +1190,9 @@ class TileWindowOp(IRDLOperation):
     kernels alternate the sign of their sums in the same way. With
     `short_trips`, a conv in strips keeps the short pixel-loop trips of a
     small layer (`lower-to-rsp` sets it on a large layer whose long trips'
-    code would not fit IMEM). With `short_bias` (an int32 conv) the tile
-    headers hold the bias as `v` and `2^j`, added by one `vmadh`, and with
+    code would not fit IMEM). With `short_bias` the tile headers hold the
+    bias as `v` and `2^j`, added by one `vmadh` (one `vmudm` / `vmadm` in
+    an `acc48` conv, whose fourth header vector is then 0), and with
     `acc_hi` (an int32 conv whose shifts are all 16) the results are read
     with one `vsar` of ACC_HI (as for `n64.tile_matmul`).
 
@@ -1363,12 +1364,10 @@ class TileWindowOp(IRDLOperation):
             )
         if self.short_trips is not None and (kind != "conv" or not g.strips):
             raise VerifyException("n64.tile_window: short_trips is for convs in strips")
-        if (self.short_bias is not None or self.acc_hi is not None) and (
-            kind != "conv" or self.acc48 is not None
-        ):
-            raise VerifyException(
-                "n64.tile_window: short_bias and acc_hi are for int32 convs"
-            )
+        if self.short_bias is not None and kind != "conv":
+            raise VerifyException("n64.tile_window: short_bias is for convs")
+        if self.acc_hi is not None and (kind != "conv" or self.acc48 is not None):
+            raise VerifyException("n64.tile_window: acc_hi is for int32 convs")
         if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
             raise VerifyException(
                 "n64.tile_window: acc48 is for conv, with two constant vectors"

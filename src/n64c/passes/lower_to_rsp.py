@@ -723,9 +723,7 @@ class _KernelLowering:
             for n, reg in enumerate(header):
                 em.lqv(reg, ring.read, 16 * n)
             acc48_code.add_bias(em, sink, k, header)
-            y = acc48_code.readout(
-                em, mode, sink, k, self.consts2[op.consts], header[2]
-            )
+            y = acc48_code.readout(em, mode, sink, k, header[2])
             self._clamp_and_store(op, y, k)
         elif last is not False:
             bias_hi, bias_lo, mult = em.vreg(), em.vreg(), em.vreg()

@@ -245,7 +245,9 @@ def choose_wide_formats(
     (`high`) or every shift in [2, 16]: weight formats within the 48-bit
     accumulator's limits; `f_y` lowered until every shift reaches the
     smallest of its range and, for shifts up to 16, until
-    `acc * 2^(16-s)` fits 48 bits; weight formats lowered where a shift
+    `acc * 2^(16-s)` fits 48 bits at the accumulator's limit (so the
+    output format covers what the accumulator can hold, beyond the
+    calibrated range of the output); weight formats lowered where a shift
     would exceed the largest of its range."""
     low_shift, high_shift = WIDE_HIGH_SHIFTS if high else (MIN_SHIFT, MAX_SHIFT)
     f_w = [min(f, limit - f_x) for f, limit in zip(f_w_ideal, acc_limits, strict=True)]
@@ -363,7 +365,9 @@ def quantize_bias(
     """`sat29(floor(b[n] * 2^frac_bits[n] + 0.5) + 2^(s[n]-1))` as int32,
     rounded to 15 significant bits (`round_bias`: the form one `vmadh`
     adds on the RSP; off by less than 2^-15 of the bias); for `wide`
-    (`acc48`) `sat45` and int64. Exact: float64 holds these integers."""
+    (`acc48`) `sat45` and int64, rounded the same way when every shift is
+    at most 16 and every bias within 2^29 (one `vmudm` adds it). Exact:
+    float64 holds these integers."""
     n = len(frac_bits)
     b = np.zeros(n) if bias is None else bias.astype(np.float64).reshape(n)
     scale = np.power(2.0, np.asarray(frac_bits, dtype=np.float64))
@@ -372,8 +376,10 @@ def quantize_bias(
     q = np.clip(q, -limit, limit)
     rounding = np.power(2.0, np.asarray(shifts, dtype=np.float64) - 1)
     q = np.clip(q + rounding, -limit, limit)
-    if wide:
+    if wide and (max(shifts, default=0) > MAX_SHIFT or (np.abs(q) > BIAS_LIMIT).any()):
         return q.astype(np.int64)
+    if wide:
+        return round_bias(q).astype(np.int64)
     return round_bias(q).astype(np.int32)
 
 

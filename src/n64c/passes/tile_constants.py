@@ -52,10 +52,15 @@ def bias_exponents(bias: np.ndarray | Sequence[int] | None) -> np.ndarray | None
     return j
 
 
-def one_op_bias(bias: np.ndarray | Sequence[int] | None, wide: bool) -> bool:
-    """Whether an int32 (not `wide`) layer's bias has the form one `vmadh`
-    adds (`bias_exponents`; the quantiser rounds its biases to it)."""
-    return not wide and bias_exponents(bias) is not None
+def one_op_bias(
+    bias: np.ndarray | Sequence[int] | None, wide: bool, window: bool = False
+) -> bool:
+    """Whether a layer's bias has the form one op adds (`bias_exponents`;
+    the quantiser rounds int32 biases, and `acc48` ones with shifts up to
+    16, to it): one `vmadh v, 2^j` in an int32 layer, one `vmudm v, 2^j`
+    in an `acc48` `window` conv (other `acc48` kernels add every bias in
+    three ops)."""
+    return (window or not wide) and bias_exponents(bias) is not None
 
 
 def acc_hi_readout(shifts: Sequence[int] | np.ndarray, wide: bool) -> bool:
@@ -96,7 +101,8 @@ def tile_header(
     so that one `vmadh v, 2^j` adds the bias. `acc48` layers: the same split of
     `B = b >> 16` (`|B| < 2^29` as `|b| < 2^45`), `mult = 2^(16 - s)` for
     shifts in [2, 16] or `2^(32 - s)` for shifts in [18, 32], and
-    `c0 = b mod 2^16` (as the 16 bits of a lane).
+    `c0 = b mod 2^16` (as the 16 bits of a lane); with `short` `v`, `2^j`,
+    `mult` and a zero vector.
     """
     b = np.zeros(channels, dtype=np.int64)
     if bias is not None:
@@ -110,10 +116,10 @@ def tile_header(
     rows = [high >> 14, high & 0x3FFF, mult]
     if short:
         j = bias_exponents(b)
-        assert j is not None and not wide, "the bias has no one-op form"
+        assert j is not None, "the bias has no one-op form"
         rows = [b >> j, np.left_shift(1, j), mult]
     if wide:
-        rows.append(b & 0xFFFF)
+        rows.append(np.zeros_like(b) if short else b & 0xFFFF)
     return np.stack(rows).astype(np.uint16).view(np.int16)
 
 

@@ -974,7 +974,7 @@ def build_conv_kernel(
         kernels = _split_kernels(op, layer, split_plan(g, xs[1]), t_in.output, w, bias)
         return [t_in, *kernels, QTransposeOp(kernels[-1].outputs[0], TO_NCHW, frac)]
     alternating = alternates(g, w)
-    short = one_op_bias(bias, op.wide)
+    short = one_op_bias(bias, op.wide, window=True)
     packed = pack_conv_weights(
         w,
         bias,

@@ -122,17 +122,11 @@ def requantize_wide(
     counts: Overflow | None = None,
 ) -> np.ndarray:
     """The `acc48` requantisation of exact sums `acc` (shifts broadcast
-    against them): `acc48 = wrap_int48(acc)`; a shift `s >= 18` gives
-    `sat16(acc48 >> s)`, a shift `s <= 16` gives
-    `sat16(wrap_int48(acc48 * 2^(16-s)) >> 16)`; then the clamp. Both
-    wraps are counted."""
+    against them): `sat16(wrap_int48(acc) >> s)`, then the clamp. The wrap
+    is counted."""
     acc48 = wrap_int32(acc, counts, 48)
     s = np.broadcast_to(np.asarray(shifts, dtype=np.int64), acc48.shape)
-    low = s <= 16
-    scaled = np.left_shift(acc48, np.where(low, 16 - s, 0))
-    scaled = np.where(low, scaled, 0)
-    scaled48 = wrap_int32(scaled, counts, 48)
-    shifted = np.where(low, scaled48 >> 16, np.right_shift(acc48, s))
+    shifted = np.right_shift(acc48, s)
     _count_saturated(shifted, counts)
     return np.clip(np.clip(shifted, INT16_MIN, INT16_MAX), lo, hi).astype(np.int16)
 
