@@ -103,9 +103,17 @@ def readout(
     em.vsar(lo, ACC_LO)
     if between is not None:
         between()
-    em.vop(rsp.VmudnOp, sink, lo, mult)
-    em.vop(rsp.VmadhOp, y, top, mult)
+    scale_low(em, lo, top, mult, y)
     return y
+
+
+def scale_low(
+    em: RspEmitter, lo: VregType, top: VregType, mult: VregType, y: VregType
+) -> None:
+    """The low readout's multiplies: `y = sat16((T * 2^16 + u(L)) * c >> 16)`
+    of `T = top`, `L = lo` (which it overwrites) and `c = mult`."""
+    em.vop(rsp.VmudnOp, lo, lo, mult)
+    em.vop(rsp.VmadhOp, y, top, mult)
 
 
 def restore(

@@ -55,8 +55,13 @@ time.
   `cs` channels) alternate, so each row's DMA to RDRAM overlaps the next
   row's compute; a row of all channels is one contiguous transfer.
 
-An `acc48` layer (48-bit sums) uses the `acc48_code` chain and readout
-with the clamp right after each pixel.
+An `acc48` layer (48-bit sums) with shifts in [2, 16] and a one-op bias
+(`fast_acc48`) runs the same pipelined pixels: its chain is `vmudm` of the
+bias and the taps' `vmadm`s, whose last result is the readout's `T`, so the
+readout is `vsar` ACC_LO, `vmudn`, `vmadh` (`acc48_code.readout`), one op
+fewer than the int32 one; a two-sided clamp's `vlt` goes before the next
+chain's bias instead of after its first MAC. Other `acc48` layers use the
+`acc48_code` chain and readout with the clamp right after each pixel.
 """
 
 from __future__ import annotations
@@ -656,6 +661,15 @@ class DepthwiseLowering:
         wl.clamp_high(pending)
         em.sqv(pending, base, last)
 
+    @property
+    def fast_acc48(self) -> bool:
+        """Whether an `acc48` layer takes the int32 code's pipelined pixels:
+        shifts in [2, 16] and a one-op bias, so a chain starts with the bias
+        and ends with a `vmadm` whose result is the readout's `T`
+        (`acc48_code.readout`)."""
+        wl = self.wl
+        return wl.acc48 == "low" and wl.op.short_bias is not None
+
     def result_registers(self) -> _Carry:
         """Registers of a call's last result and (with a two-sided clamp,
         whose `vlt` trails a pixel) the one before it."""
@@ -664,11 +678,12 @@ class DepthwiseLowering:
     def trip_carry(self, unroll: int) -> bool:
         """Whether the pixel loop's trips carry their last results into the
         next trip (finished during its first chains, not at the trip's
-        end): int32 sums, held weights, two trips at least and 3 pixels a
-        trip or more. The first trip is written before the loop."""
+        end): int32 sums (or `fast_acc48`), held weights, two trips at least
+        and 3 pixels a trip or more. The first trip is written before the
+        loop."""
         g = self.g
         return (
-            self.wl.acc48 is None
+            (self.wl.acc48 is None or self.fast_acc48)
             and self.held
             and g.tile_cols // unroll >= 2
             and unroll >= 3
@@ -690,12 +705,13 @@ class DepthwiseLowering:
     @property
     def prefetches(self) -> bool:
         """Whether each group's last chain loads the next group's header
-        and weights (int32 sums, held weights, a group's last pixels in
-        straight-line code, and more than one group)."""
+        and weights (int32 sums or `fast_acc48`, held weights, a group's last
+        pixels in straight-line code, and more than one group)."""
         g = self.g
         unroll = pixel_unroll(g.tile_cols, len(self.taps))
         straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
-        return self.wl.acc48 is None and self.held and straight and g.slice_blocks > 1
+        sums = self.wl.acc48 is None or self.fast_acc48
+        return sums and self.held and straight and g.slice_blocks > 1
 
     def load_group(
         self, w_tile: GprType, w_bases: dict[int, GprType]
@@ -703,7 +719,9 @@ class DepthwiseLowering:
         """The header and (held) tap weights of the group tile at `w_tile`,
         in new registers."""
         wl, em = self.wl, self.em
-        header = tuple(em.vreg() for _ in range(wl.header_vectors))
+        # a one-op bias leaves the fourth vector of an acc48 header unused
+        vectors = 3 if self.fast_acc48 else wl.header_vectors
+        header = tuple(em.vreg() for _ in range(vectors))
         for n, reg in enumerate(header):
             em.lqv(reg, w_tile, 16 * n)
         weights: list[VregType] = []
@@ -736,6 +754,7 @@ class DepthwiseLowering:
         its own last results in those registers, unfinished."""
         wl, em, g = self.wl, self.em, self.g
         first_mac, next_mac = acc48_code.mac_ops(wl.acc48 is not None)
+        fast48 = self.fast_acc48
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         y_bases: dict[int, GprType] = {}
 
@@ -790,14 +809,20 @@ class DepthwiseLowering:
         ) -> VregType:
             """The taps' MACs; an int32 chain starts with the bias (the sum
             is the same modulo 2^32), so it can start before the inputs and
-            weights of a group's first pixel are loaded. `inside` (a result
-            whose `vge` is done) gets the clamp's `vlt` after the first MAC
-            (a compare writes only ACC_LO, which the `vmadh`s, multiples of
-            2^16, never carry out of, and the readout's `vmudn` overwrites).
-            `xs` is the inputs, or the pixel whose inputs the chain loads
-            itself (`streams`), storing `then` after its first four loads."""
+            weights of a group's first pixel are loaded, and so does an
+            `acc48` one with a one-op bias (`fast_acc48`). `inside` (a
+            result whose `vge` is done) gets the clamp's `vlt` after the
+            first MAC (a compare writes only ACC_LO, which the `vmadh`s,
+            multiples of 2^16, never carry out of, and the readout's `vmudn`
+            overwrites), or in an `acc48` chain, whose sum ACC_LO is part
+            of, before the bias (which sets the whole of ACC). `xs` is the
+            inputs, or the pixel whose inputs the chain loads itself
+            (`streams`), storing `then` after its first four loads."""
             sink = em.vreg()
-            started = wl.acc48 is None
+            started = wl.acc48 is None or fast48
+            if fast48 and inside is not None:
+                wl.clamp_high(inside)
+                inside = None
             if started:
                 wl.add_bias(sink, header, start=True)
                 if last:
@@ -823,7 +848,7 @@ class DepthwiseLowering:
                     wl.clamp_high(inside)
             return sink
 
-        if wl.acc48 is not None:
+        if wl.acc48 is not None and not fast48:
             for u in range(count):
                 sink = chain(u if self.streams else load_inputs(u))
                 store = wl.far(po, u * g.cs * 2, y_bases)
@@ -857,6 +882,38 @@ class DepthwiseLowering:
                 outputs[count - 2] = carry_out[0]
         xs: list[VregType] | int = 0 if self.streams else load_inputs(0)
         deferred: _Result | None = None  # stored inside the next chain
+        # `fast_acc48` with held weights reads pixel u's ACC_LO after its
+        # chain and finishes its readout after pixel u+1's `vsar`, so the
+        # `vmudn` never waits for the `vsar` (pixel, T, L)
+        split = fast48 and self.held
+        halves: tuple[int, VregType, VregType] | None = None
+
+        def read_out(v: int, sink: VregType, lo: VregType | None, last: bool) -> None:
+            """Pixel `v`'s readout (with `lo`, its second half), with the
+            previous result's clamp filling the wait for the `vsar`s."""
+            nonlocal pending, low
+            y = outputs[v] if v in outputs else em.vreg()
+            between = None
+            if pending is not None and two_sided:
+                between = functools.partial(wl.clamp_low, pending[0])
+                low = pending
+            elif pending is not None:
+                between = functools.partial(wl.clamp, pending[0])
+            if lo is not None:
+                if between is not None:
+                    between()
+                acc48_code.scale_low(em, lo, sink, mult, y)
+            elif fast48:  # the chain's last `vmadm` left sclamp(ACC[47:16])
+                acc48_code.readout(em, "low", sink, wl.k, mult, y, sink, between)
+            else:
+                acc_hi = wl.op.acc_hi is not None
+                int32_code.read_sums(em, sink, mult, y, acc_hi, between)
+            if last:
+                reload(mult, 32)
+            if pending is not None and not two_sided:
+                put(pending)
+            pending = (y, wl.far(po, v * g.cs * 2, y_bases))
+
         for u in range(count):
             last = next_tile is not None and u == count - 1
             if self.held:
@@ -869,20 +926,14 @@ class DepthwiseLowering:
             else:
                 sink = chain(u if self.streams else xs, then=deferred)
                 deferred = None
-            y = outputs[u] if u in outputs else em.vreg()
-            # the previous pixel's clamp fills the `vsar`s' latency
-            between = None
-            if pending is not None and two_sided:
-                between = functools.partial(wl.clamp_low, pending[0])
-                low = pending
-            elif pending is not None:
-                between = functools.partial(wl.clamp, pending[0])
-            int32_code.read_sums(em, sink, mult, y, wl.op.acc_hi is not None, between)
-            if last:
-                reload(mult, 32)
-            if pending is not None and not two_sided:
-                put(pending)
-            pending = (y, wl.far(po, u * g.cs * 2, y_bases))
+            if split:
+                lo = em.vreg()
+                em.vsar(lo, acc48_code.ACC_LO)
+                if halves is not None:
+                    read_out(*halves, last=False)
+                halves = (u, sink, lo)
+                continue
+            read_out(u, sink, None, last)
             if not self.held:
                 if low is not None:
                     wl.clamp_high(low[0])
@@ -893,6 +944,12 @@ class DepthwiseLowering:
                 elif low is not None:
                     put(low)
                 low = None
+        if halves is not None:  # the last pixel's second half
+            if low is not None:  # no chain left to hold its `vlt`
+                wl.clamp_high(low[0])
+                put(low)
+                low = None
+            read_out(*halves, last=next_tile is not None)
         if carry_out is not None:  # finished by the next call
             return
         # the call's last two pixels

@@ -106,7 +106,7 @@ from n64c.dialects.n64_quant import (
     tensor_shape,
 )
 from n64c.errors import InvalidInputError, UnsupportedModelError
-from n64c.passes.tile_constants import round_bias
+from n64c.passes.tile_constants import one_op_bias, round_bias
 from n64c.sim.calibration import CalibrationData, load_calibration, match_calibration
 from n64c.sim.float_engine import find_main, input_names
 from n64c.sim.int_engine import quantize
@@ -720,11 +720,14 @@ class _Quantizer:
         build: Callable[..., Operation],
         layout: Callable[[np.ndarray], np.ndarray] | None = None,
         allow_wide: bool = True,
+        cheap_wide: bool = False,
     ) -> None:
         """Replace `op` by the int16 op `build` makes; `w`'s output channels
         lie on `channel_axis`, `layout` (if given) turns the quantised
         weights into the layout the op takes; `allow_wide`: the op has an
-        `acc48` form."""
+        `acc48` form; `cheap_wide`: its `acc48` form with shifts up to 16
+        and a one-op bias runs faster than its int32 one (a depthwise conv),
+        so it is taken whenever its noise estimate is no higher."""
         f_w_ideal = weight_frac_bits(w, channel_axis)
         f_y_ideal = self.frac_of(op.results[0])
         channels = w.shape[channel_axis]
@@ -762,9 +765,20 @@ class _Quantizer:
                     f_x, f_w_ideal, f_y_ideal, wide_limits, high
                 )
                 wide_noise = estimated_noise(f_x, *formats[:2], x_rms, w_rms, terms)
-                if wide_noise * WIDE_GAIN < noise:
+                gain = 1.0 if cheap_wide and not high else WIDE_GAIN
+                if wide_noise * gain <= noise and (
+                    gain < WIDE_GAIN or wide_noise * gain < noise
+                ):
+                    if gain < WIDE_GAIN and not one_op_bias(
+                        quantize_bias(
+                            bias, [f_x + f for f in formats[0]], formats[2], True
+                        ),
+                        wide=True,
+                        window=True,
+                    ):
+                        continue  # its bias takes three ops: not faster
                     f_w, f_y, shifts = formats
-                    noise, wide = wide_noise * WIDE_GAIN, True
+                    noise, wide = wide_noise * gain, True
         _check_formats(op, [f_x, f_y, *f_w])
         w_int = quantize_weights(w, f_w, channel_axis)
         if layout is not None:
@@ -840,6 +854,7 @@ class _Quantizer:
             lambda x, w, b, s, fw, fy, c, wide: QConv2dOp(
                 x, w, b, strides, pads, dilations, group, s, fw, fy, c, wide
             ),
+            cheap_wide=group > 1 and w.shape[1] == 1 and group == w.shape[0],
         )
 
     def _conv_transpose2d(self, op: ConvTranspose2dOp) -> None:

@@ -220,10 +220,12 @@ def _band_row_read(g: WindowGeometry) -> int:
 def _depthwise_cycles(g: WindowGeometry) -> int:
     """Estimate of the depthwise kernel (`depthwise_lowering`): per output
     row the larger of its compute and its DMA (the next rows' reads and
-    this row's write overlap the compute)."""
+    this row's write overlap the compute). An `acc48` conv is taken to
+    have the one-op bias the quantiser gives shifts up to 16 (its pixels
+    then cost what int32 ones do, `DepthwiseLowering.fast_acc48`)."""
     taps = g.kh * g.kw
     held = taps <= DEPTHWISE_HELD_TAPS
-    per_pixel = (taps if held else 2 * taps) + 8 + (12 if g.wide else 0)
+    per_pixel = (taps if held else 2 * taps) + 8
     unroll = pixel_unroll(g.tile_cols, taps)
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll

@@ -190,7 +190,7 @@ func.func @short_bias_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.r
   n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, short_bias} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
   func.return
 }
-// CHECK: n64.tile_window: short_bias and acc_hi are for int32 convs
+// CHECK: n64.tile_window: short_bias is for convs
 
 // -----
 
