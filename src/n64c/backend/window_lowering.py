@@ -341,7 +341,7 @@ class WindowLowering:
             em.vop(rsp.VxorOp, zero, k, k)
             self.zero = zero
             self.pad = zero
-            if self.kind == "avgpool" or self.acc48 is not None:
+            if self.kind == "avgpool":
                 self.k2 = em.vconst(self.const_vectors[1])
             if not (g.depthwise or g.strips or global_pool_chunk(self.kind, g)):
                 self.fill(self.band, g.band_bytes, zero)

@@ -597,8 +597,8 @@ class TileMatmulOp(IRDLOperation):
 
     With `acc48` (`"low"` or `"high"`, see `ACC48_MODES`) the sum is the
     48-bit `acc48` one (`vmudm`/`vmadm`: `x` read as unsigned), the tiles
-    have the 64-byte header and `consts` is 32 bytes, its second vector
-    eight times 2. With `short_bias` (int32 only) the tile header holds
+    have the 64-byte header and lane 4 of `consts` is 0 (the readout
+    multiplies by it). With `short_bias` (int32 only) the tile header holds
     the bias as `v` and `2^j` (`b = v * 2^j`), added by one `vmadh`, instead
     of `b >> 14` and `b & 0x3FFF` (`tile_header`). With `acc_hi` (int32,
     every shift 16) the results are read with one `vsar` of ACC_HI instead
@@ -723,10 +723,10 @@ class TileMatmulOp(IRDLOperation):
                     "n64.tile_matmul: consts must start with [16384, 1, clamp_lo, "
                     f"clamp_hi], got {values[:4]}"
                 )
-            if self.acc48 is not None and values[8:16] != [2] * 8:
+            if self.acc48 is not None and values[4] != 0:
                 raise VerifyException(
-                    "n64.tile_matmul: with acc48 the second consts vector is "
-                    "eight times 2"
+                    "n64.tile_matmul: with acc48 lane 4 of consts is 0 (the "
+                    f"readout multiplies by it), got {values[4]}"
                 )
 
 
@@ -1174,8 +1174,8 @@ class TileWindowOp(IRDLOperation):
     -32768 (maxpool) or two vectors `[16384, 1, 0, 0, m, 2^rb, 2^(16-s), 0]`
     and eight times `2^ra` with `ra + rb = s - 1` (avgpool). Geometry fields: `WINDOW_FIELDS`.
     An `acc48` conv (`acc48` = `"low"` / `"high"`, as for `n64.tile_matmul`)
-    has 64-byte tile headers, 48 bytes of partial sum per pixel and a second
-    constant vector of eight 2s. With `alternating` (an int32 conv with
+    has 64-byte tile headers and 48 bytes of partial sum per pixel. With
+    `alternating` (an int32 conv with
     partial sums), the chunks of a group alternate the sign of their sum,
     the last one positive: the weights (and, for the first chunk, the bias)
     of every other chunk are negated in the blob, each chunk restores the
@@ -1368,10 +1368,8 @@ class TileWindowOp(IRDLOperation):
             raise VerifyException("n64.tile_window: short_bias is for convs")
         if self.acc_hi is not None and (kind != "conv" or self.acc48 is not None):
             raise VerifyException("n64.tile_window: acc_hi is for int32 convs")
-        if self.acc48 is not None and (kind != "conv" or sizes[2] < 32):
-            raise VerifyException(
-                "n64.tile_window: acc48 is for conv, with two constant vectors"
-            )
+        if self.acc48 is not None and kind != "conv":
+            raise VerifyException("n64.tile_window: acc48 is for conv")
 
     def _verify_split(self, kind: str, g: WindowGeometry) -> None:
         if self.split is None and self.first_channel is None:

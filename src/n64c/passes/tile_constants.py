@@ -125,6 +125,7 @@ def tile_header(
 
 def gemm_constants(op: QGemmOp | QConv2dOp) -> list[int]:
     """The constant vector(s) of a Gemm or conv kernel:
-    `[16384, 1, lo, hi, 0, 0, 0, 0]`, and for `acc48` eight 2s after it."""
+    `[16384, 1, lo, hi, 0, 0, 0, 0]` (the `acc48` readout reads a zero
+    lane, `acc48_code.E_ZERO`)."""
     lo, hi = op.clamp_bounds
-    return [16384, 1, lo, hi, 0, 0, 0, 0] + ([2] * 8 if op.wide else [])
+    return [16384, 1, lo, hi, 0, 0, 0, 0]

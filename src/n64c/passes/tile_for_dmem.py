@@ -35,7 +35,7 @@ input(s) in, `n64.tile_eltwise` in place, DMA the result out.
 
 An `acc48` Gemm (48-bit sums, see `n64c.backend.acc48_code`) has the
 same program; its tiles have a 64-byte header (the bias's low 16 bits in a
-fourth vector) and its constants a second vector of eight 2s.
+fourth vector).
 
 The weights of a layer are packed into `groups * chunks` tiles of
 `48 + 16 * rows` bytes (`64 + 16 * rows` with `acc48`); with several rows

@@ -127,15 +127,15 @@ func.func @acc48_mode(%c: index) {
 
 // -----
 
-func.func @acc48_consts_need_twos(%c: index) {
+func.func @acc48_consts_need_a_zero_lane(%c: index) {
   %x = n64.dmem_alloc "x" : !n64.dmem<128>
   %w = n64.dmem_alloc "w" : !n64.dmem<1088 x 2>
   %y = n64.dmem_alloc "y" : !n64.dmem<16>
-  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 0, 0, 0, 0>} : !n64.dmem<16>
+  %k = n64.dmem_alloc "k" {init = array<i16: 16384, 1, 0, 32767, 5, 0, 0, 0>} : !n64.dmem<16>
   n64.tile_matmul %x, %w, %y, %k[%c, %c] {rows = 64 : i64, chunks = 1 : i64, clamp_lo = 0 : i64, clamp_hi = 32767 : i64, acc48 = "high"} : !n64.dmem<128>, !n64.dmem<1088 x 2>, !n64.dmem<16>, !n64.dmem<16>
   func.return
 }
-// CHECK: n64.tile_matmul: with acc48 the second consts vector is eight times 2
+// CHECK: n64.tile_matmul: with acc48 lane 4 of consts is 0 (the readout multiplies by it), got 5
 
 // -----
 
@@ -191,6 +191,17 @@ func.func @short_bias_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.r
   func.return
 }
 // CHECK: n64.tile_window: short_bias is for convs
+
+// -----
+
+func.func @acc48_pool(%x: !n64.rdram<1024>, %y: !n64.rdram<256>, %w: !n64.rdram<128>) {
+  %band = n64.dmem_alloc "band" : !n64.dmem<1024>
+  %out = n64.dmem_alloc "out" : !n64.dmem<256>
+  %k = n64.dmem_alloc "k" : !n64.dmem<16>
+  n64.tile_window "maxpool" %x, %y, %w, %band, %out, %k {geometry = array<i64: 1, 8, 8, 8, 4, 4, 8, 2, 2, 2, 2, 1, 1, 0, 0, 8, 4, 1, 0, 8, 0, 0, 4>, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64, acc48 = "low"} : !n64.rdram<1024>, !n64.rdram<256>, !n64.rdram<128>, !n64.dmem<1024>, !n64.dmem<256>, !n64.dmem<16>
+  func.return
+}
+// CHECK: n64.tile_window: acc48 is for conv
 
 // -----
 
