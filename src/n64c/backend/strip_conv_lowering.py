@@ -39,9 +39,10 @@ out of the chain and of the tile.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from n64c.backend import int32_code
+from n64c.backend import acc48_code, int32_code
 from n64c.backend.depthwise_lowering import (
     DepthwiseLowering,
     depthwise_band_bytes,
@@ -208,14 +209,15 @@ PIPELINED_CHAIN_ROWS = 64
 longer chain's streamed weight rows need more than the readout its wait."""
 CLAMP_LAG = 3
 """Pixels between a result's readout and its store, at most (`row`): the
-readout, then one pixel per compare of the clamp."""
+readout, then one pixel per compare of the clamp (one more for an `acc48`
+conv, whose readout ends a pixel after its chain: `split_readout`)."""
 
 
 def strip_scratch_bytes(g: WindowGeometry) -> int:
     """The scratch slot before each output buffer, where a row's first
     pixels store the stale registers of the pipelined loop: one pixel of
-    sums, or `CLAMP_LAG` pixels of results."""
-    return SUMS_BYTES if g.sums_out else 16 * CLAMP_LAG
+    sums, or `CLAMP_LAG` pixels of results (one more for `acc48`)."""
+    return SUMS_BYTES if g.sums_out else 16 * (CLAMP_LAG + (1 if g.wide else 0))
 
 
 def strip_out_bytes(g: WindowGeometry) -> int:
@@ -472,11 +474,19 @@ class StripConvLowering(DepthwiseLowering):
         # previous one (loop-carried like `y_regs`)
         x_first = em.vreg()
         em.lqv(x_first, rows[0], 0)
+        unroll = strip_unroll(g, wl.op.short_trips is None)
+        halves: tuple[VregType, VregType] | None = None
+        if self.split_readout(unroll):
+            halves = (em.vreg(), em.vreg())
+            for reg in halves:
+                em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
+        last_halves = halves
 
-        def pixels(count: int) -> None:
-            self.pixels_dense(
+        def pixels(count: int, carry: bool = True) -> None:
+            nonlocal last_halves
+            last_halves = self.pixels_dense(
                 count, rows, po, ps, y_regs, sums_prev, x_first, w_tile, w_bases,
-                held, header,
+                held, header, halves, carry,
             )  # fmt: skip
             for reg in rows:
                 em.add_const(reg, reg, count * g.band_sw * g.cs * 2)
@@ -484,7 +494,6 @@ class StripConvLowering(DepthwiseLowering):
             if ps is not po:
                 em.add_const(ps, ps, count * SUMS_BYTES)
 
-        unroll = strip_unroll(g, wl.op.short_trips is None)
         trips = g.tile_cols // unroll
 
         def queue_later() -> None:
@@ -513,10 +522,16 @@ class StripConvLowering(DepthwiseLowering):
             queue_later()
             wl.em.counted(trips, lambda: pixels(unroll), "pixel")
         if g.tile_cols % unroll:
-            pixels(g.tile_cols % unroll)
+            pixels(g.tile_cols % unroll, carry=False)
+        steps = self.pipelined_clamp() if y_regs else []
+        if last_halves is not None:  # the last pixel's readout
+            em.sqv(y_regs[-1], po, -16 * (len(y_regs) + 1))
+            self.move_compares(y_regs, steps)
+            acc48_code.scale_low(
+                em, last_halves[1], last_halves[0], header[2], y_regs[0]
+            )
         # the row's last results: each register's value gets the compares
         # it still lacks (the oldest none) and goes to its pixel
-        steps = self.pipelined_clamp() if y_regs else []
         for k in range(len(y_regs) - 1, -1, -1):
             if steps:
                 for op, element in steps[k:]:
@@ -530,12 +545,23 @@ class StripConvLowering(DepthwiseLowering):
         for reg in rows:
             em.add_const(reg, reg, -g.tile_cols * g.band_sw * g.cs * 2)
 
+    def split_readout(self, unroll: int) -> bool:
+        """Whether a pixel's readout ends after the next pixel's chain
+        (`pixels_dense`): an `acc48` conv (not split over kernels) whose
+        pixel loop runs two pixels a trip or more (the last pixel's halves
+        are carried into the next trip in the same registers)."""
+        return self.wl.acc48 is not None and not self.g.sums_out and unroll >= 2
+
     def pipelined_clamp(self) -> list[tuple[type[rsp.VgeOp | rsp.VltOp], int]]:
         """The compares that fill the `vsar` waits of the four-op readout
         (int32 sums, shifts not all 16), or none (the clamp then goes inside
-        the next pixel's chain)."""
+        the next pixel's chain). An `acc48` conv's compares are always
+        pipelined (its readout's `vsar` of ACC_LO waits as well, and a
+        compare inside its chain would write ACC_LO, part of the sum)."""
         wl = self.wl
-        if wl.acc48 is not None or wl.op.acc_hi is not None:
+        if wl.acc48 is not None:
+            return wl.clamp_steps()
+        if wl.op.acc_hi is not None:
             return []
         steps = wl.clamp_steps()
         rows = sum(len(r) for r in self.rows)
@@ -556,7 +582,9 @@ class StripConvLowering(DepthwiseLowering):
         w_bases: dict[int, GprType],
         held: dict[int, VregType],
         header: tuple[VregType, ...],
-    ) -> None:
+        halves: tuple[VregType, VregType] | None = None,
+        carry: bool = True,
+    ) -> tuple[VregType, VregType] | None:
         """`count` consecutive output pixels of the group. Each chain holds
         the previous pixel's clamp, its two compares four MACs apart (a
         compare writes only ACC_LO, which the chain's `vmadh`s, all
@@ -571,7 +599,14 @@ class StripConvLowering(DepthwiseLowering):
         pixel's sums (at `ps`, restored at ACC bit 16) instead of the bias;
         its first and middle kernels end it by reading the sum's ACC_HI and
         ACC_MD into `sums_prev` instead of requantising (no `y_regs`), stored
-        at `po` inside the next pixel's chain, as a result would be."""
+        at `po` inside the next pixel's chain, as a result would be.
+
+        With `halves` (`split_readout`: an `acc48` conv) a pixel's readout
+        ends after the next pixel's chain: its `T` (the chain's last
+        `vmadm`) and ACC_LO wait in registers, the previous pixel's
+        (`halves` for the first) are multiplied out after this one's `vsar`,
+        so the `vmudn` never waits for it. With `carry` the last pixel's go
+        into `halves` for the next call; the last pair is returned."""
         wl, em, g = self.wl, self.em, self.g
         x_bases: dict[int, dict[int, GprType]] = {i: {} for i in range(g.kh)}
         mult = header[2]
@@ -582,8 +617,13 @@ class StripConvLowering(DepthwiseLowering):
         steps = self.pipelined_clamp()
         y_prev = y_regs[0] if y_regs else None
         inside = None if steps else y_prev  # the clamp inside the next chain
+        # an acc48 chain (one-op bias, shifts in [2, 16]): `vmadm`s, whose
+        # last result is the readout's `T`
+        mac = rsp.VmadmOp if wl.acc48 is not None else rsp.VmadhOp
+        before = halves
         for u in range(count):
-            sink = em.vreg()
+            carried = halves is not None and carry and u == count - 1
+            sink = halves[0] if carried and halves is not None else em.vreg()
             if g.sums_in:
                 wl.restore(sink, ps, SUMS_BYTES * u)
             else:
@@ -614,7 +654,7 @@ class StripConvLowering(DepthwiseLowering):
                         w = em.vreg()
                         offset = self.row_offset(row)
                         em.lqv(w, *wl.far(w_tile, offset, w_bases))
-                    em.vop(rsp.VmadhOp, sink, w, x, element)
+                    em.vop(mac, sink, w, x, element)
                     done += 1
                     previous(done)
             if u + 1 == count:  # the first vector of the next call's pixel
@@ -632,16 +672,36 @@ class StripConvLowering(DepthwiseLowering):
             # it), into its pixel's slot (the previous pixel's, or with a
             # pipelined clamp one more per compare): on a row's first trips
             # the scratch slots before the buffer
-            em.sqv(y_regs[-1], po, 16 * (u - len(y_regs)))
+            lag = len(y_regs) + (1 if before is not None else 0)
+            em.sqv(y_regs[-1], po, 16 * (u - lag))
+            if before is not None and halves is not None:
+                lo = halves[1] if carried else em.vreg()
+                em.vsar(lo, acc48_code.ACC_LO)
+                self.move_compares(y_regs, steps)
+                acc48_code.scale_low(em, before[1], before[0], mult, y_prev)
+                before = (sink, lo)
+                continue
+            if wl.acc48 is not None and not steps:  # no clamp
+                acc48_code.readout(em, "low", sink, wl.k, mult, y_prev, sink)
+                continue
             if not steps:
                 wl.read_sums(sink, mult, y_prev)
                 continue
 
-            def compares() -> None:
-                """Each compare moves its value one register on, the last
-                first (every register is read before it is written)."""
-                for k in range(len(steps), 0, -1):
-                    op, element = steps[k - 1]
-                    em.vop(op, y_regs[k], y_regs[k - 1], wl.k, element)
+            compares = functools.partial(self.move_compares, y_regs, steps)
+            if wl.acc48 is not None:
+                acc48_code.readout(em, "low", sink, wl.k, mult, y_prev, sink, compares)
+            else:
+                int32_code.read_sums(em, sink, mult, y_prev, False, compares)
+        return before
 
-            int32_code.read_sums(em, sink, mult, y_prev, False, compares)
+    def move_compares(
+        self,
+        y_regs: tuple[VregType, ...],
+        steps: list[tuple[type[rsp.VgeOp | rsp.VltOp], int]],
+    ) -> None:
+        """The pipelined clamp's compares: each moves its value one register
+        on, the last first (every register is read before it is written)."""
+        for k in range(len(steps), 0, -1):
+            op, element = steps[k - 1]
+            self.em.vop(op, y_regs[k], y_regs[k - 1], self.wl.k, element)

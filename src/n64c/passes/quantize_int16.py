@@ -147,6 +147,10 @@ WIDE_GAIN = 1.25
 """The 48-bit form is used where the noise model expects it to cut a
 layer's rounding noise by more than this factor (its requantisation costs
 more RSP instructions)."""
+CHEAP_WIDE_ROWS = 64
+"""The most input channels of a 1x1 conv that the quantiser gives the
+`acc48` form for speed (`_cheap_wide_conv`; measured on MobileNetV1: its
+1x1 convs of 128 and 256 channels ran 1.6% and 12% slower in it)."""
 INPUT_FORMAT_SEARCH = 6
 """How many bits below its calibrated format the quantiser tries for an
 input that a CPU `quantize` feeds to a Gemm or conv."""
@@ -759,26 +763,21 @@ class _Quantizer:
         noise, f_w, f_y, shifts = options(f_x)
         wide = False
         wide_limits = self.acc_limits(op.results[0], bias, channels, wide=True)
-        if allow_wide and never_negative(xq) and wide_limits is not None:
+        positive = allow_wide and never_negative(xq)
+        if positive and wide_limits is not None:
             for high in (False, True):
                 formats = choose_wide_formats(
                     f_x, f_w_ideal, f_y_ideal, wide_limits, high
                 )
                 wide_noise = estimated_noise(f_x, *formats[:2], x_rms, w_rms, terms)
-                gain = 1.0 if cheap_wide and not high else WIDE_GAIN
-                if wide_noise * gain <= noise and (
-                    gain < WIDE_GAIN or wide_noise * gain < noise
-                ):
-                    if gain < WIDE_GAIN and not one_op_bias(
-                        quantize_bias(
-                            bias, [f_x + f for f in formats[0]], formats[2], True
-                        ),
-                        wide=True,
-                        window=True,
-                    ):
-                        continue  # its bias takes three ops: not faster
+                fast = cheap_wide and not high and self._one_op_bias(bias, f_x, formats)
+                if wide_noise * WIDE_GAIN < noise or (fast and wide_noise <= noise):
                     f_w, f_y, shifts = formats
-                    noise, wide = wide_noise * gain, True
+                    noise, wide = wide_noise * (1.0 if fast else WIDE_GAIN), True
+        if positive and cheap_wide and not wide:
+            # the int32 formats in the acc48 form: as precise (shifts in
+            # [2, 16], biases within 2^29, so one op adds them), and faster
+            wide = True
         _check_formats(op, [f_x, f_y, *f_w])
         w_int = quantize_weights(w, f_w, channel_axis)
         if layout is not None:
@@ -790,6 +789,16 @@ class _Quantizer:
             build(xq, wq, bq, shifts, f_w, f_y, clamp_bounds(*clamp, f_y), wide), op
         )
         self.done(op, new.results[0], f_y)
+
+    @staticmethod
+    def _one_op_bias(
+        bias: np.ndarray | None, f_x: int, formats: tuple[list[int], int, list[int]]
+    ) -> bool:
+        """Whether an `acc48` layer of these `(f_w, f_y, shifts)` has biases
+        that round to the form one `vmudm` adds."""
+        f_w, _, shifts = formats
+        q = quantize_bias(bias, [f_x + f for f in f_w], shifts, True)
+        return one_op_bias(q, wide=True, window=True)
 
     def _gemm(self, op: GemmOp) -> None:
         w = constant_array(op.b)
@@ -854,7 +863,7 @@ class _Quantizer:
             lambda x, w, b, s, fw, fy, c, wide: QConv2dOp(
                 x, w, b, strides, pads, dilations, group, s, fw, fy, c, wide
             ),
-            cheap_wide=group > 1 and w.shape[1] == 1 and group == w.shape[0],
+            cheap_wide=_cheap_wide_conv(w.shape, group),
         )
 
     def _conv_transpose2d(self, op: ConvTranspose2dOp) -> None:
@@ -1196,6 +1205,20 @@ _SIGN_KEEPING_OPS = (
     QGatherOp,
 )
 """int16 ops whose result is never negative when their input is not."""
+
+
+def _cheap_wide_conv(w_shape: Sequence[int], group: int) -> bool:
+    """Whether a conv of weights `w_shape` (`[O, C/group, KH, KW]`) runs
+    faster in the `acc48` form with shifts up to 16 and a one-op bias than
+    in the int32 one: a depthwise conv (one op less a pixel, its readout
+    split over two pixels) and a dense 1x1 conv of at most
+    `CHEAP_WIDE_ROWS` input channels (the same in strips). Longer chains
+    gain less than the clamp pipeline that form always has costs them in
+    registers (weight rows held), and cannot be split over kernels."""
+    o, per_group, kh, kw = (int(v) for v in w_shape)
+    depthwise = group > 1 and per_group == 1 and group == o
+    pointwise = group == 1 and kh == kw == 1 and per_group <= CHEAP_WIDE_ROWS
+    return depthwise or pointwise
 
 
 def never_negative(value: SSAValue) -> bool:

@@ -408,12 +408,15 @@ def plan_window(
     depthwise: bool = False,
     wide: bool = False,
     strips: bool = True,
+    wide_strips: bool = False,
 ) -> WindowGeometry:
     """The cheapest geometry (estimated cycles) whose working set fits
     `dmem_bytes` minus the parameter block; `BudgetError` naming the layer
     when none does. `wide`: an `acc48` conv; `strips`: whether a dense conv
     may run in strips, also split over its input channels (`plan_split`:
-    the geometry of the first kernel is returned)."""
+    the geometry of the first kernel is returned; int32 convs only);
+    `wide_strips`: whether an `acc48` conv may (shifts in [2, 16] and a
+    one-op bias, `StripConvLowering`)."""
     n, c, h, w = (int(v) for v in x_shape)
     kh, kw = kernel
     sh, sw = strides
@@ -465,8 +468,8 @@ def plan_window(
                         continue
                     candidates.append(geo)
     shape = StripShape((n, c, h, w), opad, (kh, kw), (sh, sw), (dh, dw), pads)
-    if kind == "conv" and not wide and strips:
-        candidates += _strip_geometries(shape)
+    if kind == "conv" and (wide_strips or not wide) and strips:
+        candidates += _strip_geometries(shape, wide)
     best, smallest = _cheapest(kind, candidates, available)
     if kind == "conv" and not wide and strips:
         plans = split_plans(shape)
@@ -551,7 +554,7 @@ def _strip_walks(
     return out
 
 
-def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
+def _strip_geometries(shape: StripShape, wide: bool = False) -> list[WindowGeometry]:
     """The geometries of a dense conv in strips (one per column tile
     width) whose chain fits `MAX_CHUNK_ROWS` rows. A pointwise conv (1x1,
     stride 1, no padding) reads and writes its pixels as one contiguous
@@ -565,7 +568,7 @@ def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
         if c > MAX_CHUNK_ROWS:
             return []
         walks = [
-            _pointwise_strip(n, c, h * w // cols, cols, opad)
+            _pointwise_strip(n, c, h * w // cols, cols, opad, wide)
             for cols in _divisors_desc(h * w)
             if cols <= MAX_PIXELS
         ]
@@ -574,7 +577,7 @@ def _strip_geometries(shape: StripShape) -> list[WindowGeometry]:
         slots = (kh - 1) * shape.dilations[0] + 1 + strides[0]
         if kh * kw * c > MAX_CHUNK_ROWS or slots > STRIP_MAX_SLOTS:
             return []
-        walks = _strip_walks(shape, round_up(c, 8) // 8, 0, 2)
+        walks = _strip_walks(shape, round_up(c, 8) // 8, 0, 2, wide)
         _, pl, _, pr = shape.pads
         if kw == 1 and strides[1] > 1 and pl == pr == 0:
             # band rows of only the pixels read (`gathers`), where that
@@ -649,14 +652,16 @@ def plan_split(
     return best
 
 
-def _pointwise_strip(n: int, c: int, rows: int, cols: int, opad: int) -> WindowGeometry:
+def _pointwise_strip(
+    n: int, c: int, rows: int, cols: int, opad: int, wide: bool = False
+) -> WindowGeometry:
     """A 1x1 conv in strips over `rows` rows of `cols` pixels."""
     cp = round_up(c, 8)
     return _geometry(
         n=n, h=rows, w=cols, cp=cp, oh=rows, ow=cols, op=opad, kh=1, kw=1,
         sh=1, sw=1, dh=1, dw=1, pt=0, pl=0, wp=cols,
         tile_rows=1, slice_blocks=cp // 8, level=0,
-        c=c, depthwise=0, resident=2, tile_cols=cols,
+        c=c, depthwise=0, resident=2, tile_cols=cols, wide=wide,
     )  # fmt: skip
 
 
@@ -969,6 +974,9 @@ def build_conv_kernel(
         depthwise=cg == 1 and group == xs[1] == o,
         wide=op.wide,
         strips=strips,
+        wide_strips=op.wide
+        and acc48_mode(op.shift_values) == "low"
+        and one_op_bias(bias, op.wide, window=True),
     )
     frac = op.frac_bits.value.data
     t_in = _nhwc(op.x, conv_input_frac(op))
