@@ -577,6 +577,8 @@ def test_acc48_strips_save_cycles() -> None:
     faster in the `acc48` form: three readout ops and no wait for them."""
     cycles = []
     for wide in (False, True):
-        module = wide_strip_conv((1, 8, 48, 48), 16, (1, 1), (0,) * 4, (0, 3000), wide)
+        module = wide_strip_conv(
+            (1, 8, 48, 48), 16, (1, 1), (0, 0, 0, 0), (0, 3000), wide
+        )
         cycles.append(build_rsp_program(lower(module), measure=True).cycles)
     assert cycles[1] < cycles[0] * 0.96, cycles

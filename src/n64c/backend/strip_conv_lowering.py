@@ -525,10 +525,11 @@ class StripConvLowering(DepthwiseLowering):
             pixels(g.tile_cols % unroll, carry=False)
         steps = self.pipelined_clamp() if y_regs else []
         if last_halves is not None:  # the last pixel's readout
-            em.sqv(y_regs[-1], po, -16 * (len(y_regs) + 1))
+            results = list(y_regs)  # (split: never empty)
+            em.sqv(results[-1], po, -16 * (len(results) + 1))
             self.move_compares(y_regs, steps)
             acc48_code.scale_low(
-                em, last_halves[1], last_halves[0], header[2], y_regs[0]
+                em, last_halves[1], last_halves[0], header[2], results[0]
             )
         # the row's last results: each register's value gets the compares
         # it still lacks (the oldest none) and goes to its pixel
