@@ -39,8 +39,8 @@ How the tile ops become code:
   after the 64-byte header, adds the bias with a third op (`vmadn` of its
   low 16 bits) and reads the sum out with the `acc48` sequences of
   `n64c.backend.acc48_code` (shifts in [18, 32]: the int32 shift with
-  `mult = 2^(32-shift)`; shifts in [2, 16]: `acc * 2^(16-shift)` modulo
-  2^48, then the sclamp of ACC[47:16]).
+  `mult = 2^(32-shift)`; shifts in [2, 16]: the sclamp of ACC[47:16] and
+  ACC_LO times `2^(16-shift)`).
 """
 
 from __future__ import annotations

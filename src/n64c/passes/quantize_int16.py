@@ -730,8 +730,10 @@ class _Quantizer:
         lie on `channel_axis`, `layout` (if given) turns the quantised
         weights into the layout the op takes; `allow_wide`: the op has an
         `acc48` form; `cheap_wide`: its `acc48` form with shifts up to 16
-        and a one-op bias runs faster than its int32 one (a depthwise conv),
-        so it is taken whenever its noise estimate is no higher."""
+        and a one-op bias runs faster than its int32 one
+        (`_cheap_wide_conv`), so it is taken whenever its noise estimate is
+        no higher and its bias has the one-op form, else with the int32
+        formats (unless those shifts are all 16: one op reads them out)."""
         f_w_ideal = weight_frac_bits(w, channel_axis)
         f_y_ideal = self.frac_of(op.results[0])
         channels = w.shape[channel_axis]
@@ -764,6 +766,9 @@ class _Quantizer:
         wide = False
         wide_limits = self.acc_limits(op.results[0], bias, channels, wide=True)
         positive = allow_wide and never_negative(xq)
+        # int32 sums whose shifts are all 16 are read out with one op, fewer
+        # than the 48-bit form's three
+        cheap_wide = cheap_wide and not all(s == MAX_SHIFT for s in shifts)
         if positive and wide_limits is not None:
             for high in (False, True):
                 formats = choose_wide_formats(
