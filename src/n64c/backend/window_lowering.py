@@ -889,11 +889,13 @@ class WindowLowering:
         of the bias)."""
         em, k = self.em, self.k
         if self.acc48 is not None:
+            top = None  # a one-op bias's `vmadm` leaves sclamp(ACC[47:16])
             if bias and self.op.short_bias is not None:
                 self.add_bias(sink, header)
+                top = sink
             elif bias:
                 acc48_code.add_bias(em, sink, k, header)
-            y = acc48_code.readout(em, self.acc48, sink, k, header[2], y)
+            y = acc48_code.readout(em, self.acc48, sink, k, header[2], y, top)
             self.clamp(y)
             return y
         if bias:

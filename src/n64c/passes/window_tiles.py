@@ -319,7 +319,7 @@ def _chain_cycles(g: WindowGeometry, held: int, mode: str = "only") -> int:
     scalar = macs - held + inputs + PIXEL_LOOP
     restore_saved = 0 if g.wide else ALTERNATING_SAVED_VECTOR_OPS
     if mode == "only":
-        vector = macs + READOUT_VECTOR_OPS + (9 if g.wide else 0)
+        vector = macs + READOUT_VECTOR_OPS + (2 if g.wide else 0)
         return max(scalar, vector) + READOUT_STALLS
     vector = macs + PARTIAL_VECTOR_OPS + (3 if g.wide else 0) - restore_saved
     scalar += PARTIAL_SCALAR_OPS + (1 if g.wide else 0)
@@ -334,7 +334,7 @@ def _chain_cycles(g: WindowGeometry, held: int, mode: str = "only") -> int:
         vector -= FIRST_SAVED_VECTOR_OPS - restore_saved
         scalar -= 3 if g.wide else 2
     elif mode == "last":  # the readout instead of the save
-        vector += LAST_EXTRA_VECTOR_OPS + (5 if g.wide else 0)
+        vector += LAST_EXTRA_VECTOR_OPS
         scalar -= 2 if g.wide else 1
     return max(scalar, vector) + stalls
 
