@@ -217,6 +217,32 @@ def test_fast_acc48_depthwise(
     check(module, x, 1)
 
 
+def test_fast_acc48_cases_cover_the_split_readout() -> None:
+    """With held weights (the readout split over two pixels): a group's
+    pixels in one call whose last results go to the next group, trips
+    that carry results into the next, trips with a remainder, one-pixel
+    rows, two-sided clamps; and loaded weights (the readout whole)."""
+    seen = set()
+    for x_shape, kernel, strides, pads, clamp in FAST_ACC48_CASES:
+        c = x_shape[1]
+        g = plan_window(
+            "conv", x_shape, c, kernel, strides, pads, (1, 1), "l", 4064, True, True
+        )
+        taps = kernel[0] * kernel[1]
+        unroll = pixel_unroll(g.tile_cols, taps)
+        held = taps <= HELD_TAPS
+        seen.add(("held", held))
+        if held:
+            seen.add(("one call", unroll == g.tile_cols >= 3 and g.slice_blocks > 1))
+            seen.add(("carried trips", g.tile_cols // unroll >= 2 and unroll >= 3))
+            seen.add(("remainder", g.tile_cols % unroll > 0))
+            seen.add(("single", g.tile_cols == 1))
+            seen.add(("two-sided", clamp[0] > -32768 and clamp[1] < 32767))
+    for key in ("held", "one call", "carried trips", "remainder", "single"):
+        assert (key, True) in seen, key
+    assert ("two-sided", True) in seen and ("held", False) in seen
+
+
 def test_fast_acc48_depthwise_saves_cycles() -> None:
     """The DS-CNN depthwise layer (64 channels, 25x5, ReLU) in the `acc48`
     form takes fewer cycles than in the int32 form: a readout op less per

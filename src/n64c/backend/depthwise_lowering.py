@@ -59,9 +59,12 @@ An `acc48` layer (48-bit sums) with shifts in [2, 16] and a one-op bias
 (`fast_acc48`) runs the same pipelined pixels: its chain is `vmudm` of the
 bias and the taps' `vmadm`s, whose last result is the readout's `T`, so the
 readout is `vsar` ACC_LO, `vmudn`, `vmadh` (`acc48_code.readout`), one op
-fewer than the int32 one; a two-sided clamp's `vlt` goes before the next
-chain's bias instead of after its first MAC. Other `acc48` layers use the
-`acc48_code` chain and readout with the clamp right after each pixel.
+fewer than the int32 one. With held weights it is split: the `vsar` right
+after the chain, the multiplies after the next pixel's `vsar`, with the
+clamp's compares (the `vlt` of the result before the last, then the `vge`
+of the last) between; a compare inside a chain would write ACC_LO, part
+of the 48-bit sum. Other `acc48` layers use the `acc48_code` chain and
+readout with the clamp right after each pixel.
 """
 
 from __future__ import annotations
@@ -888,21 +891,42 @@ class DepthwiseLowering:
         split = fast48 and self.held
         halves: tuple[int, VregType, VregType] | None = None
 
-        def read_out(v: int, sink: VregType, lo: VregType | None, last: bool) -> None:
+        def read_out(
+            v: int, sink: VregType, lo: VregType | None, last: bool, late: bool = False
+        ) -> None:
             """Pixel `v`'s readout (with `lo`, its second half), with the
-            previous result's clamp filling the wait for the `vsar`s."""
+            previous result's clamp filling the wait for the `vsar`s (with
+            `late`, after the second half: no `vsar` came just before, and
+            the previous result was just read out). With `lo` a two-sided
+            clamp's `vlt` of the result before (`low`) goes here too, ahead
+            of the `vge` of the previous one, each a pixel after its
+            operand was written, and that result is stored."""
             nonlocal pending, low
             y = outputs[v] if v in outputs else em.vreg()
             between = None
-            if pending is not None and two_sided:
+            stored = None  # with `lo`: the result whose `vlt` is here
+            if lo is not None and two_sided:
+                stored, low_then, pending_then = low, low, pending
+
+                def both() -> None:
+                    if low_then is not None:
+                        wl.clamp_high(low_then[0])
+                    if pending_then is not None:
+                        wl.clamp_low(pending_then[0])
+
+                between = both
+                low = pending
+            elif pending is not None and two_sided:
                 between = functools.partial(wl.clamp_low, pending[0])
                 low = pending
             elif pending is not None:
                 between = functools.partial(wl.clamp, pending[0])
             if lo is not None:
-                if between is not None:
+                if between is not None and not late:
                     between()
                 acc48_code.scale_low(em, lo, sink, mult, y)
+                if between is not None and late:
+                    between()
             elif fast48:  # the chain's last `vmadm` left sclamp(ACC[47:16])
                 acc48_code.readout(em, "low", sink, wl.k, mult, y, sink, between)
             else:
@@ -910,13 +934,19 @@ class DepthwiseLowering:
                 int32_code.read_sums(em, sink, mult, y, acc_hi, between)
             if last:
                 reload(mult, 32)
+            if stored is not None:
+                put(stored)
             if pending is not None and not two_sided:
                 put(pending)
             pending = (y, wl.far(po, v * g.cs * 2, y_bases))
 
         for u in range(count):
             last = next_tile is not None and u == count - 1
-            if self.held:
+            if self.held and split:  # both compares in the readout's window
+                sink = chain(xs, None, last)
+                if u + 1 < count:
+                    xs = load_inputs(u + 1)
+            elif self.held:
                 sink = chain(xs, None if low is None else low[0], last)
                 high, low = low, None
                 if u + 1 < count:
@@ -945,11 +975,7 @@ class DepthwiseLowering:
                     put(low)
                 low = None
         if halves is not None:  # the last pixel's second half
-            if low is not None:  # no chain left to hold its `vlt`
-                wl.clamp_high(low[0])
-                put(low)
-                low = None
-            read_out(*halves, last=next_tile is not None)
+            read_out(*halves, last=next_tile is not None, late=True)
         if carry_out is not None:  # finished by the next call
             return
         # the call's last two pixels
