@@ -37,6 +37,8 @@ DEPTHWISE_CASES = [
     ((1, 8, 6, 6), (7, 7), (1, 1), (3, 3, 3, 3), (1, 1), False, False, 1),
     ((1, 16, 13, 13), (5, 5), (1, 1), (4, 4, 4, 4), (2, 2), True, False, 1),
     ((1, 16, 9, 9), (7, 7), (2, 2), (3, 3, 3, 3), (1, 1), True, True, 1),
+    # trips whose results go on to the next group (3 groups, 2 column tiles)
+    ((1, 24, 5, 18), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, False, 1),
 ]
 
 
@@ -101,6 +103,8 @@ TWO_SIDED_CASES = [
     ((1, 8, 5, 1), (3, 1), (1, 1), (1, 0, 1, 0), (-1000, 1000)),
     ((1, 12, 9, 7), (5, 5), (1, 1), (2, 2, 2, 2), (0, 3000)),
     ((1, 16, 11, 11), (7, 7), (1, 1), (3, 3, 3, 3), (-700, 2500)),
+    # results carried from group to group over trips (a rest of 5 pixels)
+    ((1, 16, 3, 34), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
 ]
 
 
@@ -168,6 +172,10 @@ FAST_ACC48_CASES = [
     ((1, 24, 7, 23), (3, 3), (2, 2), (1, 1, 1, 1), (-32768, 32767)),
     ((1, 8, 5, 1), (3, 1), (1, 1), (1, 0, 1, 0), (-1000, 1000)),
     ((1, 12, 9, 7), (5, 5), (1, 1), (2, 2, 2, 2), (0, 3000)),
+    # trips whose results go on to the next group's first trip: a rest of
+    # 5 pixels, and none
+    ((1, 16, 5, 17), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
+    ((1, 16, 6, 12), (3, 3), (1, 1), (1, 1, 1, 1), (0, 32767)),
 ]
 
 
@@ -238,9 +246,14 @@ def test_fast_acc48_cases_cover_the_split_readout() -> None:
             seen.add(("remainder", g.tile_cols % unroll > 0))
             seen.add(("single", g.tile_cols == 1))
             seen.add(("two-sided", clamp[0] > -32768 and clamp[1] < 32767))
-    for key in ("held", "one call", "carried trips", "remainder", "single"):
+            rest = g.tile_cols % unroll
+            carried = g.tile_cols // unroll >= 2 and unroll >= 3
+            seen.add(("across", carried and (rest == 0 or rest >= 3)))
+            seen.add(("across, rest", carried and rest >= 3))
+    for key in ("held", "one call", "carried trips", "remainder", "single", "across"):
         assert (key, True) in seen, key
     assert ("two-sided", True) in seen and ("held", False) in seen
+    assert ("across, rest", True) in seen
 
 
 def test_fast_acc48_depthwise_saves_cycles() -> None:

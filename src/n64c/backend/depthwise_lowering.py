@@ -32,7 +32,8 @@ time.
   of 3 pixels or more, the group's last results are finished during the
   next group's first chains (`carried_results`), and a row of several
   loop trips carries each trip's last results into the next
-  (`trip_carry`).
+  (`trip_carry`), and a group's last ones into the next group's first
+  trip when its last call has none or 3 pixels or more.
 * **Pixels.** Up to `UNROLL` pixels per loop trip (`pixel_unroll`). An
   int32 chain starts with the bias (`vmudh v, 2^j` with `short_bias`, else
   `vmudh bias_hi, 16384`, `vmadh bias_lo, 1`), so a group's first pixel
@@ -594,7 +595,19 @@ class DepthwiseLowering:
         if prefetch:
             carried = self.load_group(w_tile, {})
         results = self.carried_results(unroll)
-        for reg in results or ():
+        rest = g.tile_cols % unroll
+        trips = g.tile_cols // unroll
+        # trips that carry results: the group's last results go on to the
+        # next group's first trip too when its last call carries (a rest of
+        # none, or of 3 pixels or more), and the row finishes the last ones
+        across: _Carry | None = None
+        if (
+            results is None
+            and self.trip_carry(unroll)
+            and rest in (0, *range(3, unroll))
+        ):
+            across = self.result_registers()
+        for reg in results or across or ():
             if reg is not None:  # stored into slots written again later
                 em.vop(rsp.VxorOp, reg, wl.zero, wl.zero)
 
@@ -619,10 +632,17 @@ class DepthwiseLowering:
                     em.add_const(reg, reg, count * g.sw * g.cs * 2)
                 em.add_const(po, po, count * g.cs * 2)
 
-            rest = g.tile_cols % unroll
-            trips = g.tile_cols // unroll
             if results is not None:  # one call: the groups' results carried
                 pixels(unroll, True, ((unroll - 1) * g.cs * 2 - 16, results), results)
+            elif across is not None:  # the trips' and groups' results carried
+                back = (-g.cs * 2, across)
+                first = ((g.tile_cols - 1) * g.cs * 2 - 16, across)
+                pixels(unroll, False, first, across)  # the first trip
+                wl.em.counted(
+                    trips - 1, lambda: pixels(unroll, False, back, across), "pixel"
+                )
+                if rest:
+                    pixels(rest, True, back, across)
             elif self.trip_carry(unroll):  # the trips' results carried
                 regs = self.result_registers()
                 back = (-g.cs * 2, regs)
@@ -646,8 +666,10 @@ class DepthwiseLowering:
             em.add_const(po, po, 16 - g.tile_cols * g.cs * 2)
 
         wl.em.counted(g.slice_blocks, group, "group")
-        if results is not None:  # the last group's last pixels
-            self.finish(results, po, (g.tile_cols - 1) * g.cs * 2 - 16)
+        if results is not None or across is not None:  # the last group's last
+            last = results if results is not None else across
+            assert last is not None
+            self.finish(last, po, (g.tile_cols - 1) * g.cs * 2 - 16)
         for reg in (*rows, po):
             em.add_const(reg, reg, -16 * g.slice_blocks)
 
