@@ -836,18 +836,15 @@ class DepthwiseLowering:
             is the same modulo 2^32), so it can start before the inputs and
             weights of a group's first pixel are loaded, and so does an
             `acc48` one with a one-op bias (`fast_acc48`). `inside` (a
-            result whose `vge` is done) gets the clamp's `vlt` after the
-            first MAC (a compare writes only ACC_LO, which the `vmadh`s,
-            multiples of 2^16, never carry out of, and the readout's `vmudn`
-            overwrites), or in an `acc48` chain, whose sum ACC_LO is part
-            of, before the bias (which sets the whole of ACC). `xs` is the
-            inputs, or the pixel whose inputs the chain loads itself
-            (`streams`), storing `then` after its first four loads."""
+            result whose `vge` is done; int32 chains only) gets the clamp's
+            `vlt` after the first MAC (a compare writes only ACC_LO, which
+            the `vmadh`s, multiples of 2^16, never carry out of, and the
+            readout's `vmudn` overwrites). `xs` is the inputs, or the pixel
+            whose inputs the chain loads itself (`streams`), storing `then`
+            after its first four loads."""
+            assert inside is None or wl.acc48 is None, "ACC_LO is part of the sum"
             sink = em.vreg()
             started = wl.acc48 is None or fast48
-            if fast48 and inside is not None:
-                wl.clamp_high(inside)
-                inside = None
             if started:
                 wl.add_bias(sink, header, start=True)
                 if last:
