@@ -11,12 +11,18 @@ from test_rsp_conv import check, lower
 from xdsl.dialects.builtin import ModuleOp
 
 from n64c.backend.conv_layer import qconv_module
-from n64c.backend.depthwise_lowering import HELD_TAPS, LOADED_TAPS, pixel_unroll
+from n64c.backend.depthwise_lowering import (
+    HELD_TAPS,
+    LOADED_TAPS,
+    depthwise_weight_bytes,
+    pixel_unroll,
+    wraps_weights,
+)
 from n64c.backend.rsp_asm import print_asm
 from n64c.backend.rsp_encode import find_programs
 from n64c.backend.rsp_program import build_rsp_program
 from n64c.passes.tile_constants import round_bias
-from n64c.passes.window_tiles import plan_window
+from n64c.passes.window_tiles import pack_conv_weights, plan_window
 from n64c.sim.int_engine import run_int_raw
 
 # (x shape, kernel, strides, pads, dilations, relu, wide, z64 samples)
@@ -268,3 +274,23 @@ def test_fast_acc48_depthwise_saves_cycles() -> None:
         program = build_rsp_program(lower(module), measure=True)
         cycles.append(program.cycles)
     assert cycles[1] < cycles[0] * 0.97, cycles
+
+
+def test_slices_end_with_a_copy_of_their_first_tile() -> None:
+    """Where a row's groups carry their weights in registers (DS-CNN's
+    depthwise layer: two slices of four groups), each slice's weights end
+    with a copy of its first tile, so the row's last group loads the next
+    row's first group's; the pad row follows the copies."""
+    x_shape = (1, 64, 25, 5)
+    g = plan_window(
+        "conv", x_shape, 64, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), "l", 4064, True
+    )
+    assert g.slices == 2 and g.slice_blocks == 4 and wraps_weights(g)
+    assert depthwise_weight_bytes(g) == 5 * g.tile_bytes
+    w = np.arange(64 * 9, dtype=np.int16).reshape(64, 1, 3, 3)
+    blob = pack_conv_weights(w, np.arange(64), [16] * 64, 64, 64, g)
+    tiles = blob[: 11 * g.tile_bytes // 2].reshape(11, -1)
+    for first in (0, 5):
+        np.testing.assert_array_equal(tiles[first + 4], tiles[first])
+        assert not np.array_equal(tiles[first + 1], tiles[first])
+    assert not blob[11 * g.tile_bytes // 2 : 11 * g.tile_bytes // 2 + g.w * g.cp].any()

@@ -192,9 +192,20 @@ def depthwise_out_bytes(g: WindowGeometry) -> int:
     return 2 * g.tile_cols * g.cs * 2
 
 
+def wraps_weights(g: WindowGeometry) -> bool:
+    """Whether a depthwise slice's weights end with a copy of its first
+    tile: groups whose held weights are loop-carried (`prefetches`), so
+    that the row's last group loads the next row's first group's."""
+    taps = g.kh * g.kw
+    unroll = pixel_unroll(g.tile_cols, taps)
+    straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
+    return bool(g.depthwise) and taps <= HELD_TAPS and straight and g.slice_blocks > 1
+
+
 def depthwise_weight_bytes(g: WindowGeometry) -> int:
-    """The weight tiles of one channel slice."""
-    return g.slice_blocks * g.tile_bytes
+    """The weight tiles of one channel slice (and the copy of its first,
+    `wraps_weights`)."""
+    return (g.slice_blocks + (1 if wraps_weights(g) else 0)) * g.tile_bytes
 
 
 def depthwise_dmem_bytes(g: WindowGeometry) -> int:
@@ -236,6 +247,9 @@ class DepthwiseLowering:
         stride = self.y_pixel if rows > 1 else size
         self.out_length = dma_length_word(size, rows, stride)
         self.taps = [(i, j) for i in range(self.g.kh) for j in range(self.g.kw)]
+        self.row_carried: tuple[tuple[VregType, ...], list[VregType]] | None = None
+        """The first group's header and held weights, loop-carried over the
+        strip's rows (`prefetches`)."""
         self.held = len(self.taps) <= HELD_TAPS
         self.streams = len(self.taps) > LOADED_TAPS
         self.padded_columns = padded_column_tiles(self.g)
@@ -281,7 +295,14 @@ class DepthwiseLowering:
 
     def strip_setup(self) -> None:
         """Code at the start of each strip, once its first rows and the
-        pass's weights are in DMEM."""
+        pass's weights are in DMEM: with `prefetches`, the first group's
+        header and weights (each row's last group loads them again, from
+        the copy of the first tile after the last)."""
+        self.row_carried = None
+        if self.prefetches:
+            w_first = self.em.gpr()
+            self.em.addi(w_first, self.em.zero, self.wl.ring)
+            self.row_carried = self.load_group(w_first, {})
 
     # A *pass* is what one load of weights serves: a channel slice here, a
     # group of 8 output channels in strips (`StripConvLowering`).
@@ -591,9 +612,8 @@ class DepthwiseLowering:
         po = out
         unroll = pixel_unroll(g.tile_cols, len(self.taps))
         prefetch = self.prefetches
-        carried: tuple[tuple[VregType, ...], list[VregType]] | None = None
-        if prefetch:
-            carried = self.load_group(w_tile, {})
+        carried = self.row_carried if prefetch else None
+        assert carried is not None or not prefetch, "loaded by strip_setup"
         results = self.carried_results(unroll)
         rest = g.tile_cols % unroll
         trips = g.tile_cols // unroll
@@ -732,11 +752,8 @@ class DepthwiseLowering:
         """Whether each group's last chain loads the next group's header
         and weights (int32 sums or `fast_acc48`, held weights, a group's last
         pixels in straight-line code, and more than one group)."""
-        g = self.g
-        unroll = pixel_unroll(g.tile_cols, len(self.taps))
-        straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
         sums = self.wl.acc48 is None or self.fast_acc48
-        return sums and self.held and straight and g.slice_blocks > 1
+        return sums and wraps_weights(self.g)
 
     def load_group(
         self, w_tile: GprType, w_bases: dict[int, GprType]

@@ -61,7 +61,7 @@ from collections.abc import Callable
 from xdsl.ir import SSAValue
 
 from n64c.backend import acc48_code, int32_code
-from n64c.backend.depthwise_lowering import DepthwiseLowering
+from n64c.backend.depthwise_lowering import DepthwiseLowering, wraps_weights
 from n64c.backend.rsp_emitter import (
     ACC_HI,
     ACC_MD,
@@ -294,9 +294,14 @@ class WindowLowering:
 
     @property
     def fill_offset(self) -> int:
-        """Byte offset of the pad row in the layer's weights region."""
+        """Byte offset of the pad row in the layer's weights region: after
+        the tiles (a depthwise slice's with the copy of its first,
+        `wraps_weights`) and a copy of the first."""
         g = self.g
-        return (g.weight_tiles + 1) * g.tile_bytes if self.kind == "conv" else 0
+        copies = g.slices if g.depthwise and wraps_weights(g) else 0
+        return (
+            (g.weight_tiles + copies + 1) * g.tile_bytes if self.kind == "conv" else 0
+        )
 
     @property
     def table_offset(self) -> int:

@@ -57,6 +57,7 @@ from n64c.backend.depthwise_lowering import (
     padded_column_tiles,
     pixel_unroll,
     rows_wrap,
+    wraps_weights,
 )
 from n64c.backend.strip_conv_lowering import (
     MAX_SLOTS as STRIP_MAX_SLOTS,
@@ -225,7 +226,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     then cost what int32 ones do, `DepthwiseLowering.fast_acc48`)."""
     taps = g.kh * g.kw
     held = taps <= DEPTHWISE_HELD_TAPS
-    per_pixel = (taps if held else 2 * taps) + 8
+    per_pixel = (taps if held else 2 * taps) + 7
     unroll = pixel_unroll(g.tile_cols, taps)
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll
@@ -785,12 +786,17 @@ def pack_conv_weights(
     if g.depthwise:  # one row of 8 channel weights per tap
         taps = np.zeros((g.op, kh, kw), dtype=np.int16)
         taps[:o] = w[:, 0]
+        first = 0  # the slice's first tile
         for g8 in range(g.groups):
             chans = slice(8 * g8, 8 * g8 + 8)
+            if g8 % g.slice_blocks == 0:
+                first = len(tiles)
             for i0 in range(0, kh, ci):
                 for j0 in range(0, kw, cj):
                     rows = taps[chans, i0 : i0 + ci, j0 : j0 + cj].reshape(8, -1).T
                     tiles.append(np.concatenate([header[:, chans], rows]).reshape(-1))
+            if wraps_weights(g) and (g8 + 1) % g.slice_blocks == 0:
+                tiles.append(tiles[first])
         tiles.append(tiles[0])
         fill = np.zeros(g.w * g.cp, dtype=np.int16)
         return np.concatenate([*tiles, fill, column_table(g)])
