@@ -27,8 +27,10 @@ time.
   registers live) and unrolls fewer pixels (`pixel_unroll`: its code must
   fit IMEM). When a group's pixels are
   straight-line code (`prefetches`), the registers are loop-carried: the
-  row loads the first group's, and each group's last chain loads the
-  next group's, each right after its last read; with the row in one call
+  strip loads the first group's, and each group's last chain loads the
+  next group's, each right after its last read (the row's last group
+  loads the copy of the first tile that ends the slice's weights,
+  `wraps_weights`, for the next row); with the row in one call
   of 3 pixels or more, the group's last results are finished during the
   next group's first chains (`carried_results`), and a row of several
   loop trips carries each trip's last results into the next
