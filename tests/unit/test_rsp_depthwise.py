@@ -14,6 +14,7 @@ from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import (
     HELD_TAPS,
     LOADED_TAPS,
+    carries_weights,
     depthwise_weight_bytes,
     pixel_unroll,
     wraps_weights,
@@ -45,6 +46,8 @@ DEPTHWISE_CASES = [
     ((1, 16, 9, 9), (7, 7), (2, 2), (3, 3, 3, 3), (1, 1), True, True, 1),
     # trips whose results go on to the next group (3 groups, 2 column tiles)
     ((1, 24, 5, 18), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, False, 1),
+    # weights carried from group to group but not over rows (3 rows)
+    ((1, 32, 3, 3), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), False, False, 1),
 ]
 
 
@@ -182,6 +185,9 @@ FAST_ACC48_CASES = [
     # 5 pixels, and none
     ((1, 16, 5, 17), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
     ((1, 16, 6, 12), (3, 3), (1, 1), (1, 1, 1, 1), (0, 32767)),
+    # groups that carry their weights, in a strip too short to carry them
+    # over rows (no copy of the first tile)
+    ((1, 32, 3, 3), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
 ]
 
 
@@ -294,3 +300,8 @@ def test_slices_end_with_a_copy_of_their_first_tile() -> None:
         np.testing.assert_array_equal(tiles[first + 4], tiles[first])
         assert not np.array_equal(tiles[first + 1], tiles[first])
     assert not blob[11 * g.tile_bytes // 2 : 11 * g.tile_bytes // 2 + g.w * g.cp].any()
+    short = plan_window(
+        "conv", (1, 32, 3, 3), 32, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), "l", 4064, True
+    )
+    assert carries_weights(short) and not wraps_weights(short)  # 3 rows
+    assert depthwise_weight_bytes(short) == short.slice_blocks * short.tile_bytes

@@ -194,14 +194,28 @@ def depthwise_out_bytes(g: WindowGeometry) -> int:
     return 2 * g.tile_cols * g.cs * 2
 
 
-def wraps_weights(g: WindowGeometry) -> bool:
-    """Whether a depthwise slice's weights end with a copy of its first
-    tile: groups whose held weights are loop-carried (`prefetches`), so
-    that the row's last group loads the next row's first group's."""
+WRAP_ROWS = 4
+"""Output rows from which a depthwise strip's rows share their first group's
+weight loads (`wraps_weights`): each row saves a dozen loads, the copy of
+the tile costs its transfer once per slice."""
+
+
+def carries_weights(g: WindowGeometry) -> bool:
+    """Whether a depthwise row's groups can carry their header and held
+    weights in registers (`DepthwiseLowering.prefetches`): held weights, a
+    group's last pixels in straight-line code, more than one group."""
     taps = g.kh * g.kw
     unroll = pixel_unroll(g.tile_cols, taps)
     straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
-    return bool(g.depthwise) and taps <= HELD_TAPS and straight and g.slice_blocks > 1
+    held = bool(g.depthwise) and taps <= HELD_TAPS
+    return held and straight and g.slice_blocks > 1
+
+
+def wraps_weights(g: WindowGeometry) -> bool:
+    """Whether a depthwise slice's weights end with a copy of its first
+    tile, so that a row's last group loads the next row's first group's
+    (`carries_weights`, images of at least `WRAP_ROWS` output rows)."""
+    return carries_weights(g) and g.oh >= WRAP_ROWS
 
 
 def depthwise_weight_bytes(g: WindowGeometry) -> int:
@@ -301,7 +315,7 @@ class DepthwiseLowering:
         header and weights (each row's last group loads them again, from
         the copy of the first tile after the last)."""
         self.row_carried = None
-        if self.prefetches:
+        if self.prefetches and wraps_weights(self.g):
             w_first = self.em.gpr()
             self.em.addi(w_first, self.em.zero, self.wl.ring)
             self.row_carried = self.load_group(w_first, {})
@@ -614,8 +628,9 @@ class DepthwiseLowering:
         po = out
         unroll = pixel_unroll(g.tile_cols, len(self.taps))
         prefetch = self.prefetches
-        carried = self.row_carried if prefetch else None
-        assert carried is not None or not prefetch, "loaded by strip_setup"
+        carried = self.row_carried  # loaded by `strip_setup`
+        if prefetch and carried is None:
+            carried = self.load_group(w_tile, {})
         results = self.carried_results(unroll)
         rest = g.tile_cols % unroll
         trips = g.tile_cols // unroll
@@ -755,7 +770,7 @@ class DepthwiseLowering:
         and weights (int32 sums or `fast_acc48`, held weights, a group's last
         pixels in straight-line code, and more than one group)."""
         sums = self.wl.acc48 is None or self.fast_acc48
-        return sums and wraps_weights(self.g)
+        return sums and carries_weights(self.g)
 
     def load_group(
         self, w_tile: GprType, w_bases: dict[int, GprType]
