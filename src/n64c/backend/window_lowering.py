@@ -298,7 +298,7 @@ class WindowLowering:
         the tiles (a depthwise slice's with the copy of its first,
         `wraps_weights`) and a copy of the first."""
         g = self.g
-        copies = g.slices if g.depthwise and wraps_weights(g) else 0
+        copies = g.slices if wraps_weights(g) else 0
         return (
             (g.weight_tiles + copies + 1) * g.tile_bytes if self.kind == "conv" else 0
         )

@@ -967,6 +967,7 @@ def build_conv_kernel(
     ys = tensor_shape(op.output)
     pads = [int(v) for v in op.pads.get_values()]
     group = op.group.value.data
+    short = one_op_bias(bias, op.wide, window=True)
     g = plan_window(
         "conv",
         xs,
@@ -980,9 +981,7 @@ def build_conv_kernel(
         depthwise=cg == 1 and group == xs[1] == o,
         wide=op.wide,
         strips=strips,
-        wide_strips=op.wide
-        and acc48_mode(op.shift_values) == "low"
-        and one_op_bias(bias, op.wide, window=True),
+        wide_strips=op.wide and acc48_mode(op.shift_values) == "low" and short,
     )
     frac = op.frac_bits.value.data
     t_in = _nhwc(op.x, conv_input_frac(op))
@@ -990,7 +989,6 @@ def build_conv_kernel(
         kernels = _split_kernels(op, layer, split_plan(g, xs[1]), t_in.output, w, bias)
         return [t_in, *kernels, QTransposeOp(kernels[-1].outputs[0], TO_NCHW, frac)]
     alternating = alternates(g, w)
-    short = one_op_bias(bias, op.wide, window=True)
     packed = pack_conv_weights(
         w,
         bias,
