@@ -177,8 +177,9 @@ def estimate_pixel_cycles(g: PixelGeometry, lo: int = 0, hi: int = 32767) -> int
     held = held_taps(g)
     vector = g.taps + 7 + clamps
     scalar = g.record_vectors + g.taps - held + stores + windows + 4
-    chain = max(vector, scalar) + 1  # the loop branch, every second chain
-    block = held + 2 * windows + 8 + g.chunk * chain
+    chain = max(vector, scalar)
+    # the loop branch, every second chain (its delay slot filled)
+    block = held + 2 * windows + 8 + g.chunk * chain + g.chunk // 2
     compute = g.tile_rows * g.m * block + 20
     if not g.resident:
         compute = max(compute, dma_cycles(True, 1, g.chunk_bytes) + 12)

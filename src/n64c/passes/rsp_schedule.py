@@ -10,6 +10,10 @@ instructions so that
   that wrote it (the RSP stalls 3/2/1 cycles at distance 1/2/3), and a GPR
   loaded by `lw`/`mfc0`/`mfc2`/`cfc2` is read at least 3 groups later.
 
+A block that ends with a branch and a `nop` in its delay slot gets, in
+place of the `nop`, a scalar-unit instruction that would issue alone and
+that nothing after it depends on (`_delay_slot_filler`).
+
 Dependences keep the program's meaning: register read/write order (on
 machine registers, so it runs after `rsp-allocate-registers`), the order of
 all accumulator/flag ops (every computational vector op), and the order of
@@ -195,10 +199,8 @@ class _Issue:
         return max(0, wait)
 
 
-def schedule_block(ops: list[Operation]) -> list[Operation]:
-    """A new order of one block's instructions (no labels, no terminator)."""
-    if len(ops) < 2:
-        return ops
+def _groups(ops: list[Operation]) -> list[list[_Node]]:
+    """The issue groups of one block's instructions, in order."""
     nodes = _build(ops)
     remaining = {n.index: n for n in nodes}
     scheduled_preds = {n.index: 0 for n in nodes}
@@ -241,7 +243,44 @@ def schedule_block(ops: list[Operation]) -> list[Operation]:
             group.append(partner)
         groups.append(group)
         issue.group += 1
-    return _serialize(groups)
+    return groups
+
+
+def schedule_block(ops: list[Operation]) -> list[Operation]:
+    """A new order of one block's instructions (no labels, no terminator)."""
+    return _serialize(_groups(ops))
+
+
+def _delay_slot_filler(groups: list[list[_Node]], branch: Operation) -> int | None:
+    """The index of a group whose one scalar-unit instruction can go into
+    the delay slot of `branch` (which ends the block) instead of a `nop`:
+    it issues alone, nothing after it in the block depends on it, it does
+    not touch what the branch reads or writes, and the groups after it,
+    one issue group earlier, still wait long enough for their operands.
+    COP0 moves (the DMA protocol, its polling loops) stay where they are."""
+    b = effects(branch)
+    for i in range(len(groups) - 1, -1, -1):
+        if len(groups[i]) != 1:
+            continue
+        node = groups[i][0]
+        if (
+            node.vector
+            or node.succs
+            or is_branch(node.op)
+            or isinstance(node.op, rsp.Mfc0Op | rsp.Mtc0Op | rsp.BreakOp)
+            or node.eff.writes & (b.reads | b.writes)
+            or node.eff.reads & b.writes
+        ):
+            continue
+        later = [n for group in groups[i + 1 :] for n in group]
+        if all(
+            p.group > node.group or n.group - 1 - p.group >= latency
+            for n in later
+            for p, latency in n.preds
+            if p.group < node.group
+        ):
+            return i
+    return None
 
 
 def _serialize(groups: list[list[_Node]]) -> list[Operation]:
@@ -300,14 +339,23 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
         code: list[Operation] = [o for o in body if isinstance(o, RspInstruction)]
         other = [o for o in body if not isinstance(o, RspInstruction)]
         out.extend(other)
-        out.extend(schedule_block(code))
+        groups = _groups(code)
+        if len(tail) == 2 and isinstance(tail[1], rsp.NopOp) and is_branch(tail[0]):
+            filler = _delay_slot_filler(groups, tail[0])
+            if filler is not None:
+                (node,) = groups.pop(filler)
+                tail = [tail[0], node.op]
+        out.extend(_serialize(groups))
         out.extend(tail)
     return out
 
 
-def _reorder(block: Block, order: list[Operation]) -> None:
-    for op in order:
+def _reorder(block: Block, ops: list[Operation], order: list[Operation]) -> None:
+    kept = set(order)
+    for op in ops:
         op.detach()
+        if op not in kept:  # a delay slot's `nop`, filled
+            op.erase()
     for op in order:
         block.add_op(op)
 
@@ -332,4 +380,4 @@ class RspSchedulePass(ModulePass):
                     continue
                 block = ops[0].parent_block()
                 assert block is not None
-                _reorder(block, schedule_ops(ops))
+                _reorder(block, ops, schedule_ops(ops))

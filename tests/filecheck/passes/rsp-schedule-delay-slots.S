@@ -1,0 +1,34 @@
+// RUN: n64-opt %s -p rsp-schedule -t rsp-asm | filecheck %s
+
+// rsp-schedule moves a lone scalar-unit instruction that nothing after it
+// needs into a branch's delay slot, in place of the nop (the slot issues
+// alone either way, so the loop is a cycle shorter). The counter the branch
+// reads stays in front of it, and a DMA polling loop keeps its nop.
+
+    .text
+    addi t0, zero, 4
+loop:
+    lqv $v01, 0, t1
+    vaddc $v02, $v02, $v03
+    addi t1, t1, 16
+    sqv $v04, 0, t2
+    addi t2, t2, 16
+    addi t0, t0, -1
+    bne t0, zero, loop
+    nop
+poll:
+    mfc0 t3, COP0_DMA_BUSY
+    bne t3, zero, poll
+    nop
+    break
+
+// CHECK:      loop:
+// CHECK:        addi t0, t0, -1
+// CHECK:        sqv $v04, 0, t2
+// CHECK-NEXT:   bne t0, zero, loop
+// CHECK-NEXT:   addi t2, t2, 16
+// CHECK-NEXT: poll:
+// CHECK-NEXT:   mfc0 t3, COP0_DMA_BUSY
+// CHECK-NEXT:   bne t3, zero, poll
+// CHECK-NEXT:   nop
+// CHECK-NEXT:   break
