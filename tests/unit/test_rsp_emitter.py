@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntAttr, ModuleOp
 
 from n64c.backend.rsp_emitter import RspEmitter, layer_label
 from n64c.backend.rsp_encode import encode_program
@@ -95,3 +95,33 @@ def test_register_pressure_names_the_layer() -> None:
         "spill): its tiling keeps too many pointers or vectors in flight"
     )
     assert str(info.value).startswith("ucode3, layer 1: its RSP code needs 33")
+
+
+def test_consecutive_increments_merge() -> None:
+    """`reg += a` then `reg += b` with nothing reading `reg` between is one
+    `addi` of `a + b` (none when they cancel); a read, a label or a branch
+    between keeps them apart."""
+    em = RspEmitter()
+    p, q = em.gpr(), em.gpr()
+    em.li(p, 0x100)
+    em.li(q, 0x200)
+    em.bump(p, 320)
+    em.bump(q, 64)
+    em.bump(p, -304)  # merged: p += 16
+    em.bump(q, -64)  # cancels: no addi at all
+    em.emit(rsp.SwOp(em.value(p), em.value(em.zero), 0))
+    em.bump(p, 8)  # p was read by the store: a new addi
+    label = em.label("loop")
+    em.place_label(label)
+    em.bump(p, 4)  # after a label: a new addi
+    em.emit(rsp.SwOp(em.value(p), em.value(em.zero), 4))
+    em.emit(rsp.SwOp(em.value(q), em.value(em.zero), 8))
+    adds = [op.imm for op in em.ops if isinstance(op, rsp.AddiOp)]
+    assert adds == [IntAttr(v) for v in (0x100, 0x200, 16, 8, 4)]
+    em.emit(rsp.BreakOp())
+    em.emit(rsp.NopOp())
+    module = ModuleOp([rsp.SectionOp("text", em.ops)])  # type: ignore[arg-type]
+    RspAllocateRegistersPass().apply(Context(), module)
+    sim = simulate(encode_program(module).imem, DMEM)
+    words = np.frombuffer(sim.dmem[:12].tobytes(), dtype=">u4")
+    assert list(words) == [0x110, 0x11C, 0x200]

@@ -652,8 +652,9 @@ class DepthwiseLowering:
             w_bases: dict[int, GprType] = {}
             if carried is None:
                 header, weights = self.load_group(w_tile, w_bases)
-            else:
+            else:  # the tile pointer moves on first: only the reloads read it
                 header, weights = carried
+                em.add_const(w_tile, w_tile, g.tile_bytes)
 
             def pixels(
                 count: int,
@@ -663,7 +664,7 @@ class DepthwiseLowering:
             ) -> None:
                 self.pixels(
                     count, rows, po, w_tile, w_bases, weights, header,
-                    g.tile_bytes if prefetch and last else None, carry_in, carry_out,
+                    0 if prefetch and last else None, carry_in, carry_out,
                 )  # fmt: skip
                 for reg in rows:
                     em.add_const(reg, reg, count * g.sw * g.cs * 2)
@@ -697,7 +698,8 @@ class DepthwiseLowering:
                 )
                 if rest:
                     pixels(rest, True)
-            em.add_const(w_tile, w_tile, g.tile_bytes)
+            if carried is None:
+                em.add_const(w_tile, w_tile, g.tile_bytes)
             for reg in rows:  # the next group's channels of the row's start
                 em.add_const(reg, reg, 16 - g.tile_cols * g.sw * g.cs * 2)
             em.add_const(po, po, 16 - g.tile_cols * g.cs * 2)
@@ -715,8 +717,10 @@ class DepthwiseLowering:
         one before it (a two-sided clamp) a pixel earlier."""
         wl, em = self.wl, self.em
         low, pending = results
-        if low is not None:
+        if low is not None and wl.two_sided:  # its `vge` done
             wl.clamp_high(low)
+        elif low is not None:  # a one-sided clamp's result before last
+            wl.clamp(low)
         wl.clamp_low(pending)
         if low is not None:
             em.sqv(low, base, last - self.g.cs * 2)
@@ -733,9 +737,13 @@ class DepthwiseLowering:
         return wl.acc48 == "low" and wl.op.short_bias is not None
 
     def result_registers(self) -> _Carry:
-        """Registers of a call's last result and (with a two-sided clamp,
-        whose `vlt` trails a pixel) the one before it."""
-        return (self.em.vreg() if self.wl.two_sided else None), self.em.vreg()
+        """Registers of a call's last result and the one before it: with a
+        two-sided clamp (whose `vlt` trails a pixel), and with the split
+        readout (`fast_acc48`, held weights), whose result before last is
+        read out at the call's end, too late to clamp and store it there
+        without a stall: the next call clamps it after its first `vsar`."""
+        early = self.wl.two_sided or (self.fast_acc48 and self.held)
+        return (self.em.vreg() if early else None), self.em.vreg()
 
     def trip_carry(self, unroll: int) -> bool:
         """Whether the pixel loop's trips carry their last results into the
@@ -945,7 +953,12 @@ class DepthwiseLowering:
         halves: tuple[int, VregType, VregType] | None = None
 
         def read_out(
-            v: int, sink: VregType, lo: VregType | None, last: bool, late: bool = False
+            v: int,
+            sink: VregType,
+            lo: VregType | None,
+            last: bool,
+            late: bool = False,
+            keep: bool = False,
         ) -> None:
             """Pixel `v`'s readout (with `lo`, its second half), with the
             previous result's clamp filling the wait for the `vsar`s (with
@@ -953,10 +966,19 @@ class DepthwiseLowering:
             the previous result was just read out). With `lo` a two-sided
             clamp's `vlt` of the result before (`low`) goes here too, ahead
             of the `vge` of the previous one, each a pixel after its
-            operand was written, and that result is stored."""
+            operand was written, and that result is stored. With `keep` (a
+            call's last readout when it carries two results) a one-sided
+            clamp leaves the previous result to the next call."""
             nonlocal pending, low
             y = outputs[v] if v in outputs else em.vreg()
             between = None
+            if keep and not two_sided:
+                assert pending is not None and v - 1 in outputs and lo is not None
+                pending = (y, wl.far(po, v * g.cs * 2, y_bases))
+                acc48_code.scale_low(em, lo, sink, mult, y)
+                if last:
+                    reload(mult, 32)
+                return
             stored = None  # with `lo`: the result whose `vlt` is here
             if lo is not None and two_sided:
                 stored, low_then, pending_then = low, low, pending
@@ -1014,6 +1036,10 @@ class DepthwiseLowering:
                 em.vsar(lo, acc48_code.ACC_LO)
                 if halves is not None:
                     read_out(*halves, last=False)
+                elif low is not None and not two_sided:  # carried, unclamped
+                    wl.clamp(low[0])
+                    put(low)
+                    low = None
                 halves = (u, sink, lo)
                 continue
             read_out(u, sink, None, last)
@@ -1028,7 +1054,8 @@ class DepthwiseLowering:
                     put(low)
                 low = None
         if halves is not None:  # the last pixel's second half
-            read_out(*halves, last=next_tile is not None, late=True)
+            keep = carry_out is not None and carry_out[0] is not None
+            read_out(*halves, next_tile is not None, late=True, keep=keep)
         if carry_out is not None:  # finished by the next call
             return
         # the call's last two pixels

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from xdsl.backend.register_type import RegisterType
+from xdsl.dialects.builtin import IntAttr
 from xdsl.ir import Operation, SSAValue
 
+from n64c.backend.rsp_deps import is_branch
 from n64c.dialects import rsp
 from n64c.dialects.rsp_types import COP0_INDEX_BY_NAME, GprType, VregType
 
@@ -100,13 +102,48 @@ class RspEmitter:
     def add_const(
         self, dst: GprType, src: GprType, value: int, comment: str | None = None
     ) -> None:
-        """`dst = src + value` (a temporary register when value is large)."""
+        """`dst = src + value` (a temporary register when value is large).
+        `reg += value` right after an unread `reg += c` (no label or branch
+        between) becomes one `reg += c + value`."""
+        if dst == src and comment is None and self._merge_increment(dst, value):
+            return
         if fits_simm16(value):
             self.addi(dst, src, value, comment)
             return
         tmp = self.gpr()
         self.li(tmp, value)
         self.emit(rsp.AddOp(self.value(src), self.value(tmp), rd=dst, comment=comment))
+
+    def _merge_increment(self, reg: GprType, value: int) -> bool:
+        current = self._current.get(reg)
+        last = current.owner if current is not None else None
+        if (
+            not isinstance(last, rsp.AddiOp)
+            or current is None
+            or current.uses
+            or last.rs.type != reg
+            or last.comment is not None
+            or not isinstance(last.imm, IntAttr)
+            or not fits_simm16(last.imm.data + value)
+        ):
+            return False
+        for index in range(len(self.ops) - 1, -1, -1):
+            op = self.ops[index]
+            if op is last:
+                break
+            if isinstance(op, rsp.LabelOp) or is_branch(op):
+                return False
+        else:
+            return False
+        total = last.imm.data + value
+        del self.ops[index]
+        source = last.rs
+        last.erase()
+        if total:
+            self.emit(rsp.AddiOp(source, total, rt=reg))
+        else:
+            self._current[reg] = source
+        return True
 
     def copy(self, src: GprType, delta: int = 0) -> GprType:
         """A new register holding `src + delta`."""
