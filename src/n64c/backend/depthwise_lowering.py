@@ -103,6 +103,18 @@ DEEP_RING_SLOTS = 9
 fewest registers live (the slot pointers take the rest)."""
 UNROLL = 6
 """Most output pixels per trip of the pixel loop."""
+ZERO_ROW_BYTES = 512
+"""A strip's first rows above the image of at most this many bytes are
+zeroed by vector stores (while the other first rows' transfers run), not
+read from the pad row in RDRAM."""
+
+
+def dma_bytes(length: int) -> int:
+    """DMEM bytes a transfer of length word `length` writes (its rows one
+    after another, each a multiple of 8 bytes)."""
+    row = -(-((length & 0xFFF) + 1) // 8) * 8
+    return row * (((length >> 12) & 0xFF) + 1)
+
 
 _Result = tuple[VregType, tuple[GprType, int]]
 """A pixel's result register and its store address."""
@@ -165,17 +177,21 @@ def rows_wrap(g: WindowGeometry) -> bool:
     )  # fmt: skip
 
 
-def rotate(em: RspEmitter, regs: list[GprType], by: int) -> None:
-    """`regs[i] = regs[(i + by) % n]` for every `i`, by register moves: one
-    cycle of the permutation at a time through one spare register (a deep
-    ring's slots leave few free)."""
+def rotate(
+    em: RspEmitter, regs: list[GprType], by: int, deltas: dict[GprType, int]
+) -> None:
+    """`regs[i] = regs[(i + by) % n] + deltas[that register]` (0 where it
+    has none) for every `i`, by register moves: one cycle of the
+    permutation at a time through one spare register (a deep ring's slots
+    leave few free)."""
     n = len(regs)
     for start in range(math.gcd(n, by)):
         spare = em.gpr()
-        em.addi(spare, regs[start], 0)
+        em.addi(spare, regs[start], deltas.get(regs[start], 0))
         i = start
         while (i + by) % n != start:
-            em.addi(regs[i], regs[(i + by) % n], 0)
+            source = regs[(i + by) % n]
+            em.addi(regs[i], source, deltas.get(source, 0))
             i = (i + by) % n
         em.addi(regs[i], spare, 0)
 
@@ -431,6 +447,12 @@ class DepthwiseLowering:
         ih = em.gpr()
         em.li(ih, 1 if self.wraps else -g.pt)
         length = self.row_length
+        # the row transfers' length word in a register for the whole strip
+        # (not where few registers are free: deep rings, queued transfers)
+        words: GprType | None = None
+        if table is None and not deep and not self.defers:
+            words = em.gpr()
+            em.li(words, length)
 
         def in_image(dst: GprType, back: int) -> None:
             """`dst` = whether input row `ih - back` is in the image (one
@@ -500,12 +522,14 @@ class DepthwiseLowering:
             return dst
 
         def length_word() -> GprType:
-            words = em.gpr()
+            if words is not None:
+                return words
+            word = em.gpr()
             if table is None:
-                em.li(words, length)
+                em.li(word, length)
             else:
-                em.lw(words, table, 8)
-            return words
+                em.lw(word, table, 8)
+            return word
 
         def transfer(slot: GprType, poll: bool) -> None:
             """DMA input row `ih` (or the pad row) into `slot`. Without
@@ -544,9 +568,21 @@ class DepthwiseLowering:
             transfer(slot, poll)
             next_row()
 
+        def zero_row(slot: GprType) -> None:
+            """Zero the image columns of `slot` (a pad row above the image:
+            vector stores while the other first rows' transfers run)."""
+            dst = target(slot)
+            bases: dict[int, GprType] = {}
+            for offset in range(0, dma_bytes(length), 16):
+                em.sqv(wl.zero, *wl.far(dst, offset, bases))
+            next_row()
+
         if not self.wraps:
-            for slot in slots[: self.span]:
-                load_row(slot)
+            for n, slot in enumerate(slots[: self.span]):
+                if n < g.pt and table is None and dma_bytes(length) <= ZERO_ROW_BYTES:
+                    zero_row(slot)
+                else:
+                    load_row(slot)
         self.first_sums(y)
         self.y = y
         em.wait_dma_idle()  # the first rows and the pass's weights are in
@@ -578,14 +614,14 @@ class DepthwiseLowering:
                 self.later = []
                 for slot in rest:
                     load_row(slot)
-            self.row(slots, out)
+            moved = self.row(slots, out)
             # one wait: the next row's inputs are in, the last row's
             # results are out, and the queue is free for this row's
             em.wait_dma_idle()
             self.out_dma(out, y)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * self.y_pixel)
-            rotate(em, slots, g.sh)
+            rotate(em, slots, g.sh, moved)
 
         if deep and g.oh > 1:  # the row index counts the rows: no counter
             last = (1 if self.wraps else self.span - g.pt) + g.oh * g.sh
@@ -609,8 +645,9 @@ class DepthwiseLowering:
             em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
 
     # ---------------------------------------------------------------- row
-    def row(self, slots: list[GprType], out: GprType) -> None:
-        """One output row of the strip: every group of 8 channels. When a
+    def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:
+        """One output row of the strip: every group of 8 channels (the slot
+        pointers where they were: no offsets for the ring's rotation). When a
         group's last pixels are straight-line code (`prefetches`), the
         header and held weights are loop-carried: the row loads the first
         group's before the loop, and each group's last chain loads the next
@@ -709,8 +746,11 @@ class DepthwiseLowering:
             last = results if results is not None else across
             assert last is not None
             self.finish(last, po, (g.tile_cols - 1) * g.cs * 2 - 16)
+        # put back here, not by the rotation: these fill the wait of the
+        # last results' stores for their compares
         for reg in (*rows, po):
             em.add_const(reg, reg, -16 * g.slice_blocks)
+        return {}
 
     def finish(self, results: _Carry, base: GprType, last: int) -> None:
         """Clamp and store carried results: the last at `base + last`, the
@@ -1015,6 +1055,26 @@ class DepthwiseLowering:
                 put(pending)
             pending = (y, wl.far(po, v * g.cs * 2, y_bases))
 
+        if split and carry_in is not None:
+            # the carried results' compares go before the first chain (its
+            # bias starts a new sum), where they pair with the first
+            # pixel's input loads
+            if two_sided:
+                if low is not None:
+                    wl.clamp_high(low[0])
+                if pending is not None:
+                    wl.clamp_low(pending[0])
+                if low is not None:
+                    put(low)
+                low, pending = pending, None
+            else:
+                for result in (low, pending):
+                    if result is not None:
+                        wl.clamp(result[0])
+                for result in (low, pending):
+                    if result is not None:
+                        put(result)
+                low = pending = None
         for u in range(count):
             last = next_tile is not None and u == count - 1
             if self.held and split:  # both compares in the readout's window
@@ -1036,10 +1096,6 @@ class DepthwiseLowering:
                 em.vsar(lo, acc48_code.ACC_LO)
                 if halves is not None:
                     read_out(*halves, last=False)
-                elif low is not None and not two_sided:  # carried, unclamped
-                    wl.clamp(low[0])
-                    put(low)
-                    low = None
                 halves = (u, sink, lo)
                 continue
             read_out(u, sink, None, last)

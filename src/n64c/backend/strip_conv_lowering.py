@@ -435,8 +435,10 @@ class StripConvLowering(DepthwiseLowering):
                     self.held_regs[row] = em.vreg()
                     em.lqv(self.held_regs[row], *address)
 
-    def row(self, slots: list[GprType], out: GprType) -> None:
-        """One output row of the strip for the current group. The pixel
+    def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:
+        """One output row of the strip for the current group; the offsets
+        the slot pointers have moved by (put back by the ring's rotation).
+        The pixel
         loop is software-pipelined: a pixel's result is clamped and stored
         inside the next pixel's chain (a row's first pixel stores the stale
         register into the scratch slot before the buffer), the last one
@@ -543,8 +545,7 @@ class StripConvLowering(DepthwiseLowering):
         if sums_prev is not None:
             em.sqv(sums_prev[0], po, -SUMS_BYTES)
             em.sqv(sums_prev[1], po, 16 - SUMS_BYTES)
-        for reg in rows:
-            em.add_const(reg, reg, -g.tile_cols * g.band_sw * g.cs * 2)
+        return {reg: -g.tile_cols * g.band_sw * g.cs * 2 for reg in rows}
 
     def split_readout(self, unroll: int) -> bool:
         """Whether a pixel's readout ends after the next pixel's chain

@@ -231,7 +231,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll
     )
-    group = 16 + (taps if held else 0) + g.tile_cols * per_pixel + loop
+    group = 8 + (taps if held else 0) + g.tile_cols * per_pixel + loop
     compute = g.slice_blocks * group + 24 + 14 * g.sh
     read = _band_row_read(g)
     if g.cs == g.op:
