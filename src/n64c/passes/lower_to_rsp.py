@@ -757,11 +757,11 @@ class _KernelLowering:
 DMA_SETUP = 12
 
 
-ELTWISE_PAIR_CYCLES = {"add": 10, "rescale": 13, "clamp": 24, "prelu": 48}
+ELTWISE_PAIR_CYCLES = {"add": 10, "rescale": 12, "clamp": 24, "prelu": 48}
 """Cycles of an element-wise kernel's loop per two output vectors, by kind
 (fitted to the cycle model; `test_eltwise_estimate_tracks_the_cycle_model`
 checks the fit)."""
-ELTWISE_FIXED_CYCLES = 260
+ELTWISE_FIXED_CYCLES = 220
 """An element-wise kernel's start (constants, the first wait) and end."""
 
 

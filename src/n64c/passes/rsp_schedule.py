@@ -12,7 +12,9 @@ instructions so that
 
 A block that ends with a branch and a `nop` in its delay slot gets, in
 place of the `nop`, a scalar-unit instruction that would issue alone and
-that nothing after it depends on (`_delay_slot_filler`).
+that nothing after it depends on (`_delay_slot_filler`). An increment of a
+base register (`addi r, r, c`) may issue before earlier accesses through
+`r`, whose offsets then drop by `c` (`_rebase`).
 
 Dependences keep the program's meaning: register read/write order (on
 machine registers, so it runs after `rsp-allocate-registers`), the order of
@@ -31,10 +33,10 @@ for measurements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntAttr, ModuleOp
 from xdsl.ir import Block, Operation
 from xdsl.passes import ModulePass
 
@@ -46,9 +48,17 @@ from n64c.backend.rsp_deps import (
     text_ops,
 )
 from n64c.dialects import rsp
-from n64c.dialects.rsp_base import RspInstruction, VectorLoadOp, VectorStoreOp
+from n64c.dialects.rsp_base import (
+    RspInstruction,
+    ScalarLoadOp,
+    ScalarStoreOp,
+    VectorLoadOp,
+    VectorMemoryOp,
+    VectorStoreOp,
+)
 from n64c.dialects.rsp_types import GprType, VregType
 
+ZERO = GprType.from_name("zero")
 VECTOR_LATENCY = 4
 LOAD_LATENCY = 3
 
@@ -115,6 +125,10 @@ class _Node:
     store: bool = False
     vwrites: frozenset[object] = frozenset()
     vtouch: frozenset[object] = frozenset()
+    increments: list[tuple[_Node, int]] = field(default_factory=list)
+    """For a memory access through a base register: the later increments
+    of that register (`addi r, r, c`) allowed to issue before it, its
+    offset then less by their sum (`_rebase`)."""
 
     def __post_init__(self) -> None:
         self.load = _is_load(self.op)
@@ -136,6 +150,40 @@ def _latency(producer: _Node, consumer: _Node, shared: set[object]) -> int:
     return latency
 
 
+def _increment(op: Operation) -> tuple[GprType, int] | None:
+    """`(r, c)` when `op` is `addi r, r, c` (r not `zero`)."""
+    if (
+        isinstance(op, rsp.AddiOp)
+        and isinstance(op.imm, IntAttr)
+        and op.rs.type == op.rt.type
+        and isinstance(op.rt.type, GprType)
+        and op.rt.type != ZERO
+    ):
+        return op.rt.type, op.imm.data
+    return None
+
+
+def _base(op: Operation) -> GprType | None:
+    """The base register of a memory access with a constant offset that
+    reads the register only as its base."""
+    if not isinstance(op, VectorLoadOp | VectorStoreOp | ScalarLoadOp | ScalarStoreOp):
+        return None
+    if not isinstance(op.offset, IntAttr):
+        return None
+    base = op.base.type
+    others = [o.type for o in op.operands if o is not op.base]
+    if not isinstance(base, GprType) or base in others:
+        return None
+    return base
+
+
+def _offset_fits(op: Operation, offset: int) -> bool:
+    if isinstance(op, VectorMemoryOp):
+        size = op.SIZE
+        return offset % size == 0 and -64 * size <= offset <= 63 * size
+    return -0x8000 <= offset <= 0x7FFF
+
+
 def _build(ops: list[Operation]) -> list[_Node]:
     nodes = [
         _Node(op, i, effects(op), is_vector_unit(op), [], [])
@@ -149,12 +197,19 @@ def _build(ops: list[Operation]) -> list[_Node]:
             writer = last_writer.get(res)
             if writer is not None:
                 found.append((writer, _latency(writer, b, {res})))
+        step = _increment(b.op)
         for res in b.eff.writes:
             writer = last_writer.get(res)
             if writer is not None:
                 found.append((writer, 1))
-            # WAR: may share a group with the reader issuing first
-            found.extend((r, 0) for r in readers.get(res, ()) if r is not b)
+            # WAR: may share a group with the reader issuing first; an
+            # access through the base an increment moves may come after it
+            # (`_rebase` decides which increments, on offsets)
+            found.extend(
+                (r, 0)
+                for r in readers.get(res, ())
+                if r is not b and not (step and res == step[0] == _base(r.op))
+            )
         edges: dict[int, tuple[_Node, int]] = {}
         for a, latency in found:
             old = edges.get(a.index)
@@ -168,9 +223,47 @@ def _build(ops: list[Operation]) -> list[_Node]:
         for res in b.eff.writes:
             last_writer[res] = b
             readers[res] = []
+    _rebase(nodes)
     for node in reversed(nodes):
         node.priority = max((lat + s.priority for s, lat in node.succs), default=1)
     return nodes
+
+
+def _rebase(nodes: list[_Node]) -> None:
+    """For each access through a base register, the later increments of
+    that register (up to its next other write) that may issue before it:
+    while its offset less their running sum stays encodable. The first one
+    that would not gets back its ordering edge (the rest follow it)."""
+    for node in nodes:
+        base = _base(node.op)
+        if base is None:
+            continue
+        offset = node.op.offset.data  # pyright: ignore[reportAttributeAccessIssue]
+        total = 0
+        for later in nodes[node.index + 1 :]:
+            if base not in later.eff.writes:
+                continue
+            step = _increment(later.op)
+            if step is None:
+                break
+            total += step[1]
+            if not _offset_fits(node.op, offset - total):
+                node.succs.append((later, 0))
+                later.preds.append((node, 0))
+                break
+            node.increments.append((later, step[1]))
+
+
+def _apply_rebase(order: list[Operation], nodes: list[_Node]) -> None:
+    """Lower the offset of each access by the increments scheduled before
+    it that came after it in program order."""
+    position = {id(op): n for n, op in enumerate(order)}
+    for node in nodes:
+        here = position[id(node.op)]
+        shift = sum(c for inc, c in node.increments if position[id(inc.op)] < here)
+        if shift:
+            offset = node.op.offset.data  # pyright: ignore[reportAttributeAccessIssue]
+            node.op.properties["offset"] = IntAttr(offset - shift)
 
 
 def _pairable(first: _Node, second: _Node) -> bool:
@@ -248,7 +341,10 @@ def _groups(ops: list[Operation]) -> list[list[_Node]]:
 
 def schedule_block(ops: list[Operation]) -> list[Operation]:
     """A new order of one block's instructions (no labels, no terminator)."""
-    return _serialize(_groups(ops))
+    groups = _groups(ops)
+    order = _serialize(groups)
+    _apply_rebase(order, [n for group in groups for n in group])
+    return order
 
 
 def _delay_slot_filler(groups: list[list[_Node]], branch: Operation) -> int | None:
@@ -340,13 +436,15 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
         other = [o for o in body if not isinstance(o, RspInstruction)]
         out.extend(other)
         groups = _groups(code)
+        nodes = [n for group in groups for n in group]
         if len(tail) == 2 and isinstance(tail[1], rsp.NopOp) and is_branch(tail[0]):
             filler = _delay_slot_filler(groups, tail[0])
             if filler is not None:
                 (node,) = groups.pop(filler)
                 tail = [tail[0], node.op]
-        out.extend(_serialize(groups))
-        out.extend(tail)
+        order = _serialize(groups) + tail
+        _apply_rebase(order, nodes)
+        out.extend(order)
     return out
 
 

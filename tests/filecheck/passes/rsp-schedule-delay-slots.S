@@ -2,8 +2,10 @@
 
 // rsp-schedule moves a lone scalar-unit instruction that nothing after it
 // needs into a branch's delay slot, in place of the nop (the slot issues
-// alone either way, so the loop is a cycle shorter). The counter the branch
-// reads stays in front of it, and a DMA polling loop keeps its nop.
+// alone either way, so the loop is a cycle shorter): here the store, after
+// the increment of its base moved ahead of it (its offset rebased). The
+// counter the branch reads stays in front of it, and a DMA polling loop
+// keeps its nop.
 
     .text
     addi t0, zero, 4
@@ -24,9 +26,8 @@ poll:
 
 // CHECK:      loop:
 // CHECK:        addi t0, t0, -1
-// CHECK:        sqv $v04, 0, t2
 // CHECK-NEXT:   bne t0, zero, loop
-// CHECK-NEXT:   addi t2, t2, 16
+// CHECK-NEXT:   sqv $v04, -16, t2
 // CHECK-NEXT: poll:
 // CHECK-NEXT:   mfc0 t3, COP0_DMA_BUSY
 // CHECK-NEXT:   bne t3, zero, poll
