@@ -261,6 +261,10 @@ class DepthwiseLowering:
     """Transfers of the next row's inputs beyond the first, for `row` to
     queue when the queue has room (`defers`)."""
     defers = False
+    holds_out_length = True
+    """Whether `out_dma` takes its length word from `out_words`, set once a
+    strip (`StripConvLowering` has transfers of its own)."""
+    out_words: GprType | None = None
     """Whether `row` queues `later` itself (after the pixel loop's first
     trip, when the previous row's results are out: the queue holds two
     transfers); else they are queued with the first, each after a poll."""
@@ -312,7 +316,8 @@ class DepthwiseLowering:
 
     def out_dma(self, out: GprType, y: GprType) -> None:
         """Queue the transfer of a strip row's results (the queue is idle)."""
-        self.em.dma(out, y, self.out_length, to_rdram=True, poll=False)
+        length = self.out_length if self.out_words is None else self.out_words
+        self.em.dma(out, y, length, to_rdram=True, poll=False)
 
     def layer_setup(self) -> None:
         """Code before the layer's first pass."""
@@ -447,12 +452,20 @@ class DepthwiseLowering:
         ih = em.gpr()
         em.li(ih, 1 if self.wraps else -g.pt)
         length = self.row_length
-        # the row transfers' length word in a register for the whole strip
-        # (not where few registers are free: deep rings, queued transfers)
+        # the row transfers' length words and the pad row's address in
+        # registers for the whole strip (not where few registers are free:
+        # deep rings, queued transfers)
         words: GprType | None = None
+        pad_row: GprType | None = None
+        self.out_words = None
         if table is None and not deep and not self.defers:
             words = em.gpr()
             em.li(words, length)
+            if not self.wraps:
+                pad_row = em.copy(wl.base, wl.w_off + wl.fill_offset)
+            if self.holds_out_length:
+                self.out_words = em.gpr()
+                em.li(self.out_words, self.out_length)
 
         def in_image(dst: GprType, back: int) -> None:
             """`dst` = whether input row `ih - back` is in the image (one
@@ -468,6 +481,8 @@ class DepthwiseLowering:
             in_row`), or of the pad row."""
             if self.wraps:  # past the last row: the first, for the next pass
                 pad, offset = x, -(g.h + back) * self.in_row
+            elif pad_row is not None:
+                pad, offset = pad_row, 0
             else:
                 pad, offset = wl.base, wl.w_off + wl.fill_offset
             if deep:

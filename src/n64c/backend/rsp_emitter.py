@@ -266,18 +266,22 @@ class RspEmitter:
         self,
         dmem: GprType,
         rdram: GprType,
-        length_word: int,
+        length_word: int | GprType,
         to_rdram: bool,
         poll: bool = True,
     ) -> None:
         """Queue one transfer (after waiting for a free queue slot, unless
-        `poll` is False: the caller knows one is free)."""
+        `poll` is False: the caller knows one is free); the length word a
+        constant or a register holding it."""
         if poll:
             self.wait_dma_slot()
         self.mtc0(dmem, COP0_DMA_SPADDR)
         self.mtc0(rdram, COP0_DMA_RAMADDR)
-        length = self.gpr()
-        self.li(length, length_word)
+        if isinstance(length_word, int):
+            length = self.gpr()
+            self.li(length, length_word)
+        else:
+            length = length_word
         self.mtc0(length, COP0_DMA_WRITE if to_rdram else COP0_DMA_READ)
 
 

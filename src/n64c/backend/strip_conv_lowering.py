@@ -260,6 +260,7 @@ class StripConvLowering(DepthwiseLowering):
 
     pass_label = "group"
     defers = True
+    holds_out_length = False
 
     def out_rows(self) -> tuple[int, int]:
         return strip_out_rows(self.g)
