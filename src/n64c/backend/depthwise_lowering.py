@@ -1070,17 +1070,22 @@ class DepthwiseLowering:
                 put(pending)
             pending = (y, wl.far(po, v * g.cs * 2, y_bases))
 
+        def settle() -> None:
+            """`low`'s `vlt` and `pending`'s `vge` (each a no-op at its
+            int16 bound), then `low`'s store."""
+            if low is not None:
+                wl.clamp_high(low[0])
+            if pending is not None:
+                wl.clamp_low(pending[0])
+            if low is not None:
+                put(low)
+
         if split and carry_in is not None:
             # the carried results' compares go before the first chain (its
             # bias starts a new sum), where they pair with the first
             # pixel's input loads
             if two_sided:
-                if low is not None:
-                    wl.clamp_high(low[0])
-                if pending is not None:
-                    wl.clamp_low(pending[0])
-                if low is not None:
-                    put(low)
+                settle()
                 low, pending = pending, None
             else:
                 for result in (low, pending):
@@ -1129,13 +1134,7 @@ class DepthwiseLowering:
             read_out(*halves, next_tile is not None, late=True, keep=keep)
         if carry_out is not None:  # finished by the next call
             return
-        # the call's last two pixels
-        if low is not None:
-            wl.clamp_high(low[0])
-        if pending is not None:
-            wl.clamp_low(pending[0])
-        if low is not None:
-            put(low)
+        settle()  # the call's last two pixels
         if pending is not None:
             wl.clamp_high(pending[0])
             put(pending)
