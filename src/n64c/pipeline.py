@@ -81,7 +81,8 @@ STAGES: tuple[Stage, ...] = (
     REGISTERS,
 )
 """Every stage, in the order of the flow. `registers` is also the final
-stage: `rsp-schedule` keeps it (and is harmless to run again)."""
+stage: `rsp-schedule` keeps it (and leaves a program it has scheduled,
+marked `rsp.scheduled`, as it is when run again)."""
 
 PASS_INPUT_STAGES: dict[str, tuple[Stage, ...]] = {
     "fold-batchnorm": (GRAPH,),

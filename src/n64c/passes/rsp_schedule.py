@@ -12,7 +12,9 @@ instructions so that
 
 A block that ends with a branch and a `nop` in its delay slot gets, in
 place of the `nop`, a scalar-unit instruction that would issue alone and
-that nothing after it depends on (`_delay_slot_filler`). An increment of a
+that nothing after it depends on (`_delay_slot_filler`); a DMA polling
+loop's slot takes an op of the code after it that gives the same result
+however often the loop spins (`_fill_poll_slot`). An increment of a
 base register (`addi r, r, c`) may issue before earlier accesses through
 `r`, whose offsets then drop by `c` (`_rebase`).
 
@@ -36,12 +38,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntAttr, ModuleOp
+from xdsl.dialects.builtin import IntAttr, ModuleOp, UnitAttr
 from xdsl.ir import Block, Operation
 from xdsl.passes import ModulePass
 
 from n64c.backend.rsp_deps import (
     Effects,
+    branch_target,
     effects,
     is_branch,
     is_vector_unit,
@@ -59,6 +62,8 @@ from n64c.dialects.rsp_base import (
 from n64c.dialects.rsp_types import GprType, VregType
 
 ZERO = GprType.from_name("zero")
+SCHEDULED = "rsp.scheduled"
+"""The unit attribute of a program `rsp-schedule` has scheduled."""
 VECTOR_LATENCY = 4
 LOAD_LATENCY = 3
 
@@ -259,6 +264,8 @@ def _apply_rebase(order: list[Operation], nodes: list[_Node]) -> None:
     it that came after it in program order."""
     position = {id(op): n for n, op in enumerate(order)}
     for node in nodes:
+        if not node.increments:  # not an access through a moved base
+            continue
         here = position[id(node.op)]
         shift = sum(c for inc, c in node.increments if position[id(inc.op)] < here)
         if shift:
@@ -368,15 +375,70 @@ def _delay_slot_filler(groups: list[list[_Node]], branch: Operation) -> int | No
             or node.eff.reads & b.writes
         ):
             continue
-        later = [n for group in groups[i + 1 :] for n in group]
-        if all(
-            p.group > node.group or n.group - 1 - p.group >= latency
-            for n in later
-            for p, latency in n.preds
-            if p.group < node.group
-        ):
+        if _removable(groups, i):
             return i
     return None
+
+
+def _removable(groups: list[list[_Node]], i: int) -> bool:
+    """Whether the groups after group `i`, one issue group earlier, still
+    wait long enough for their operands."""
+    node = groups[i][0]
+    later = [n for group in groups[i + 1 :] for n in group]
+    return all(
+        p.group > node.group or n.group - 1 - p.group >= latency
+        for n in later
+        for p, latency in n.preds
+        if p.group < node.group
+    )
+
+
+def _fill_poll_slot(
+    label: list[Operation],
+    poll: tuple[list[Operation], list[Operation]],
+    after: list[Operation],
+) -> None:
+    """Move an op of `after` into the delay slot of `poll` when `poll` is a
+    DMA polling loop (`L: mfc0 rt; bne rt, zero, L; nop`, `label` holding
+    `L`) and `after` follows it with no label between: the first op of
+    `after` that depends on nothing before it there and gives the same
+    result however many times the loop spins (a scalar ALU op that writes
+    none of its sources and touches neither `rt` nor what the branch
+    reads). Done before scheduling, so that scheduling the result again
+    changes nothing."""
+    body, tail = poll
+    code = [o for o in body if isinstance(o, RspInstruction)]
+    if not (
+        len(tail) == 2
+        and isinstance(tail[1], rsp.NopOp)
+        and is_branch(tail[0])
+        and len(code) == 1
+        and isinstance(code[0], rsp.Mfc0Op)
+        and len(label) == 1
+        and isinstance(label[0], rsp.LabelOp)
+        and branch_target(tail[0]) == label[0].label.data
+    ):
+        return
+    loop = effects(code[0]).writes | effects(tail[0]).reads
+    touched: set[object] = set()  # what the ops before the candidate use
+    for op in after:
+        if not isinstance(op, RspInstruction):
+            continue
+        eff = effects(op)
+        if not (
+            is_vector_unit(op)
+            or _is_load(op)
+            or _is_store(op)
+            or is_branch(op)
+            or isinstance(op, rsp.BreakOp | VectorLoadOp | VectorStoreOp)
+            or eff.writes & eff.reads
+            or (eff.writes | eff.reads) & (loop | touched)
+            or not all(isinstance(r, GprType) for r in eff.writes)
+        ):
+            after.remove(op)
+            tail[1] = op
+            return
+        touched |= eff.reads | eff.writes
 
 
 def _serialize(groups: list[list[_Node]]) -> list[Operation]:
@@ -430,8 +492,13 @@ def _blocks(ops: list[Operation]) -> list[tuple[list[Operation], list[Operation]
 
 def schedule_ops(ops: list[Operation]) -> list[Operation]:
     """The whole section in scheduled order."""
+    blocks = _blocks(ops)
+    for (_, label), poll, (after, _) in zip(
+        blocks, blocks[1:], blocks[2:], strict=False
+    ):
+        _fill_poll_slot(label, poll, after)
     out: list[Operation] = []
-    for body, tail in _blocks(ops):
+    for body, tail in blocks:
         code: list[Operation] = [o for o in body if isinstance(o, RspInstruction)]
         other = [o for o in body if not isinstance(o, RspInstruction)]
         out.extend(other)
@@ -460,7 +527,10 @@ def _reorder(block: Block, ops: list[Operation], order: list[Operation]) -> None
 
 @dataclass(frozen=True)
 class RspSchedulePass(ModulePass):
-    """Reorder allocated `rsp` code for dual issue and fewer stalls."""
+    """Reorder allocated `rsp` code for dual issue and fewer stalls. Each
+    program is scheduled once: the pass marks it `rsp.scheduled` and leaves
+    a marked program as it is (its moves across blocks and rebased offsets
+    make a second schedule of the result differ from the first)."""
 
     name = "rsp-schedule"
 
@@ -471,8 +541,10 @@ class RspSchedulePass(ModulePass):
             if isinstance(m, ModuleOp)
             and any(isinstance(o, RspInstruction) for o in m.walk())
             and not any(isinstance(i, ModuleOp) for i in m.body.block.ops)
+            and SCHEDULED not in m.attributes
         ]
         for program in programs:
+            program.attributes[SCHEDULED] = UnitAttr()
             for ops in text_ops(program):
                 if not ops:
                     continue
