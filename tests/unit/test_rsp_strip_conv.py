@@ -537,10 +537,10 @@ def test_acc48_strips_match_golden_and_z64(
     pads: tuple[int, int, int, int],
     clamp: tuple[int, int],
 ) -> None:
-    """The layer's chains are `vmadm`s (no `vmadn` of a bias's low bits;
-    `test_acc48_strip_cases_cover_the_split_readout`: in strips) and agrees bit for bit on the simulator, the golden model and
-    z64, inputs over the whole 16-bit range (negative ones read as
-    unsigned)."""
+    """The layer runs in strips (`test_acc48_strip_cases_cover_the_split_
+    readout`), its chains are `vmadm`s (no `vmadn` of a bias's low bits),
+    and it agrees bit for bit on the simulator, the golden model and z64,
+    inputs over the whole 16-bit range (negative ones read as unsigned)."""
     module = wide_strip_conv(x_shape, o, kernel, pads, clamp)
     lowered = lower(module.clone())
     text = "\n".join(print_asm(p) for p in find_programs(lowered).values())

@@ -769,7 +769,7 @@ class DepthwiseLowering:
 
     def finish(self, results: _Carry, base: GprType, last: int) -> None:
         """Clamp and store carried results: the last at `base + last`, the
-        one before it (a two-sided clamp) a pixel earlier."""
+        one before it (`result_registers`) a pixel earlier."""
         wl, em = self.wl, self.em
         low, pending = results
         if low is not None and wl.two_sided:  # its `vge` done
@@ -791,13 +791,20 @@ class DepthwiseLowering:
         wl = self.wl
         return wl.acc48 == "low" and wl.op.short_bias is not None
 
+    @property
+    def reads_out_late(self) -> bool:
+        """Whether a pixel's readout is split (`fast_acc48`, held weights):
+        its `vsar` right after its chain, its multiplies after the next
+        pixel's `vsar`."""
+        return self.fast_acc48 and self.held
+
     def result_registers(self) -> _Carry:
         """Registers of a call's last result and the one before it: with a
         two-sided clamp (whose `vlt` trails a pixel), and with the split
-        readout (`fast_acc48`, held weights), whose result before last is
-        read out at the call's end, too late to clamp and store it there
-        without a stall: the next call clamps it after its first `vsar`."""
-        early = self.wl.two_sided or (self.fast_acc48 and self.held)
+        readout (`reads_out_late`), whose result before last is read out at
+        the call's end, too late to clamp and store it there without a
+        stall: the next call clamps it before its first chain."""
+        early = self.wl.two_sided or self.reads_out_late
         return (self.em.vreg() if early else None), self.em.vreg()
 
     def trip_carry(self, unroll: int) -> bool:
@@ -1004,7 +1011,7 @@ class DepthwiseLowering:
         # `fast_acc48` with held weights reads pixel u's ACC_LO after its
         # chain and finishes its readout after pixel u+1's `vsar`, so the
         # `vmudn` never waits for the `vsar` (pixel, T, L)
-        split = fast48 and self.held
+        split = self.reads_out_late
         halves: tuple[int, VregType, VregType] | None = None
 
         def read_out(

@@ -346,14 +346,6 @@ def _groups(ops: list[Operation]) -> list[list[_Node]]:
     return groups
 
 
-def schedule_block(ops: list[Operation]) -> list[Operation]:
-    """A new order of one block's instructions (no labels, no terminator)."""
-    groups = _groups(ops)
-    order = _serialize(groups)
-    _apply_rebase(order, [n for group in groups for n in group])
-    return order
-
-
 def _delay_slot_filler(groups: list[list[_Node]], branch: Operation) -> int | None:
     """The index of a group whose one scalar-unit instruction can go into
     the delay slot of `branch` (which ends the block) instead of a `nop`:
@@ -430,7 +422,7 @@ def _fill_poll_slot(
             or _is_load(op)
             or _is_store(op)
             or is_branch(op)
-            or isinstance(op, rsp.BreakOp | VectorLoadOp | VectorStoreOp)
+            or isinstance(op, rsp.BreakOp)
             or eff.writes & eff.reads
             or (eff.writes | eff.reads) & (loop | touched)
             or not all(isinstance(r, GprType) for r in eff.writes)
