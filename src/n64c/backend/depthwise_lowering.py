@@ -412,6 +412,7 @@ class DepthwiseLowering:
             em.add_const(y_img, y_img, g.oh * g.ow * self.y_pixel - outs)
 
         wl.em.counted(g.n, image, "image")
+        em.wait_dma_idle()  # the last strip's results are out
         if self.wraps:
             em.add_const(x_img, x_img, -self.in_row)
 
@@ -648,7 +649,9 @@ class DepthwiseLowering:
             em.bne(more, em.zero, head)
         else:
             wl.em.counted(g.oh, out_row, "out_row")
-        em.wait_dma_idle()
+        # the last row's results may still be going out: the next strip's
+        # start waits for its own transfers after queueing them, and the
+        # layer's end waits for all (`lower`)
         em.add_const(y, y, -g.oh * g.ow * self.y_pixel)
         if self.wraps:
             em.add_const(x, x, -g.h * self.in_row)
