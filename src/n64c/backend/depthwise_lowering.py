@@ -177,6 +177,26 @@ def rows_wrap(g: WindowGeometry) -> bool:
     )  # fmt: skip
 
 
+def chains(g: WindowGeometry) -> bool:
+    """Whether a strip's last output row reads the next strip's first `sh`
+    image rows into the slots it frees (the next strip is the next column
+    tile, or the next pass's first): the next strip then starts with them
+    in its ring and loads only its padding rows and the rest. For windows
+    of several rows whose first `sh` image rows are in their first window
+    (`pt + sh` at most the window's rows), one image (the last strip's
+    reads, of the pass after the last, stay inside it), a ring that is not
+    deep, and more than one strip."""
+    span = (g.kh - 1) * g.dh + 1
+    passes = g.slices if g.depthwise else g.groups
+    return (
+        (bool(g.depthwise) or g.strips)
+        and not rows_wrap(g) and not g.gathers
+        and g.kh > 1 and g.n == 1 and g.pt + g.sh <= span and g.sh < g.h
+        and depthwise_slots(g) <= DEEP_RING_SLOTS
+        and passes * g.col_tiles > 1
+    )  # fmt: skip
+
+
 def rotate(
     em: RspEmitter, regs: list[GprType], by: int, deltas: dict[GprType, int]
 ) -> None:
@@ -290,6 +310,11 @@ class DepthwiseLowering:
         self.streams = len(self.taps) > LOADED_TAPS
         self.padded_columns = padded_column_tiles(self.g)
         self.wraps = rows_wrap(self.g)
+        self.chains = chains(self.g)
+        self.ring: list[GprType] = []
+        """The slot pointers kept from strip to strip (`wraps`, `chains`)."""
+        self.free_slot: GprType | None = None
+        """A slot no row is in at the strip's start (after its first rows)."""
 
     @property
     def y_pixel(self) -> int:
@@ -373,14 +398,17 @@ class DepthwiseLowering:
         size = self.pass_weight_bytes
 
         self.layer_setup()
-        if self.wraps:  # the first pass's first row
-            self.wrap_slots = [em.gpr() for _ in range(self.slots)]
-            for n, reg in enumerate(self.wrap_slots):
+        if self.wraps or self.chains:
+            self.ring = [em.gpr() for _ in range(self.slots)]
+            for n, reg in enumerate(self.ring):
                 em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
+        if self.wraps:  # the first pass's first row
             length = self.row_length
-            dst = em.copy(self.wrap_slots[0], g.pl * g.cs * 2)
+            dst = em.copy(self.ring[0], g.pl * g.cs * 2)
             em.dma(dst, x_img, length, False)
             em.add_const(x_img, x_img, self.in_row)
+        if self.chains:  # the first strip's first image rows
+            self.first_image_rows(x_img)
 
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
@@ -412,9 +440,82 @@ class DepthwiseLowering:
             em.add_const(y_img, y_img, g.oh * g.ow * self.y_pixel - outs)
 
         wl.em.counted(g.n, image, "image")
-        em.wait_dma_idle()  # the last strip's results are out
+        em.wait_dma_idle()  # the last strip's results (and reads) are done
         if self.wraps:
             em.add_const(x_img, x_img, -self.in_row)
+
+    def first_image_rows(self, x_img: GprType) -> None:
+        """Queue the first strip's first `sh` image rows into the slots after
+        its padding rows (`chains`: each later strip has them from the strip
+        before), their padding columns zeroed first."""
+        wl, em, g = self.wl, self.em, self.g
+        table = wl.table
+        src = em.copy(x_img)
+        if table is not None:
+            column = em.gpr()
+            em.lw(column, table, 4)
+            em.emit(rsp.AddOp(em.value(src), em.value(column), rd=src))
+        for slot in self.ring[g.pt : g.pt + g.sh]:
+            self.zero_pad_columns(slot)
+            dst = em.gpr()
+            if table is None:
+                em.addi(dst, slot, g.pl * g.cs * 2)
+                length: int | GprType = self.row_length
+            else:
+                em.lw(dst, table, 0)
+                em.emit(rsp.AddOp(em.value(slot), em.value(dst), rd=dst))
+                length = em.gpr()
+                em.lw(length, table, 8)
+            em.dma(dst, src, length, False)
+            em.add_const(src, src, self.in_row)
+
+    def zero_pad_columns(self, slot: GprType) -> None:
+        """Zero the band columns that are padding in some column tile, in
+        the slot at `slot` (`pad_band_columns`)."""
+        if not self.padded_columns:
+            return
+        em, g = self.em, self.g
+        bases: dict[int, GprType] = {}
+        for column in pad_band_columns(g):
+            for offset in range(column * g.cs * 2, (column + 1) * g.cs * 2, 16):
+                em.sqv(self.wl.zero, *self.wl.far(slot, offset, bases))
+
+    def chained_rows(
+        self,
+        next_strip: Callable[[], None],
+        new_rows: Callable[[], None],
+        compute_row: Callable[[], None],
+    ) -> None:
+        """The output rows of a strip whose last row reads the next strip's
+        first rows (`chains`): each row queues its new rows then computes;
+        the last row's new rows are the next strip's, queued by a second
+        copy of the queueing code that jumps back into the row's (one
+        branch on the row counter, where a loop has one anyway)."""
+        em, g = self.em, self.g
+        if g.oh == 1:
+            next_strip()
+            new_rows()
+            compute_row()
+            return
+        left = em.gpr()  # rows after the one whose new rows come next
+        em.li(left, g.oh - 1, comment="out_row")
+        head, rows_in = em.label("out_row"), em.label("rows_in")
+        last, done = em.label("last_row"), em.label("strip_done")
+        em.place_label(head)
+        new_rows()
+        em.place_label(rows_in)
+        compute_row()
+        em.addi(left, left, -1)
+        em.emit(rsp.BgtzOp(em.value(left), head))
+        em.emit(rsp.NopOp())
+        em.emit(rsp.BltzOp(em.value(left), done))
+        em.emit(rsp.NopOp())
+        em.place_label(last)
+        next_strip()
+        new_rows()
+        em.emit(rsp.JOp(rows_in))
+        em.emit(rsp.NopOp())
+        em.place_label(done)
 
     @property
     def row_length(self) -> int:
@@ -429,7 +530,12 @@ class DepthwiseLowering:
         the image and are restored at the end."""
         wl, em, g = self.wl, self.em, self.g
         table = wl.table
-        if self.padded_columns:  # padding again where a column tile has it
+        chained = self.ring[g.pt : g.pt + g.sh] if self.chains else []
+        if self.padded_columns and self.chains:  # but where the next rows are
+            for slot in self.ring:
+                if slot not in chained:
+                    self.zero_pad_columns(slot)
+        elif self.padded_columns:  # padding again where a column tile has it
             base = em.gpr()
             em.addi(base, em.zero, wl.band)
             bases: dict[int, GprType] = {}
@@ -438,8 +544,8 @@ class DepthwiseLowering:
                     start = n * self.slot_bytes + column * g.cs * 2
                     for offset in range(start, start + g.cs * 2, 16):
                         em.sqv(wl.zero, *wl.far(base, offset, bases))
-        if self.wraps:  # the first row is in its slot: `x` is at the second
-            slots = self.wrap_slots
+        if self.wraps or self.chains:  # rows in their slots from before
+            slots = self.ring
         else:
             slots = [em.gpr() for _ in range(self.slots)]
             for n, reg in enumerate(slots):
@@ -595,20 +701,44 @@ class DepthwiseLowering:
 
         if not self.wraps:
             for n, slot in enumerate(slots[: self.span]):
-                if n < g.pt and table is None and dma_bytes(length) <= ZERO_ROW_BYTES:
+                if slot in chained:  # read by the strip before
+                    next_row()
+                elif n < g.pt and table is None and dma_bytes(length) <= ZERO_ROW_BYTES:
                     zero_row(slot)
                 else:
                     load_row(slot)
         self.first_sums(y)
         self.y = y
         em.wait_dma_idle()  # the first rows and the pass's weights are in
+        self.free_slot = slots[self.span]
         self.strip_setup()
         out = em.gpr()
         first, second = self.out_buffers
         em.addi(out, em.zero, first)
         toggle = first ^ second
 
-        def out_row() -> None:
+        end = self.span - g.pt + (g.oh - 1) * g.sh  # `ih` in the last row
+
+        def next_strip() -> None:
+            """Before the strip's last output row reads its new rows: they
+            are the next strip's first image rows, so `ih`, `x` (and the
+            table) move to that strip's row 0 (its column tile, or the next
+            pass's first), whose band padding is zeroed first."""
+            for slot in slots[self.span :]:
+                self.zero_pad_columns(slot)
+            em.li(ih, 0)
+            if table is None:
+                em.add_const(x, x, self.pass_in_bytes - end * self.in_row)
+                return
+            column = em.gpr()
+            em.lw(column, table, 4)
+            em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+            em.addi(table, table, 12)
+            em.lw(column, table, 4)
+            em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
+            em.add_const(x, x, -end * self.in_row)
+
+        def new_rows() -> None:
             # the next output row's new rows; the first needs no poll: the
             # previous row left at most one transfer in flight (its results)
             new = slots[self.span :]
@@ -630,6 +760,8 @@ class DepthwiseLowering:
                 self.later = []
                 for slot in rest:
                     load_row(slot)
+
+        def compute_row() -> None:
             moved = self.row(slots, out)
             # one wait: the next row's inputs are in, the last row's
             # results are out, and the queue is free for this row's
@@ -639,7 +771,13 @@ class DepthwiseLowering:
             em.add_const(y, y, g.ow * self.y_pixel)
             rotate(em, slots, g.sh, moved)
 
-        if deep and g.oh > 1:  # the row index counts the rows: no counter
+        def out_row() -> None:
+            new_rows()
+            compute_row()
+
+        if self.chains:
+            self.chained_rows(next_strip, new_rows, compute_row)
+        elif deep and g.oh > 1:  # the row index counts the rows: no counter
             last = (1 if self.wraps else self.span - g.pt) + g.oh * g.sh
             head = em.label("out_row")
             em.place_label(head)
@@ -653,6 +791,22 @@ class DepthwiseLowering:
         # start waits for its own transfers after queueing them, and the
         # layer's end waits for all (`lower`)
         em.add_const(y, y, -g.oh * g.ow * self.y_pixel)
+        if self.chains:
+            # the next strip's first image rows (read last, now the slots
+            # before the free ones) go after its padding rows; `x` is back
+            # at this strip's first row from the next strip's
+            by = (self.span - g.sh - g.pt) % self.slots
+            if by:
+                rotate(em, slots, by, {})
+            em.add_const(x, x, -g.sh * self.in_row)
+            if table is None:
+                em.add_const(x, x, -self.pass_in_bytes)
+            else:
+                column = em.gpr()
+                em.lw(column, table, 4)
+                em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+                em.addi(table, table, -12)
+            return
         if self.wraps:
             em.add_const(x, x, -g.h * self.in_row)
         else:

@@ -391,11 +391,9 @@ class StripConvLowering(DepthwiseLowering):
         wl, em, g = self.wl, self.em, self.g
         self.out_length_reg = em.gpr()
         em.li(self.out_length_reg, self.out_length)
-        held_slot = wl.band + self.span * self.slot_bytes
         held_bytes = 16 * len(self.held_set)
         if self.relocated:  # the held rows, after the tile in the blob
-            dst, src = em.gpr(), em.gpr()
-            em.addi(dst, em.zero, held_slot)
+            dst, src = em.copy(self.held_slot()), em.gpr()
             em.add_const(src, self.w_src, self.tile_dmem - g.tile_bytes)
             length = dma_length_word(held_bytes, 1, held_bytes)
             em.dma(dst, src, length, False, poll=False)
@@ -419,8 +417,7 @@ class StripConvLowering(DepthwiseLowering):
                 em.wait_dma_idle()
             else:
                 em.wait_dma_slot()
-            base = em.gpr()
-            em.addi(base, em.zero, held_slot)
+            base = self.held_slot()
             first = len(self.place) - len(self.held_set)
             for row in sorted(self.held_set):
                 self.held_regs[row] = em.vreg()
@@ -435,6 +432,12 @@ class StripConvLowering(DepthwiseLowering):
                 if row in self.held_set:
                     self.held_regs[row] = em.vreg()
                     em.lqv(self.held_regs[row], *address)
+
+    def held_slot(self) -> GprType:
+        """A register with the address of the free slot the relocated held
+        rows pass through (its padding is zeroed again after)."""
+        assert self.free_slot is not None
+        return self.em.copy(self.free_slot)
 
     def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:
         """One output row of the strip for the current group; the offsets

@@ -1057,8 +1057,13 @@ class WindowGeometry:
 
     @property
     def table_bytes(self) -> int:
-        """Bytes of the column-tile table (0 without column tiles)."""
-        return 0 if self.col_tiles == 1 else (12 * self.col_tiles + 15) // 16 * 16
+        """Bytes of the column-tile table (0 without column tiles): an entry
+        per column tile and, for the kernels in strips (depthwise, dense
+        strips), one more for the strip after a pass's last (`column_table`)."""
+        if self.col_tiles == 1:
+            return 0
+        entries = self.col_tiles + (1 if self.depthwise or self.strips else 0)
+        return (12 * entries + 15) // 16 * 16
 
     @property
     def groups(self) -> int:

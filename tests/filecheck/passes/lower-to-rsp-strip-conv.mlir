@@ -7,7 +7,9 @@
 // its v and 2^j), a weight row per tap and input channel, with the previous pixel's
 // Relu (vge e2) inside it and its store after the chain's loads, then the
 // readout (vsar, vmudn, vmadh). The row's last pixel is clamped and stored
-// after the loop, and the row leaves with one DMA.
+// after the loop, and the row leaves with one DMA. The strip's last row
+// (after the row loop's bgtz and bltz) reads the next group's first image
+// row instead, and jumps back into the row's code (`chains`).
 func.func @conv(%x: tensor<1x16x8x8xi16>) -> tensor<1x16x8x8xi16> {
   %w = n64.constant dense<2> : tensor<16x16x3x3xi16>
   %b = n64.constant dense<8> : tensor<16xi32>
@@ -35,6 +37,11 @@ func.func @conv(%x: tensor<1x16x8x8xi16>) -> tensor<1x16x8x8xi16> {
 // CHECK:       rsp.vge %{{.*}}, %{{.*}}, e2
 // CHECK-NEXT:  rsp.sqv
 // CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_WRITE
-// CHECK:       rsp.bne %{{.*}}, %{{.*}}, "ucode0_out_row_{{[0-9]+}}"
+// CHECK:       rsp.bgtz %{{.*}}, "ucode0_out_row_{{[0-9]+}}"
+// CHECK:       rsp.bltz %{{.*}}, "ucode0_strip_done_{{[0-9]+}}"
+// CHECK:       rsp.label "ucode0_last_row_{{[0-9]+}}"
+// CHECK:       rsp.mtc0 %{{.*}}, COP0_DMA_READ
+// CHECK:       rsp.j "ucode0_rows_in_{{[0-9]+}}"
+// CHECK:       rsp.label "ucode0_strip_done_{{[0-9]+}}"
 // CHECK:       rsp.bne %{{.*}}, %{{.*}}, "ucode0_group_{{[0-9]+}}"
 // CHECK:       rsp.break
