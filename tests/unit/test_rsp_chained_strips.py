@@ -107,3 +107,24 @@ def test_column_table_ends_with_the_next_pass_first_tile() -> None:
     words = column_table(dense).view(np.uint16).astype(np.int64)
     n = dense.col_tiles
     assert [words[6 * n + k] for k in range(6)] == [words[k] for k in range(6)]
+
+
+def test_one_output_row_strips_chain() -> None:
+    """Strips of one output row (a 3x3 window on 3 rows, no padding; 4
+    channel slices of 2 column tiles): the only row reads the next strip's
+    rows, with no row loop around it."""
+    x_shape = (1, 128, 3, 10)
+    g = plan_window(
+        "conv", x_shape, 128, (3, 3), (1, 1), (0, 0, 0, 0), (1, 1), "l", DMEM,
+        depthwise=True,
+    )  # fmt: skip
+    assert chains(g) and g.oh == 1 and g.slices * g.col_tiles > 1
+    rng = np.random.default_rng(5)
+    w = rng.integers(-4000, 4000, (128, 1, 3, 3)).astype(np.int16)
+    bias = rng.integers(-(1 << 27), 1 << 27, 128).astype(np.int32)
+    module = qconv_module(
+        x_shape, w, bias, [12] * 128, pads=(0, 0, 0, 0), group=128,
+        clamp=(0, 32767),
+    )  # fmt: skip
+    x = rng.uniform(-8.0, 8.0, (2, *x_shape)).astype(np.float32)
+    check(module, x, 1)

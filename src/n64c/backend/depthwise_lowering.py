@@ -17,7 +17,9 @@ time.
   back after the row), so a deep ring takes no further registers.
   Rows outside the image come from the pad row (zeros) in the weights blob;
   the padding columns of the slots are zeroed once (per strip with column
-  tiles) and never written by a DMA.
+  tiles) and never written by a DMA. Where strips chain (`chains`), a
+  strip's last row reads the next strip's first image rows into the slots
+  it frees, and the slot pointers carry on from strip to strip.
 * **Weights.** The slice's weight tiles (one per 8 channels: the Gemm tile
   header, then one row of 8 weights per tap) are loaded once per slice.
   For each output row and group of 8 channels, the header and (up to
