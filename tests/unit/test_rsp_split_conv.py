@@ -89,10 +89,10 @@ def test_split_conv_matches_golden_and_z64(
 def test_split_pointwise_at_batch_one(
     resident: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A 1x1 layer at batch 1 with one column tile would take the rows-wrap
-    walk in strips (a pass's last row loads the next pass's first row, a
-    whole input row); a split kernel reads a slice of each row, so it does
-    not. With `resident` 3 each group's tile loads during the group before."""
+    """A 1x1 layer at batch 1 with one column tile takes the rows-wrap walk
+    in strips (a pass's last row loads the next pass's first row), its
+    split kernels too: every group of a kernel reads the same slice of each
+    row. With `resident` 3 each group's tile loads during the group before."""
     case = ((1, 64, 4, 3), 24, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), True, 32, 1)
     (plan,) = [
         p
@@ -100,7 +100,7 @@ def test_split_pointwise_at_batch_one(
         if (p[0].col_tiles, p[0].resident) == (1, resident)
     ]
     unsplit = window_tiles._replace(plan[0], split="", slice_blocks=8, c=64)
-    assert rows_wrap(unsplit) and not rows_wrap(plan[0])
+    assert rows_wrap(unsplit) and rows_wrap(plan[0])
     force_plan(monkeypatch, plan[0])
     rng = np.random.default_rng(resident)
     x_shape, o, kernel, strides, pads, dilations, relu, *_ = case

@@ -173,7 +173,7 @@ def rows_wrap(g: WindowGeometry) -> bool:
     the next pass's first row (the image's first) instead of a pad row, and
     the slots keep their rotation from pass to pass."""
     return (
-        g.strips and g.groups > 1 and not g.split
+        g.strips and g.groups > 1
         and (g.kh, g.pt, g.n, g.col_tiles) == (1, 0, 1, 1)
         and g.oh * g.sh == g.h
     )  # fmt: skip
