@@ -48,6 +48,9 @@ DEPTHWISE_CASES = [
     ((1, 24, 5, 18), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, False, 1),
     # weights carried from group to group but not over rows (3 rows)
     ((1, 32, 3, 3), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), False, False, 1),
+    # a slice of one group (MobileNet's 48x48x8 layer): its header and
+    # weights loaded once a strip and kept over the rows, 2 column tiles
+    ((1, 8, 48, 48), (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), True, False, 1),
 ]
 
 

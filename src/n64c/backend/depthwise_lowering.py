@@ -361,9 +361,11 @@ class DepthwiseLowering:
         """Code at the start of each strip, once its first rows and the
         pass's weights are in DMEM: with `prefetches`, the first group's
         header and weights (each row's last group loads them again, from
-        the copy of the first tile after the last)."""
+        the copy of the first tile after the last); with a slice of one
+        group and held weights, that group's, kept for every row."""
         self.row_carried = None
-        if self.prefetches and wraps_weights(self.g):
+        one_group = self.g.slice_blocks == 1 and self.held
+        if (self.prefetches and wraps_weights(self.g)) or one_group:
             w_first = self.em.gpr()
             self.em.addi(w_first, self.em.zero, self.wl.ring)
             self.row_carried = self.load_group(w_first, {})
