@@ -1,4 +1,4 @@
-"""Strips that chain (`depthwise_lowering.chains`): a strip's last output
+"""Strips that chain (`WindowGeometry.chains`): a strip's last output
 row reads the next strip's first image rows (the next column tile, or the
 next pass's first) into the slots it frees, so the next strip starts with
 them in its ring. Depthwise layers (channel slices, column tiles with
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from test_rsp_conv import check, lower
 
-import n64c.backend.depthwise_lowering as depthwise_lowering
 from n64c.backend.conv_layer import qconv_module
-from n64c.backend.depthwise_lowering import chains, pad_band_columns
+from n64c.backend.depthwise_lowering import pad_band_columns
 from n64c.backend.rsp_program import build_rsp_program
+from n64c.dialects.n64_tile import WindowGeometry
 from n64c.passes.window_tiles import column_table, plan_window
 
 DMEM = 4064
@@ -60,7 +60,7 @@ def test_cases_chain_slices_column_tiles_and_splits() -> None:
     seen = set()
     for case in CASES:
         g = geometry(case)
-        assert chains(g)
+        assert g.chains
         seen.add(("slices", g.depthwise and g.slices > 1))
         seen.add(("padded columns", g.col_tiles > 1 and bool(pad_band_columns(g))))
         seen.add(("stride", g.sh))
@@ -86,7 +86,7 @@ def test_chained_strips_save_cycles(
     of its first rows."""
     module = conv_module(CASES[index], index)
     chained = build_rsp_program(lower(module.clone()), measure=True).cycles
-    monkeypatch.setattr(depthwise_lowering, "chains", lambda _g: False)
+    monkeypatch.setattr(WindowGeometry, "chains", property(lambda _g: False))
     unchained = build_rsp_program(lower(module.clone()), measure=True).cycles
     assert chained < unchained
 
@@ -118,7 +118,7 @@ def test_one_output_row_strips_chain() -> None:
         "conv", x_shape, 128, (3, 3), (1, 1), (0, 0, 0, 0), (1, 1), "l", DMEM,
         depthwise=True,
     )  # fmt: skip
-    assert chains(g) and g.oh == 1 and g.slices * g.col_tiles > 1
+    assert g.chains and g.oh == 1 and g.slices * g.col_tiles > 1
     rng = np.random.default_rng(5)
     w = rng.integers(-4000, 4000, (128, 1, 3, 3)).astype(np.int16)
     bias = rng.integers(-(1 << 27), 1 << 27, 128).astype(np.int32)

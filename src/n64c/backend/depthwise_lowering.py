@@ -17,9 +17,10 @@ time.
   back after the row), so a deep ring takes no further registers.
   Rows outside the image come from the pad row (zeros) in the weights blob;
   the padding columns of the slots are zeroed once (per strip with column
-  tiles) and never written by a DMA. Where strips chain (`chains`), a
-  strip's last row reads the next strip's first image rows into the slots
-  it frees, and the slot pointers carry on from strip to strip.
+  tiles) and never written by a DMA. Where strips chain
+  (`WindowGeometry.chains`), a strip's last row reads the next strip's
+  first image rows into the slots it frees, and the slot pointers carry on
+  from strip to strip.
 * **Weights.** The slice's weight tiles (one per 8 channels: the Gemm tile
   header, then one row of 8 weights per tap) are loaded once per slice.
   For each output row and group of 8 channels, the header and (up to
@@ -88,7 +89,7 @@ from n64c.backend.rsp_emitter import (
     dma_length_word,
 )
 from n64c.dialects import rsp
-from n64c.dialects.n64_tile import WindowGeometry
+from n64c.dialects.n64_tile import DEEP_RING_SLOTS, WindowGeometry
 from n64c.dialects.rsp_types import GprType, VregType
 
 if TYPE_CHECKING:
@@ -100,9 +101,6 @@ LOADED_TAPS = 16
 """Kernels of at most this many taps load a pixel's inputs before its
 chain (reusing the previous pixel's); larger ones load each input right
 before its MAC, so that few vector registers are live."""
-DEEP_RING_SLOTS = 9
-"""Rings of more slots than this queue their rows' transfers with the
-fewest registers live (the slot pointers take the rest)."""
 UNROLL = 6
 """Most output pixels per trip of the pixel loop."""
 ZERO_ROW_BYTES = 512
@@ -179,26 +177,6 @@ def rows_wrap(g: WindowGeometry) -> bool:
     )  # fmt: skip
 
 
-def chains(g: WindowGeometry) -> bool:
-    """Whether a strip's last output row reads the next strip's first `sh`
-    image rows into the slots it frees (the next strip is the next column
-    tile, or the next pass's first): the next strip then starts with them
-    in its ring and loads only its padding rows and the rest. For windows
-    of several rows whose first `sh` image rows are in their first window
-    (`pt + sh` at most the window's rows), one image (the last strip's
-    reads, of the pass after the last, stay inside it), a ring that is not
-    deep, and more than one strip."""
-    span = (g.kh - 1) * g.dh + 1
-    passes = g.slices if g.depthwise else g.groups
-    return (
-        (bool(g.depthwise) or g.strips)
-        and not rows_wrap(g) and not g.gathers
-        and g.kh > 1 and g.n == 1 and g.pt + g.sh <= span and g.sh < g.h
-        and depthwise_slots(g) <= DEEP_RING_SLOTS
-        and passes * g.col_tiles > 1
-    )  # fmt: skip
-
-
 def rotate(
     em: RspEmitter, regs: list[GprType], by: int, deltas: dict[GprType, int]
 ) -> None:
@@ -220,7 +198,7 @@ def rotate(
 
 def depthwise_slots(g: WindowGeometry) -> int:
     """Input rows in the rolling band of a depthwise conv."""
-    return (g.kh - 1) * g.dh + 1 + g.sh
+    return g.ring_slots
 
 
 def depthwise_band_bytes(g: WindowGeometry) -> int:
@@ -312,7 +290,7 @@ class DepthwiseLowering:
         self.streams = len(self.taps) > LOADED_TAPS
         self.padded_columns = padded_column_tiles(self.g)
         self.wraps = rows_wrap(self.g)
-        self.chains = chains(self.g)
+        self.chains = self.g.chains
         self.ring: list[GprType] = []
         """The slot pointers kept from strip to strip (`wraps`, `chains`)."""
         self.free_slot: GprType | None = None
@@ -450,8 +428,8 @@ class DepthwiseLowering:
 
     def first_image_rows(self, x_img: GprType) -> None:
         """Queue the first strip's first `sh` image rows into the slots after
-        its padding rows (`chains`: each later strip has them from the strip
-        before), their padding columns zeroed first."""
+        its padding rows (`WindowGeometry.chains`: each later strip has them
+        from the strip before), their padding columns zeroed first."""
         wl, em, g = self.wl, self.em, self.g
         table = wl.table
         src = em.copy(x_img)
@@ -491,10 +469,11 @@ class DepthwiseLowering:
         compute_row: Callable[[], None],
     ) -> None:
         """The output rows of a strip whose last row reads the next strip's
-        first rows (`chains`): each row queues its new rows then computes;
-        the last row's new rows are the next strip's, queued by a second
-        copy of the queueing code that jumps back into the row's (one
-        branch on the row counter, where a loop has one anyway)."""
+        first rows (`WindowGeometry.chains`): each row queues its new rows,
+        then computes; the last row's new rows are the next strip's, queued
+        by a second copy of the queueing code that jumps back into the
+        row's (one branch on the row counter, where a loop has one
+        anyway)."""
         em, g = self.em, self.g
         if g.oh == 1:
             next_strip()

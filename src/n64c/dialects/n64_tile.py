@@ -950,6 +950,12 @@ WINDOW_FIELDS = (
 WINDOW_KINDS = ("conv", "maxpool", "avgpool")
 
 
+DEEP_RING_SLOTS = 9
+"""Rings of more slots than this (kernels in strips) queue their rows'
+transfers with the fewest registers live (the slot pointers take the
+rest), and their strips do not chain (`WindowGeometry.chains`)."""
+
+
 class WindowGeometry:
     """Named view of `n64.tile_window`'s `geometry` (all ints).
 
@@ -1058,12 +1064,38 @@ class WindowGeometry:
     @property
     def table_bytes(self) -> int:
         """Bytes of the column-tile table (0 without column tiles): an entry
-        per column tile and, for the kernels in strips (depthwise, dense
-        strips), one more for the strip after a pass's last (`column_table`)."""
+        per column tile and, where strips chain, one more for the strip
+        after a pass's last (`column_table`)."""
         if self.col_tiles == 1:
             return 0
-        entries = self.col_tiles + (1 if self.depthwise or self.strips else 0)
+        entries = self.col_tiles + (1 if self.chains else 0)
         return (12 * entries + 15) // 16 * 16
+
+    @property
+    def ring_slots(self) -> int:
+        """Input rows in the rolling band of a kernel in strips (depthwise,
+        dense strips): the window's rows and the `sh` rows read ahead."""
+        return (self.kh - 1) * self.dh + 1 + self.sh
+
+    @property
+    def chains(self) -> bool:
+        """Whether a kernel in strips (depthwise, dense strips) reads the next
+        strip's first `sh` image rows in a strip's last output row, into the
+        slots it frees (the next strip: the next column tile, or the next
+        pass's first); the next strip then loads only its padding rows and
+        the rest of its window (`DepthwiseLowering.chained_rows`). For
+        windows of several rows whose first `sh` image rows are in their
+        first window (`pt + sh` at most the window's rows), one image (the
+        last strip's reads, of the pass after the last, stay inside it), a
+        ring that is not deep and more than one strip."""
+        span = self.ring_slots - self.sh
+        passes = self.slices if self.depthwise else self.groups
+        return (
+            (bool(self.depthwise) or self.strips) and not self.gathers
+            and self.kh > 1 and self.n == 1 and self.pt + self.sh <= span
+            and self.sh < self.h and self.ring_slots <= DEEP_RING_SLOTS
+            and passes * self.col_tiles > 1
+        )  # fmt: skip
 
     @property
     def groups(self) -> int:

@@ -48,7 +48,6 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from n64c.backend.depthwise_lowering import HELD_TAPS as DEPTHWISE_HELD_TAPS
 from n64c.backend.depthwise_lowering import (
     band_row_length,
-    chains,
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
@@ -242,7 +241,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     row = max(compute, g.sh * read + write)
     span = (g.kh - 1) * g.dh + 1
     fill = pad_fill_stores(g)
-    first = span - (g.sh if chains(g) else 0)  # the rest: read by the strip before
+    first = span - (g.sh if g.chains else 0)  # the rest: read by the strip before
     strip = fill + first * (read + 14) + 40 + g.oh * row
     weights = _read(1, depthwise_weight_bytes(g))
     return g.n * g.slices * (weights + g.col_tiles * strip)
@@ -285,7 +284,7 @@ def _strip_cycles(g: WindowGeometry) -> int:
     row = max(compute, reads * _band_row_read(g) + write)
     span = (g.kh - 1) * g.dh + 1
     fill = pad_fill_stores(g)
-    read_first = span - (g.sh if chains(g) else 0)  # the rest: by the strip before
+    read_first = span - (g.sh if g.chains else 0)  # the rest: by the strip before
     first = 0 if rows_wrap(g) else read_first * (_band_row_read(g) + 14)
     strip = fill + first + STRIP_SETUP + g.oh * row
     tile = _read(1, strip_tile_dmem_bytes(g))
@@ -721,17 +720,17 @@ def _column_tiles(g: WindowGeometry) -> list[tuple[int, int, int]]:
 def column_table(g: WindowGeometry) -> np.ndarray:
     """The column-tile table (int16 halves of big-endian words): per column
     tile the band byte offset, the image row byte offset and the DMA length
-    word of the columns inside the image. A kernel in strips has one more
-    entry, the first tile's with the image offset of the next pass's (a
+    word of the columns inside the image. Where strips chain, one more
+    entry: the first tile's with the image offset of the next pass's (a
     depthwise pass reads the next channel slice, a dense one the same
-    channels): a strip's last row reads the next strip's first rows through
-    the entry after its own (`DepthwiseLowering.chains`)."""
+    channels); a strip's last row reads the next strip's first rows through
+    the entry after its own (`WindowGeometry.chains`)."""
     if g.col_tiles == 1:
         return np.zeros(0, dtype=np.int16)
     words: list[int] = []
     for dst, col, count in _column_tiles(g):
         words += [dst, col * g.cp * 2, band_row_length(g, count)]
-    if g.depthwise or g.strips:
+    if g.chains:
         next_pass = g.cs * 2 if g.depthwise else 0
         words += [words[0], words[1] + next_pass, words[2]]
     table = np.zeros(g.table_bytes // 2, dtype=np.uint16)
