@@ -196,13 +196,8 @@ def rotate(
         em.addi(regs[i], spare, 0)
 
 
-def depthwise_slots(g: WindowGeometry) -> int:
-    """Input rows in the rolling band of a depthwise conv."""
-    return g.ring_slots
-
-
 def depthwise_band_bytes(g: WindowGeometry) -> int:
-    return depthwise_slots(g) * g.wp * g.cs * 2
+    return g.ring_slots * g.wp * g.cs * 2
 
 
 def depthwise_out_bytes(g: WindowGeometry) -> int:
@@ -261,19 +256,19 @@ class DepthwiseLowering:
     """Transfers of the next row's inputs beyond the first, for `row` to
     queue when the queue has room (`defers`)."""
     defers = False
+    """Whether `row` queues `later` itself (after the pixel loop's first
+    trip, when the previous row's results are out: the queue holds two
+    transfers); else they are queued with the first, each after a poll."""
     holds_out_length = True
     """Whether `out_dma` takes its length word from `out_words`, set once a
     strip (`StripConvLowering` has transfers of its own)."""
     out_words: GprType | None = None
-    """Whether `row` queues `later` itself (after the pixel loop's first
-    trip, when the previous row's results are out: the queue holds two
-    transfers); else they are queued with the first, each after a poll."""
 
     def __init__(self, wl: WindowLowering) -> None:
         self.wl = wl
         self.em = wl.em
         self.g = wl.g
-        self.slots = depthwise_slots(self.g)
+        self.slots = self.g.ring_slots
         self.span = self.slots - self.g.sh
         self.slot_bytes = self.g.wp * self.g.cs * 2
         self.in_row = self.g.w * self.g.cp * 2
@@ -426,28 +421,56 @@ class DepthwiseLowering:
         if self.wraps:
             em.add_const(x_img, x_img, -self.in_row)
 
+    def shift_by_column(
+        self, reg: GprType, sign: int, column: GprType | None = None
+    ) -> GprType:
+        """`reg += sign * column` for the image row byte offset of the
+        column tile at `wl.table`, loaded into `column` (a new register
+        unless given); returns that register."""
+        em, table = self.em, self.wl.table
+        assert table is not None
+        column = em.gpr() if column is None else column
+        em.lw(column, table, 4)
+        op = rsp.AddOp if sign > 0 else rsp.SubOp
+        em.emit(op(em.value(reg), em.value(column), rd=reg))
+        return column
+
+    def row_target(self, slot: GprType) -> GprType:
+        """DMEM address of a band row's image columns in `slot`."""
+        em, g, table = self.em, self.g, self.wl.table
+        dst = em.gpr()
+        if table is None:
+            em.addi(dst, slot, g.pl * g.cs * 2)
+        else:
+            em.lw(dst, table, 0)
+            em.emit(rsp.AddOp(em.value(slot), em.value(dst), rd=dst))
+        return dst
+
+    def row_length_word(self) -> GprType:
+        """A register with the DMA length word of a band row."""
+        em, table = self.em, self.wl.table
+        word = em.gpr()
+        if table is None:
+            em.li(word, self.row_length)
+        else:
+            em.lw(word, table, 8)
+        return word
+
     def first_image_rows(self, x_img: GprType) -> None:
         """Queue the first strip's first `sh` image rows into the slots after
         its padding rows (`WindowGeometry.chains`: each later strip has them
         from the strip before), their padding columns zeroed first."""
-        wl, em, g = self.wl, self.em, self.g
-        table = wl.table
+        em, g = self.em, self.g
         src = em.copy(x_img)
-        if table is not None:
-            column = em.gpr()
-            em.lw(column, table, 4)
-            em.emit(rsp.AddOp(em.value(src), em.value(column), rd=src))
+        if self.wl.table is not None:
+            self.shift_by_column(src, 1)
         for slot in self.ring[g.pt : g.pt + g.sh]:
             self.zero_pad_columns(slot)
-            dst = em.gpr()
-            if table is None:
-                em.addi(dst, slot, g.pl * g.cs * 2)
-                length: int | GprType = self.row_length
-            else:
-                em.lw(dst, table, 0)
-                em.emit(rsp.AddOp(em.value(slot), em.value(dst), rd=dst))
-                length = em.gpr()
-                em.lw(length, table, 8)
+            dst = self.row_target(slot)
+            # a constant length word is loaded by `dma`, after its poll
+            length: int | GprType = (
+                self.row_length if self.wl.table is None else self.row_length_word()
+            )
             em.dma(dst, src, length, False)
             em.add_const(src, src, self.in_row)
 
@@ -535,9 +558,7 @@ class DepthwiseLowering:
                 em.addi(reg, em.zero, wl.band + n * self.slot_bytes)
         em.add_const(x, x, -g.pt * self.in_row)
         if table is not None:
-            column = em.gpr()
-            em.lw(column, table, 4)
-            em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
+            self.shift_by_column(x, 1)
         deep = self.slots > DEEP_RING_SLOTS  # few registers are free
         ih = em.gpr()
         em.li(ih, 1 if self.wraps else -g.pt)
@@ -583,9 +604,7 @@ class DepthwiseLowering:
             use = em.gpr()
             em.add_const(use, pad, offset)
             if table is not None:
-                column = em.gpr()
-                em.lw(column, table, 4)
-                em.emit(rsp.AddOp(em.value(use), em.value(column), rd=use))
+                self.shift_by_column(use, 1)
             inside = em.gpr()
             in_image(inside, back)
             outside = em.label("pad_row")
@@ -616,25 +635,10 @@ class DepthwiseLowering:
             em.place_label(done)
             return use
 
-        def target(slot: GprType) -> GprType:
-            """DMEM address of the row's image columns in `slot`."""
-            dst = em.gpr()
-            if table is None:
-                em.addi(dst, slot, g.pl * g.cs * 2)
-            else:
-                em.lw(dst, table, 0)
-                em.emit(rsp.AddOp(em.value(slot), em.value(dst), rd=dst))
-            return dst
+        target = self.row_target
 
         def length_word() -> GprType:
-            if words is not None:
-                return words
-            word = em.gpr()
-            if table is None:
-                em.li(word, length)
-            else:
-                em.lw(word, table, 8)
-            return word
+            return words if words is not None else self.row_length_word()
 
         def transfer(slot: GprType, poll: bool) -> None:
             """DMA input row `ih` (or the pad row) into `slot`. Without
@@ -713,12 +717,9 @@ class DepthwiseLowering:
             if table is None:
                 em.add_const(x, x, self.pass_in_bytes - end * self.in_row)
                 return
-            column = em.gpr()
-            em.lw(column, table, 4)
-            em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+            column = self.shift_by_column(x, -1)
             em.addi(table, table, 12)
-            em.lw(column, table, 4)
-            em.emit(rsp.AddOp(em.value(x), em.value(column), rd=x))
+            self.shift_by_column(x, 1, column)
             em.add_const(x, x, -end * self.in_row)
 
         def new_rows() -> None:
@@ -785,9 +786,7 @@ class DepthwiseLowering:
             if table is None:
                 em.add_const(x, x, -self.pass_in_bytes)
             else:
-                column = em.gpr()
-                em.lw(column, table, 4)
-                em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+                self.shift_by_column(x, -1)
                 em.addi(table, table, -12)
             return
         if self.wraps:
@@ -795,9 +794,7 @@ class DepthwiseLowering:
         else:
             em.add_const(x, x, -(self.span + g.oh * g.sh - g.pt) * self.in_row)
         if table is not None:
-            column = em.gpr()
-            em.lw(column, table, 4)
-            em.emit(rsp.SubOp(em.value(x), em.value(column), rd=x))
+            self.shift_by_column(x, -1)
 
     # ---------------------------------------------------------------- row
     def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:

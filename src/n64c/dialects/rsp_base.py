@@ -472,7 +472,13 @@ class VectorMemoryOp(RspInstruction, ABC):
                 "offset",
                 f"{self.mnemonic} offset {offset} is not a multiple of {size}",
             )
-        check_range("offset", f"{self.mnemonic} offset", offset, -64 * size, 63 * size)
+        check_range("offset", f"{self.mnemonic} offset", offset, *self.offset_range())
+
+    @classmethod
+    def offset_range(cls) -> tuple[int, int]:
+        """The encodable offsets (multiples of `SIZE`): a signed 7-bit
+        count of `SIZE` bytes."""
+        return -64 * cls.SIZE, 63 * cls.SIZE
 
     def _vector_args(self, vt: SSAValue, base: SSAValue) -> Sequence[str]:
         e = self.element.data

@@ -50,6 +50,7 @@ from n64c.backend.rsp_deps import (
     is_vector_unit,
     text_ops,
 )
+from n64c.backend.rsp_emitter import fits_simm16
 from n64c.dialects import rsp
 from n64c.dialects.rsp_base import (
     RspInstruction,
@@ -183,10 +184,11 @@ def _base(op: Operation) -> GprType | None:
 
 
 def _offset_fits(op: Operation, offset: int) -> bool:
+    """Whether memory access `op` can encode `offset`."""
     if isinstance(op, VectorMemoryOp):
-        size = op.SIZE
-        return offset % size == 0 and -64 * size <= offset <= 63 * size
-    return -0x8000 <= offset <= 0x7FFF
+        low, high = op.offset_range()
+        return offset % op.SIZE == 0 and low <= offset <= high
+    return fits_simm16(offset)
 
 
 def _build(ops: list[Operation]) -> list[_Node]:

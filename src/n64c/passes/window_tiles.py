@@ -51,7 +51,6 @@ from n64c.backend.depthwise_lowering import (
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
-    depthwise_slots,
     depthwise_weight_bytes,
     pad_band_columns,
     padded_column_tiles,
@@ -251,7 +250,7 @@ def pad_fill_stores(g: WindowGeometry) -> int:
     """Stores a strip makes to zero its band's padding columns again."""
     if not padded_column_tiles(g):
         return 0
-    return depthwise_slots(g) * len(pad_band_columns(g)) * g.cs // 8
+    return g.ring_slots * len(pad_band_columns(g)) * g.cs // 8
 
 
 def _strip_cycles(g: WindowGeometry) -> int:
