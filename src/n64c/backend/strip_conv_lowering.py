@@ -393,7 +393,7 @@ class StripConvLowering(DepthwiseLowering):
         em.li(self.out_length_reg, self.out_length)
         held_bytes = 16 * len(self.held_set)
         if self.relocated:  # the held rows, after the tile in the blob
-            dst, src = em.copy(self.held_slot()), em.gpr()
+            dst, src = self.held_slot(), em.gpr()
             em.add_const(src, self.w_src, self.tile_dmem - g.tile_bytes)
             length = dma_length_word(held_bytes, 1, held_bytes)
             em.dma(dst, src, length, False, poll=False)

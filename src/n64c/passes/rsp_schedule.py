@@ -12,7 +12,10 @@ instructions so that
 
 A block that ends with a branch and a `nop` in its delay slot gets, in
 place of the `nop`, a scalar-unit instruction that would issue alone and
-that nothing after it depends on (`_delay_slot_filler`); a DMA polling
+that nothing after it depends on (`_delay_slot_filler`), or else the
+block's last vector-unit op when it issues alone and the block is then a
+group shorter (`_vector_slot_filler`: the `vmadh` ending a loop trip's
+readout, say); a DMA polling
 loop's slot takes an op of the code after it that gives the same result
 however often the loop spins (`_fill_poll_slot`). An increment of a
 base register (`addi r, r, c`) may issue before earlier accesses through
@@ -374,6 +377,64 @@ def _delay_slot_filler(groups: list[list[_Node]], branch: Operation) -> int | No
     return None
 
 
+def _vector_slot_filler(
+    groups: list[list[_Node]], branch: Operation, next_ops: list[Operation]
+) -> int | None:
+    """The index of the group of the block's last vector-unit op when that
+    op can go into the delay slot of `branch` and the block then issues in
+    one group fewer: it issues alone, nothing after it in the block
+    depends on it, the groups after it hold scalar-unit ops only (so the
+    vector ops keep their order), and the group the branch then follows is
+    a lone op the branch can pair with, as the op it follows now. (The
+    delay slot issues alone whatever it holds.) Its result is ready later,
+    so none of `next_ops`, the first ops at the branch's target, may read
+    it; the fall-through path may (a loop's exit runs once, its back edge
+    every other trip)."""
+    b = effects(branch)
+    last = max(
+        (i for i, g in enumerate(groups) if any(n.vector for n in g)), default=-1
+    )
+    if last < 1 or len(groups[last]) != 1 or groups[last][0].succs:
+        return None
+    node = groups[last][0]
+    result = {r for r in node.eff.writes if isinstance(r, VregType)}
+    if node.eff.writes & b.reads or any(result & effects(o).reads for o in next_ops):
+        return None
+    if last == len(groups) - 1:  # the branch then follows the group before
+        (before, *partner) = groups[last - 1]
+        if partner or is_branch(before.op) or before.eff.writes & b.reads:
+            return None
+    return last if _removable(groups, last) else None
+
+
+def _ops_after(
+    blocks: list[tuple[list[Operation], list[Operation]]], start: int, count: int
+) -> list[Operation]:
+    """The first `count` instructions from block `start` on, in program
+    order (labels skipped)."""
+    found: list[Operation] = []
+    for body, tail in blocks[start:]:
+        found += [o for o in (*body, *tail) if isinstance(o, RspInstruction)]
+        if len(found) >= count:
+            break
+    return found[:count]
+
+
+def _target_ops(
+    blocks: list[tuple[list[Operation], list[Operation]]], branch: Operation
+) -> list[Operation]:
+    """The first two instructions at the target of `branch`: the ops that
+    would wait for a result in its delay slot (only the taken branch's
+    bubble comes between)."""
+    target = branch_target(branch)
+    return [
+        op
+        for j, (_, tail) in enumerate(blocks)
+        if tail and isinstance(tail[0], rsp.LabelOp) and tail[0].label.data == target
+        for op in _ops_after(blocks, j + 1, 2)
+    ]
+
+
 def _removable(groups: list[list[_Node]], i: int) -> bool:
     """Whether the groups after group `i`, one issue group earlier, still
     wait long enough for their operands."""
@@ -500,6 +561,10 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
         nodes = [n for group in groups for n in group]
         if len(tail) == 2 and isinstance(tail[1], rsp.NopOp) and is_branch(tail[0]):
             filler = _delay_slot_filler(groups, tail[0])
+            if filler is None:
+                filler = _vector_slot_filler(
+                    groups, tail[0], _target_ops(blocks, tail[0])
+                )
             if filler is not None:
                 (node,) = groups.pop(filler)
                 tail = [tail[0], node.op]

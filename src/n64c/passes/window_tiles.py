@@ -142,7 +142,7 @@ ALTERNATING_SAVED_VECTOR_OPS = 2
 """A restore of a conv with alternating chunk signs is 4 multiplies, not 8."""
 LAST_EXTRA_VECTOR_OPS = 3
 DISPATCH = 6
-PAIR_VECTOR_OPS = 10
+PAIR_VECTOR_OPS = 9
 PAIR_PIXEL_LOOP = 4
 PAIR_HELD_STALLS = 3
 """Cycles of picking a chunk's pixel loop (first, middle or last)."""
