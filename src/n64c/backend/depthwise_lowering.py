@@ -28,8 +28,10 @@ time.
   one `lqv` of input paired with one `vmadh`; a window of more than
   `LOADED_TAPS` taps loads each input right before its MAC (few vector
   registers live) and unrolls fewer pixels (`pixel_unroll`: its code must
-  fit IMEM). When a group's pixels are
-  straight-line code (`prefetches`), the registers are loop-carried: the
+  fit IMEM). When a group's last pixels are
+  straight-line code (`prefetches`: one trip, a rest after the loop, or
+  two trips whose results are carried, the first written before the loop,
+  `last_trip_straight`), the registers are loop-carried: the
   strip loads the first group's, and each group's last chain loads the
   next group's, each right after its last read (the row's last group
   loads the copy of the first tile that ends the slice's weights,
@@ -217,9 +219,17 @@ def carries_weights(g: WindowGeometry) -> bool:
     group's last pixels in straight-line code, more than one group."""
     taps = g.kh * g.kw
     unroll = pixel_unroll(g.tile_cols, taps)
-    straight = g.tile_cols // unroll == 1 or g.tile_cols % unroll > 0
     held = bool(g.depthwise) and taps <= HELD_TAPS
-    return held and straight and g.slice_blocks > 1
+    return held and last_trip_straight(g.tile_cols, unroll) and g.slice_blocks > 1
+
+
+def last_trip_straight(cols: int, unroll: int) -> bool:
+    """Whether a row of `cols` pixels, `unroll` a trip, ends in straight-line
+    code: one trip, a rest after the loop, or two trips of 3 pixels or more
+    (the trips then carry their results, `DepthwiseLowering.trip_carry`:
+    the first is written before the loop, whose one trip is no loop)."""
+    trips, rest = divmod(cols, unroll)
+    return trips == 1 or rest > 0 or (trips == 2 and unroll >= 3)
 
 
 def wraps_weights(g: WindowGeometry) -> bool:
@@ -823,6 +833,7 @@ class DepthwiseLowering:
         results = self.carried_results(unroll)
         rest = g.tile_cols % unroll
         trips = g.tile_cols // unroll
+        ends = trips == 2 and not rest  # the loop's one trip ends the row
         # trips that carry results: the group's last results go on to the
         # next group's first trip too when its last call carries (a rest of
         # none, or of 3 pixels or more), and the row finishes the last ones
@@ -866,7 +877,7 @@ class DepthwiseLowering:
                 first = ((g.tile_cols - 1) * g.cs * 2 - 16, across)
                 pixels(unroll, False, first, across)  # the first trip
                 wl.em.counted(
-                    trips - 1, lambda: pixels(unroll, False, back, across), "pixel"
+                    trips - 1, lambda: pixels(unroll, ends, back, across), "pixel"
                 )
                 if rest:
                     pixels(rest, True, back, across)
@@ -875,7 +886,7 @@ class DepthwiseLowering:
                 back = (-g.cs * 2, regs)
                 pixels(unroll, False, None, regs)  # the first trip
                 wl.em.counted(
-                    trips - 1, lambda: pixels(unroll, False, back, regs), "pixel"
+                    trips - 1, lambda: pixels(unroll, ends, back, regs), "pixel"
                 )
                 if rest:
                     pixels(rest, True, back)
