@@ -48,6 +48,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from n64c.backend.depthwise_lowering import HELD_TAPS as DEPTHWISE_HELD_TAPS
 from n64c.backend.depthwise_lowering import (
     band_row_length,
+    carries_weights,
     depthwise_band_bytes,
     depthwise_dmem_bytes,
     depthwise_out_bytes,
@@ -230,7 +231,10 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll
     )
-    group = 8 + (taps if held else 0) + g.tile_cols * per_pixel + loop
+    # held weights load at a group's start, or in the group before's last
+    # chain where the groups carry them
+    loads = taps if held and not carries_weights(g) else 0
+    group = 8 + loads + g.tile_cols * per_pixel + loop
     compute = g.slice_blocks * group + 24 + 14 * g.sh
     read = _band_row_read(g)
     if g.cs == g.op:
