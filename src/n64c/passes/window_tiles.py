@@ -123,6 +123,9 @@ MAX_PIXELS = 256
 DEPTHWISE_TRIP = 6
 """Cycles of a depthwise pixel-loop trip besides its pixels (loads before
 the first chain, the last store, the branch)."""
+DEPTHWISE_CARRIED_GROUP = 2
+"""Cycles of a depthwise group's start besides its pixels where the group
+before loaded its weights (`carries_weights`; fitted)."""
 ROW_ISSUE = 14
 """Cycles to issue one band-row transfer (pad-row test, three `mtc0`)."""
 BAND_WAIT = 1
@@ -231,10 +234,10 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     loop = (g.tile_cols // unroll) * (DEPTHWISE_TRIP + g.kh) + 4 * (
         g.tile_cols % unroll
     )
-    # held weights load at a group's start, or in the group before's last
-    # chain where the groups carry them
-    loads = taps if held and not carries_weights(g) else 0
-    group = 8 + loads + g.tile_cols * per_pixel + loop
+    # a group's start loads its header and held weights, unless the group
+    # before loaded them in its last chain (then its start is a few moves)
+    start = DEPTHWISE_CARRIED_GROUP if carries_weights(g) else 8 + (taps if held else 0)
+    group = start + g.tile_cols * per_pixel + loop
     compute = g.slice_blocks * group + 24 + 14 * g.sh
     read = _band_row_read(g)
     if g.cs == g.op:
