@@ -197,6 +197,10 @@ FAST_ACC48_CASES = [
     # groups that carry their weights, in a strip too short to carry them
     # over rows (no copy of the first tile)
     ((1, 32, 3, 3), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
+    # MobileNet's shapes with a two-sided clamp: calls of 6 pixels (the last
+    # readout's `vlt` before its shift) and of 3 (after it), column tiles
+    ((1, 32, 6, 24), (3, 3), (1, 1), (1, 1, 1, 1), (0, 3000)),
+    ((1, 32, 8, 24), (3, 3), (2, 2), (1, 1, 1, 1), (0, 3000)),
 ]
 
 

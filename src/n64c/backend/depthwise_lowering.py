@@ -69,8 +69,8 @@ bias and the taps' `vmadm`s, whose last result is the readout's `T`, so the
 readout is `vsar` ACC_LO, `vmudn`, `vmadh` (`acc48_code.readout`), one op
 fewer than the int32 one. With held weights it is split: the `vsar` right
 after the chain, the multiplies after the next pixel's `vsar`, with the
-clamp's compares (the `vlt` of the result before the last, then the `vge`
-of the last) between; a compare inside a chain would write ACC_LO, part
+clamp's compares (the `vge` of the last, then the `vlt` of the result
+before it) between; a compare inside a chain would write ACC_LO, part
 of the 48-bit sum. Other `acc48` layers use the `acc48_code` chain and
 readout with the clamp right after each pixel.
 """
@@ -1174,9 +1174,12 @@ class DepthwiseLowering:
             previous result's clamp filling the wait for the `vsar`s (with
             `late`, after the second half: no `vsar` came just before, and
             the previous result was just read out). With `lo` a two-sided
-            clamp's `vlt` of the result before (`low`) goes here too, ahead
-            of the `vge` of the previous one, each a pixel after its
-            operand was written, and that result is stored. With `keep` (a
+            clamp's `vge` of the previous result and `vlt` of the one before
+            it (`low`) go here too, the `vge` first (that result's `vlt`, in
+            the next readout, is then further from it), each a pixel after
+            its operand was written, and `low` is stored; a call's last
+            readout of 4 pixels or more has the `vlt` before its shift and
+            the `vge` after it, so that store waits less. With `keep` (a
             call's last readout when it carries two results) a one-sided
             clamp leaves the previous result to the next call."""
             nonlocal pending, low
@@ -1190,16 +1193,18 @@ class DepthwiseLowering:
                     reload(mult, 32)
                 return
             stored = None  # with `lo`: the result whose `vlt` is here
+            before: list[Callable[[], None]] = []  # with `lo`: around the shift
+            after: list[Callable[[], None]] = []
             if lo is not None and two_sided:
-                stored, low_then, pending_then = low, low, pending
-
-                def both() -> None:
-                    if low_then is not None:
-                        wl.clamp_high(low_then[0])
-                    if pending_then is not None:
-                        wl.clamp_low(pending_then[0])
-
-                between = both
+                stored = low
+                vlt = [functools.partial(wl.clamp_high, low[0])] if low else []
+                vge = [functools.partial(wl.clamp_low, pending[0])] if pending else []
+                if not late:  # the `vge` first: that result's `vlt`, in the
+                    before = vge + vlt  # next readout, is then further from it
+                elif count >= 4:  # the readout before had a `vlt` too, so the
+                    before, after = vlt, vge  # `vge` of this `vlt` came early
+                else:  # enough; its store then waits less
+                    after = vlt + vge
                 low = pending
             elif pending is not None and two_sided:
                 between = functools.partial(wl.clamp_low, pending[0])
@@ -1207,11 +1212,13 @@ class DepthwiseLowering:
             elif pending is not None:
                 between = functools.partial(wl.clamp, pending[0])
             if lo is not None:
-                if between is not None and not late:
-                    between()
+                if between is not None:
+                    (after if late else before).append(between)
+                for step in before:
+                    step()
                 acc48_code.scale_low(em, lo, sink, mult, y)
-                if between is not None and late:
-                    between()
+                for step in after:
+                    step()
             elif fast48:  # the chain's last `vmadm` left sclamp(ACC[47:16])
                 acc48_code.readout(em, "low", sink, wl.k, mult, y, sink, between)
             else:
