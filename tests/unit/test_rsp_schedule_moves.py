@@ -16,13 +16,18 @@ from n64c.passes import rsp_schedule
 from n64c.passes.rsp_schedule import RspSchedulePass
 from n64c.sim.rsp import simulate
 
-LOOP = """
+START = """
     .text
     addi t0, zero, 6
     addi t1, zero, 64
     addi t2, zero, 1024
 loop:
-    lqv $v01, {first}, t1
+"""
+"""Six trips of a loop over `t1` (loads) and `t2` (stores)."""
+
+LOOP = (
+    START
+    + """    lqv $v01, {first}, t1
     lqv $v02, 16, t1
     vaddc $v03, $v01, $v02
     vaddc $v04, $v03, $v03
@@ -36,6 +41,7 @@ loop:
     nop
     break
 """
+)
 
 
 def scheduled(text: str) -> str:
@@ -77,13 +83,9 @@ def test_an_offset_out_of_range_keeps_the_order() -> None:
     assert lines.index("lqv $v01, -1024, t1") < lines.index("addi t1, t1, 32")
 
 
-READOUT = """
-    .text
-    addi t0, zero, 6
-    addi t1, zero, 64
-    addi t2, zero, 1024
-loop:
-{head}    lqv $v01, 0, t1
+READOUT = (
+    START
+    + """{head}    lqv $v01, 0, t1
     lqv $v02, 16, t1
     vmudh $v03, $v01, $v02
     vmadh $v03, $v02, $v02
@@ -100,6 +102,7 @@ loop:
     sqv $v06, 0, t2
     break
 """
+)
 """A loop whose last vector op is a readout's lone `vmadh`: its result is
 stored by the next trip, after that trip's first instructions (or, with
 `head`, by its first one)."""
