@@ -381,15 +381,14 @@ def _vector_slot_filler(
     groups: list[list[_Node]], branch: Operation, next_ops: list[Operation]
 ) -> int | None:
     """The index of the group of the block's last vector-unit op when that
-    op can go into the delay slot of `branch` and the block then issues in
-    one group fewer: it issues alone, nothing after it in the block
-    depends on it, the groups after it hold scalar-unit ops only (so the
-    vector ops keep their order), and the group the branch then follows is
-    a lone op the branch can pair with, as the op it follows now. (The
-    delay slot issues alone whatever it holds.) Its result is ready later,
-    so none of `next_ops`, the first ops at the branch's target, may read
-    it; the fall-through path may (a loop's exit runs once, its back edge
-    every other trip)."""
+    op can go into the delay slot of `branch` (the vector ops keep their
+    order) and the block then issues in one group fewer: it issues alone,
+    nothing after it in the block depends on it, and, when its group is the
+    block's last, the group before it is a lone op the branch can pair
+    with, as the branch pairs with it now. (The delay slot issues alone
+    whatever it holds.) Its result is ready later, so none of `next_ops`,
+    the first ops at the branch's target, may read it; the fall-through
+    path may (a loop's exit runs once, its back edge every other trip)."""
     b = effects(branch)
     last = max(
         (i for i, g in enumerate(groups) if any(n.vector for n in g)), default=-1
