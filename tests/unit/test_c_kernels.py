@@ -555,3 +555,29 @@ def test_int16_transpose_walks_the_output_like_an_odometer() -> None:
     sim, native = compiled.run_dict(x, "sim"), compiled.run_dict(x, "native")
     for name, value in sim.items():
         assert np.array_equal(native[name], value), name
+
+
+def test_input_transpose_read_by_the_pack(tmp_path: Path) -> None:
+    """A conv's NCHW input of 3 channels goes to the RSP as NHWC rows padded
+    to 8 channels: the C packs it straight from the quantised input through
+    the transpose (`n64c_pack_transposed`), with no transposed copy, and
+    the outputs are the golden model's bit for bit (host build, z64; the
+    MIPS builds compile without warnings)."""
+    rng = np.random.default_rng(5)
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["y"]),
+    ]
+    inits = [
+        _const("w", rng.uniform(-0.5, 0.5, (8, 3, 3, 3))),
+        _const("b", rng.uniform(-0.1, 0.1, 8)),
+    ]
+    model = _model(nodes, {"x": (1, 3, 6, 5)}, {"y": (1, 8, 6, 5)}, inits)
+    cm, _ = _check(model, tmp_path / "out", exact=["y"])
+    source = (tmp_path / "out" / "model.c").read_text()
+    forward = source[source.index("static int n64c_forward") :]
+    # one transpose left: the output's, NHWC back to NCHW after the run
+    assert forward.count("n64c_transpose16(n64c_") == 1
+    assert forward.index("n64c_pack_transposed(n64c_arena") < forward.index(
+        "n64c_transpose16(n64c_"
+    )

@@ -129,6 +129,25 @@ def row_major_strides(shape: Sequence[int]) -> list[int]:
 
 
 COMMON_KERNELS: dict[str, str] = {
+    "odometer": """\
+/* One step of an output index `idx` over `out_shape` (rank at most 8),
+ * with the input offset `*off` that follows it (`src_strides[d]`: the
+ * input stride of output axis d): a transpose without a division per
+ * element. */
+static void n64c_odometer(uint32_t *idx, uint32_t *off, uint32_t rank,
+                          const uint32_t *out_shape,
+                          const uint32_t *src_strides)
+{
+    uint32_t d;
+    for (d = rank; d-- > 0;) {
+        *off += src_strides[d];
+        if (++idx[d] < out_shape[d])
+            return;
+        *off -= src_strides[d] * out_shape[d];
+        idx[d] = 0;
+    }
+}
+""",
     "bcast": """\
 /* The flat index into an operand of a broadcast elementwise op: strides
  * are 0 along broadcast axes. */

@@ -75,7 +75,7 @@ from n64c.backend.c_int16_kernels import (
     INT16_KERNELS,
     Int16Ops,
 )
-from n64c.backend.rsp_program import RspProgram
+from n64c.backend.rsp_program import RspProgram, TensorSlot
 from n64c.dialects import n64_graph as g
 from n64c.dialects import n64_quant as q
 from n64c.dialects.n64_tile import RspInvokeOp
@@ -114,6 +114,31 @@ static void n64c_pack(uint8_t *dst, const int16_t *src, uint32_t rows,
     }
 }
 """,
+    "pack_transposed": """\
+/* `n64c_pack` of transpose(x), read straight from x: the transposed
+ * tensor's element i (rows x cols, row-major) is at the input offset that
+ * follows its index (`n64c_odometer`; rank at most 8). */
+static void n64c_pack_transposed(uint8_t *dst, const int16_t *x, uint32_t rows,
+                                 uint32_t cols, uint32_t padded, uint32_t rank,
+                                 const uint32_t *out_shape,
+                                 const uint32_t *src_strides)
+{
+    uint32_t idx[8], off = 0, r, c, d;
+    for (d = 0; d < rank; d++)
+        idx[d] = 0;
+    for (r = 0; r < rows; r++) {
+        for (c = 0; c < padded; c++) {
+            uint16_t u = 0;
+            if (c < cols) {
+                u = (uint16_t)x[off];
+                n64c_odometer(idx, &off, rank, out_shape, src_strides);
+            }
+            dst[2 * (r * padded + c)] = (uint8_t)(u >> 8);
+            dst[2 * (r * padded + c) + 1] = (uint8_t)(u & 0xFFu);
+        }
+    }
+}
+""",
     "unpack": """\
 /* The arena's big-endian padded rows back to int16. */
 static void n64c_unpack(int16_t *dst, const uint8_t *src, uint32_t rows,
@@ -143,6 +168,7 @@ KERNELS: dict[str, str] = {
 """Every kernel the generated C may hold, by name."""
 
 KERNEL_DEPS: dict[str, tuple[str, ...]] = {
+    "pack_transposed": ("odometer",),
     **INT16_KERNEL_DEPS,
     **FLOAT_KERNEL_DEPS,
     **FLOAT_WINDOW_KERNEL_DEPS,
@@ -179,6 +205,7 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         assert isinstance(ret, func.ReturnOp)
         self.ret = ret
         self.output_names = output_names(main)
+        self.packed_transposes: dict[SSAValue, q.QTransposeOp] = {}
 
     # --- ops ----------------------------------------------------------------
 
@@ -220,8 +247,6 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
     def op_invoke(self, op: Operation, out: list[str]) -> None:
         assert isinstance(op, RspInvokeOp)
         inv = next(self.invocations)
-        self.need("pack")
-        self.need("unpack")
         for index, (value, slot) in enumerate(zip(op.inputs, inv.inputs, strict=True)):
             if not self.handoffs.packs(op, index):
                 out.append(
@@ -229,6 +254,11 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
                     f"{slot.offset} */"
                 )
                 continue
+            transpose = self.packed_transposes.get(value)
+            if transpose is not None:
+                self.pack_transposed(transpose, slot, out)
+                continue
+            self.need("pack")
             out.append(
                 f"n64c_pack(n64c_arena + {slot.offset}u, {self.buf(value)}, "
                 f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
@@ -250,10 +280,39 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         for value, slot in zip(op.outputs, inv.outputs, strict=True):
             if not self.handoffs.unpacks(value):
                 continue  # the next run reads it where it is
+            self.need("unpack")
             out.append(
                 f"n64c_unpack({self.buf(value)}, n64c_arena + {slot.offset}u, "
                 f"{slot.rows}u, {slot.cols}u, {slot.padded_cols}u);"
             )
+
+    def pack_transposed(
+        self, op: q.QTransposeOp, slot: TensorSlot, out: list[str]
+    ) -> None:
+        """Pack the result of `op` into `slot`, reading its input through
+        the transpose (`n64c_pack_transposed`): no transposed copy."""
+        self.need("pack_transposed")
+        assert slot.rows * slot.cols == element_count(op.results[0])
+        out.append(
+            f"n64c_pack_transposed(n64c_arena + {slot.offset}u, "
+            f"{self.buf(op.input)}, {slot.rows}u, {slot.cols}u, "
+            f"{slot.padded_cols}u, {self.transpose_tables(op)});"
+        )
+
+    def transposes_to_pack(self, ops: Sequence[Operation]) -> None:
+        """The int16 transposes among `ops` whose only use is an input the
+        CPU packs for a run (`packed_transposes`): the pack reads through
+        them, so they write no copy."""
+        self.packed_transposes.clear()
+        for op in ops:
+            if not isinstance(op, q.QTransposeOp) or len(shape_of(op.input)) > 8:
+                continue
+            uses = list(op.results[0].uses)
+            if len(uses) != 1 or not isinstance(uses[0].operation, RspInvokeOp):
+                continue
+            invoke, index = uses[0].operation, uses[0].index
+            if self.handoffs.packs(invoke, index):
+                self.packed_transposes[op.results[0]] = op
 
     # --- partition of @main -------------------------------------------------
 
@@ -331,13 +390,16 @@ class _Emitter(Int16Ops, CopyOps, FloatOps, FloatWindowOps, KernelContext):
         self.handoffs = plan_handoffs(
             [*head, *body, *tail], list(self.program.invocations)
         )
+        self.transposes_to_pack(body)
         head_lines: list[str] = []
         body_lines: list[str] = []
         tail_lines: list[str] = []
         for op in head:
             self.emit_op(op, head_lines)
         for op in body:
-            if isinstance(op, g.ConstantOp):
+            if isinstance(op, g.ConstantOp) or (
+                op.results and op.results[0] in self.packed_transposes
+            ):
                 continue
             self.emit_op(op, body_lines)
         for op in tail:

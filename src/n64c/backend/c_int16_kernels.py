@@ -331,7 +331,7 @@ static void n64c_qprelu(const int16_t *x, int16_t *y, uint32_t outer,
     "transpose": """\
 /* y = transpose(x): `src_strides[d]` is the input stride of output axis d.
  * The output index counts like an odometer and the input offset follows
- * it (no division per element); ranks above 8 use the flat-index form. */
+ * it (`n64c_odometer`); ranks above 8 use the flat-index form. */
 static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
                              uint32_t rank, const uint32_t *out_shape,
                              const uint32_t *src_strides)
@@ -346,13 +346,7 @@ static void n64c_transpose16(const int16_t *x, int16_t *y, uint32_t n,
         idx[d] = 0;
     for (i = 0; i < n; i++) {
         y[i] = x[off];
-        for (d = rank; d-- > 0;) {
-            off += src_strides[d];
-            if (++idx[d] < out_shape[d])
-                break;
-            off -= src_strides[d] * out_shape[d];
-            idx[d] = 0;
-        }
+        n64c_odometer(idx, &off, rank, out_shape, src_strides);
     }
 }
 """,
@@ -368,7 +362,7 @@ INT16_KERNEL_DEPS: dict[str, tuple[str, ...]] = {
     "pool": ("requant", "wrap32"),
     "qadd": ("requant", "wrap32", "bcast"),
     "qrescale": ("requant", "wrap32"),
-    "transpose": ("bcast",),
+    "transpose": ("bcast", "odometer"),
     "qprelu": ("asr",),
 }
 
@@ -568,14 +562,23 @@ class Int16Ops(KernelContext):
     def op_qtranspose(self, op: Operation, out: list[str]) -> None:
         assert isinstance(op, q.QTransposeOp)
         self.need("transpose")
+        ys = shape_of(op.results[0])
+        out.append(
+            f"n64c_transpose16({self.buf(op.input)}, {self.buf(op.results[0])}, "
+            f"{int(np.prod(ys))}u, {self.transpose_tables(op)});"
+        )
+
+    def transpose_tables(self, op: q.QTransposeOp) -> str:
+        """The C arguments `rank, out_shape, src_strides` of a transpose's
+        odometer (`n64c_odometer`): its result's shape, and per output
+        axis the input's stride along it."""
         xs, ys = shape_of(op.input), shape_of(op.results[0])
         perm = int_values(op.perm)
         in_strides = [int(np.prod(xs[d + 1 :])) for d in range(len(xs))]
         src = [in_strides[p] for p in perm]
-        out.append(
-            f"n64c_transpose16({self.buf(op.input)}, {self.buf(op.results[0])}, "
-            f"{int(np.prod(ys))}u, {len(ys)}u, {self.small_table('uint32_t', list(ys))}, "
-            f"{self.small_table('uint32_t', src)});"
+        return (
+            f"{len(ys)}u, {self.small_table('uint32_t', list(ys))}, "
+            f"{self.small_table('uint32_t', src)}"
         )
 
 
