@@ -420,18 +420,16 @@ def _ops_after(
 
 
 def _target_ops(
-    blocks: list[tuple[list[Operation], list[Operation]]], branch: Operation
+    blocks: list[tuple[list[Operation], list[Operation]]],
+    heads: dict[str, int],
+    branch: Operation,
 ) -> list[Operation]:
-    """The first two instructions at the target of `branch`: the ops that
-    would wait for a result in its delay slot (only the taken branch's
-    bubble comes between)."""
-    target = branch_target(branch)
-    return [
-        op
-        for j, (_, tail) in enumerate(blocks)
-        if tail and isinstance(tail[0], rsp.LabelOp) and tail[0].label.data == target
-        for op in _ops_after(blocks, j + 1, 2)
-    ]
+    """The first two instructions at the target of `branch` (`heads`: the
+    index of the block each label starts): the ops that would wait for a
+    result in its delay slot (only the taken branch's bubble comes
+    between)."""
+    head = heads.get(branch_target(branch) or "")
+    return [] if head is None else _ops_after(blocks, head, 2)
 
 
 def _removable(groups: list[list[_Node]], i: int) -> bool:
@@ -551,6 +549,11 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
         blocks, blocks[1:], blocks[2:], strict=False
     ):
         _fill_poll_slot(label, poll, after)
+    heads = {  # the block each label starts (the label ends the one before)
+        tail[0].label.data: j + 1
+        for j, (_, tail) in enumerate(blocks)
+        if tail and isinstance(tail[0], rsp.LabelOp)
+    }
     out: list[Operation] = []
     for body, tail in blocks:
         code: list[Operation] = [o for o in body if isinstance(o, RspInstruction)]
@@ -562,7 +565,7 @@ def schedule_ops(ops: list[Operation]) -> list[Operation]:
             filler = _delay_slot_filler(groups, tail[0])
             if filler is None:
                 filler = _vector_slot_filler(
-                    groups, tail[0], _target_ops(blocks, tail[0])
+                    groups, tail[0], _target_ops(blocks, heads, tail[0])
                 )
             if filler is not None:
                 (node,) = groups.pop(filler)

@@ -245,7 +245,7 @@ def _depthwise_cycles(g: WindowGeometry) -> int:
     else:
         write = _write(g.tile_cols, g.cs * 2)
     row = max(compute, g.sh * read + write)
-    span = (g.kh - 1) * g.dh + 1
+    span = g.ring_slots - g.sh  # the window's rows
     fill = pad_fill_stores(g)
     first = span - (g.sh if g.chains else 0)  # the rest: read by the strip before
     strip = fill + first * (read + 14) + 40 + g.oh * row
@@ -288,7 +288,7 @@ def _strip_cycles(g: WindowGeometry) -> int:
         write += _read(*strip_out_rows(_replace(g, split="middle")))
     reads = 1 if g.kh == 1 else g.sh  # a 1x1 window reads one new row
     row = max(compute, reads * _band_row_read(g) + write)
-    span = (g.kh - 1) * g.dh + 1
+    span = g.ring_slots - g.sh  # the window's rows
     fill = pad_fill_stores(g)
     read_first = span - (g.sh if g.chains else 0)  # the rest: by the strip before
     first = 0 if rows_wrap(g) else read_first * (_band_row_read(g) + 14)
