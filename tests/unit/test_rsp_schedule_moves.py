@@ -138,3 +138,38 @@ def test_a_result_the_loop_reads_first_keeps_the_nop() -> None:
     text = READOUT.format(head="    sqv $v06, 0, t2\n", store="")
     lines = [line.strip() for line in scheduled(text).splitlines()]
     assert lines[lines.index("bne t0, zero, loop") + 1] == "nop"
+
+
+MOVED_INTO_THE_BASE = """
+    .text
+    addi t1, zero, 64
+    addi t3, zero, 512
+    lqv $v01, 0, t1
+    vaddc $v02, $v01, $v01
+    vaddc $v03, $v02, $v02
+    vaddc $v04, $v03, $v03
+    lqv $v05, 16, t1
+    addi t1, t1, 32
+    addi t1, t3, 0
+    lqv $v06, 0, t1
+    vaddc $v07, $v06, $v06
+    vaddc $v08, $v07, $v07
+    vaddc $v09, $v08, $v08
+    sqv $v04, 960, zero
+    sqv $v05, 976, zero
+    sqv $v09, 992, zero
+    break
+"""
+"""A load through `t1`, an increment of `t1` that may go before it, then a
+move into `t1` whose long chain asks to issue early (as a ring of slot
+pointers rotates after a row's last loads)."""
+
+
+def test_a_move_into_the_base_stays_after_its_accesses() -> None:
+    """The increment goes up (the load rebased to -16), the move does not:
+    the load reads `t1` before the move writes it."""
+    after = scheduled(MOVED_INTO_THE_BASE)
+    lines = [line.strip() for line in after.splitlines()]
+    assert lines.index("addi t1, t1, 32") < lines.index("lqv $v05, -16, t1")
+    assert lines.index("lqv $v05, -16, t1") < lines.index("addi t1, t3, 0")
+    np.testing.assert_array_equal(run(after), run(MOVED_INTO_THE_BASE))

@@ -243,7 +243,9 @@ def _rebase(nodes: list[_Node]) -> None:
     """For each access through a base register, the later increments of
     that register (up to its next other write) that may issue before it:
     while its offset less their running sum stays encodable. The first one
-    that would not gets back its ordering edge (the rest follow it)."""
+    that would not gets back its ordering edge (the rest follow it), and so
+    does the register's next write that is not an increment (a move into
+    it: the access must read the value before it)."""
     for node in nodes:
         base = _base(node.op)
         if base is None:
@@ -254,7 +256,9 @@ def _rebase(nodes: list[_Node]) -> None:
             if base not in later.eff.writes:
                 continue
             step = _increment(later.op)
-            if step is None:
+            if step is None:  # another write: the access stays before it
+                node.succs.append((later, 0))
+                later.preds.append((node, 0))
                 break
             total += step[1]
             if not _offset_fits(node.op, offset - total):
