@@ -575,16 +575,27 @@ class DepthwiseLowering:
         length = self.row_length
         # the row transfers' length words and the pad row's address in
         # registers for the whole strip (not where few registers are free:
-        # deep rings, queued transfers)
+        # deep rings, queued transfers); a column tile's come from its table
+        # entry, loaded again for the next strip's rows where strips chain
         words: GprType | None = None
         pad_row: GprType | None = None
         self.out_words = None
-        if table is None and not deep and not self.defers:
-            words = em.gpr()
-            em.li(words, length)
+        held = not deep and not self.defers
+
+        def hold_tile_words() -> None:
+            if words is not None:
+                em.lw(words, table, 8)
+            if pad_row is not None:
+                em.add_const(pad_row, wl.base, wl.w_off + wl.fill_offset)
+                self.shift_by_column(pad_row, 1)
+
+        if held:
+            words = self.row_length_word()
             if not self.wraps:
                 pad_row = em.copy(wl.base, wl.w_off + wl.fill_offset)
-            if self.holds_out_length:
+                if table is not None:
+                    self.shift_by_column(pad_row, 1)
+            if self.holds_out_length and table is None:
                 self.out_words = em.gpr()
                 em.li(self.out_words, self.out_length)
 
@@ -613,7 +624,7 @@ class DepthwiseLowering:
             # inside its pixel loop, where few registers are free)
             use = em.gpr()
             em.add_const(use, pad, offset)
-            if table is not None:
+            if table is not None and pad_row is None:
                 self.shift_by_column(use, 1)
             inside = em.gpr()
             in_image(inside, back)
@@ -731,6 +742,7 @@ class DepthwiseLowering:
             em.addi(table, table, 12)
             self.shift_by_column(x, 1, column)
             em.add_const(x, x, -end * self.in_row)
+            hold_tile_words()
 
         def new_rows() -> None:
             # the next output row's new rows; the first needs no poll: the
@@ -757,13 +769,16 @@ class DepthwiseLowering:
 
         def compute_row() -> None:
             moved = self.row(slots, out)
+            if self.rotates_early:
+                rotate(em, slots, g.sh, moved)
             # one wait: the next row's inputs are in, the last row's
             # results are out, and the queue is free for this row's
             em.wait_dma_idle()
             self.out_dma(out, y)
             em.xori(out, out, toggle)
             em.add_const(y, y, g.ow * self.y_pixel)
-            rotate(em, slots, g.sh, moved)
+            if not self.rotates_early:
+                rotate(em, slots, g.sh, moved)
 
         def out_row() -> None:
             new_rows()
@@ -807,9 +822,15 @@ class DepthwiseLowering:
             self.shift_by_column(x, -1)
 
     # ---------------------------------------------------------------- row
+    rotates_early = True
+    """Whether the ring's rotation goes before the row's DMA wait (where
+    its moves fill the stalls of the row's last stores) or after the
+    output row's transfer."""
+
     def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:
-        """One output row of the strip: every group of 8 channels (the slot
-        pointers where they were: no offsets for the ring's rotation). When a
+        """One output row of the strip: every group of 8 channels; returns
+        the offsets the slot pointers moved by (put back by the ring's
+        rotation). When a
         group's last pixels are straight-line code (`prefetches`), the
         header and held weights are loop-carried: the row loads the first
         group's before the loop, and each group's last chain loads the next
@@ -909,11 +930,11 @@ class DepthwiseLowering:
             last = results if results is not None else across
             assert last is not None
             self.finish(last, po, (g.tile_cols - 1) * g.cs * 2 - 16)
-        # put back here, not by the rotation: these fill the wait of the
-        # last results' stores for their compares
-        for reg in (*rows, po):
-            em.add_const(reg, reg, -16 * g.slice_blocks)
-        return {}
+        # the output pointer is put back here, the slot pointers by the
+        # ring's rotation (`strip`, before the row's wait: the moves fill
+        # the wait of the last results' stores for their compares)
+        em.add_const(po, po, -16 * g.slice_blocks)
+        return {reg: -16 * g.slice_blocks for reg in rows}
 
     def finish(self, results: _Carry, base: GprType, last: int) -> None:
         """Clamp and store carried results: the last at `base + last`, the

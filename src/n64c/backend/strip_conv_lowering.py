@@ -439,6 +439,10 @@ class StripConvLowering(DepthwiseLowering):
         assert self.free_slot is not None
         return self.em.copy(self.free_slot)
 
+    rotates_early = False
+    # a row ends in stores the moves cannot pair with; after the output
+    # row's transfer one of them fills the wait's delay slot
+
     def row(self, slots: list[GprType], out: GprType) -> dict[GprType, int]:
         """One output row of the strip for the current group; the offsets
         the slot pointers have moved by (put back by the ring's rotation).
