@@ -302,6 +302,23 @@ class DepthwiseLowering:
         """A slot no row is in at the strip's start (after its first rows)."""
 
     @property
+    def strips_overlap(self) -> bool:
+        """Whether a strip starts without waiting for the DMA queue to
+        empty: its rows came from the strip before (`wraps`, `chains`),
+        which waited for them,
+        it queues no transfer before its first row, and the results go on
+        alternating buffers across strips, so the last strip's last row
+        can still be going out (`StripConvLowering`: a tile queued a strip
+        ahead)."""
+        return False
+
+    @property
+    def zeroes_pad_rows(self) -> bool:
+        """Whether a strip's pad rows above the image are zeroed by vector
+        stores rather than read from the pad row."""
+        return self.wl.table is None and dma_bytes(self.row_length) <= ZERO_ROW_BYTES
+
+    @property
     def y_pixel(self) -> int:
         """Bytes between two pixels of an output row in RDRAM."""
         return self.g.op * 2
@@ -396,6 +413,10 @@ class DepthwiseLowering:
             em.add_const(x_img, x_img, self.in_row)
         if self.chains:  # the first strip's first image rows
             self.first_image_rows(x_img)
+        if self.strips_overlap:  # the first strip's rows and tile are in
+            em.wait_dma_idle()
+            self.out = em.gpr()
+            em.addi(self.out, em.zero, self.out_buffers[0])
 
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
@@ -711,18 +732,22 @@ class DepthwiseLowering:
             for n, slot in enumerate(slots[: self.span]):
                 if slot in chained:  # read by the strip before
                     next_row()
-                elif n < g.pt and table is None and dma_bytes(length) <= ZERO_ROW_BYTES:
+                elif n < g.pt and self.zeroes_pad_rows:
                     zero_row(slot)
                 else:
                     load_row(slot)
         self.first_sums(y)
         self.y = y
-        em.wait_dma_idle()  # the first rows and the pass's weights are in
+        if not self.strips_overlap:
+            em.wait_dma_idle()  # the first rows and the pass's weights are in
         self.free_slot = slots[self.span]
         self.strip_setup()
-        out = em.gpr()
         first, second = self.out_buffers
-        em.addi(out, em.zero, first)
+        if self.strips_overlap:
+            out = self.out
+        else:
+            out = em.gpr()
+            em.addi(out, em.zero, first)
         toggle = first ^ second
 
         end = self.span - g.pt + (g.oh - 1) * g.sh  # `ih` in the last row
