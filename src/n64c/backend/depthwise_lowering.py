@@ -304,19 +304,40 @@ class DepthwiseLowering:
     @property
     def strips_overlap(self) -> bool:
         """Whether a strip starts without waiting for the DMA queue to
-        empty: its rows came from the strip before (`wraps`, `chains`),
-        which waited for them,
-        it queues no transfer before its first row, and the results go on
-        alternating buffers across strips, so the last strip's last row
-        can still be going out (`StripConvLowering`: a tile queued a strip
-        ahead)."""
-        return False
+        empty: it reads no rows at its start (`reads_no_rows`), and the
+        results go on alternating buffers across strips, so the last
+        strip's last row can still be going out. A pass's weights are then
+        waited for once, before its first strip (`pass_waits`)."""
+        return self.reads_no_rows
+
+    @property
+    def reads_no_rows(self) -> bool:
+        """Whether a strip's rows are all in the band at its start: read by
+        the strip before (`wraps`; `chains` when its window's rows before
+        the chained ones are pad rows zeroed by vector stores), which
+        waited for them."""
+        g = self.g
+        if self.wraps:
+            return True
+        return (
+            self.chains
+            and self.span <= g.pt + g.sh
+            and (g.pt == 0 or self.zeroes_pad_rows)
+        )
+
+    pass_waits = True
+    """Whether, where strips overlap, each pass waits for its weights
+    (else the layer waits once for the first strip's rows and tile:
+    `StripConvLowering` queues each tile a strip ahead)."""
 
     @property
     def zeroes_pad_rows(self) -> bool:
         """Whether a strip's pad rows above the image are zeroed by vector
-        stores rather than read from the pad row."""
-        return self.wl.table is None and dma_bytes(self.row_length) <= ZERO_ROW_BYTES
+        stores rather than read from the pad row (with column tiles the
+        whole slot)."""
+        if self.wl.table is None:
+            return dma_bytes(self.row_length) <= ZERO_ROW_BYTES
+        return self.slot_bytes <= ZERO_ROW_BYTES
 
     @property
     def y_pixel(self) -> int:
@@ -413,8 +434,9 @@ class DepthwiseLowering:
             em.add_const(x_img, x_img, self.in_row)
         if self.chains:  # the first strip's first image rows
             self.first_image_rows(x_img)
-        if self.strips_overlap:  # the first strip's rows and tile are in
-            em.wait_dma_idle()
+        if self.strips_overlap:
+            if not self.pass_waits:  # the first strip's rows and tile are in
+                em.wait_dma_idle()
             self.out = em.gpr()
             em.addi(self.out, em.zero, self.out_buffers[0])
 
@@ -424,6 +446,8 @@ class DepthwiseLowering:
 
             def one_pass() -> None:
                 self.pass_weights(w_src, size)
+                if self.strips_overlap and self.pass_waits:
+                    em.wait_dma_idle()  # the weights and the first rows are in
                 em.add_const(w_src, w_src, size)
                 if wl.table is not None:
                     em.addi(wl.table, em.zero, wl.table_buffer)
@@ -721,10 +745,14 @@ class DepthwiseLowering:
 
         def zero_row(slot: GprType) -> None:
             """Zero the image columns of `slot` (a pad row above the image:
-            vector stores while the other first rows' transfers run)."""
-            dst = target(slot)
+            vector stores while the other first rows' transfers run); with
+            column tiles the whole slot."""
+            if table is None:
+                dst, size = target(slot), dma_bytes(length)
+            else:
+                dst, size = slot, self.slot_bytes
             bases: dict[int, GprType] = {}
-            for offset in range(0, dma_bytes(length), 16):
+            for offset in range(0, size, 16):
                 em.sqv(wl.zero, *wl.far(dst, offset, bases))
             next_row()
 

@@ -357,6 +357,8 @@ class StripConvLowering(DepthwiseLowering):
         em.mtc0(y, COP0_DMA_RAMADDR)
         em.mtc0(self.out_length_reg, COP0_DMA_WRITE)
 
+    pass_waits = False
+
     @property
     def strips_overlap(self) -> bool:
         g = self.g
@@ -364,7 +366,7 @@ class StripConvLowering(DepthwiseLowering):
             g.tile_slots == 2
             and not g.sums_in
             and not g.sums_out
-            and (self.wraps or (self.chains and (g.pt == 0 or self.zeroes_pad_rows)))
+            and self.reads_no_rows
         )
 
     def layer_setup(self) -> None:
