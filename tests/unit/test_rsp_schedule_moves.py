@@ -145,16 +145,14 @@ MOVED_INTO_THE_BASE = """
     addi t1, zero, 64
     addi t3, zero, 512
     lqv $v01, 0, t1
-    vaddc $v02, $v01, $v01
-    vaddc $v03, $v02, $v02
-    vaddc $v04, $v03, $v03
+    vaddc $v04, $v01, $v01
     lqv $v05, 16, t1
     addi t1, t1, 32
     addi t1, t3, 0
     lqv $v06, 0, t1
     vaddc $v07, $v06, $v06
-    vaddc $v08, $v07, $v07
-    vaddc $v09, $v08, $v08
+    vsubc $v08, $v07, $v06
+    vaddc $v09, $v08, $v07
     sqv $v04, 960, zero
     sqv $v05, 976, zero
     sqv $v09, 992, zero

@@ -628,6 +628,7 @@ class DepthwiseLowering:
         held = not deep and not self.defers
 
         def hold_tile_words() -> None:
+            assert table is not None
             if words is not None:
                 em.lw(words, table, 8)
             if pad_row is not None:
