@@ -80,6 +80,7 @@ def _run_stages(model: Path, calib: Path | None, memory: str, upto: str) -> Any:
     import n64c.sim.rsp.timing_only  # noqa: F401
     from n64c import api
     from n64c.backend.rsp_program import build_rsp_program
+    from n64c.ir_io import ir_context
     from n64c.passes.allocate_dmem import AllocateDmemPass
     from n64c.passes.lower_to_rsp import LowerToRspPass
     from n64c.passes.n64_cleanup import N64CleanupPass
@@ -89,7 +90,7 @@ def _run_stages(model: Path, calib: Path | None, memory: str, upto: str) -> Any:
     from n64c.passes.rsp_schedule import RspSchedulePass
     from n64c.passes.tile_for_dmem import TileForDmemPass
 
-    ctx = api._context()
+    ctx = ir_context()
     state: dict[str, Any] = {}
 
     def do_import() -> None:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from n64c.errors import (
@@ -36,20 +35,17 @@ from n64c.errors import (
     N64cError,
     UnsupportedModelError,
 )
+from n64c.ir_io import check_rdram_layout, ir_context, parse_module, read_ir_text
+from n64c.output_dir import check_output_dir, replace_dir, user_files
+from n64c.report import REPORT_FILE, build_report
 from n64c.report_schema import LOAD_SCHEMA, check_report
 
 if TYPE_CHECKING:
     from xdsl.passes import ModulePass
 
 ENGINES = ("float", "int", "sim", "z64", "native", "mupen64plus")
-RSP_CLOCK_HZ = 62_500_000
-PEAK_MACS_PER_CYCLE = 8
-DMEM_BYTES = 4096
-IMEM_BYTES = 4096
-REPORT_FILE = "report.json"
 IR_FILE = "model.mlir"
 QUANT_IR_FILE = "model.int16.mlir"
-MARKER_KEY = "n64c_report_version"
 
 Progress = Callable[[str], None]
 
@@ -267,7 +263,7 @@ class CompiledModel:
                 mode = "wb" if isinstance(data, bytes) else "w"
                 with open(work / name, mode) as f:
                     f.write(data)
-            _replace_dir(work, directory)
+            replace_dir(work, directory)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -324,178 +320,6 @@ def _ucode_modules(module: ModuleOp) -> dict[str, ModuleOp]:
         for op in module.ops
         if isinstance(op, ModuleOp) and op.sym_name is not None
     }
-
-
-def check_rdram_layout(module: ModuleOp, source: str) -> None:
-    """Check the `n64.rdram_layout` attribute of a compiled module read from
-    `source`: one value of the right kind for each field of `RdramLayout`."""
-    from dataclasses import MISSING, fields
-
-    from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr
-
-    from n64c.backend.rsp_program import RdramLayout
-
-    attr = module.attributes.get("n64.rdram_layout")
-    if not isinstance(attr, DictionaryAttr):
-        return  # build_rsp_program names the missing layout
-    expected = {
-        f.name: StringAttr if f.type in (str, "str") else IntegerAttr
-        for f in fields(RdramLayout)
-    }
-    optional = {f.name for f in fields(RdramLayout) if f.default is not MISSING}
-    unknown = sorted(set(attr.data) - set(expected))
-    missing = sorted(set(expected) - set(attr.data) - optional)
-    if unknown or missing:
-        parts = [f"unknown {', '.join(unknown)}"] if unknown else []
-        parts += [f"missing {', '.join(missing)}"] if missing else []
-        raise InvalidInputError(
-            f"{source}: damaged n64.rdram_layout ({'; '.join(parts)})"
-        )
-    for key, kind in expected.items():
-        if key in attr.data and not isinstance(attr.data[key], kind):
-            raise InvalidInputError(
-                f"{source}: damaged n64.rdram_layout ({key} should be "
-                f"{'a string' if kind is StringAttr else 'an integer'})"
-            )
-
-
-def read_ir_text(path: Path) -> str:
-    """The MLIR text of `path`; anything but UTF-8 text is a clear error."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InvalidInputError(
-            f"{path}: not UTF-8 text (byte {e.start}); is the file damaged?"
-        ) from None
-    except OSError as e:
-        raise InvalidInputError(f"{path}: cannot read it ({e.strerror})") from None
-
-
-def parse_module(text: str, source: str) -> ModuleOp:
-    """Parse and verify MLIR text with n64c's dialects registered."""
-    from xdsl.utils.exceptions import DiagnosticException, ParseError
-
-    from n64c.mlir_text import parse_mlir_module
-
-    ctx = _context()
-    try:
-        module = parse_mlir_module(ctx, text, source)
-        module.verify()  # an edited file may break any op's invariants
-    except ParseError as e:
-        raise InvalidInputError(
-            f"{e.span.get_location()}: cannot parse the IR ({e.msg})"
-        ) from None
-    except DiagnosticException as e:
-        reason = (str(e).strip().splitlines() or ["invalid IR"])[0]
-        raise InvalidInputError(f"{source}: invalid IR ({reason})") from None
-    return module
-
-
-def _context() -> Context:
-    from xdsl.universe import Universe
-
-    from n64c.universe import N64C_UNIVERSE
-
-    ctx = Context()
-    for universe in (Universe.get_multiverse(), N64C_UNIVERSE):
-        for name, factory in universe.all_dialects.items():
-            if name not in ctx.registered_dialect_names:
-                ctx.register_dialect(name, factory)
-    return ctx
-
-
-# ---------------------------------------------------------------------------
-# Output directories
-# ---------------------------------------------------------------------------
-
-
-def is_output_dir(directory: Path) -> bool:
-    """True if `directory` holds an earlier n64c output (its report.json)."""
-    report = directory / REPORT_FILE
-    if not report.is_file():
-        return False
-    try:
-        content = json.loads(report.read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(content, dict) and MARKER_KEY in content
-
-
-def _written_files(directory: Path) -> set[str]:
-    """The names an earlier compile wrote into `directory` (its report lists them)."""
-    try:
-        report = json.loads((directory / REPORT_FILE).read_text())
-    except (OSError, ValueError):
-        return set()
-    files = report.get("files", []) if isinstance(report, dict) else []
-    if not isinstance(files, list):  # a damaged report lists nothing
-        files = []
-    return {str(name) for name in files} | {REPORT_FILE}
-
-
-def user_files(directory: Path) -> list[str]:
-    """The entries of an earlier output `directory` that n64c did not write
-    (the user's own files): a new compile carries them over."""
-    if not is_output_dir(directory):
-        return []
-    written = _written_files(directory)
-    return sorted(p.name for p in directory.iterdir() if p.name not in written)
-
-
-def check_output_dir(directory: Path) -> None:
-    """Refuse to replace a file, or a directory that is neither empty nor an
-    earlier n64c output."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidInputError(f"{directory}: exists and is not a directory")
-    if directory.is_dir() and any(directory.iterdir()) and not is_output_dir(directory):
-        raise InvalidInputError(
-            f"{directory}: a directory with other files in it, not an n64c output; "
-            "choose another output directory"
-        )
-
-
-def _inside(path: Path, directory: Path) -> bool:
-    try:
-        path.relative_to(directory)
-    except ValueError:
-        return False
-    return True
-
-
-def _replace_files(work: Path, directory: Path) -> None:
-    """Move the new files in one by one, then drop the old output's others
-    (used when the directory cannot be swapped: it holds the working
-    directory)."""
-    new = {p.name for p in work.iterdir()}
-    old = set()
-    if is_output_dir(directory):
-        old = _written_files(directory) - {REPORT_FILE}
-    for name in sorted(new - {REPORT_FILE}) + [REPORT_FILE]:
-        os.replace(work / name, directory / name)
-    for name in old - new:
-        (directory / name).unlink(missing_ok=True)
-    work.rmdir()
-
-
-def _replace_dir(work: Path, directory: Path) -> None:
-    if not directory.exists():
-        os.rename(work, directory)
-        return
-    if _inside(Path.cwd().resolve(), directory):
-        _replace_files(work, directory)
-        return
-    keep = user_files(directory)
-    old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old.", dir=work.parent))
-    os.rmdir(old)
-    os.rename(directory, old)
-    try:
-        os.rename(work, directory)
-    except BaseException:
-        os.rename(old, directory)
-        raise
-    for name in keep:  # the user's own files stay where they were
-        os.rename(old / name, directory / name)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
@@ -562,7 +386,7 @@ def compile(  # noqa: A001 - the public name of the API
     run = run_pipeline(
         module,
         todo,
-        _context(),
+        ir_context(),
         calibration=calib,
         progress=lambda p: _pass_step(step, p),
     )
@@ -690,128 +514,3 @@ def _import(model: Any) -> tuple[str, ModuleOp]:
         f"cannot compile a {type(model).__name__}: give an .onnx path, an "
         "onnx.ModelProto or an imported module"
     )
-
-
-def _dmem_use(module: ModuleOp) -> dict[str, int]:
-    from n64c.dialects.n64_tile import DmemAllocOp, DmemType, TileKernelOp
-
-    use: dict[str, int] = {}
-    for kernel in module.walk():
-        if not isinstance(kernel, TileKernelOp):
-            continue
-        peak = 0
-        for op in kernel.walk():
-            if isinstance(op, DmemAllocOp) and op.offset is not None:
-                typ = op.results[0].type
-                size = typ.total_bytes if isinstance(typ, DmemType) else 0
-                peak = max(peak, op.offset.value.data + size)
-        use[kernel.layer.data] = peak
-    return use
-
-
-# ---------------------------------------------------------------------------
-# The report
-# ---------------------------------------------------------------------------
-
-
-def build_report(cm: CompiledModel) -> dict[str, Any]:
-    from n64c.passes.plan_rdram import parse_memory
-    from n64c.weights_placement import weights_report
-
-    program = cm.program
-    layout = program.layout
-    budget = parse_memory(cm.memory)
-    cpu_bytes = cm.sources.cpu_buffer_bytes + cm.sources.cpu_constant_bytes
-    arena = (layout.total_size + 15) // 16 * 16
-    layers = []
-    for inv in program.invocations:
-        measured = inv.layer_cycles or (0,) * len(inv.layers)
-        for layer, macs, cycles in zip(
-            inv.layers, inv.layer_macs, measured, strict=True
-        ):
-            layers.append(
-                {
-                    "layer": layer,
-                    "ucode": inv.ucode,
-                    "macs": macs,
-                    "cycles": cycles,
-                    "macs_per_cycle": round(macs / cycles, 3) if cycles else None,
-                    "dmem_bytes": cm.dmem_use.get(layer, 0),
-                }
-            )
-    cycles = program.cycles
-    macs = program.macs
-    ucodes = {}
-    for name, image in program.ucodes.items():
-        peak = max(
-            (
-                cm.dmem_use.get(layer, 0)
-                for inv in program.invocations
-                if inv.ucode == name
-                for layer in inv.layers
-            ),
-            default=0,
-        )
-        ucodes[name] = {
-            "imem_bytes": len(image.imem),
-            "dmem_image_bytes": len(image.dmem),
-            "dmem_peak_bytes": max(peak, len(image.dmem)),
-        }
-    from n64c.sim.float_engine import find_main
-
-    main = find_main(cm.module)
-    from n64c.dialects.n64_tile import RspInvokeOp
-
-    cpu_ops = [
-        op.name
-        for op in main.body.block.ops
-        if not isinstance(op, RspInvokeOp)
-        and op.name not in ("func.return", "n64.constant")
-    ]
-    return {
-        MARKER_KEY: 1,
-        "model": cm.name,
-        "inputs": {
-            n: list(s) for n, s in zip(cm.input_names, cm.input_shapes, strict=True)
-        },
-        "outputs": cm.output_names,
-        "memory": {
-            "budget": cm.memory,
-            "budget_bytes": budget,
-            "rdram": {
-                "weights_bytes": layout.staging_size
-                if layout.weights_in == "rom"
-                else layout.weights_size,
-                "activations_bytes": layout.activations_size,
-                "arena_bytes": arena,
-                "scratch_bytes": cm.sources.cpu_buffer_bytes,
-                "cpu_constants_bytes": cm.sources.cpu_constant_bytes,
-                "total_bytes": arena + cpu_bytes,
-                "free_bytes": budget - arena - cpu_bytes,
-            },
-            "dmem": {
-                "capacity_bytes": DMEM_BYTES,
-                "peak_bytes": max(
-                    (u["dmem_peak_bytes"] for u in ucodes.values()), default=0
-                ),
-            },
-            "imem": {
-                "capacity_bytes": IMEM_BYTES,
-                "peak_bytes": max(
-                    (u["imem_bytes"] for u in ucodes.values()), default=0
-                ),
-            },
-        },
-        "ucodes": ucodes,
-        "layers": layers,
-        "cpu_ops": cpu_ops,
-        "weights": weights_report(program),
-        "rsp": {
-            "runs": len(program.invocations),
-            "cycles": cycles,
-            "macs": macs,
-            "macs_per_cycle": round(macs / cycles, 3) if cycles else None,
-            "peak_macs_per_cycle": PEAK_MACS_PER_CYCLE,
-            "time_us": round(cycles * 1e6 / RSP_CLOCK_HZ, 2),
-        },
-    }

@@ -324,14 +324,14 @@ def run_engine(
 
         return run_float(module, inputs), None, None
     if engine == "int":
-        from n64c.api import _context
+        from n64c.ir_io import ir_context
         from n64c.passes.n64_cleanup import N64CleanupPass
         from n64c.passes.quantize_int16 import quantize_int16
         from n64c.sim.int_engine import run_int_checked
         from n64c.sim.layer_report import describe_overflow
 
         quantized = module.clone()
-        N64CleanupPass().apply(_context(), quantized)
+        N64CleanupPass().apply(ir_context(), quantized)
         quantize_int16(quantized, calibration)
         outputs, overflow = run_int_checked(quantized, inputs)
         return outputs, None, describe_overflow(quantized, overflow)
@@ -354,7 +354,7 @@ def _run_int_pipeline(
 ) -> tuple[dict[str, np.ndarray], int | None, str | None]:
     """The golden model of `module` taken through the part of `passes` that
     works on the float and the quantised graph."""
-    from n64c.api import _context
+    from n64c.ir_io import ir_context
     from n64c.pipeline import (
         QUANTISED,
         continue_pipeline,
@@ -368,7 +368,7 @@ def _run_int_pipeline(
 
     quantized = module.clone()
     front = quantised_part(continue_pipeline(detect_stage(quantized), passes))
-    stage = run_pipeline(quantized, front, _context(), calibration=calibration).stage
+    stage = run_pipeline(quantized, front, ir_context(), calibration=calibration).stage
     if stage is not QUANTISED:
         raise N64cError(
             f"the int engine runs the quantised graph; {pipeline_text(front)} "

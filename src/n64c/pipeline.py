@@ -285,7 +285,7 @@ def continue_pipeline(stage: Stage, passes: Sequence[ModulePass]) -> list[Module
 def load_ir(path: Path) -> ModuleOp:
     """Parse and verify the `.mlir` file `path`, with every registered
     dialect (n64c's and those of `xdsl.universe` entry points)."""
-    from n64c.api import parse_module, read_ir_text
+    from n64c.ir_io import parse_module, read_ir_text
 
     module = parse_module(read_ir_text(path), str(path))
     check_module_form(module, str(path))
@@ -414,14 +414,14 @@ def run_pipeline(
     `quantize-int16` of n64c that names no calibration file of its own.
     `progress` is called with the label of each pass as it starts.
     """
-    from n64c.api import _dmem_use
+    from n64c.report import dmem_use
 
     stage = detect_stage(module)
     run = PipelineRun(stage)
     if stage is QUANTISED:
         run.quantized = module.clone()
     if stage in (DMEM_ALLOCATED, RDRAM_PLANNED):
-        run.dmem_use = _dmem_use(module)
+        run.dmem_use = dmem_use(module)
     for pass_ in passes:
         check_input_stage(pass_, stage)
         if progress is not None:
@@ -437,7 +437,7 @@ def run_pipeline(
         if stage is QUANTISED:  # after the last pass on the quantised graph
             run.quantized = module.clone()
         if stage in (DMEM_ALLOCATED, RDRAM_PLANNED):
-            run.dmem_use = _dmem_use(module)
+            run.dmem_use = dmem_use(module)
     run.stage = stage
     return run
 

@@ -75,12 +75,12 @@ def test_compare_needs_two_pipelines(examples_dir: Path) -> None:
 
 
 def test_compare_needs_the_float_model(examples_dir: Path, tmp_path: Path) -> None:
-    from n64c.api import _context
     from n64c.frontend.onnx import import_onnx
+    from n64c.ir_io import ir_context
     from n64c.pipeline import run_pipeline
 
     module = import_onnx(examples_dir / "mlp_digits.onnx")
-    run_pipeline(module, n64c.default_pipeline()[:2], _context())
+    run_pipeline(module, n64c.default_pipeline()[:2], ir_context())
     ir = tmp_path / "q.mlir"
     ir.write_text(str(module))
     result = runner.invoke(

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import n64c
-from n64c.api import _context
 from n64c.frontend.onnx import import_onnx
+from n64c.ir_io import ir_context
 from n64c.pipeline import (
     DEFAULT_PASS_NAMES,
     STAGES,
@@ -43,7 +43,7 @@ def stage_files(
     files = {"import": tmp / "import.mlir"}
     files["import"].write_text(str(module))
     for p in n64c.default_pipeline():
-        run_pipeline(module, [p], _context(), calibration=calib)
+        run_pipeline(module, [p], ir_context(), calibration=calib)
         files[p.name] = tmp / f"{p.name}.mlir"
         files[p.name].write_text(str(module))
     return files

@@ -11,8 +11,8 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from n64c.api import parse_module
 from n64c.frontend.onnx import import_onnx
+from n64c.ir_io import parse_module
 from n64c.passes.n64_cleanup import N64CleanupPass
 from n64c.sim.float_engine import run_float
 

@@ -156,7 +156,8 @@ def layer_report(
     constants of the layers, and each layer they keep is compared with the
     float tensor it stood for. `options` (percentile, headroom, margin)
     replace `percentile` when given."""
-    from n64c.api import _context, _import
+    from n64c.api import _import
+    from n64c.ir_io import ir_context
     from n64c.passes.n64_cleanup import N64CleanupPass
     from n64c.passes.quantize_int16 import QuantOptions, quantize_int16_traced
     from n64c.sim.float_engine import find_main, input_names
@@ -170,7 +171,7 @@ def layer_report(
             )
         inputs = {names[0]: np.asarray(inputs)}
     cleaned = module.clone()
-    N64CleanupPass().apply(_context(), cleaned)
+    N64CleanupPass().apply(ir_context(), cleaned)
     quantized = cleaned.clone()
     calib = dict(calibration) if isinstance(calibration, Mapping) else calibration
     trace = quantize_int16_traced(quantized, calib, options or QuantOptions(percentile))
@@ -211,7 +212,7 @@ def layer_report_of_pipeline(
     `passes` (a whole pipeline): the passes before n64c's `quantize-int16`
     run on the float graph, the quantiser with its options, and the passes
     after it on the quantised graph, up to tiling."""
-    from n64c.api import _context
+    from n64c.ir_io import ir_context
     from n64c.passes.quantize_int16 import QuantizeInt16Pass, QuantOptions
     from n64c.pipeline import GRAPH, pipeline_text, quantised_part, run_pipeline
 
@@ -225,7 +226,7 @@ def layer_report_of_pipeline(
     quantizer = front[at[0]]
     assert isinstance(quantizer, QuantizeInt16Pass)
     graph = model.clone()
-    stage = run_pipeline(graph, front[: at[0]], _context()).stage
+    stage = run_pipeline(graph, front[: at[0]], ir_context()).stage
     if stage is not GRAPH:
         raise InvalidInputError(
             f"the per-layer report compares with the float graph; "
@@ -247,10 +248,10 @@ def layer_report_of_pipeline(
 
 def _run_quantised_passes(module: ModuleOp, passes: Sequence[ModulePass]) -> None:
     """Run `passes` on the quantised `module`, which must stay quantised."""
-    from n64c.api import _context
+    from n64c.ir_io import ir_context
     from n64c.pipeline import QUANTISED, pipeline_text, run_pipeline
 
-    stage = run_pipeline(module, passes, _context()).stage
+    stage = run_pipeline(module, passes, ir_context()).stage
     if stage is not QUANTISED:
         raise InvalidInputError(
             f"the per-layer report runs passes on the quantised graph; "

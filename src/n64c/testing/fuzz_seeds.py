@@ -264,7 +264,7 @@ def _model_seed(name: str, onnx_bytes: bytes, work: Path) -> ModelSeed:
 def _generic(text: str) -> str:
     from xdsl.printer import Printer
 
-    from n64c.api import parse_module
+    from n64c.ir_io import parse_module
 
     out = io.StringIO()
     Printer(stream=out, print_generic_format=True).print_op(

@@ -56,7 +56,8 @@ def compile_command(
     ] = "rdram",
 ) -> None:
     """Compile a model to RSP microcode, MIPS C and a weights file."""
-    from n64c.api import check_output_dir, compile
+    from n64c.api import compile
+    from n64c.output_dir import check_output_dir
     from n64c.passes.plan_rdram import check_weights_placement
     from n64c.pipeline import default_pipeline
 
@@ -152,9 +153,10 @@ def load_report(
 ) -> dict[str, Any]:
     """The report of a compiled directory, or of compiling an `.onnx` model
     or `.mlir` IR (through `pipeline`, default the default flow)."""
-    from n64c.api import MARKER_KEY, REPORT_FILE, compile
+    from n64c.api import compile
     from n64c.passes.plan_rdram import check_weights_placement
     from n64c.pipeline import default_pipeline
+    from n64c.report import MARKER_KEY, REPORT_FILE
 
     if target.is_dir():
         if pipeline is not None:
