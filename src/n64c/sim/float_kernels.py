@@ -11,6 +11,7 @@ static one is simply carried through.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -107,7 +108,9 @@ def _windows(
     kh, kw = kernel
     dh, dw = dilations
     extent = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
-    view = sliding_window_view(x, extent, axis=(2, 3))
+    # numpy takes a tuple of axes; its stubs name only one (SupportsIndex)
+    axes: Any = (2, 3)
+    view = sliding_window_view(x, extent, axis=axes)
     oh, ow = out_hw
     return view[
         :,

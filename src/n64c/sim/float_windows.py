@@ -10,6 +10,7 @@ through.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -31,7 +32,9 @@ def _windows(
     """View `[N, C, *out, *kernel]` of the windows of an already padded x."""
     rank = len(kernel)
     extent = [(k - 1) * d + 1 for k, d in zip(kernel, dilations, strict=True)]
-    view = sliding_window_view(x, extent, axis=tuple(range(2, 2 + rank)))
+    # numpy takes a tuple of axes; its stubs name only one (SupportsIndex)
+    axes: Any = tuple(range(2, 2 + rank))
+    view = sliding_window_view(x, extent, axis=axes)
     picks = [slice(None), slice(None)]
     picks += [
         slice(None, (o - 1) * s + 1, s) for o, s in zip(out, strides, strict=True)
