@@ -357,10 +357,12 @@ class StripConvLowering(DepthwiseLowering):
         em.mtc0(y, COP0_DMA_RAMADDR)
         em.mtc0(self.out_length_reg, COP0_DMA_WRITE)
 
-    pass_waits = False
+    pass_waits = False  # a tile is queued a strip ahead of its use
 
     @property
     def strips_overlap(self) -> bool:
+        """With two tile buffers and no partial sums: each strip's tile
+        was queued a strip earlier, and the strip before waited for it."""
         g = self.g
         return (
             g.tile_slots == 2
