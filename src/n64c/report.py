@@ -51,22 +51,16 @@ def build_report(cm: CompiledModel) -> dict[str, Any]:
     budget = parse_memory(cm.memory)
     cpu_bytes = cm.sources.cpu_buffer_bytes + cm.sources.cpu_constant_bytes
     arena = (layout.total_size + 15) // 16 * 16
-    layers = []
-    for inv in program.invocations:
-        measured = inv.layer_cycles or (0,) * len(inv.layers)
-        for layer, macs, cycles in zip(
-            inv.layers, inv.layer_macs, measured, strict=True
-        ):
-            layers.append(
-                {
-                    "layer": layer,
-                    "ucode": inv.ucode,
-                    "macs": macs,
-                    "cycles": cycles,
-                    "macs_per_cycle": round(macs / cycles, 3) if cycles else None,
-                    "dmem_bytes": cm.dmem_use.get(layer, 0),
-                }
-            )
+    layers = [
+        {
+            **entry,
+            "macs_per_cycle": (
+                round(entry["macs"] / entry["cycles"], 3) if entry["cycles"] else None
+            ),
+            "dmem_bytes": cm.dmem_use.get(entry["layer"], 0),
+        }
+        for entry in program.report()["layers"]
+    ]
     cycles = program.cycles
     macs = program.macs
     ucodes = {}
