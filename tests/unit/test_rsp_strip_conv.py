@@ -18,11 +18,10 @@ from n64c.backend.conv_layer import qconv_module
 from n64c.backend.depthwise_lowering import pad_band_columns, rows_wrap
 from n64c.backend.rsp_asm import print_asm
 from n64c.backend.rsp_encode import find_programs
-from n64c.backend.rsp_program import build_rsp_program, run_rsp_program
+from n64c.backend.rsp_program import build_rsp_program
 from n64c.backend.strip_conv_lowering import (
     HELD_ROWS,
     LONG_TRIP_MACS,
-    StripConvLowering,
     strip_chain_rows,
     strip_macs,
     strip_unroll,
@@ -583,41 +582,3 @@ def test_acc48_strips_save_cycles() -> None:
         )
         cycles.append(build_rsp_program(lower(module), measure=True).cycles)
     assert cycles[1] < cycles[0] * 0.96, cycles
-
-
-def test_prefetched_strips_overlap(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 1x1 conv whose groups' tiles load a strip ahead and whose rows wrap
-    from strip to strip (MobileNet's 32 -> 64 layer on 12x12 pixels): a
-    strip starts while the strip before's last results still go out,
-    instead of waiting for the queue to empty. The same results as
-    waiting, in fewer cycles."""
-    case: Case = (
-        (1, 32, 12, 12), 64, (1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1, True,
-    )  # fmt: skip
-    (g,) = [g for g in strip_geometries(case) if (g.tile_cols, g.resident) == (16, 3)]
-    assert rows_wrap(g) and g.tile_slots == 2
-    force_plan(monkeypatch, g)
-    x_shape, o, kernel, strides, pads, dilations, group, relu = case
-    module = random_conv(
-        np.random.default_rng(3),
-        x_shape,
-        o,
-        kernel,
-        strides,
-        pads,
-        dilations,
-        group,
-        relu,
-    )
-    x = np.random.default_rng(4).uniform(-8.0, 8.0, x_shape).astype(np.float32)
-
-    def measure() -> tuple[int, np.ndarray]:
-        program = build_rsp_program(lower(module.clone()), measure=True)
-        return program.cycles, run_rsp_program(program, {"input": x})["output"]
-
-    overlapped, y = measure()
-    monkeypatch.setattr(StripConvLowering, "strips_overlap", False)
-    waiting, y_waiting = measure()
-    np.testing.assert_array_equal(y, y_waiting)
-    np.testing.assert_array_equal(y, run_int_raw(module, {"input": x})["output"][0])
-    assert overlapped < waiting - 8 * 20, (overlapped, waiting)

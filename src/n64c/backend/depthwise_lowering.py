@@ -302,35 +302,6 @@ class DepthwiseLowering:
         """A slot no row is in at the strip's start (after its first rows)."""
 
     @property
-    def strips_overlap(self) -> bool:
-        """Whether a strip starts without waiting for the DMA queue to
-        empty: it reads no rows at its start (`reads_no_rows`), and the
-        results go on alternating buffers across strips, so the last
-        strip's last row can still be going out. A pass's weights are then
-        waited for once, before its first strip (`pass_waits`)."""
-        return self.reads_no_rows
-
-    @property
-    def reads_no_rows(self) -> bool:
-        """Whether a strip's rows are all in the band at its start: read by
-        the strip before (`wraps`; `chains` when its window's rows before
-        the chained ones are pad rows zeroed by vector stores), which
-        waited for them."""
-        g = self.g
-        if self.wraps:
-            return True
-        return (
-            self.chains
-            and self.span <= g.pt + g.sh
-            and (g.pt == 0 or self.zeroes_pad_rows)
-        )
-
-    pass_waits = True
-    """Whether, where strips overlap, each pass waits for its weights
-    (else the layer waits once for the first strip's rows and tile:
-    `StripConvLowering` queues each tile a strip ahead)."""
-
-    @property
     def zeroes_pad_rows(self) -> bool:
         """Whether a strip's pad rows above the image are zeroed by vector
         stores rather than read from the pad row (with column tiles the
@@ -434,11 +405,6 @@ class DepthwiseLowering:
             em.add_const(x_img, x_img, self.in_row)
         if self.chains:  # the first strip's first image rows
             self.first_image_rows(x_img)
-        if self.strips_overlap:
-            if not self.pass_waits:  # the first strip's rows and tile are in
-                em.wait_dma_idle()
-            self.out = em.gpr()
-            em.addi(self.out, em.zero, self.out_buffers[0])
 
         def image() -> None:
             w_src = wl.em.copy(wl.base, wl.w_off)
@@ -446,8 +412,6 @@ class DepthwiseLowering:
 
             def one_pass() -> None:
                 self.pass_weights(w_src, size)
-                if self.strips_overlap and self.pass_waits:
-                    em.wait_dma_idle()  # the weights and the first rows are in
                 em.add_const(w_src, w_src, size)
                 if wl.table is not None:
                     em.addi(wl.table, em.zero, wl.table_buffer)
@@ -767,16 +731,12 @@ class DepthwiseLowering:
                     load_row(slot)
         self.first_sums(y)
         self.y = y
-        if not self.strips_overlap:
-            em.wait_dma_idle()  # the first rows and the pass's weights are in
+        em.wait_dma_idle()  # the first rows and the pass's weights are in
         self.free_slot = slots[self.span]
         self.strip_setup()
+        out = em.gpr()
         first, second = self.out_buffers
-        if self.strips_overlap:
-            out = self.out
-        else:
-            out = em.gpr()
-            em.addi(out, em.zero, first)
+        em.addi(out, em.zero, first)
         toggle = first ^ second
 
         end = self.span - g.pt + (g.oh - 1) * g.sh  # `ih` in the last row

@@ -357,20 +357,6 @@ class StripConvLowering(DepthwiseLowering):
         em.mtc0(y, COP0_DMA_RAMADDR)
         em.mtc0(self.out_length_reg, COP0_DMA_WRITE)
 
-    pass_waits = False  # a tile is queued a strip ahead of its use
-
-    @property
-    def strips_overlap(self) -> bool:
-        """With two tile buffers and no partial sums: each strip's tile
-        was queued a strip earlier, and the strip before waited for it."""
-        g = self.g
-        return (
-            g.tile_slots == 2
-            and not g.sums_in
-            and not g.sums_out
-            and self.reads_no_rows
-        )
-
     def layer_setup(self) -> None:
         """With two tile buffers: the first group's tile, and the register
         naming the buffer of the group to come."""
@@ -401,8 +387,7 @@ class StripConvLowering(DepthwiseLowering):
         registers of its far rows and the output length word, for every
         row of the strip; with two tile buffers, the next group's tile
         (the copy of the first after the last) is queued into the other
-        one (the queue is idle: the strip waited for its first rows; where
-        strips overlap, the last strip's results may still be going out)."""
+        one (the queue is idle: the strip waited for its first rows)."""
         wl, em, g = self.wl, self.em, self.g
         self.out_length_reg = em.gpr()
         em.li(self.out_length_reg, self.out_length)
@@ -411,7 +396,7 @@ class StripConvLowering(DepthwiseLowering):
             dst, src = self.held_slot(), em.gpr()
             em.add_const(src, self.w_src, self.tile_dmem - g.tile_bytes)
             length = dma_length_word(held_bytes, 1, held_bytes)
-            em.dma(dst, src, length, False, poll=self.strips_overlap)
+            em.dma(dst, src, length, False, poll=False)
         if g.tile_slots == 1:
             self.w_tile = em.gpr()
             em.addi(self.w_tile, em.zero, wl.ring)
@@ -419,10 +404,7 @@ class StripConvLowering(DepthwiseLowering):
             self.w_tile = em.copy(self.tile_buffer)
             toggle = wl.ring ^ (wl.ring + self.tile_dmem)
             em.xori(self.tile_buffer, self.tile_buffer, toggle)
-            em.dma(
-                self.tile_buffer, self.w_src, self.tile_length, False,
-                poll=self.strips_overlap,
-            )  # fmt: skip
+            em.dma(self.tile_buffer, self.w_src, self.tile_length, False, poll=False)
         self.header = tuple(em.vreg() for _ in range(wl.header_vectors))
         for n, reg in enumerate(self.header):
             em.lqv(reg, self.w_tile, 16 * n)
