@@ -586,28 +586,26 @@ class DepthwiseLowering:
         # registers for the whole strip (not where few registers are free:
         # deep rings, queued transfers); a column tile's come from its table
         # entry, loaded again for the next strip's rows where strips chain
-        words: GprType | None = None
-        pad_row: GprType | None = None
-        self.out_words = None
         held = not deep and not self.defers
+        words = em.gpr() if held else None
+        pad_row = em.gpr() if held and not self.wraps else None
 
-        def hold_tile_words() -> None:
-            assert table is not None
+        def hold_words() -> None:
             if words is not None:
-                em.lw(words, table, 8)
+                if table is None:
+                    em.li(words, length)
+                else:
+                    em.lw(words, table, 8)
             if pad_row is not None:
                 em.add_const(pad_row, wl.base, wl.w_off + wl.fill_offset)
-                self.shift_by_column(pad_row, 1)
-
-        if held:
-            words = self.row_length_word()
-            if not self.wraps:
-                pad_row = em.copy(wl.base, wl.w_off + wl.fill_offset)
                 if table is not None:
                     self.shift_by_column(pad_row, 1)
-            if self.holds_out_length and table is None:
-                self.out_words = em.gpr()
-                em.li(self.out_words, self.out_length)
+
+        hold_words()
+        self.out_words = None
+        if held and self.holds_out_length and table is None:
+            self.out_words = em.gpr()
+            em.li(self.out_words, self.out_length)
 
         def in_image(dst: GprType, back: int) -> None:
             """`dst` = whether input row `ih - back` is in the image (one
@@ -756,7 +754,7 @@ class DepthwiseLowering:
             em.addi(table, table, 12)
             self.shift_by_column(x, 1, column)
             em.add_const(x, x, -end * self.in_row)
-            hold_tile_words()
+            hold_words()
 
         def new_rows() -> None:
             # the next output row's new rows; the first needs no poll: the
