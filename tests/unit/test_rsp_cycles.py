@@ -212,7 +212,7 @@ def test_polling_loop_replay_equals_iterating_every_trip(monkeypatch) -> None:
     assert fast.timing.dma_wait_cycles > 600
 
 
-def test_third_dma_waits_for_a_free_queue_slot() -> None:
+def test_third_dma_after_a_dma_full_poll_starts_when_the_second_ends() -> None:
     one = [
         ori("t0", "zero", 0x100),
         mtc0("t0", 0),
@@ -222,16 +222,14 @@ def test_third_dma_waits_for_a_free_queue_slot() -> None:
     length = ori("t0", "zero", 1024 - 1)
     start = [length, mtc0("t0", 2)]
     per = dma_cycles(True, 1, 1024)
-    # groups: ori, mtc0, ori, mtc0 +1, ori, mtc0 +1 (DMA 1 starts at 7: ends
-    # 7+per), ori, mtc0 +1 (DMA 2 queued at 10: ends 7+2*per), ori, mtc0 +1:
-    # two in flight at cycle 13 -> waits for DMA 1 (7+per), then DMA 3 ends
-    # at 7 + 3*per, long after the break.
-    total = cycles(*one, *start, *start, *start, BREAK, rdram=bytes(0x1000))
-    assert total == 7 + 3 * per
-    report = simulate(
-        program(*one, *start, *start, *start, BREAK), rdram=bytes(0x1000)
-    ).timing
-    assert report.dma_wait_cycles == 7 + per - 13
+    # DMA 1 starts at 7 and ends at 7+per, DMA 2 at 7+2*per; the DMA_FULL
+    # loop (its mfc0 first reads at 11) spins in 6-cycle trips until DMA 1
+    # is done, then DMA 3 queues behind DMA 2 and ends at 7+3*per, long
+    # after the break.
+    prog = program(*one, *start, *start, poll(5), *start, BREAK)
+    report = simulate(prog, rdram=bytes(0x1000)).timing
+    assert report.cycles == 7 + 3 * per
+    assert report.dma_wait_cycles == 6 * -(-(7 + per - 11) // 6)
 
 
 class _NoMemo(dict):

@@ -121,6 +121,15 @@ POINTERS = ["t0", "t1", "t2"]  # vector stores, one DMEM region per level
 STORE_REGION = 0x280
 
 
+def _poll(asm: Asm, register: int) -> None:
+    """Spin until DMA_FULL (5) or DMA_BUSY (6) reads 0."""
+    poll = asm.new()
+    asm.label(poll)
+    asm.emit(mfc0("a2", register))
+    asm.branch(lambda w: bne("a2", "zero", w), poll)
+    asm.emit(NOP)
+
+
 def _body_item(asm: Asm, rng: np.random.Generator, level: int) -> None:
     choice = int(rng.integers(0, 11))
     if choice <= 2:
@@ -143,21 +152,17 @@ def _body_item(asm: Asm, rng: np.random.Generator, level: int) -> None:
         asm.emit(lw("t8", 0xC00, "a0"), addiu("a0", "a0", 4))
         if rng.random() < 0.5:
             asm.emit(sw("t3", 0xD80, "zero"))
-    elif choice == 7:  # DMA, waited on or not
+    elif choice == 7:  # DMA, after a free queue slot; waited on or not
         asm.emit(
             ori("a1", "zero", 0xE00),
             mtc0("a1", 0),
             ori("a1", "zero", 8 * int(rng.integers(0, 64))),
             mtc0("a1", 1),
-            ori("a1", "zero", 8 * int(rng.integers(1, 8)) - 1),
-            mtc0("a1", 2),
         )
+        _poll(asm, 5)
+        asm.emit(ori("a1", "zero", 8 * int(rng.integers(1, 8)) - 1), mtc0("a1", 2))
         if rng.random() < 0.7:
-            poll = asm.new()
-            asm.label(poll)
-            asm.emit(mfc0("a2", 6))
-            asm.branch(lambda w: bne("a2", "zero", w), poll)
-            asm.emit(NOP)
+            _poll(asm, 6)
     elif choice == 8:  # a data-independent branch or a jump over one instruction
         skip = asm.new()
         kind = rng.random()

@@ -169,10 +169,19 @@ def test_dma_full_means_all_but_the_newest_transfer_are_done() -> None:
     assert int(res.gpr[REG["s2"]]) == word(RDRAM, 0x2000)  # SP_STATUS: idle
 
 
-def test_a_third_transfer_waits_for_the_first() -> None:
+def test_a_third_request_without_a_poll_is_rejected() -> None:
+    """Two transfers queued and not seen finish: a third length write would
+    replace the console's pending request, so the simulator stops there."""
+    requests = [dma(0x100, 0x1000, length(8)), dma(0x200, 0x2000, length(8)),
+                dma(0x300, 0x3000, length(8))]  # fmt: skip
+    with pytest.raises(N64cError, match=r"at IMEM 0x0.*RD_LEN.*DMA_FULL"):
+        simulate(program(*requests, BREAK), rdram=RDRAM)
+
+
+def test_a_third_transfer_after_a_dma_full_poll_is_queued() -> None:
     res = simulate(
         program(dma(0x100, 0x1000, length(8)), dma(0x200, 0x2000, length(8)),
-                dma(0x300, 0x3000, length(8)), lw("s0", 0x100, "zero"),
+                poll(5), dma(0x300, 0x3000, length(8)), lw("s0", 0x100, "zero"),
                 lw("s1", 0x200, "zero"), BREAK),
         rdram=RDRAM,
     )  # fmt: skip

@@ -12,8 +12,12 @@ Functionally a transfer happens as *late* as the program can tell: it is
 queued when its length register is written, and its bytes move when the
 program learns it is over, that is when DMA_BUSY or SP_STATUS is read
 (every queued transfer), when DMA_FULL is read (every transfer but the
-newest: in-order DMA with one busy and one pending slot), when a third
-transfer is queued (the oldest), and when the run ends. DMA_BUSY and
+newest: in-order DMA with one busy and one pending slot), and when the run
+ends. A length write while two transfers are queued that the program has
+not seen finish (no read of DMA_FULL, DMA_BUSY or SP_STATUS since) is an
+error: on the console the new request takes the pending slot's place and
+the pending transfer is lost (ares's SP register write replaces
+``dma.pending`` whatever its state), so a kernel must poll DMA_FULL first. DMA_BUSY and
 DMA_FULL read 0 and SP_STATUS shows neither busy nor full. A program that
 touches DMEM a transfer is still filling, or overwrites a buffer a
 transfer is still sending, without waiting for it, works on a core whose
@@ -158,6 +162,14 @@ class Cop0:
         dram = self.dram_addr
         rdram = st.rdram
         size = rdram.shape[1]
+        if len(self.queue) >= DMA_QUEUE_DEPTH:
+            raise RspRuntimeError(
+                f"DMA request (a write of {'RD_LEN' if to_rsp else 'WR_LEN'}) while "
+                "two transfers the program has not seen finish are queued: the "
+                "console holds one busy and one pending transfer and this "
+                "request would replace the pending one; read DMA_FULL (c5) "
+                "until it is 0 first"
+            )
         self._event(EVENT_DMA_READ if to_rsp else EVENT_DMA_WRITE, rows, length)
         stride = length + skip
         last = dram + (rows - 1) * stride
@@ -177,7 +189,6 @@ class Cop0:
         else:
             local = (pbus + np.arange(total)) & 0xFFF
         self.queue.append(lambda: self._move(local, remote, to_rsp, imem, pbus, total))
-        self.finish(DMA_QUEUE_DEPTH)  # a third transfer waits for the first
         self.mem_addr = ((pbus + total) & 0xFFF) | (0x1000 if imem else 0)
         self.dram_addr = last + length
         self.last_length = 0xFF8 | (skip << 20)
