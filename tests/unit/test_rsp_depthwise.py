@@ -16,6 +16,7 @@ from n64c.backend.depthwise_lowering import (
     HELD_TAPS,
     LOADED_TAPS,
     carries_weights,
+    defers_rows,
     depthwise_weight_bytes,
     last_trip_straight,
     pixel_unroll,
@@ -92,7 +93,9 @@ def test_depthwise_matches_golden_and_z64(
 def test_depthwise_cases_cover_slices_and_column_tiles() -> None:
     """The cases above run with several channel slices, with several column
     tiles, with slices of more than one group, and with a stride of 2 (two
-    rows fetched per output row)."""
+    rows fetched per output row), also where a row queues its second input
+    row after its first group (`defers_rows`) and where it cannot (one
+    group)."""
     seen = set()
     for x_shape, kernel, strides, pads, dilations, *_ in DEPTHWISE_CASES:
         c = x_shape[1]
@@ -104,8 +107,11 @@ def test_depthwise_cases_cover_slices_and_column_tiles() -> None:
         seen.add(("columns", g.col_tiles > 1))
         seen.add(("wide slice", g.slice_blocks > 1))
         seen.add(("stride 2", g.sh == 2))
+        if g.sh == 2:
+            seen.add(("deferred rows", defers_rows(g)))
     assert {("sliced", True), ("columns", True), ("wide slice", True)} <= seen
     assert ("stride 2", True) in seen
+    assert {("deferred rows", True), ("deferred rows", False)} <= seen
 
 
 # (x shape, kernel, strides, pads, clamp): a two-sided clamp (ReLU6-like)

@@ -245,6 +245,19 @@ def depthwise_weight_bytes(g: WindowGeometry) -> int:
     return (g.slice_blocks + (1 if wraps_weights(g) else 0)) * g.tile_bytes
 
 
+def defers_rows(g: WindowGeometry) -> bool:
+    """Whether a depthwise row queues its second new input row (and later
+    ones) after its first group rather than right after the first: polling
+    for a queue slot then finds the previous row's results out, where at
+    the row's start it waits for them and the group cannot start. Strided
+    windows (two new rows a row) of two groups or more, with a ring of few
+    slots."""
+    return (
+        g.sh > 1 and g.kh > 1 and g.slice_blocks > 1
+        and g.ring_slots <= DEEP_RING_SLOTS
+    )  # fmt: skip
+
+
 def depthwise_dmem_bytes(g: WindowGeometry) -> int:
     """Working set of a depthwise conv (without the constants)."""
     return (
@@ -266,9 +279,15 @@ class DepthwiseLowering:
     """Transfers of the next row's inputs beyond the first, for `row` to
     queue when the queue has room (`defers`)."""
     defers = False
-    """Whether `row` queues `later` itself (after the pixel loop's first
-    trip, when the previous row's results are out: the queue holds two
-    transfers); else they are queued with the first, each after a poll."""
+    """Whether `row` queues `later` itself (after its first group here,
+    after the pixel loop's first trip in `StripConvLowering`: by then the
+    previous row's results are out, and the queue holds two transfers);
+    else they are queued with the first, each after a poll. Set for a
+    depthwise strip that reads two rows or more a row and has two groups
+    or more (`defers_rows`)."""
+    later_in_pixel_loop = False
+    """Whether `row` queues `later` inside its pixel loop, where few
+    registers are free: the strip then holds no row words in registers."""
     holds_out_length = True
     """Whether `out_dma` takes its length word from `out_words`, set once a
     strip (`StripConvLowering` has transfers of its own)."""
@@ -300,6 +319,7 @@ class DepthwiseLowering:
         """The slot pointers kept from strip to strip (`wraps`, `chains`)."""
         self.free_slot: GprType | None = None
         """A slot no row is in at the strip's start (after its first rows)."""
+        self.defers = self.defers or defers_rows(self.g)
 
     @property
     def zeroes_pad_rows(self) -> bool:
@@ -586,7 +606,7 @@ class DepthwiseLowering:
         # registers for the whole strip (not where few registers are free:
         # deep rings, queued transfers); a column tile's come from its table
         # entry, loaded again for the next strip's rows where strips chain
-        held = not deep and not self.defers
+        held = not deep and not (self.defers and self.later_in_pixel_loop)
         words = em.gpr() if held else None
         pad_row = em.gpr() if held and not self.wraps else None
 
@@ -937,7 +957,24 @@ class DepthwiseLowering:
                 em.add_const(reg, reg, 16 - g.tile_cols * g.sw * g.cs * 2)
             em.add_const(po, po, 16 - g.tile_cols * g.cs * 2)
 
-        wl.em.counted(g.slice_blocks, group, "group")
+        if self.defers and self.later and g.slice_blocks > 1:
+            # the row's later input rows go out after its first group
+            counter = em.gpr()
+            em.li(counter, g.slice_blocks, comment="group")
+            head = em.label("group")
+            em.place_label(head)
+            group()
+            queued = em.label("queued")
+            first = em.gpr()
+            em.addi(first, counter, -g.slice_blocks)
+            em.bne(first, em.zero, queued)
+            for load in self.later:
+                load()
+            em.place_label(queued)
+            em.addi(counter, counter, -1)
+            em.bne(counter, em.zero, head)
+        else:
+            wl.em.counted(g.slice_blocks, group, "group")
         if results is not None or across is not None:  # the last group's last
             last = results if results is not None else across
             assert last is not None

@@ -260,6 +260,7 @@ class StripConvLowering(DepthwiseLowering):
 
     pass_label = "group"
     defers = True
+    later_in_pixel_loop = True
     holds_out_length = False
 
     def out_rows(self) -> tuple[int, int]:
