@@ -251,9 +251,11 @@ def defers_rows(g: WindowGeometry) -> bool:
     for a queue slot then finds the previous row's results out, where at
     the row's start it waits for them and the group cannot start. Strided
     windows (two new rows a row) of two groups or more, with a ring of few
-    slots."""
+    slots, whose band holds every channel: a channel slice's rows are 2-D
+    transfers of a short row a pixel, which bound its rows anyway (the
+    test after the first group would only cost cycles)."""
     return (
-        g.sh > 1 and g.kh > 1 and g.slice_blocks > 1
+        g.sh > 1 and g.kh > 1 and g.slice_blocks > 1 and g.slices == 1
         and g.ring_slots <= DEEP_RING_SLOTS
     )  # fmt: skip
 
@@ -283,8 +285,8 @@ class DepthwiseLowering:
     after the pixel loop's first trip in `StripConvLowering`: by then the
     previous row's results are out, and the queue holds two transfers);
     else they are queued with the first, each after a poll. Set for a
-    depthwise strip that reads two rows or more a row and has two groups
-    or more (`defers_rows`)."""
+    depthwise strip that reads two rows or more a row, of one channel
+    slice of two groups or more (`defers_rows`)."""
     later_in_pixel_loop = False
     """Whether `row` queues `later` inside its pixel loop, where few
     registers are free: the strip then holds no row words in registers."""
