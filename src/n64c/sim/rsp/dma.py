@@ -17,15 +17,14 @@ ends. A length write while two transfers are queued that the program has
 not seen finish (no read of DMA_FULL, DMA_BUSY or SP_STATUS since) is an
 error: on the console the new request takes the pending slot's place and
 the pending transfer is lost (ares's SP register write replaces
-``dma.pending`` whatever its state), so a kernel must poll DMA_FULL first. DMA_BUSY and
-DMA_FULL read 0 and SP_STATUS shows neither busy nor full. A program that
-touches DMEM a transfer is still filling, or overwrites a buffer a
-transfer is still sending, without waiting for it, works on a core whose
-DMA is instant (z64) and fails on the console; here it reads the stale
-bytes (or sends the new ones) and its results differ. How long the
-transfer would have taken, and what waiting on it costs, is the cycle
-model's job:
-each write of a length register and each read of c4/c5/c6 is recorded as
+``dma.pending`` whatever its state), so a kernel must poll DMA_FULL
+first. DMA_BUSY and DMA_FULL read 0 and SP_STATUS shows neither busy nor
+full. A program that touches DMEM a transfer is still filling, or
+overwrites a buffer a transfer is still sending, without waiting for it,
+works on a core whose DMA is instant (z64) and fails on the console; here
+it reads the stale bytes (or sends the new ones) and its results differ.
+How long the transfer would have taken, and what waiting on it costs, is
+the cycle model's job: each write of a length register and each read of c4/c5/c6 is recorded as
 an event for :mod:`n64c.sim.rsp.timing`; a read that starts a polling loop
 carries the loop, so the model can replay the iterations a busy DMA costs.
 """
