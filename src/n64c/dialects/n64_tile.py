@@ -445,8 +445,8 @@ class DmaInOp(DmaOpBase):
     its enclosing loops (a prefetch with nothing left to fetch). With
     `deferred` it is queued by the next `n64.tile_eltwise` halfway through
     its vectors instead of where it stands (the RSP's DMA queue holds two
-    transfers: a third queued before the compute would wait for the
-    first).
+    transfers: a third queued before the compute would have to wait for
+    the first).
 
     Example:
 

@@ -37,8 +37,9 @@ hardware-tested pipeline model):
   runs the loop once (its reads return 0, as on the z64 core); only the
   cycle model replays the extra iterations. A read outside such a loop is
   charged the remaining time as one bubble. Starting a third transfer while
-  two are in flight waits for the first. A run ends when ``break`` has
-  issued and all DMA is done.
+  two are in flight waits for the first (a program the functional
+  simulator accepts never does: it must poll DMA_FULL first). A run ends
+  when ``break`` has issued and all DMA is done.
 """
 
 from __future__ import annotations
