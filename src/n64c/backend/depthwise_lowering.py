@@ -959,24 +959,14 @@ class DepthwiseLowering:
                 em.add_const(reg, reg, 16 - g.tile_cols * g.sw * g.cs * 2)
             em.add_const(po, po, 16 - g.tile_cols * g.cs * 2)
 
-        if self.defers and self.later and g.slice_blocks > 1:
-            # the row's later input rows go out after its first group
-            counter = em.gpr()
-            em.li(counter, g.slice_blocks, comment="group")
-            head = em.label("group")
-            em.place_label(head)
-            group()
-            queued = em.label("queued")
-            first = em.gpr()
-            em.addi(first, counter, -g.slice_blocks)
-            em.bne(first, em.zero, queued)
+        def queue_later() -> None:
+            """The row's later input rows (`defers`), after its first group."""
             for load in self.later:
                 load()
-            em.place_label(queued)
-            em.addi(counter, counter, -1)
-            em.bne(counter, em.zero, head)
-        else:
-            wl.em.counted(g.slice_blocks, group, "group")
+
+        wl.em.counted(
+            g.slice_blocks, group, "group", queue_later if self.later else None
+        )
         if results is not None or across is not None:  # the last group's last
             last = results if results is not None else across
             assert last is not None

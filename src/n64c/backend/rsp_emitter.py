@@ -156,19 +156,36 @@ class RspEmitter:
         if delta:
             self.add_const(reg, reg, delta)
 
-    def counted(self, trips: int, body: Callable[[], None], hint: str) -> None:
+    def counted(
+        self,
+        trips: int,
+        body: Callable[[], None],
+        hint: str,
+        first: Callable[[], None] | None = None,
+    ) -> None:
         """`body` `trips` times: a down-counter and a backward `bne` (the
-        body once, without a loop, for one trip; nothing for none)."""
+        body once, without a loop, for one trip; nothing for none). With
+        `first`, that runs once after the first trip's body (in the loop,
+        behind a test of the counter)."""
         if trips <= 0:
             return
         if trips == 1:
             body()
+            if first is not None:
+                first()
             return
         counter = self.gpr()
         self.li(counter, trips, comment=hint)
         head = self.label(hint)
         self.place_label(head)
         body()
+        if first is not None:
+            done = self.label("queued")
+            first_trip = self.gpr()
+            self.addi(first_trip, counter, -trips)
+            self.bne(first_trip, self.zero, done)
+            first()
+            self.place_label(done)
         self.addi(counter, counter, -1)
         self.bne(counter, self.zero, head)
 

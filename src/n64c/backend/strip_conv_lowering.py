@@ -516,19 +516,7 @@ class StripConvLowering(DepthwiseLowering):
                 self.next_sums(self.y, out)
 
         if (self.later or g.sums_in) and trips > 1:
-            counter = em.gpr()
-            em.li(counter, trips, comment="pixel")
-            head = em.label("pixel")
-            em.place_label(head)
-            pixels(unroll)
-            queued = em.label("queued")
-            first_trip = em.gpr()
-            em.addi(first_trip, counter, -trips)
-            em.bne(first_trip, em.zero, queued)
-            queue_later()
-            em.place_label(queued)
-            em.addi(counter, counter, -1)
-            em.bne(counter, em.zero, head)
+            wl.em.counted(trips, lambda: pixels(unroll), "pixel", queue_later)
         else:
             queue_later()
             wl.em.counted(trips, lambda: pixels(unroll), "pixel")
